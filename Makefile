@@ -1,0 +1,124 @@
+# lmake-cs: set-up, build, install layout, tests, demo.
+#   make            install missing Debian packages, publish every executable (Native AOT), build the shim,
+#                   lay out _install/{bin,_bin,lib,_lib}
+#   make test       build, then run every unit and end-to-end test; the last line is `N passed, N failed`
+#   make demo       build, then show the main job on an example
+#   make lmake.tar.gz   the release tarball (see lmake.tar.gz.mk)
+#   make bench-store    the store benchmark
+#   make clean
+SHELL      := /bin/bash
+.DEFAULT_GOAL := all
+# Publishes share obj/ folders of the common libraries: run them one after the other.
+.NOTPARALLEL:
+
+INSTALL    := _install
+BUILD      := _build
+RID        := linux-x64
+DOTNET     := dotnet
+PUBLISH    := $(DOTNET) publish -c Release -r $(RID) --nologo -v quiet -p:TreatWarningsAsErrors=true
+CC         ?= gcc
+SHIM_FLAGS := -O2 -fPIC -shared -Wall -Wextra -Werror -fvisibility=hidden -D_GNU_SOURCE
+
+# Debian packages the build, the tests and the benchmarks need; installed only when missing.
+APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash ninja-build hyperfine \
+                openmpi-bin libopenmpi-dev time
+
+# Project sources that a published executable depends on (its own folder and the libraries it uses).
+COMMON_SRC := $(shell find src/common -name '*.cs' -o -name '*.csproj') Directory.Build.props \
+              Directory.Build.targets Directory.Packages.props
+STORE_SRC  := $(shell find src/store -name '*.cs' -o -name '*.csproj')
+srcs_of     = $(shell find $(1) -name '*.cs' -o -name '*.csproj')
+
+# name:project folder:extra sources
+EXES := lmake lmakeserver job_exec ldecode dijitso
+PROJ_lmake       := src/lmake/Lmake.Client.csproj
+PROJ_lmakeserver := src/lmakeserver/Lmake.Server.csproj
+PROJ_job_exec    := src/autodep/Lmake.Autodep.csproj
+PROJ_ldecode     := src/ldecode/Lmake.JobCommands.csproj
+PROJ_dijitso     := src/dijitso/Dijitso.csproj
+DEPS_lmake       := $(call srcs_of,src/lmake) $(STORE_SRC)
+DEPS_lmakeserver := $(call srcs_of,src/lmakeserver) $(STORE_SRC)
+DEPS_job_exec    := $(call srcs_of,src/autodep)
+DEPS_ldecode     := $(call srcs_of,src/ldecode)
+DEPS_dijitso     := $(call srcs_of,src/dijitso)
+
+# Where each executable goes, and the extra names it answers to (links beside it).
+BIN_EXES   := lmake ldecode dijitso
+PRIV_EXES  := lmakeserver job_exec
+LINKS_lmake       := lshow lforget lmark ldebug lcollect lmake_repair
+LINKS_ldecode     := lencode ldepend ltarget lcheck_deps xxhsum
+LINKS_lmakeserver := lmake_dump
+
+SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
+PY_SRC     := $(shell find src/python -name '*.py')
+
+.PHONY: all setup install test demo clean bench-store
+all: install
+
+# --- set-up ---------------------------------------------------------------------------------------
+setup: $(BUILD)/setup.stamp
+$(BUILD)/setup.stamp: Makefile
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing missing Debian packages: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	@command -v $(DOTNET) >/dev/null || { echo "the .NET SDK (dotnet) is needed: see README.md" >&2; exit 1; }
+	@mkdir -p $(BUILD) && touch $@
+
+# --- executables (Native AOT) ---------------------------------------------------------------------
+define publish_rule
+$(BUILD)/publish/$(1)/$(1): $(BUILD)/setup.stamp $(PROJ_$(1)) $(DEPS_$(1)) $(COMMON_SRC)
+	@echo "publish $(1)"
+	@$(PUBLISH) $(PROJ_$(1)) -o $(BUILD)/publish/$(1)
+	@touch $$@
+endef
+$(foreach e,$(EXES),$(eval $(call publish_rule,$(e))))
+
+# --- the shim -------------------------------------------------------------------------------------
+$(BUILD)/libautodep.so: $(BUILD)/setup.stamp $(SHIM_SRC)
+	@echo "cc libautodep.so"
+	@$(CC) $(SHIM_FLAGS) -o $@ $(filter %.c,$(SHIM_SRC)) -ldl
+
+# --- install layout -------------------------------------------------------------------------------
+install: $(INSTALL)/.stamp
+$(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(PY_SRC) Makefile
+	@rm -rf $(INSTALL).new && mkdir -p $(INSTALL).new/{bin,_bin,lib,_lib}
+	@for e in $(BIN_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/bin/; done
+	@for e in $(PRIV_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/_bin/; done
+	@$(foreach e,$(BIN_EXES) $(PRIV_EXES),$(foreach l,$(LINKS_$(e)),ln -s $(e) $(INSTALL).new/$(if $(filter $(e),$(BIN_EXES)),bin,_bin)/$(l);))
+	@ln -s ../_bin/job_exec $(INSTALL).new/bin/lautodep
+	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
+	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
+	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi
+	@find $(INSTALL).new -name __pycache__ -prune -exec rm -rf {} +
+	@rm -rf $(INSTALL) && mv $(INSTALL).new $(INSTALL) && touch $@
+	@echo "installed in $(INSTALL)/"
+
+# --- tests ----------------------------------------------------------------------------------------
+TEST_PROJECTS := $(sort $(wildcard tests/*/*.Tests.csproj))
+test: install
+	@rm -rf _test_results && mkdir -p _test_results
+	@export LMAKE_TEST_INSTALL=$(abspath $(INSTALL)); \
+	for p in $(TEST_PROJECTS); do \
+	  n=$$(basename $$p .csproj); echo "== $$n"; \
+	  $(DOTNET) test $$p -c Release --nologo -v quiet --logger "trx;LogFileName=$$n.trx" \
+	    --results-directory _test_results 2>&1 | grep -vE '^\s*$$|^Results File:|^Test run for|^VSTest version|^A total of|^Starting test execution' ; \
+	done; \
+	python3 tests/summarize_trx.py _test_results $(foreach p,$(TEST_PROJECTS),$(basename $(notdir $(p))))
+
+# --- demo -----------------------------------------------------------------------------------------
+demo: install
+	@echo '$$ lmake --version'; $(INSTALL)/bin/lmake --version
+	@echo '$$ xxhsum README.md Makefile'; $(INSTALL)/bin/xxhsum README.md Makefile
+
+# --- benchmarks -----------------------------------------------------------------------------------
+bench-store: $(BUILD)/setup.stamp
+	@$(DOTNET) run -c Release --project bench/store/Lmake.Store.Bench.csproj
+
+include lmake.tar.gz.mk
+
+clean:
+	rm -rf $(BUILD) $(INSTALL) $(INSTALL).new _test_results lmake.tar.gz
+	find src tests bench -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -1,0 +1,90 @@
+// lmake's checksum of a file: what "up to date by content" compares. The kind is part of the value, so a
+// file that becomes executable, or is replaced by a symlink with the same bytes, counts as changed.
+using System.Text;
+
+namespace Lmake.Common.Checksums;
+
+public enum FileKind : byte
+{
+    None = 0,       // the file does not exist
+    Regular = 1,
+    Executable = 2, // a regular file with an execute bit
+    Symlink = 3,
+}
+
+/// <summary>
+/// Printed form (the `xxhsum` command, `lshow`, traces):
+/// <c>none</c> (missing), <c>empty-R</c> (empty regular file), <c>&lt;16 hex&gt;-R</c> (regular),
+/// <c>&lt;16 hex&gt;-X</c> (executable regular), <c>&lt;16 hex&gt;-L</c> (symlink: hash of the link text).
+/// The hash is XXH3-64 of the content; an empty executable prints <c>empty-X</c>.
+/// A directory, a fifo or a socket checksums as <c>none</c>: none of them is a file lmake can depend on by content.
+/// </summary>
+public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmpty)
+{
+    public static readonly FileChecksum None = new(FileKind.None, 0, false);
+
+    public bool Exists => Kind != FileKind.None;
+
+    public override string ToString()
+    {
+        if (Kind == FileKind.None) return "none";
+        char suffix = Kind switch { FileKind.Executable => 'X', FileKind.Symlink => 'L', _ => 'R' };
+        return IsEmpty ? $"empty-{suffix}" : $"{Hash:x16}-{suffix}";
+    }
+
+    public static bool TryParse(string text, out FileChecksum checksum)
+    {
+        checksum = None;
+        if (text == "none") return true;
+        int dash = text.LastIndexOf('-');
+        if (dash < 0 || dash != text.Length - 2) return false;
+        FileKind kind;
+        switch (text[^1])
+        {
+            case 'R': kind = FileKind.Regular; break;
+            case 'X': kind = FileKind.Executable; break;
+            case 'L': kind = FileKind.Symlink; break;
+            default: return false;
+        }
+        string body = text[..dash];
+        if (body == "empty") { checksum = new FileChecksum(kind, XxHash.Xxh3_64(ReadOnlySpan<byte>.Empty), true); return true; }
+        if (body.Length != 16 || !ulong.TryParse(body, System.Globalization.NumberStyles.AllowHexSpecifier, null, out ulong hash)) return false;
+        checksum = new FileChecksum(kind, hash, false);
+        return true;
+    }
+
+    /// <summary>Checksums <paramref name="path"/> as it is now, without following a final symlink.</summary>
+    public static FileChecksum Of(string path)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            // FileInfo.Exists is false for a dangling symlink; LinkTarget still sees it.
+            if (info.LinkTarget is null) return None;
+        }
+        if (info.LinkTarget is string target) return OfSymlinkText(target);
+        var file = (FileInfo)info;
+        const UnixFileMode anyExec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        FileKind kind = (file.UnixFileMode & anyExec) != 0 ? FileKind.Executable : FileKind.Regular;
+        try
+        {
+            using var h = new XxHasher(XxAlgorithm.Xxh3_64);
+            long length;
+            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan))
+            {
+                length = RandomAccess.GetLength(handle);
+                h.AppendFile(handle);
+            }
+            return new FileChecksum(kind, h.Digest64(), length == 0);
+        }
+        catch (FileNotFoundException) { return None; }
+        catch (DirectoryNotFoundException) { return None; }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path)) { return None; }
+    }
+
+    public static FileChecksum OfSymlinkText(string linkText)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(linkText);
+        return new FileChecksum(FileKind.Symlink, XxHash.Xxh3_64(bytes), bytes.Length == 0);
+    }
+}
