@@ -4,7 +4,7 @@
 #   make test       build, then run every unit and end-to-end test; the last line is `N passed, N failed`
 #   make demo       build, then show the main job on an example
 #   make lmake.tar.gz   the release tarball (see lmake.tar.gz.mk)
-#   make bench-store    the store benchmark
+#   make bench-NAME     a benchmark of bench/NAME/ (bench-store, ...)
 #   make clean
 SHELL      := /bin/bash
 .DEFAULT_GOAL := all
@@ -52,7 +52,7 @@ LINKS_lmakeserver := lmake_dump
 SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
 PY_SRC     := $(shell find src/python -name '*.py')
 
-.PHONY: all setup install test demo clean bench-store
+.PHONY: all setup install test demo clean
 all: install
 
 # --- set-up ---------------------------------------------------------------------------------------
@@ -114,8 +114,8 @@ demo: install
 	@echo '$$ xxhsum README.md Makefile'; $(INSTALL)/bin/xxhsum README.md Makefile
 
 # --- benchmarks -----------------------------------------------------------------------------------
-bench-store: $(BUILD)/setup.stamp
-	@$(DOTNET) run -c Release --project bench/store/Lmake.Store.Bench.csproj
+# Each benchmark brings its own rules (bench/NAME/bench.mk, target bench-NAME).
+include $(wildcard bench/*/bench.mk)
 
 include lmake.tar.gz.mk
 
