@@ -1,0 +1,238 @@
+// The report channel of the shim: configuration from the environment, per-thread record buffers and
+// their flushing to job_exec's pipe. No malloc anywhere: buffers live in static TLS, so this runs safely
+// between vfork and exec and (for the thread's own records) in signal handlers.
+#include "shim.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define AD_MAX_SRC_DIRS 64
+#define AD_MAX_THREADS 1024
+
+typedef struct {
+    volatile size_t len;
+    volatile int busy;       // set while appending: a signal handler arriving then writes its record directly
+    int registered;
+    char data[PIPE_BUF];
+} ThreadBuffer;
+
+static __thread ThreadBuffer tls_buffer __attribute__((tls_model("initial-exec")));
+
+static int channel_fd = -1;
+static char root[PATH_MAX];
+static size_t root_len;
+static char src_storage[PATH_MAX * 4];
+static const char *src_dirs[AD_MAX_SRC_DIRS];
+static size_t src_lens[AD_MAX_SRC_DIRS];
+static int n_src_dirs;
+static char env_fd[64], env_root[PATH_MAX + 32], env_src[sizeof src_storage + 32], env_preload[PATH_MAX + 32];
+static const char *own_environ[5];
+
+// Every thread's buffer, so that exit() can send what threads still running have not flushed yet.
+static ThreadBuffer *volatile registry[AD_MAX_THREADS];
+static pthread_key_t thread_exit_key;
+
+static volatile int init_state;  // 0: not done, 1: in progress, 2: done
+
+static void flush_buffer(ThreadBuffer *b);
+
+static void on_thread_exit(void *arg)
+{
+    ThreadBuffer *b = arg;
+    flush_buffer(b);
+    for (int i = 0; i < AD_MAX_THREADS; i++)
+        if (registry[i] == b) { __atomic_store_n(&registry[i], NULL, __ATOMIC_RELEASE); break; }
+    b->registered = 0;
+}
+
+// After fork only the forking thread exists in the child: the other buffers (already copied) are not its own.
+static void on_fork_child(void)
+{
+    for (int i = 0; i < AD_MAX_THREADS; i++)
+        if (registry[i] != &tls_buffer) registry[i] = NULL;
+}
+
+static void copy_env_entry(char *dst, size_t cap, const char *name, const char *value)
+{
+    size_t nl = strlen(name), vl = strlen(value);
+    if (nl + 1 + vl + 1 > cap) { dst[0] = 0; return; }
+    memcpy(dst, name, nl);
+    dst[nl] = '=';
+    memcpy(dst + nl + 1, value, vl + 1);
+}
+
+static void init(void)
+{
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&init_state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&init_state, __ATOMIC_ACQUIRE) != 2) { /* another thread is initializing */ }
+        return;
+    }
+    const char *fd_s = getenv("LMAKE_AUTODEP_FD");
+    const char *root_s = getenv("LMAKE_AUTODEP_ROOT");
+    const char *src_s = getenv("LMAKE_AUTODEP_SRC");
+    if (fd_s && root_s && root_s[0] == '/' && strlen(root_s) < sizeof root) {
+        int fd = 0;
+        for (const char *p = fd_s; *p >= '0' && *p <= '9'; p++) fd = fd * 10 + (*p - '0');
+        strcpy(root, root_s);
+        root_len = strlen(root);
+        while (root_len > 1 && root[root_len - 1] == '/') root[--root_len] = 0;
+        if (src_s && strlen(src_s) < sizeof src_storage) {
+            strcpy(src_storage, src_s);
+            char *p = src_storage;
+            while (*p && n_src_dirs < AD_MAX_SRC_DIRS) {
+                char *e = strchr(p, ':');
+                if (e) *e = 0;
+                size_t l = strlen(p);
+                if (l > 1 && p[0] == '/' && p[l - 1] == '/') { src_dirs[n_src_dirs] = p; src_lens[n_src_dirs++] = l; }
+                if (!e) break;
+                p = e + 1;
+            }
+        }
+        copy_env_entry(env_fd, sizeof env_fd, "LMAKE_AUTODEP_FD", fd_s);
+        copy_env_entry(env_root, sizeof env_root, "LMAKE_AUTODEP_ROOT", root_s);
+        copy_env_entry(env_src, sizeof env_src, "LMAKE_AUTODEP_SRC", src_s ? src_s : "");
+        const char *preload = getenv("LD_PRELOAD");
+        copy_env_entry(env_preload, sizeof env_preload, "LD_PRELOAD", preload ? preload : "");
+        own_environ[0] = env_fd; own_environ[1] = env_root; own_environ[2] = env_src; own_environ[3] = env_preload;
+        own_environ[4] = NULL;
+        pthread_key_create(&thread_exit_key, on_thread_exit);
+        pthread_atfork(NULL, NULL, on_fork_child);
+        if (fcntl(fd, F_GETFD) >= 0) channel_fd = fd;
+    }
+    __atomic_store_n(&init_state, 2, __ATOMIC_RELEASE);
+}
+
+__attribute__((constructor)) static void shim_constructor(void) { init(); }
+__attribute__((destructor)) static void shim_destructor(void) { ad_flush_all(); }
+
+int ad_active(void)
+{
+    if (__builtin_expect(init_state != 2, 0)) init();
+    return channel_fd >= 0;
+}
+
+// The program wants the channel's fd number: move the channel to another number (no close-on-exec) and
+// update the environment entry that exec wrappers give to children.
+int ad_move_channel(void)
+{
+    int fd = fcntl(channel_fd, F_DUPFD, 10);
+    if (fd < 0) return -1;
+    channel_fd = fd;
+    char digits[12];
+    int nd = 0;
+    for (unsigned v = (unsigned)fd; nd == 0 || v; v /= 10) digits[nd++] = (char)('0' + v % 10);
+    size_t l = sizeof "LMAKE_AUTODEP_FD=" - 1;
+    while (nd) env_fd[l++] = digits[--nd];
+    env_fd[l] = 0;
+    return fd;
+}
+
+int ad_channel_fd(void) { return ad_active() ? channel_fd : -1; }
+const char *const *ad_own_environ(void) { return ad_active() ? own_environ : NULL; }
+
+void *ad_real(const char *name)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+    if (!f) { static const char msg[] = "libautodep: a libc symbol is missing\n"; (void)!write(2, msg, sizeof msg - 1); abort(); }
+    return f;
+}
+
+// Tracked names: strictly under the repo root, or strictly under a source dir.
+int ad_tracked_prefix(const char *abs, size_t len)
+{
+    if (len > root_len && abs[root_len] == '/' && memcmp(abs, root, root_len) == 0) return 1;
+    for (int i = 0; i < n_src_dirs; i++)
+        if (len > src_lens[i] && memcmp(abs, src_dirs[i], src_lens[i]) == 0) return 2;
+    return 0;
+}
+
+size_t ad_root_len(void) { return root_len; }
+
+static void write_all(const char *data, size_t len)
+{
+    while (len > 0) {
+        long n = syscall(SYS_write, channel_fd, data, len);
+        if (n < 0) { if (errno == EINTR) continue; return; }  // job_exec is gone: nothing to report to
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void flush_buffer(ThreadBuffer *b)
+{
+    size_t len = b->len;
+    if (len == 0 || channel_fd < 0) return;
+    int saved = errno;
+    write_all(b->data, len);
+    b->len = 0;
+    errno = saved;
+}
+
+static void register_thread(ThreadBuffer *b)
+{
+    b->registered = 1;
+    for (int i = 0; i < AD_MAX_THREADS; i++) {
+        ThreadBuffer *none = NULL;
+        if (__atomic_compare_exchange_n(&registry[i], &none, b, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) break;
+    }
+    pthread_setspecific(thread_exit_key, b);  // non-NULL value: on_thread_exit runs when the thread ends
+}
+
+void ad_record(unsigned kinds, int existed, const char *name)
+{
+    if (!ad_active()) return;
+    size_t nl = strlen(name);
+    size_t rl = nl + 3;
+    if (rl > PIPE_BUF) return;
+    ThreadBuffer *b = &tls_buffer;
+    if (b->busy) {  // a signal handler interrupted an append: send this record on its own
+        char rec[PIPE_BUF];
+        rec[0] = (char)kinds; rec[1] = (char)(existed ? 1 : 0);
+        memcpy(rec + 2, name, nl + 1);
+        write_all(rec, rl);
+        return;
+    }
+    b->busy = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (!b->registered) register_thread(b);
+    if (b->len + rl > sizeof b->data) flush_buffer(b);
+    char *d = b->data + b->len;
+    d[0] = (char)kinds; d[1] = (char)(existed ? 1 : 0);
+    memcpy(d + 2, name, nl + 1);
+    __atomic_store_n(&b->len, b->len + rl, __ATOMIC_RELEASE);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    b->busy = 0;
+}
+
+void ad_flush(void)
+{
+    if (!ad_active()) return;
+    ThreadBuffer *b = &tls_buffer;
+    if (b->busy) return;  // interrupted append: the interrupted code flushes later
+    flush_buffer(b);
+}
+
+void ad_flush_all(void)
+{
+    if (!ad_active()) return;
+    ad_flush();
+    for (int i = 0; i < AD_MAX_THREADS; i++) {
+        ThreadBuffer *b = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        if (b && b != &tls_buffer) flush_buffer(b);  // best effort: those threads are still running
+    }
+}
+
+void ad_access(unsigned kinds, int existed, int dirfd, const char *path, int follow_last)
+{
+    if (!ad_active() || !path) return;
+    char name[PATH_MAX];
+    int saved = errno;
+    if (ad_resolve(dirfd, path, follow_last, name)) ad_record(kinds, existed, name);
+    errno = saved;
+}

@@ -1,0 +1,111 @@
+// Path resolution as the kernel does it, done in the shim because only the process knows its cwd and fds:
+// relative names against the current cwd (asked each time, so chdir/fchdir/vfork need no bookkeeping),
+// *at names against their dir fd, '.', '..', and every symlink crossed inside the repo or a source dir
+// (each one is reported as a readlink dep). Outside those trees names are taken literally: they are ignored.
+#include "shim.h"
+
+#include <limits.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define AD_MAX_LINKS 40
+
+// Writes the absolute name of the base of a relative path: the cwd, or the dir an fd is open on.
+static size_t base_dir(int dirfd, char *out)
+{
+    if (dirfd == AT_FDCWD) {
+        long n = syscall(SYS_getcwd, out, PATH_MAX);
+        if (n <= 0 || out[0] != '/') return 0;  // "(unreachable)": the cwd was removed
+        return (size_t)n - 1;
+    }
+    if (dirfd < 0) return 0;
+    char proc[32] = "/proc/self/fd/";
+    char digits[12];
+    int nd = 0;
+    for (unsigned v = (unsigned)dirfd; nd == 0 || v; v /= 10) digits[nd++] = (char)('0' + v % 10);
+    size_t pl = strlen(proc);
+    while (nd) proc[pl++] = digits[--nd];
+    proc[pl] = 0;
+    long n = syscall(SYS_readlinkat, AT_FDCWD, proc, out, PATH_MAX - 1);
+    if (n <= 0 || out[0] != '/') return 0;  // pipes, sockets, anonymous inodes
+    out[n] = 0;
+    return (size_t)n;
+}
+
+// Drops the last component of res (res is "" for "/", else "/a/b").
+static size_t pop(char *res, size_t rl)
+{
+    while (rl > 0 && res[rl - 1] != '/') rl--;
+    if (rl > 0) rl--;
+    res[rl] = 0;
+    return rl;
+}
+
+int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
+{
+    if (!path || !path[0]) return 0;  // AT_EMPTY_PATH and the like act on the fd itself
+    static const size_t cap = 2 * PATH_MAX;
+    char buf_a[2 * PATH_MAX], buf_b[2 * PATH_MAX];
+    char *rest = buf_a, *spare = buf_b;
+    size_t pl = strlen(path);
+    if (pl >= PATH_MAX) return 0;
+    if (path[0] == '/') {
+        memcpy(rest, path, pl + 1);
+    } else {
+        size_t bl = base_dir(dirfd, rest);
+        if (bl == 0) return 0;
+        rest[bl] = '/';
+        memcpy(rest + bl + 1, path, pl + 1);
+    }
+
+    char *res = out;  // the resolved prefix, built in place in the caller's buffer
+    size_t rl = 0;
+    res[0] = 0;
+    int links = 0;
+    int missing = 0;  // a prefix does not exist: the kernel would stop there, no point reading links further
+    const char *p = rest;
+    for (;;) {
+        while (*p == '/') p++;
+        if (!*p) break;
+        const char *e = p;
+        while (*e && *e != '/') e++;
+        size_t cl = (size_t)(e - p);
+        const char *after = e;
+        while (*after == '/') after++;
+        int last = *after == 0;
+        int trailing_slash = last && e != after;  // "link/" is followed even by lstat
+        if (cl == 1 && p[0] == '.') { p = e; continue; }
+        if (cl == 2 && p[0] == '.' && p[1] == '.') { rl = pop(res, rl); p = e; continue; }
+        if (rl + 1 + cl >= PATH_MAX) return 0;
+        res[rl] = '/';
+        memcpy(res + rl + 1, p, cl);
+        rl += 1 + cl;
+        res[rl] = 0;
+        if (!missing && (!last || follow_last || trailing_slash) && ad_tracked_prefix(res, rl)) {
+            char target[PATH_MAX];
+            long n = syscall(SYS_readlinkat, AT_FDCWD, res, target, sizeof target - 1);
+            if (n > 0) {
+                if (++links > AD_MAX_LINKS) return 0;  // ELOOP for the kernel too
+                target[n] = 0;
+                // The link is a dep: its text decides what the access reaches.
+                size_t off = ad_tracked_prefix(res, rl) == 1 ? ad_root_len() + 1 : 0;
+                ad_record(AD_READLINK, 1, res + off);
+                size_t tl = (size_t)n, el = strlen(e);
+                if (tl + 1 + el + 1 > cap) return 0;
+                memcpy(spare, target, tl);
+                memcpy(spare + tl, e, el + 1);  // e is empty or starts with '/'
+                char *t = rest; rest = spare; spare = t;
+                p = rest;
+                if (target[0] == '/') { rl = 0; res[0] = 0; }
+                else rl = pop(res, rl);
+                continue;
+            }
+            if (n < 0 && ad_missing_errno(errno)) missing = 1;
+        }
+        p = e;
+    }
+    int where = ad_tracked_prefix(res, rl);
+    if (where == 1) memmove(out, res + ad_root_len() + 1, rl - ad_root_len());
+    return where != 0;
+}
