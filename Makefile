@@ -33,12 +33,12 @@ srcs_of     = $(shell find $(1) -name '*.cs' -o -name '*.csproj')
 EXES := lmake lmakeserver job_exec ldecode dijitso
 PROJ_lmake       := src/lmake/Lmake.Client.csproj
 PROJ_lmakeserver := src/lmakeserver/Lmake.Server.csproj
-PROJ_job_exec    := src/autodep/Lmake.Autodep.csproj
+PROJ_job_exec    := src/autodep/job_exec/Lmake.JobExec.csproj
 PROJ_ldecode     := src/ldecode/Lmake.JobCommands.csproj
 PROJ_dijitso     := src/dijitso/Dijitso.csproj
 DEPS_lmake       := $(call srcs_of,src/lmake) $(STORE_SRC)
-DEPS_lmakeserver := $(call srcs_of,src/lmakeserver) $(STORE_SRC)
-DEPS_job_exec    := $(call srcs_of,src/autodep)
+DEPS_lmakeserver := $(call srcs_of,src/lmakeserver src/autodep/tracking) $(STORE_SRC)
+DEPS_job_exec    := $(call srcs_of,src/autodep/job_exec src/autodep/tracking)
 DEPS_ldecode     := $(call srcs_of,src/ldecode)
 DEPS_dijitso     := $(call srcs_of,src/dijitso)
 

@@ -79,7 +79,10 @@ static void init(void)
     if (fd_s && root_s && root_s[0] == '/' && strlen(root_s) < sizeof root) {
         int fd = 0;
         for (const char *p = fd_s; *p >= '0' && *p <= '9'; p++) fd = fd * 10 + (*p - '0');
-        strcpy(root, root_s);
+        // The kernel and getcwd give canonical names: compare with the canonical root. realpath is called
+        // past our own wrapper, which would wait for this very initialization.
+        char *(*real_realpath)(const char *, char *) = (char *(*)(const char *, char *))ad_real("realpath");
+        if (!real_realpath(root_s, root)) strcpy(root, root_s);
         root_len = strlen(root);
         while (root_len > 1 && root[root_len - 1] == '/') root[--root_len] = 0;
         if (src_s && strlen(src_s) < sizeof src_storage) {
@@ -193,7 +196,7 @@ void ad_record(unsigned kinds, int existed, const char *name)
     ThreadBuffer *b = &tls_buffer;
     if (b->busy) {  // a signal handler interrupted an append: send this record on its own
         char rec[PIPE_BUF];
-        rec[0] = (char)kinds; rec[1] = (char)(existed ? 1 : 0);
+        rec[0] = (char)kinds; rec[1] = (char)(existed ? 0x81 : 0x80);
         memcpy(rec + 2, name, nl + 1);
         write_all(rec, rl);
         return;
@@ -203,7 +206,7 @@ void ad_record(unsigned kinds, int existed, const char *name)
     if (!b->registered) register_thread(b);
     if (b->len + rl > sizeof b->data) flush_buffer(b);
     char *d = b->data + b->len;
-    d[0] = (char)kinds; d[1] = (char)(existed ? 1 : 0);
+    d[0] = (char)kinds; d[1] = (char)(existed ? 0x81 : 0x80);
     memcpy(d + 2, name, nl + 1);
     __atomic_store_n(&b->len, b->len + rl, __ATOMIC_RELEASE);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);

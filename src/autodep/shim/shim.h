@@ -17,7 +17,7 @@ enum {
 
 // Wire format (job_exec reads it, see Lmake.Autodep.AccessReportParser): the shim writes to the inherited
 // pipe whose number is in $LMAKE_AUTODEP_FD a sequence of records
-//     [u8 kinds (AD_* bits, never 0)] [u8 flags (bit 0: the file existed)] [name bytes] [u8 0]
+//     [u8 kinds (AD_* bits, never 0)] [u8 flags (0x80, | 1 if the file existed: never 0)] [name bytes] [u8 0]
 // The name is relative to the repo root ($LMAKE_AUTODEP_ROOT) for files in the repo, and absolute for files
 // under one of the source dirs ($LMAKE_AUTODEP_SRC, ':'-separated, each ending in '/'). Records are
 // buffered per thread and sent by one write(2) of at most PIPE_BUF bytes, which the kernel keeps atomic:

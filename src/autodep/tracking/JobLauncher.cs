@@ -1,0 +1,156 @@
+// Starts a job's process with posix_spawn (glibc does it with clone(CLONE_VFORK): no copy of the .NET
+// process, no managed code in the child): a new session, default signal dispositions (.NET ignores
+// SIGPIPE, a job must not inherit that), stdin/stdout/stderr, the report pipe and the shim in its env.
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lmake.Autodep;
+
+/// <summary>The parent's side of a started job: its pid and the read ends of its pipes (-1 when absent).</summary>
+internal readonly record struct LaunchedProcess(int Pid, int StdoutFd, int StderrFd, int ReportFd);
+
+internal static unsafe class JobLauncher
+{
+    /// <summary>Starts the job, or returns an error text (command not found, bad cwd...) with no process left.</summary>
+    public static LaunchedProcess Launch(JobSpec spec, string shimPath, out string? error)
+    {
+        error = null;
+        string? exe = ResolveExecutable(spec);
+        if (exe is null) { error = $"{spec.Argv[0]}: command not found"; return default; }
+
+        int[] parentEnds = [-1, -1, -1];
+        int[] childEnds = [-1, -1, -1];  // stdout (only when captured), stderr, report
+        int* fds = stackalloc int[2];
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                if (i == 0 && spec.StdoutPath is not null) continue;
+                if (Native.Pipe2(fds, Native.O_CLOEXEC) != 0) { error = "pipe: " + Native.ErrorText(Marshal.GetLastPInvokeError()); return default; }
+                parentEnds[i] = fds[0];
+                childEnds[i] = fds[1];
+                Native.Fcntl(fds[0], Native.F_SETFL, Native.Fcntl(fds[0], Native.F_GETFL, 0) | Native.O_NONBLOCK);
+            }
+            var env = BuildEnvironment(spec, shimPath, childEnds[2]);
+            int pid = Spawn(spec, exe, env, childEnds, out int spawnErrno);
+            if (pid <= 0)
+            {
+                error = $"cannot run {exe}: {Native.ErrorText(spawnErrno)}";
+                return default;
+            }
+            var launched = new LaunchedProcess(pid, parentEnds[0], parentEnds[1], parentEnds[2]);
+            parentEnds = [-1, -1, -1];  // now owned by the caller
+            return launched;
+        }
+        finally
+        {
+            foreach (int fd in childEnds) if (fd >= 0) Native.Close(fd);
+            foreach (int fd in parentEnds) if (fd >= 0) Native.Close(fd);
+        }
+    }
+
+    private static string? ResolveExecutable(JobSpec spec)
+    {
+        string name = spec.Argv[0];
+        if (name.Contains('/')) return name;  // relative names are relative to the job's cwd, as for exec
+        string path = spec.Environment.TryGetValue("PATH", out var p) ? p : "/usr/local/bin:/usr/bin:/bin";
+        foreach (string dir in path.Split(':'))
+        {
+            string candidate = Path.Combine(dir.Length == 0 ? spec.Cwd : Path.Combine(spec.Cwd, dir), name);
+            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+                return candidate;
+        }
+        return null;
+    }
+
+    private static List<string> BuildEnvironment(JobSpec spec, string shimPath, int reportFd)
+    {
+        var env = new List<string>(spec.Environment.Count + 4);
+        string? preload = null;
+        foreach (var (key, value) in spec.Environment)
+        {
+            if (key == "LD_PRELOAD") { preload = value; continue; }
+            if (key.StartsWith("LMAKE_AUTODEP_", StringComparison.Ordinal)) continue;
+            env.Add(key + "=" + value);
+        }
+        if (spec.Method == AutodepMethod.LdPreload)
+            preload = string.IsNullOrEmpty(preload) ? shimPath : shimPath + ":" + preload;
+        if (!string.IsNullOrEmpty(preload)) env.Add("LD_PRELOAD=" + preload);
+        env.Add("LMAKE_AUTODEP_FD=" + reportFd);
+        env.Add("LMAKE_AUTODEP_ROOT=" + spec.RepoRoot.TrimEnd('/'));
+        env.Add("LMAKE_AUTODEP_SRC=" + string.Join(':', spec.SourceDirs));
+        return env;
+    }
+
+    private static int Spawn(JobSpec spec, string exe, List<string> env, int[] childEnds, out int spawnErrno)
+    {
+        using var strings = new NativeStringBlock();
+        byte* exePtr = strings.Add(exe);
+        byte* cwdPtr = strings.Add(spec.Cwd);
+        byte* stdinPtr = strings.Add(spec.StdinPath ?? "/dev/null");
+        byte* stdoutPtr = spec.StdoutPath is null ? null : strings.Add(spec.StdoutPath);
+        byte** argv = strings.AddArray(spec.Argv);
+        byte** envp = strings.AddArray(env);
+
+        byte* actions = stackalloc byte[Native.FileActionsSize];
+        byte* attr = stackalloc byte[Native.SpawnAttrSize];
+        byte* noSignals = stackalloc byte[Native.SigsetSize];
+        byte* allSignals = stackalloc byte[Native.SigsetSize];
+        Native.FileActionsInit(actions);
+        Native.SpawnAttrInit(attr);
+        try
+        {
+            Native.SigEmptySet(noSignals);
+            Native.SigFillSet(allSignals);
+            Native.SpawnAttrSetFlags(attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
+            Native.SpawnAttrSetSigMask(attr, noSignals);
+            Native.SpawnAttrSetSigDefault(attr, allSignals);
+            Native.FileActionsAddChdir(actions, cwdPtr);
+            Native.FileActionsAddOpen(actions, 0, stdinPtr, Native.O_RDONLY, 0);
+            if (stdoutPtr is not null) Native.FileActionsAddOpen(actions, 1, stdoutPtr, Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC, 0x1b6);
+            else Native.FileActionsAddDup2(actions, childEnds[0], 1);
+            Native.FileActionsAddDup2(actions, childEnds[1], 2);
+            // dup2 onto itself clears close-on-exec (POSIX 2017, glibc >= 2.29): the job inherits the
+            // report pipe, no other process spawned meanwhile does.
+            Native.FileActionsAddDup2(actions, childEnds[2], childEnds[2]);
+            int pid;
+            spawnErrno = Native.PosixSpawn(&pid, exePtr, actions, attr, argv, envp);
+            return spawnErrno == 0 ? pid : -1;
+        }
+        finally
+        {
+            Native.FileActionsDestroy(actions);
+            Native.SpawnAttrDestroy(attr);
+        }
+    }
+
+    /// <summary>NUL-terminated UTF-8 strings and pointer arrays in native memory, freed together.</summary>
+    private sealed class NativeStringBlock : IDisposable
+    {
+        private readonly List<nint> _blocks = [];
+
+        public byte* Add(string s)
+        {
+            int n = Encoding.UTF8.GetByteCount(s);
+            byte* p = (byte*)NativeMemory.Alloc((nuint)n + 1);
+            _blocks.Add((nint)p);
+            Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
+            p[n] = 0;
+            return p;
+        }
+
+        public byte** AddArray(IReadOnlyList<string> items)
+        {
+            byte** a = (byte**)NativeMemory.Alloc((nuint)(items.Count + 1), (nuint)sizeof(byte*));
+            _blocks.Add((nint)a);
+            for (int i = 0; i < items.Count; i++) a[i] = Add(items[i]);
+            a[items.Count] = null;
+            return a;
+        }
+
+        public void Dispose()
+        {
+            foreach (nint p in _blocks) NativeMemory.Free((void*)p);
+        }
+    }
+}

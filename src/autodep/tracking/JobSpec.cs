@@ -1,0 +1,28 @@
+// What to run and how to track it: the input of TrackedJob.Start.
+namespace Lmake.Autodep;
+
+/// <summary>How accesses are observed. A Lmakefile's 'ld_audit' maps to LdPreload (not implemented apart).</summary>
+public enum AutodepMethod { None, LdPreload, Ptrace }
+
+public sealed class JobSpec
+{
+    /// <summary>The command, e.g. ["/bin/bash","-c",script]; a name without '/' is searched along the
+    /// PATH of <see cref="Environment"/>.</summary>
+    public required string[] Argv { get; init; }
+    /// <summary>Absolute.</summary>
+    public required string Cwd { get; init; }
+    /// <summary>The job's whole environment (the shim adds its own entries).</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+    /// <summary>Absolute, no trailing '/'.</summary>
+    public required string RepoRoot { get; init; }
+    /// <summary>Absolute dirs (ending '/') outside the repo whose accesses count.</summary>
+    public IReadOnlyList<string> SourceDirs { get; init; } = [];
+    public AutodepMethod Method { get; init; } = AutodepMethod.LdPreload;
+    /// <summary>null: /dev/null.</summary>
+    public string? StdinPath { get; init; }
+    /// <summary>null: captured in JobOutcome.Stdout.</summary>
+    public string? StdoutPath { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>Sent in turn to the job's process group, <see cref="TrackedJob.KillGrace"/> apart.</summary>
+    public IReadOnlyList<int> KillSignals { get; init; } = [15, 9];
+}

@@ -1,0 +1,206 @@
+// A job running under dependency tracking: started on the caller's thread, then watched by the shared
+// JobReactor until it has exited and closed its pipes; Completion then holds its JobOutcome.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Lmake.Common;
+
+namespace Lmake.Autodep;
+
+public sealed unsafe class TrackedJob
+{
+    /// <summary>The shim given to jobs run with LdPreload; defaults to the installed _lib/libautodep.so.</summary>
+    public static string ShimPath { get; set; } = Path.Combine(InstallLayout.Current.PrivateLib, "libautodep.so");
+
+    /// <summary>Time between two of JobSpec.KillSignals.</summary>
+    public static TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After the job's main process exits, how long its leftover processes may keep its pipes
+    /// open before they are killed, and then how long before the pipes are abandoned.</summary>
+    private static readonly TimeSpan StragglerGrace = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+
+    private readonly JobSpec _spec;
+    private readonly TaskCompletionSource<JobOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startTimestamp;
+    private readonly AccessReportParser _accesses = new();
+    private readonly MemoryStream _stdout = new();
+    private readonly MemoryStream _stderr = new();
+
+    // Running state, touched only on the reactor thread once registered.
+    internal int Slot;
+    internal int StdoutFd, StderrFd, ReportFd, PidFd;
+    private bool _reaped, _completed, _timedOut, _killed;
+    private int _status;
+    private Native.Rusage _usage;
+    private long _timeoutAt = long.MaxValue, _nextSignalAt = long.MaxValue, _stragglerAt = long.MaxValue;
+    private int _signalIndex;
+    private int _stragglerStage;
+
+    public int Pid { get; }
+    public Task<JobOutcome> Completion => _completion.Task;
+
+    private TrackedJob(JobSpec spec, int pid, long start)
+    {
+        _spec = spec;
+        Pid = pid;
+        _startTimestamp = start;
+    }
+
+    /// <summary>Starts the job in a new session (its own process group), tracked with spec.Method. A job that
+    /// cannot start (command not found, bad cwd) completes at once with exit code 127 and the reason on stderr.</summary>
+    public static TrackedJob Start(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Argv.Length == 0) throw new ArgumentException("JobSpec.Argv is empty", nameof(spec));
+        if (!Path.IsPathRooted(spec.Cwd)) throw new ArgumentException($"JobSpec.Cwd must be absolute: {spec.Cwd}", nameof(spec));
+        if (!Path.IsPathRooted(spec.RepoRoot)) throw new ArgumentException($"JobSpec.RepoRoot must be absolute: {spec.RepoRoot}", nameof(spec));
+        if (spec.Method == AutodepMethod.Ptrace)
+            throw new NotSupportedException("autodep method ptrace is not implemented in this version: use ld_preload (or none)");
+
+        long start = Stopwatch.GetTimestamp();
+        var launched = JobLauncher.Launch(spec, ShimPath, out string? error);
+        if (error is not null)
+        {
+            var failed = new TrackedJob(spec, 0, start);
+            failed._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", [],
+                Stopwatch.GetElapsedTime(start), TimeSpan.Zero, 0));
+            return failed;
+        }
+        var job = new TrackedJob(spec, launched.Pid, start)
+        {
+            StdoutFd = launched.StdoutFd,
+            StderrFd = launched.StderrFd,
+            ReportFd = launched.ReportFd,
+            PidFd = Native.PidfdOpen(launched.Pid, 0),
+        };
+        if (spec.Timeout is { } t) job._timeoutAt = start + (long)(t.TotalSeconds * Stopwatch.Frequency);
+        if (job.PidFd < 0) throw new InvalidOperationException("pidfd_open: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
+        JobReactor.Shared.Register(job);
+        return job;
+    }
+
+    /// <summary>Sends JobSpec.KillSignals in turn to the job's whole process group; Completion then
+    /// reports Killed. Does nothing once the job has completed.</summary>
+    public void Kill()
+    {
+        if (Pid <= 0) return;
+        JobReactor.Shared.Post(() => StartKill(JobReactor.Shared));
+    }
+
+    internal bool HasDeadline => NextDeadline != long.MaxValue;
+    internal long NextDeadline => Math.Min(_timeoutAt, Math.Min(_nextSignalAt, _stragglerAt));
+
+    private void StartKill(JobReactor reactor)
+    {
+        if (_completed || _killed) return;
+        _killed = true;
+        _timeoutAt = long.MaxValue;
+        _signalIndex = 0;
+        SendNextSignal(Stopwatch.GetTimestamp());
+        reactor.TrackDeadline(this);
+    }
+
+    private void SendNextSignal(long now)
+    {
+        IReadOnlyList<int> signals = _spec.KillSignals.Count > 0 ? _spec.KillSignals : [9];
+        if (_signalIndex < signals.Count) Native.Kill(-Pid, signals[_signalIndex++]);
+        _nextSignalAt = _signalIndex < signals.Count ? now + (long)(KillGrace.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+    }
+
+    internal void OnDeadline(JobReactor reactor, long now)
+    {
+        if (_completed) return;
+        if (_timeoutAt <= now) { _timedOut = true; StartKill(reactor); }
+        if (_nextSignalAt <= now) SendNextSignal(now);
+        if (_stragglerAt <= now)
+        {
+            if (_stragglerStage == 1)
+            {
+                Native.Kill(-Pid, 9);  // the job is over: what it left running goes too
+                _stragglerStage = 2;
+                _stragglerAt = now + (long)(AbandonGrace.TotalSeconds * Stopwatch.Frequency);
+            }
+            else
+            {
+                // Something outside the group (a daemon that called setsid) holds the pipes: stop listening.
+                CloseFd(ref StdoutFd); CloseFd(ref StderrFd); CloseFd(ref ReportFd);
+                TryComplete(reactor);
+                return;
+            }
+        }
+        reactor.TrackDeadline(this);
+    }
+
+    internal void OnReadable(JobReactor reactor, int what, byte[] buffer)
+    {
+        if (_completed) return;
+        ref int fd = ref (what == JobReactor.WhatStdout ? ref StdoutFd : ref what == JobReactor.WhatStderr ? ref StderrFd : ref ReportFd);
+        if (fd < 0) return;
+        fixed (byte* b = buffer)
+        {
+            while (true)
+            {
+                nint n = Native.Read(fd, b, buffer.Length);
+                if (n > 0)
+                {
+                    var data = new ReadOnlySpan<byte>(b, (int)n);
+                    if (what == JobReactor.WhatReport) _accesses.Feed(data);
+                    else (what == JobReactor.WhatStdout ? _stdout : _stderr).Write(data);
+                    if (n < buffer.Length) return;  // level-triggered: epoll says when there is more
+                    continue;
+                }
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Native.EINTR) continue;
+                    if (errno == Native.EAGAIN) return;
+                }
+                CloseFd(ref fd);  // end of file (every writer is gone) or a broken pipe
+                TryComplete(reactor);
+                return;
+            }
+        }
+    }
+
+    internal void OnPidReady(JobReactor reactor)
+    {
+        if (_completed || _reaped) return;
+        int status;
+        Native.Rusage usage;
+        int r = Native.Wait4(Pid, &status, Native.WNOHANG, &usage);
+        if (r != Pid) return;
+        _reaped = true;
+        _status = status;
+        _usage = usage;
+        CloseFd(ref PidFd);
+        if (!TryComplete(reactor))
+        {
+            _stragglerStage = 1;
+            _stragglerAt = Stopwatch.GetTimestamp() + (long)(StragglerGrace.TotalSeconds * Stopwatch.Frequency);
+            reactor.TrackDeadline(this);
+        }
+    }
+
+    private static void CloseFd(ref int fd)
+    {
+        if (fd >= 0) Native.Close(fd);
+        fd = -1;
+    }
+
+    private bool TryComplete(JobReactor reactor)
+    {
+        if (!_reaped || StdoutFd >= 0 || StderrFd >= 0 || ReportFd >= 0) return false;
+        _completed = true;
+        reactor.Release(this);
+        int exitCode = (_status & 0x7f) == 0 ? (_status >> 8) & 0xff : 128 + (_status & 0x7f);
+        var cpu = TimeSpan.FromTicks((_usage.UtimeSec + _usage.StimeSec) * TimeSpan.TicksPerSecond
+                                     + (_usage.UtimeUsec + _usage.StimeUsec) * TimeSpan.TicksPerMicrosecond);
+        var outcome = new JobOutcome(exitCode, _timedOut, _killed,
+            Encoding.UTF8.GetString(_stdout.GetBuffer(), 0, (int)_stdout.Length),
+            Encoding.UTF8.GetString(_stderr.GetBuffer(), 0, (int)_stderr.Length),
+            _accesses.Accesses, Stopwatch.GetElapsedTime(_startTimestamp), cpu, _usage.MaxRssKb * 1024);
+        _completion.SetResult(outcome);
+        return true;
+    }
+}
