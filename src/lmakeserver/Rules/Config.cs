@@ -1,0 +1,111 @@
+// lmake.config as the engine reads it: typed accessors for the keys whose effect is built, and every key
+// (exactly open-lmake's) kept as JSON for the rest.
+using System.Text.Json;
+
+namespace Lmake.Server.Rules;
+
+public sealed class Config
+{
+    /// <summary>Every key of lmake.config, defaults merged under what the Lmakefile set.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Raw { get; }
+    /// <summary>The keys the Lmakefile set itself.</summary>
+    public IReadOnlyList<string> UserSetKeys { get; }
+
+    public int PathMax { get; }
+    public int MaxDepDepth { get; }
+    public int MaxErrorLines { get; }
+    public int LocalCpu { get; }                     // backends.local.cpu
+    public long LocalMem { get; }                    // backends.local.mem, MB
+    /// <summary>backends.local: every resource of the local backend (cpu, mem, tmp, user-defined counts).</summary>
+    public IReadOnlyDictionary<string, long> LocalResources { get; }
+    /// <summary>backends.local.environ: the environment a '...' value of a rule's environ is taken from.</summary>
+    public IReadOnlyDictionary<string, string> LocalEnviron { get; }
+    public double DiskDatePrecision { get; }
+    public double NetworkDelay { get; }
+    public double Heartbeat { get; }
+    public double HeartbeatTick { get; }
+    public int Nice { get; }
+    public string LinkSupport { get; }
+    public string FileSync { get; }
+    public string? LocalAdminDir { get; }
+    public IReadOnlyList<string> SubRepos { get; }
+    public int ConsoleDatePrecision { get; }
+    public int? ConsoleHostLen { get; }
+    public int ConsoleHistoryDays { get; }
+    public bool ConsoleHasExecTime { get; }
+
+    internal Config(Dictionary<string, JsonElement> raw, List<string> userSet)
+    {
+        Raw = raw;
+        UserSetKeys = userSet;
+        PathMax = Int(Get("path_max"), 200);
+        MaxDepDepth = Int(Get("max_dep_depth"), 100);
+        MaxErrorLines = Int(Get("max_error_lines"), 30);
+        DiskDatePrecision = Double(Get("disk_date_precision"), 0.010);
+        NetworkDelay = Double(Get("network_delay"), 1);
+        Heartbeat = Double(Get("heartbeat"), 10);
+        HeartbeatTick = Double(Get("heartbeat_tick"), 0.1);
+        Nice = Int(Get("nice"), 0);
+        LinkSupport = Str(Get("link_support")) ?? "full";
+        FileSync = Str(Get("file_sync")) ?? "dir";
+        LocalAdminDir = Str(Get("local_admin_dir"));
+        SubRepos = Strings(Get("sub_repos"));
+        JsonElement? console = Get("console");
+        ConsoleDatePrecision = Int(Member(console, "date_precision"), 0);
+        JsonElement? hostLen = Member(console, "host_len");
+        ConsoleHostLen = hostLen is { ValueKind: JsonValueKind.Number } h ? h.GetInt32() : null;
+        ConsoleHistoryDays = Int(Member(console, "history_days"), 7);
+        ConsoleHasExecTime = Member(console, "has_exec_time") is not { ValueKind: JsonValueKind.False };
+        JsonElement? local = Member(Get("backends"), "local");
+        var resources = new Dictionary<string, long>(StringComparer.Ordinal);
+        var environ = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (local is { ValueKind: JsonValueKind.Object } l)
+            foreach (JsonProperty p in l.EnumerateObject())
+            {
+                if (p.Name == "environ" && p.Value.ValueKind == JsonValueKind.Object)
+                    foreach (JsonProperty e in p.Value.EnumerateObject()) environ[e.Name] = e.Value.ToString();
+                else if (p.Value.ValueKind == JsonValueKind.Number) resources[p.Name] = (long)p.Value.GetDouble();
+                else if (p.Value.ValueKind == JsonValueKind.String && ParseSize(p.Value.GetString()!) is long n) resources[p.Name] = n;
+            }
+        LocalResources = resources;
+        LocalEnviron = environ;
+        LocalCpu = resources.TryGetValue("cpu", out long cpu) && cpu > 0 ? (int)cpu : Environment.ProcessorCount;
+        LocalMem = resources.TryGetValue("mem", out long mem) ? mem : 0;
+    }
+
+    private JsonElement? Get(string key) => Raw.TryGetValue(key, out JsonElement e) ? e : null;
+
+    private static JsonElement? Member(JsonElement? e, string name) =>
+        e is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out JsonElement m) ? m : null;
+
+    private static int Int(JsonElement? e, int fallback) =>
+        e is { ValueKind: JsonValueKind.Number } n ? (int)n.GetDouble() : fallback;
+
+    private static double Double(JsonElement? e, double fallback) =>
+        e is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : fallback;
+
+    private static string? Str(JsonElement? e) => e is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
+
+    private static IReadOnlyList<string> Strings(JsonElement? e) =>
+        e is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray().Select(x => x.ToString()).ToList() : [];
+
+    /// <summary>"4G", "512M", "100k" or a plain count, in the unit open-lmake uses for mem/tmp (MB for M/G/T).</summary>
+    private static long? ParseSize(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0) return null;
+        char unit = char.ToUpperInvariant(text[^1]);
+        bool hasUnit = unit is 'K' or 'M' or 'G' or 'T';
+        if (!long.TryParse(hasUnit ? text[..^1] : text, out long n)) return null;
+        return unit switch { 'K' => n / 1024, 'G' => n * 1024, 'T' => n * 1024 * 1024, _ => n };
+    }
+
+    /// <summary>Human-readable "key : value" lines, for LMAKE/config.</summary>
+    public string Describe()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var (key, value) in Raw.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            sb.Append(key.PadRight(20)).Append(" : ").Append(value.GetRawText()).Append(UserSetKeys.Contains(key) ? "" : "   (default)").Append('\n');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,60 @@
+// Flags on targets and deps (spec A2), as the reader spells them in its JSON (snake_case).
+namespace Lmake.Server.Rules;
+
+[Flags]
+public enum TargetFlags
+{
+    None = 0,
+    Essential = 1 << 0,      // shown in the graphs
+    Incremental = 1 << 1,    // not removed before the job runs
+    Optional = 1 << 2,       // the job may not produce it
+    Phony = 1 << 3,          // need not exist
+    SourceOk = 1 << 4,       // may overwrite a source
+    NoWarning = 1 << 5,
+    Ignore = 1 << 6,         // writes are not tracked
+    Top = 1 << 7,            // the name is relative to the top repo
+}
+
+[Flags]
+public enum DepFlags
+{
+    None = 0,
+    Essential = 1 << 0,
+    Critical = 1 << 1,       // when it changes, later deps are not looked at before the job reruns
+    IgnoreError = 1 << 2,    // the job runs even if the dep is in error
+    Required = 1 << 3,       // must be buildable
+    ReaddirOk = 1 << 4,
+    Ignore = 1 << 5,         // accesses are not deps
+    Top = 1 << 6,
+}
+
+public static class FlagNames
+{
+    public static TargetFlags ParseTargetFlags(IEnumerable<string> names, string where)
+    {
+        TargetFlags flags = TargetFlags.None;
+        foreach (string n in names)
+            flags |= n switch
+            {
+                "essential" => TargetFlags.Essential, "incremental" => TargetFlags.Incremental,
+                "optional" => TargetFlags.Optional, "phony" => TargetFlags.Phony, "source_ok" => TargetFlags.SourceOk,
+                "no_warning" => TargetFlags.NoWarning, "ignore" => TargetFlags.Ignore, "top" => TargetFlags.Top,
+                _ => throw new LmakefileException($"{where}: unknown target flag {n}"),
+            };
+        return flags;
+    }
+
+    public static DepFlags ParseDepFlags(IEnumerable<string> names, string where)
+    {
+        DepFlags flags = DepFlags.None;
+        foreach (string n in names)
+            flags |= n switch
+            {
+                "essential" => DepFlags.Essential, "critical" => DepFlags.Critical, "ignore_error" => DepFlags.IgnoreError,
+                "required" => DepFlags.Required, "readdir_ok" => DepFlags.ReaddirOk, "ignore" => DepFlags.Ignore,
+                "top" => DepFlags.Top,
+                _ => throw new LmakefileException($"{where}: unknown dep flag {n}"),
+            };
+        return flags;
+    }
+}

@@ -1,0 +1,65 @@
+// Everything the engine needs to run one job of a rule: its name, targets, static deps, command line,
+// environment and limits. Built by RuleEvaluator from a RuleMatch.
+using System.Text.RegularExpressions;
+
+namespace Lmake.Server.Rules;
+
+/// <summary>A static dep of a job, in declaration order.</summary>
+public sealed record StaticDep(string Key, string Name, DepFlags Flags);
+
+/// <summary>A star target of a job: the files matching <see cref="Regex"/> are its targets if it writes them.</summary>
+public sealed record TargetPattern(string Key, Regex Regex, TargetFlags Flags, string Pattern);
+
+public sealed class JobPlan
+{
+    public required Rule Rule { get; init; }
+    /// <summary>The non-star stems that identify the job.</summary>
+    public required IReadOnlyDictionary<string, string> Stems { get; init; }
+    /// <summary>The target name with star stems shown as {Stem*} (or the rule's job_name).</summary>
+    public required string JobName { get; init; }
+    /// <summary>Static (non-star) targets, side targets included, resolved.</summary>
+    public required IReadOnlyList<string> Targets { get; init; }
+    /// <summary>The flags of each static target, same order as <see cref="Targets"/>.</summary>
+    public required IReadOnlyList<TargetFlags> TargetFlags { get; init; }
+    public required IReadOnlyList<TargetPattern> StarTargets { get; init; }
+    public required IReadOnlyList<StaticDep> StaticDeps { get; init; }
+    /// <summary>shell... -c script, or python... -c script (the stems, targets and deps as globals, then the cmd by value).</summary>
+    public required string[] Argv { get; init; }
+    /// <summary>The script alone (the last element of Argv), for lshow -c and ldebug.</summary>
+    public required string Script { get; init; }
+    public string? StdinDep { get; init; }
+    public string? StdoutTarget { get; init; }
+    /// <summary>The rule's environ, environ_resources and environ_ancillary merged; a null value ('...') comes
+    /// from the backend's environment.</summary>
+    public required IReadOnlyDictionary<string, string?> Environ { get; init; }
+    public required string Autodep { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public required IReadOnlyList<int> KillSigs { get; init; }
+    public required IReadOnlyDictionary<string, string> Resources { get; init; }
+    public required string Backend { get; init; }
+    public string? Cache { get; init; }
+    public TimeSpan StartDelay { get; init; }
+    public bool StderrOk { get; init; }
+    public bool ReaddirOk { get; init; }
+    public bool AutoMkdir { get; init; }
+    public bool KeepTmp { get; init; }
+    public bool UseScript { get; init; }
+    public bool Force { get; init; }
+    public int MaxStderrLen { get; init; }
+    /// <summary>0: no limit.</summary>
+    public int MaxRuns { get; init; }
+    public int MaxSubmits { get; init; }
+    public int MaxRetriesOnLost { get; init; }
+    public int RetriedErrors { get; init; }
+
+    /// <summary>Does this job claim <paramref name="name"/> through one of its star targets?</summary>
+    public bool IsStarTarget(string name, out TargetFlags flags)
+    {
+        foreach (TargetPattern p in StarTargets)
+            if (p.Regex.IsMatch(name)) { flags = p.Flags; return true; }
+        flags = Rules.TargetFlags.None;
+        return false;
+    }
+
+    public override string ToString() => $"{Rule.Name} {JobName}";
+}

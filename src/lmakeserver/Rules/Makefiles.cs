@@ -1,0 +1,153 @@
+// What Lmakefile.py defines (config, sources, rules), read by running python3 _lib/read_makefiles.py, and
+// what the reader looked at (files, environment variables), so it is rerun only when one of them changed.
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Lmake.Common;
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Rules;
+
+public sealed class Makefiles
+{
+    private readonly MakefilesDocument _doc;
+
+    public Config Config { get; }
+    /// <summary>Repo-relative source files.</summary>
+    public IReadOnlyList<string> Sources { get; }
+    /// <summary>Source dirs, ending in '/', relative or absolute.</summary>
+    public IReadOnlyList<string> SourceDirs { get; }
+    /// <summary>Where the sources came from: "manifest" (lmake.manifest), "Manifest" (the file) or "git".</summary>
+    public string SourcesOrigin => _doc.SourcesOrigin;
+    public IReadOnlyList<Rule> Rules { get; }
+    /// <summary>Lines the reader wrote on stderr without failing (keys accepted without effect yet...).</summary>
+    public IReadOnlyList<string> Notes => _doc.Notes ?? [];
+    /// <summary>The files the reader read (absolute paths) and the environment variables it looked at.</summary>
+    public IReadOnlyList<string> FilesRead => _doc.Reads.Files;
+    public IReadOnlyDictionary<string, string?> EnvironRead => _doc.Reads.Environ;
+
+    private Makefiles(MakefilesDocument doc)
+    {
+        _doc = doc;
+        if (doc.Version != 1) throw new LmakefileException($"read_makefiles.py: unknown document version {doc.Version}", ExitCode.InternalError);
+        Config = new Config(doc.Config, doc.ConfigSet);
+        Sources = doc.Sources;
+        SourceDirs = doc.SourceDirs;
+        var rules = new List<Rule>(doc.Rules.Count);
+        for (int i = 0; i < doc.Rules.Count; i++) rules.Add(new Rule(doc.Rules[i], i));
+        Rules = rules;
+    }
+
+    /// <summary>Runs Lmakefile.py of <paramref name="repoRoot"/> through the reader; throws
+    /// <see cref="LmakefileException"/> (exit code 8) with the reader's one-line message when it is broken.</summary>
+    public static Makefiles Read(string repoRoot, InstallLayout layout)
+    {
+        repoRoot = Path.GetFullPath(repoRoot);
+        string reader = Path.Combine(layout.PrivateLib, "read_makefiles.py");
+        if (!File.Exists(reader)) throw new LmakefileException($"{reader}: missing (bad install)", ExitCode.InternalError);
+        var (exit, stdout, stderr) = RunReader(reader, repoRoot);
+        string err = stderr.TrimEnd('\n');
+        if (exit == ExitCode.BadLmakefile) throw new LmakefileException(err.Length > 0 ? err : "Lmakefile.py: broken (no message)");
+        if (exit != 0) throw new LmakefileException($"read_makefiles.py failed (exit {exit}): {err}", ExitCode.InternalError);
+        MakefilesDocument? doc;
+        try { doc = JsonSerializer.Deserialize(stdout, RulesJsonContext.Default.MakefilesDocument); }
+        catch (JsonException e) { throw new LmakefileException($"read_makefiles.py: bad output: {e.Message}", ExitCode.InternalError); }
+        if (doc == null) throw new LmakefileException("read_makefiles.py: empty output", ExitCode.InternalError);
+        doc.Notes = err.Length == 0 ? null : err.Split('\n').ToList();
+        doc.Stamps = doc.Reads.Files.Select(StampOf).ToList();
+        return new Makefiles(doc);
+    }
+
+    internal static string PythonExecutable => Environment.GetEnvironmentVariable("LMAKE_PYTHON") is { Length: > 0 } p ? p : "python3";
+
+    private static (int Exit, string Stdout, string Stderr) RunReader(string reader, string repoRoot)
+    {
+        var psi = new ProcessStartInfo(PythonExecutable)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false, WorkingDirectory = repoRoot,
+            StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add(reader);
+        psi.ArgumentList.Add(repoRoot);
+        Process proc;
+        try { proc = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
+        catch (Exception e) { throw new LmakefileException($"cannot run {PythonExecutable}: {e.Message}", ExitCode.InternalError); }
+        using (proc)
+        {
+            proc.StandardInput.Close();
+            Task<string> err = proc.StandardError.ReadToEndAsync();
+            string output = proc.StandardOutput.ReadToEnd();
+            proc.WaitForExit();
+            return (proc.ExitCode, output, err.Result);
+        }
+    }
+
+    /// <summary>True when a file the reader read or an environment variable it looked at changed since.</summary>
+    public bool IsStale(string repoRoot)
+    {
+        foreach (FileStamp old in _doc.Stamps ?? [])
+        {
+            FileStamp now = StatOf(old.Path);
+            if (now.Exists != old.Exists) return true;
+            if (!now.Exists || (now.Size == old.Size && now.MtimeTicks == old.MtimeTicks)) continue;
+            if (ChecksumOf(old.Path) != old.Checksum) return true;      // touched but same content: not stale
+        }
+        foreach (var (name, value) in _doc.Reads.Environ)
+            if (Environment.GetEnvironmentVariable(name) != value) return true;
+        if (_doc.Stamps == null && _doc.Reads.Files.Count > 0) return true;
+        return false;
+    }
+
+    private static FileStamp StatOf(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) return new FileStamp { Path = path };
+        return new FileStamp { Path = path, Exists = true, Size = info.Length, MtimeTicks = info.LastWriteTimeUtc.Ticks };
+    }
+
+    private static string ChecksumOf(string path)
+    {
+        try { return FileChecksum.Of(path).ToString(); }
+        catch (IOException) { return "none"; }
+        catch (UnauthorizedAccessException) { return "none"; }
+    }
+
+    private static FileStamp StampOf(string path)
+    {
+        FileStamp s = StatOf(path);
+        s.Checksum = s.Exists ? ChecksumOf(path) : "none";
+        return s;
+    }
+
+    /// <summary>The state to store between runs (the reader's document plus the stamps of what it read).</summary>
+    public string ToJson() => JsonSerializer.Serialize(_doc, RulesJsonContext.Default.MakefilesDocument);
+
+    public static Makefiles FromJson(string json)
+    {
+        MakefilesDocument? doc;
+        try { doc = JsonSerializer.Deserialize(json, RulesJsonContext.Default.MakefilesDocument); }
+        catch (JsonException e) { throw new LmakefileException($"stored rules: corrupt ({e.Message})", ExitCode.BadState); }
+        return new Makefiles(doc ?? throw new LmakefileException("stored rules: empty", ExitCode.BadState));
+    }
+
+    /// <summary>Writes LMAKE/config, LMAKE/rules and LMAKE/manifest: what was understood, for users to read.</summary>
+    public void WriteSummaries(string lmakeDir)
+    {
+        Directory.CreateDirectory(lmakeDir);
+        WriteAtomically(Path.Combine(lmakeDir, "config"), Config.Describe());
+        WriteAtomically(Path.Combine(lmakeDir, "rules"), RuleSummary.Describe(Rules));
+        var manifest = new StringBuilder();
+        manifest.Append("# sources from ").Append(SourcesOrigin).Append('\n');
+        foreach (string s in Sources) manifest.Append(s).Append('\n');
+        foreach (string d in SourceDirs) manifest.Append(d).Append('\n');
+        WriteAtomically(Path.Combine(lmakeDir, "manifest"), manifest.ToString());
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        string tmp = path + ".tmp." + Environment.ProcessId;
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,193 @@
+// A job plan while it is being made: what the server substitutes itself first, then what the python helper
+// answered, then the final JobPlan with the rule's defaults applied.
+using System.Text;
+using System.Text.Json;
+
+namespace Lmake.Server.Rules;
+
+internal sealed class PartialPlan
+{
+    public RuleMatch Match { get; }
+    public Dictionary<string, string> Stems { get; } = new(StringComparer.Ordinal);
+    /// <summary>Target key to name (star targets: their pattern with {Stem*}), for f-strings.</summary>
+    public Dictionary<string, string> TargetValues { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> DepValues { get; } = new(StringComparer.Ordinal);
+
+    private readonly List<StaticDep> _deps = new();
+    private string? _stdinDep;
+    private string? _cmd;
+    private AttrsDocument? _dynamicAttrs;
+
+    public PartialPlan(RuleMatch match)
+    {
+        Match = match;
+        Rule rule = match.Rule;
+        foreach (var (stem, value) in match.Stems)
+            if (!rule.StarStems.Contains(stem)) Stems[stem] = value;
+        foreach (TargetSpec t in rule.Targets)
+            TargetValues[t.Key] = t.Pattern.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
+        if (!rule.Dynamic.Contains("deps"))
+            foreach (DepSpec d in rule.Deps)
+            {
+                string name = d.Native!.Expand(Stems);
+                AddDep(d, name, d.Flags);
+            }
+        if (rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
+            _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(Lookup);
+    }
+
+    private void AddDep(DepSpec? spec, string name, DepFlags flags)
+    {
+        string key = spec?.Key ?? "";
+        DepValues[key] = name;
+        if (spec is { IsStdin: true }) _stdinDep = name;
+        if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, name, flags));
+    }
+
+    private string? Lookup(string name) =>
+        Stems.TryGetValue(name, out string? s) ? s : TargetValues.TryGetValue(name, out string? t) ? t :
+        DepValues.TryGetValue(name, out string? d) ? d : null;
+
+    public void Apply(HelperAnswer answer)
+    {
+        Rule rule = Match.Rule;
+        if (answer.Error != null)
+            throw new RuleEvaluationException($"{rule.Location}: rule {rule.Name}: cannot compute the job for stems " +
+                string.Join(", ", Stems.Select(kv => $"{kv.Key}={kv.Value}")) + $": {answer.Error}");
+        if (answer.Deps != null)
+        {
+            _deps.Clear();
+            DepValues.Clear();
+            var specs = rule.Deps.ToDictionary(d => d.Key, StringComparer.Ordinal);
+            foreach (var (key, dep) in answer.Deps)
+            {
+                if (dep.Name == null) continue;                  // a dep computed as None: no dep
+                specs.TryGetValue(key, out DepSpec? spec);
+                DepFlags flags = dep.Flags != null ? FlagNames.ParseDepFlags(dep.Flags, $"dep {key}") : spec?.Flags ?? (DepFlags.Essential | DepFlags.Required);
+                DepValues[key] = dep.Name;
+                if (spec is { IsStdin: true }) _stdinDep = dep.Name;
+                if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, dep.Name, flags));
+            }
+        }
+        if (answer.Cmd != null) _cmd = answer.Cmd;
+        _dynamicAttrs = answer.Attrs;
+    }
+
+    public JobPlan Finish(Config config)
+    {
+        Rule rule = Match.Rule;
+        AttrsDocument s = rule.Attrs, d = _dynamicAttrs ?? new AttrsDocument();
+        bool Dyn(string name) => rule.Dynamic.Contains(name);
+        T Pick<T>(string name, T dynamicValue, T staticValue) => Dyn(name) ? dynamicValue : staticValue;
+
+        var stars = new List<TargetPattern>();
+        var targets = new List<string>();
+        var targetFlags = new List<TargetFlags>();
+        string? stdoutTarget = null;
+        var dotNetStems = rule.Stems.ToDictionary(kv => kv.Key, kv => PythonRegex.ToDotNet(kv.Value), StringComparer.Ordinal);
+        foreach (TargetSpec t in rule.Targets)
+        {
+            if (t.IsStar)
+                stars.Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, dotNetStems, Stems), t.Flags, TargetValues[t.Key]));
+            else
+            {
+                targets.Add(TargetValues[t.Key]);
+                targetFlags.Add(t.Flags);
+                if (t.IsStdout) stdoutTarget = TargetValues[t.Key];
+            }
+        }
+        string jobName = rule.JobName.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
+
+        string cmd = _cmd ?? "";
+        string script;
+        string[] argv;
+        if (rule.IsPython)
+        {
+            script = PythonPreamble() + cmd;
+            argv = [.. Pick("python", d.Python, s.Python) ?? ["python3"], "-c", script];
+        }
+        else
+        {
+            script = cmd;
+            argv = [.. Pick("shell", d.Shell, s.Shell) ?? ["/bin/bash"], "-c", script];
+        }
+
+        var environ = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (string attr in new[] { "environ_ancillary", "environ_resources", "environ" })
+        {
+            Dictionary<string, List<string>>? dict = attr switch
+            {
+                "environ" => Pick(attr, d.Environ, s.Environ),
+                "environ_resources" => Pick(attr, d.EnvironResources, s.EnvironResources),
+                _ => Pick(attr, d.EnvironAncillary, s.EnvironAncillary),
+            };
+            foreach (var (k, parts) in dict ?? [])
+                environ[k] = EnvironValue(k, new Template(parts).Expand(Lookup), config);
+        }
+        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
+            resources[k] = new Template(parts).Expand(Lookup);
+
+        double? timeout = Pick("timeout", d.Timeout, s.Timeout);
+        return new JobPlan
+        {
+            Rule = rule,
+            Stems = Stems,
+            JobName = jobName,
+            Targets = targets,
+            TargetFlags = targetFlags,
+            StarTargets = stars,
+            StaticDeps = _deps,
+            Argv = argv,
+            Script = script,
+            StdinDep = _stdinDep,
+            StdoutTarget = stdoutTarget,
+            Environ = environ,
+            Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",
+            Timeout = timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null,
+            KillSigs = Pick("kill_sigs", d.KillSigs, s.KillSigs) ?? [9],
+            Resources = resources,
+            Backend = Pick("backend", d.Backend, s.Backend) ?? "local",
+            Cache = Pick("cache", d.Cache, s.Cache),
+            StartDelay = TimeSpan.FromSeconds(Pick("start_delay", d.StartDelay, s.StartDelay) ?? 3),
+            StderrOk = Pick("stderr_ok", d.StderrOk, s.StderrOk) ?? false,
+            ReaddirOk = Pick("readdir_ok", d.ReaddirOk, s.ReaddirOk) ?? false,
+            AutoMkdir = Pick("auto_mkdir", d.AutoMkdir, s.AutoMkdir) ?? false,
+            KeepTmp = Pick("keep_tmp", d.KeepTmp, s.KeepTmp) ?? false,
+            UseScript = Pick("use_script", d.UseScript, s.UseScript) ?? false,
+            Force = Pick("force", d.Force, s.Force) ?? false,
+            MaxStderrLen = Pick("max_stderr_len", d.MaxStderrLen, s.MaxStderrLen) ?? 100,
+            MaxRuns = Pick("max_runs", d.MaxRuns, s.MaxRuns) ?? 0,
+            MaxSubmits = Pick("max_submits", d.MaxSubmits, s.MaxSubmits) ?? 10,
+            MaxRetriesOnLost = Pick("max_retries_on_lost", d.MaxRetriesOnLost, s.MaxRetriesOnLost) ?? 1,
+            RetriedErrors = Pick("retried_errors", d.RetriedErrors, s.RetriedErrors) ?? 0,
+        };
+    }
+
+    /// <summary>'...' alone: the backend's value (null); '...' inside a value: replaced by the backend's value now.</summary>
+    private static string? EnvironValue(string name, string value, Config config)
+    {
+        if (value == "...") return null;
+        if (!value.Contains("...", StringComparison.Ordinal)) return value;
+        string inherited = config.LocalEnviron.TryGetValue(name, out string? v) ? v : Environment.GetEnvironmentVariable(name) ?? "";
+        return value.Replace("...", inherited, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first lines of a python job: its stems, targets and deps as globals.</summary>
+    private string PythonPreamble()
+    {
+        var sb = new StringBuilder();
+        void Define(string name, string value)
+        {
+            if (!IsIdentifier(name)) return;
+            sb.Append(name).Append(" = ").Append(JsonSerializer.Serialize(value, RulesJsonContext.Default.String)).Append('\n');
+        }
+        foreach (var (k, v) in Stems) Define(k, v);
+        foreach (var (k, v) in TargetValues) Define(k, v);
+        foreach (var (k, v) in DepValues) Define(k, v);
+        return sb.ToString();
+    }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,116 @@
+// A rule as the engine sees it, built from the reader's JSON: patterns compiled to .NET regexes, flags parsed,
+// and the signature of what makes its jobs stale when it changes.
+using System.Text;
+using Lmake.Common;
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Rules;
+
+public enum RuleKind { Plain, Alias, Anti, Source }
+
+public sealed class Rule
+{
+    public string Name { get; }
+    public RuleKind Kind { get; }
+    public double Prio { get; }
+    public bool IsPython { get; }
+    /// <summary>Where the class is defined, for messages ("Lmakefile.py:12").</summary>
+    public string File { get; }
+    public int Line { get; }
+    /// <summary>Position in <see cref="Makefiles.Rules"/> (definition order).</summary>
+    public int Index { get; }
+    /// <summary>Stem name to regexpr, as written (Python syntax).</summary>
+    public IReadOnlyDictionary<string, string> Stems { get; }
+    public IReadOnlySet<string> StarStems { get; }
+    public IReadOnlyList<TargetSpec> Targets { get; }
+    public IReadOnlyList<DepSpec> Deps { get; }
+    public Template JobName { get; }
+    /// <summary>The cmd as written (shell: the f-strings of the class chain joined by newlines; python: the
+    /// script by value). <see cref="CmdTemplate"/> is null when the python helper must evaluate it.</summary>
+    public string CmdText { get; }
+    public Template? CmdTemplate { get; }
+    /// <summary>The attributes computed per job by the python helper ("deps", "cmd", "timeout"...).</summary>
+    public IReadOnlySet<string> Dynamic { get; }
+    /// <summary>A hash of what makes a job of this rule stale when it changes: cmd, shell/python, environ, kind.</summary>
+    public string CmdSignature { get; }
+
+    internal AttrsDocument Attrs { get; }
+
+    public bool IsSpecial => Kind is RuleKind.Anti or RuleKind.Source;
+    public string Location => $"{File}:{Line}";
+
+    internal Rule(RuleDocument doc, int index)
+    {
+        Name = doc.Name;
+        File = doc.File;
+        Line = doc.Line;
+        Index = index;
+        Kind = doc.Kind switch
+        {
+            "plain" => RuleKind.Plain, "alias" => RuleKind.Alias, "anti" => RuleKind.Anti, "source" => RuleKind.Source,
+            _ => throw Error($"unknown rule kind {doc.Kind}"),
+        };
+        Prio = doc.Prio;
+        IsPython = doc.IsPython;
+        Stems = doc.Stems;
+        StarStems = new HashSet<string>(doc.StarStems, StringComparer.Ordinal);
+        var dotNetStems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (stem, regexpr) in doc.Stems)
+        {
+            try { dotNetStems[stem] = PythonRegex.ToDotNet(regexpr); }
+            catch (FormatException e) { throw Error($"bad regexpr for stem {stem} '{regexpr}': {e.Message}"); }
+        }
+        var targets = new List<TargetSpec>();
+        foreach (TargetDocument t in doc.Targets)
+        {
+            try
+            {
+                targets.Add(new TargetSpec(t.Key, new Template(t.Parts), FlagNames.ParseTargetFlags(t.Flags, $"target {t.Key}"),
+                    t.Star, t.Side, t.Stdout, dotNetStems));
+            }
+            catch (ArgumentException e) { throw Error($"target {t.Key}: bad regexpr: {e.Message}"); }
+            catch (LmakefileException e) { throw Error(e.Message); }
+        }
+        Targets = targets;
+        var deps = new List<DepSpec>();
+        foreach (DepDocument d in doc.Deps)
+            deps.Add(new DepSpec(d.Key, d.Template, d.Parts == null ? null : new Template(d.Parts),
+                FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}"), d.Side, d.Stdin));
+        Deps = deps;
+        JobName = new Template(doc.JobName.Count > 0 ? doc.JobName : [""]);
+        CmdText = doc.Cmd.Text;
+        CmdTemplate = doc.Cmd.Parts == null ? null : new Template(doc.Cmd.Parts);
+        Dynamic = new HashSet<string>(doc.Dynamic, StringComparer.Ordinal);
+        Attrs = doc.Attrs;
+        CmdSignature = Signature(doc);
+    }
+
+    private LmakefileException Error(string message) => new($"{File}:{Line}: rule {Name}: {message}");
+
+    private static string Signature(RuleDocument doc)
+    {
+        var sb = new StringBuilder();
+        sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0').Append(doc.Cmd.Text).Append('\0');
+        AttrsDocument a = doc.Attrs;
+        foreach (string s in a.Shell ?? []) sb.Append(s).Append('\x01');
+        sb.Append('\0');
+        if (doc.IsPython) foreach (string s in a.Python ?? []) sb.Append(s).Append('\x01');
+        sb.Append('\0');
+        AppendDict(sb, a.Environ);
+        AppendDict(sb, a.EnvironResources);
+        sb.Append(a.Autodep).Append('\0');
+        foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
+        foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
+        return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
+    }
+
+    private static void AppendDict(StringBuilder sb, Dictionary<string, List<string>>? d)
+    {
+        if (d != null)
+            foreach (var (k, v) in d.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                sb.Append(k).Append('=').Append(string.Join("\x02", v)).Append('\x01');
+        sb.Append('\0');
+    }
+
+    public override string ToString() => Name;
+}

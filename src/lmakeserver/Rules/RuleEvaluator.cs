@@ -1,0 +1,152 @@
+// Turns a RuleMatch into a JobPlan. Plain {Stem} substitutions are done here; what needs Python (f-strings
+// calling Lmakefile functions, attributes that are functions) goes to ONE long-lived python3 helper
+// (read_makefiles.py --serve), with requests pipelined so a batch costs one round trip.
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Lmake.Common;
+
+namespace Lmake.Server.Rules;
+
+public sealed class RuleEvaluator : IDisposable
+{
+    private readonly Makefiles _makefiles;
+    private readonly InstallLayout _layout;
+    private readonly string _repoRoot;
+    private readonly object _lock = new();
+    private Process? _helper;
+    private StringBuilder _helperStderr = new();
+
+    public RuleEvaluator(Makefiles makefiles, InstallLayout layout, string repoRoot)
+    {
+        _makefiles = makefiles;
+        _layout = layout;
+        _repoRoot = Path.GetFullPath(repoRoot);
+    }
+
+    /// <summary>How many requests went to the python helper (a plan made natively costs none).</summary>
+    public int HelperRequests { get; private set; }
+
+    public JobPlan Plan(RuleMatch match) => PlanMany([match])[0];
+
+    /// <summary>Plans of several jobs; those that need Python share one round trip to the helper.
+    /// Throws <see cref="RuleEvaluationException"/> when an attribute of a job cannot be computed.</summary>
+    public IReadOnlyList<JobPlan> PlanMany(IReadOnlyList<RuleMatch> matches)
+    {
+        var partial = matches.Select(Native).ToList();
+        var needHelper = partial.Where(p => p.Match.Rule.Dynamic.Count > 0).ToList();
+        if (needHelper.Count > 0)
+        {
+            IReadOnlyList<HelperAnswer> answers = AskHelper(needHelper);
+            for (int i = 0; i < needHelper.Count; i++) needHelper[i].Apply(answers[i]);
+        }
+        return partial.Select(p => p.Finish(_makefiles.Config)).ToList();
+    }
+
+    private PartialPlan Native(RuleMatch match)
+    {
+        Rule rule = match.Rule;
+        if (rule.IsSpecial) throw new ArgumentException($"rule {rule.Name} is an {rule.Kind} rule: it runs no job");
+        return new PartialPlan(match);
+    }
+
+    private IReadOnlyList<HelperAnswer> AskHelper(List<PartialPlan> plans)
+    {
+        lock (_lock)
+        {
+            Process helper = EnsureHelper();
+            var lines = new StringBuilder();
+            foreach (PartialPlan p in plans)
+            {
+                var request = new HelperRequest
+                {
+                    Rule = p.Match.Rule.Index, Name = p.Match.Rule.Name, Stems = new(p.Stems),
+                    Targets = new(p.TargetValues), Deps = new(p.DepValues), Want = p.Match.Rule.Dynamic.ToList(),
+                };
+                lines.Append(JsonSerializer.Serialize(request, RulesJsonContext.Default.HelperRequest)).Append('\n');
+            }
+            HelperRequests += plans.Count;
+            var answers = new List<HelperAnswer>(plans.Count);
+            try
+            {
+                // Writing and reading at once: a large batch must not fill both pipes and block.
+                Task write = Task.Run(() => { helper.StandardInput.Write(lines.ToString()); helper.StandardInput.Flush(); });
+                for (int i = 0; i < plans.Count; i++) answers.Add(ReadAnswer(helper));
+                write.Wait();
+            }
+            catch (Exception e) when (e is IOException or AggregateException or RuleEvaluationException)
+            {
+                StopHelper();
+                throw new RuleEvaluationException($"python helper failed: {e.Message} {_helperStderr}".TrimEnd());
+            }
+            return answers;
+        }
+    }
+
+    private HelperAnswer ReadAnswer(Process helper)
+    {
+        string? line = helper.StandardOutput.ReadLine();
+        if (line == null)
+        {
+            helper.WaitForExit(5000);
+            int code = helper.HasExited ? helper.ExitCode : -1;
+            string err = _helperStderr.ToString().TrimEnd('\n');
+            if (code == ExitCode.BadLmakefile) throw new LmakefileException(err);
+            throw new RuleEvaluationException($"python helper exited ({code}): {err}");
+        }
+        return JsonSerializer.Deserialize(line, RulesJsonContext.Default.HelperAnswer)
+            ?? throw new RuleEvaluationException("python helper: empty answer");
+    }
+
+    private Process EnsureHelper()
+    {
+        if (_helper is { HasExited: false }) return _helper;
+        StopHelper();
+        var psi = new ProcessStartInfo(Makefiles.PythonExecutable)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false, WorkingDirectory = _repoRoot,
+            StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add(Path.Combine(_layout.PrivateLib, "read_makefiles.py"));
+        psi.ArgumentList.Add(_repoRoot);
+        psi.ArgumentList.Add("--serve");
+        var stderr = new StringBuilder();
+        _helperStderr = stderr;
+        Process helper;
+        try { helper = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
+        catch (Exception e) { throw new RuleEvaluationException($"cannot run {Makefiles.PythonExecutable}: {e.Message}"); }
+        helper.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
+        helper.BeginErrorReadLine();
+        _helper = helper;
+        HelperAnswer ready = ReadAnswer(helper);
+        if (ready.Ready != _makefiles.Rules.Count)
+        {
+            StopHelper();
+            throw new RuleEvaluationException($"python helper sees {ready.Ready} rules, the server {_makefiles.Rules.Count}: Lmakefile.py changed, re-read it");
+        }
+        return helper;
+    }
+
+    private void StopHelper()
+    {
+        if (_helper == null) return;
+        try
+        {
+            if (!_helper.HasExited)
+            {
+                _helper.StandardInput.Close();
+                if (!_helper.WaitForExit(2000)) _helper.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException) { }
+        catch (IOException) { }
+        _helper.Dispose();
+        _helper = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) StopHelper();
+    }
+}

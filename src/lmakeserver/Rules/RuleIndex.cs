@@ -1,0 +1,55 @@
+// Finds the rules that may make a file without running every regex on every name: target patterns are
+// indexed by their fixed suffix (and checked on their fixed prefix), only those candidates run their regex.
+namespace Lmake.Server.Rules;
+
+public sealed class RuleIndex
+{
+    private readonly record struct Entry(Rule Rule, int TargetIndex);
+
+    private readonly Dictionary<string, List<Entry>> _bySuffix = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entry>> _exact = new(StringComparer.Ordinal);
+    private readonly int[] _suffixLengths;        // distinct suffix lengths, longest first
+
+    public RuleIndex(IReadOnlyList<Rule> rules)
+    {
+        foreach (Rule rule in rules)
+            for (int t = 0; t < rule.Targets.Count; t++)
+            {
+                TargetSpec target = rule.Targets[t];
+                if (target.IsSide) continue;
+                var map = target.HasStems ? _bySuffix : _exact;
+                string key = target.HasStems ? target.Suffix : target.Prefix;
+                if (!map.TryGetValue(key, out List<Entry>? list)) map[key] = list = new List<Entry>();
+                list.Add(new Entry(rule, t));
+            }
+        _suffixLengths = _bySuffix.Keys.Select(k => k.Length).Distinct().OrderByDescending(l => l).ToArray();
+    }
+
+    /// <summary>The rules that can make <paramref name="name"/>, in the order spec A3 tries them: AntiRule and
+    /// SourceRule first, then the others; within each, higher prio first, then definition order. One match per rule.</summary>
+    public IReadOnlyList<RuleMatch> Candidates(string name)
+    {
+        var found = new List<RuleMatch>();
+        if (_exact.TryGetValue(name, out List<Entry>? exact))
+            foreach (Entry e in exact) Add(found, e, name);
+        foreach (int len in _suffixLengths)
+        {
+            if (len > name.Length) continue;
+            if (!_bySuffix.TryGetValue(name.Substring(name.Length - len), out List<Entry>? entries)) continue;
+            foreach (Entry e in entries) Add(found, e, name);
+        }
+        return Order(found);
+    }
+
+    private static void Add(List<RuleMatch> found, Entry e, string name)
+    {
+        Dictionary<string, string>? stems = e.Rule.Targets[e.TargetIndex].Match(name);
+        if (stems != null) found.Add(new RuleMatch(e.Rule, e.TargetIndex, stems));
+    }
+
+    /// <summary>Sorts matches in A3 order, keeping the first target of each rule (also used by tests on a plain scan).</summary>
+    public static IReadOnlyList<RuleMatch> Order(IEnumerable<RuleMatch> matches) =>
+        matches.GroupBy(m => m.Rule.Index).Select(g => g.OrderBy(m => m.TargetIndex).First())
+            .OrderBy(m => m.Rule.IsSpecial ? 0 : 1).ThenByDescending(m => m.Rule.Prio).ThenBy(m => m.Rule.Index)
+            .ToList();
+}

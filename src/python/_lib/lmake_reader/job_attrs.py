@@ -1,0 +1,96 @@
+# The long-lived helper (read_makefiles.py --serve): holds the Lmakefile's classes and computes, for one job,
+# the attributes the server cannot substitute itself (f-strings calling functions, attributes that are
+# functions). One JSON request a line on stdin, one JSON answer a line on stdout, in order.
+import inspect
+import json
+import sys
+import types
+
+from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _cmd_chain, _pattern_and_flags, \
+    _scalar, merged_dict, normalize_flags
+from .templates import eval_fstring
+
+class _Context(dict):
+    'the names an f-string of a job sees: stems, targets, deps, then the class attributes, then the globals'
+    def __init__(self, cls, values):
+        super().__init__(values)
+        self.cls = cls
+    def __missing__(self, key):
+        try: return getattr(self.cls, key)
+        except AttributeError: raise KeyError(key) from None
+
+def _call(f, ctx, glbs):
+    'call an attribute that is a function: parameters by name from the job, and the job names as globals'
+    params = inspect.signature(f).parameters
+    if params: return f(**{p: ctx[p] for p in params if p in ctx})
+    g = dict(f.__globals__)
+    g.update(ctx)
+    return types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)()
+
+def _value(v, ctx, glbs):
+    if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+    if isinstance(v, str): return eval_fstring(v, glbs, ctx)
+    if callable(v): return _call(v, ctx, glbs)
+    return v
+
+def evaluate(cls, request):
+    glbs = sys.modules[cls.__module__].__dict__
+    values = dict(request.get('stems', {}))
+    values.update(request.get('targets', {}))
+    values.update({k: v for k, v in request.get('deps', {}).items() if v is not None})
+    ctx = _Context(cls, values)
+    want = request.get('want', [])
+    answer = {}
+    if 'deps' in want:
+        deps = {}
+        single = getattr(cls, 'dep', None)
+        if single is not None:
+            t, _ = _pattern_and_flags(single, 'dep')
+            deps['dep'] = {'name': _value(t, ctx, glbs), 'flags': None}
+        d = merged_dict(cls, 'deps')
+        if not isinstance(d, dict):
+            d = _call(d, ctx, glbs) or {}
+            if not isinstance(d, dict): raise TypeError(f'deps function returned {type(d).__name__}, not a dict')
+            for k, v in d.items():
+                t, words = _pattern_and_flags(v, f'dep {k}')
+                deps[k] = {'name': _value(t, ctx, glbs), 'flags': normalize_flags(words, DEP_FLAGS, DEFAULT_DEP_FLAGS, f'dep {k}')}
+        else:
+            for k, v in d.items():
+                t, _ = _pattern_and_flags(v, f'dep {k}')
+                deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
+        for k, v in merged_dict(cls, 'side_deps').items():
+            t, _ = _pattern_and_flags(v, f'dep {k}')
+            deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
+        for k, v in deps.items():
+            if v['name'] is not None: v['name'] = str(v['name'])
+            if v['name'] is not None: ctx[k] = v['name']
+        answer['deps'] = deps
+    if 'cmd' in want:
+        answer['cmd'] = '\n'.join(str(eval_fstring(c, glbs, ctx)) for c in _cmd_chain(cls))
+    attrs = {}
+    for attr in DICT_ATTRS:
+        if attr not in want: continue
+        d = merged_dict(cls, attr)
+        if not isinstance(d, dict): d = _call(d, ctx, glbs) or {}
+        out = {}
+        for k, v in d.items():
+            v = _value(v, ctx, glbs)
+            if v is not None: out[str(k)] = [str(v)]
+        attrs[attr] = out
+    for attr, kind in SCALAR_ATTRS.items():
+        if attr in want: attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+    answer['attrs'] = attrs
+    return answer
+
+def serve(rules, stdin, stdout):
+    'rules: the compiled rule classes, in the order of the JSON document'
+    for line in stdin:
+        if not line.strip(): continue
+        try:
+            request = json.loads(line)
+            cls = rules[request['rule']]
+            answer = evaluate(cls, request)
+        except Exception as e:                      # the job fails with this message, the helper goes on
+            answer = {'error': f'{type(e).__name__}: {e}'}
+        stdout.write(json.dumps(answer) + '\n')
+        stdout.flush()

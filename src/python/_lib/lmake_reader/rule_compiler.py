@@ -1,0 +1,286 @@
+# From a rule class of the Lmakefile to the JSON the server reads: inheritance merged, patterns cut into
+# parts, flags normalized, f-strings the server can substitute itself kept as parts, the rest left to the
+# per-job python helper (listed in "dynamic"), python cmds serialized by value.
+import re
+import types
+
+from lmake._errors import LmakefileError
+from lmake.rules import AliasRule, AntiRule, Rule, SourceRule, _RuleBase
+
+from . import by_value
+from .templates import TemplateError, native_parts, parse_pattern, pattern_text, python_regex
+
+TARGET_FLAGS = ('essential', 'incremental', 'optional', 'phony', 'source_ok', 'no_warning', 'ignore', 'top')
+DEP_FLAGS    = ('essential', 'critical', 'ignore_error', 'required', 'readdir_ok', 'ignore', 'top')
+DEFAULT_TARGET_FLAGS = ('essential',)
+DEFAULT_DEP_FLAGS    = ('essential', 'required')
+
+DICT_ATTRS   = ('environ', 'environ_resources', 'environ_ancillary', 'resources')
+PATH_LIKE    = ('environ', 'environ_resources', 'environ_ancillary')     # where '...' is the inherited value
+# scalar attributes and how to check their values
+SCALAR_ATTRS = {
+    'autodep': str, 'auto_mkdir': bool, 'readdir_ok': bool, 'stderr_ok': bool, 'keep_tmp': bool,
+    'timeout': float, 'kill_sigs': 'ints', 'start_delay': float, 'max_stderr_len': int, 'use_script': bool,
+    'force': bool, 'backend': str, 'cache': str, 'max_runs': int, 'max_submits': int,
+    'max_retries_on_lost': int, 'retried_errors': int,
+}
+AUTODEP_METHODS = ('ld_preload', 'ld_audit', 'ld_preload_jemalloc', 'ptrace', 'none')
+
+LMAKE_ATTRS = frozenset(set(dir(Rule)) | set(DICT_ATTRS) | set(SCALAR_ATTRS) |
+    {'name', 'virtual', 'target', 'dep', 'targets', 'deps', 'side_targets', 'side_deps', 'stems', 'cmd', 'job_name',
+     'prio', 'shell', 'python'})
+
+def _flag_name(word):
+    return word.lstrip('-').replace('_', '').lower()
+
+def normalize_flags(words, allowed, defaults, what):
+    'CamelCase or snake_case flag names, -Flag turns one off; returns the sorted set of snake_case names'
+    by_key = {_flag_name(f): f for f in allowed}
+    flags = set(defaults)
+    for w in words:
+        if not isinstance(w, str): raise LmakefileError(f'{what}: flag {w!r} is not a string')
+        f = by_key.get(_flag_name(w))
+        if f is None: raise LmakefileError(f'{what}: unknown flag {w!r} (known: {", ".join(allowed)})')
+        if w.startswith('-'): flags.discard(f)
+        else: flags.add(f)
+    return sorted(flags)
+
+def _flatten(xs):
+    for x in xs:
+        if isinstance(x, (tuple, list)): yield from _flatten(x)
+        else: yield x
+
+def _pattern_and_flags(value, what):
+    if isinstance(value, str): return value, []
+    if isinstance(value, (tuple, list)) and value and (isinstance(value[0], str) or callable(value[0])):
+        return value[0], list(_flatten(value[1:]))
+    if callable(value): return value, []
+    raise LmakefileError(f'{what}: expected a pattern or a tuple (pattern, flags...), not {value!r}')
+
+def merged_dict(cls, attr):
+    '''The attribute merged along the class hierarchy (base first): entries add up, None removes an entry,
+    '...' in a PATH-like value is the inherited value. A function replaces what was inherited.'''
+    result = {}
+    for c in reversed(cls.__mro__):
+        if attr not in c.__dict__: continue
+        v = c.__dict__[attr]
+        if v is None: result = {}; continue
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        if callable(v) and not isinstance(v, dict): result = v; continue
+        if not isinstance(v, dict): raise LmakefileError(f'{attr} must be a dict, not {type(v).__name__}')
+        if not isinstance(result, dict): result = {}
+        for k, x in v.items():
+            if x is None: result.pop(k, None)
+            elif attr in PATH_LIKE and isinstance(x, str) and '...' in x and x != '...' and isinstance(result.get(k), str):
+                result[k] = x.replace('...', result[k])
+            else: result[k] = x
+    return result
+
+def constants_of(cls, module_globals):
+    'the names an f-string may use that are fixed when the Lmakefile is read: user class attributes, then globals'
+    consts = {}
+    for k, v in module_globals.items():
+        if not k.startswith('_') and type(v) in (str, int, float): consts[k] = v
+    for c in reversed(cls.__mro__):
+        if not issubclass(c, _RuleBase) or c.__module__ == 'lmake.rules': continue
+        for k, v in c.__dict__.items():
+            if k.startswith('_') or k in LMAKE_ATTRS: continue
+            if type(v) in (str, int, float): consts[k] = v
+            else: consts.pop(k, None)
+    return consts
+
+def class_attrs_of(cls):
+    'the user attributes of a rule class (not lmake attributes), visible to python cmds'
+    attrs = {}
+    for c in reversed(cls.__mro__):
+        if not issubclass(c, _RuleBase) or c.__module__ == 'lmake.rules': continue
+        for k, v in c.__dict__.items():
+            if not k.startswith('_') and k not in LMAKE_ATTRS: attrs[k] = v
+    return attrs
+
+def _join_parts(chunks):
+    'concatenate parts lists, merging the literal at the seam'
+    out = ['']
+    for parts in chunks:
+        out[-1] += parts[0]
+        out.extend(parts[1:])
+    return out
+
+def _scalar(name, value, kind):
+    if value is None: return None
+    try:
+        if kind is bool: return bool(value)
+        if kind is int: return int(value)
+        if kind is float: return float(value)
+        if kind is str: return str(value)
+        if kind == 'ints': return [int(s) for s in (value if isinstance(value, (tuple, list)) else (value,))]
+    except (TypeError, ValueError): pass
+    raise LmakefileError(f'{name} = {value!r}: expected {kind if isinstance(kind, str) else kind.__name__}')
+
+def rule_kind(cls):
+    if issubclass(cls, AntiRule): return 'anti'
+    if issubclass(cls, SourceRule): return 'source'
+    if issubclass(cls, AliasRule): return 'alias'
+    return 'plain'
+
+def is_base(cls):
+    'a class is only a base when it says virtual = True, or lacks targets (or a cmd, for a plain Rule)'
+    if cls.__dict__.get('virtual', False): return True
+    has_targets = getattr(cls, 'target', None) is not None or bool(merged_dict(cls, 'targets'))
+    if not has_targets: return True
+    return rule_kind(cls) == 'plain' and not _cmd_chain(cls)
+
+def _cmd_chain(cls):
+    chain = []
+    for c in reversed(cls.__mro__):
+        if 'cmd' not in c.__dict__: continue
+        v = c.__dict__['cmd']
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        if v is None: chain = []
+        else: chain.append(v)
+    return chain
+
+def compile_rule(cls, module_globals, user_modules):
+    'the JSON-able description of a rule class (see read_makefiles.py for the shape)'
+    kind = rule_kind(cls)
+    consts = constants_of(cls, module_globals)
+    prio = cls.__dict__.get('prio', getattr(cls, 'prio', 0))
+    if callable(prio): raise LmakefileError('prio cannot be a function (it is used for matching)')
+    rule = {'kind': kind, 'prio': _scalar('prio', prio, float)}
+
+    # targets: the single `target` (receives stdout), then `targets`, then `side_targets`
+    entries = []
+    single = getattr(cls, 'target', None)
+    if single is not None: entries.append(('target', single, False, True))
+    for attr, side in (('targets', False), ('side_targets', True)):
+        d = merged_dict(cls, attr)
+        if not isinstance(d, dict): raise LmakefileError(f'{attr} cannot be a function (targets are matched against file names)')
+        for k, v in d.items(): entries.append((k, v, side, False))
+    stems = merged_dict(cls, 'stems')
+    if not isinstance(stems, dict): raise LmakefileError('stems cannot be a function')
+    stems = {k: v for k, v in stems.items()}
+    star_stems, non_star_use = set(), set()
+    targets = []
+    for key, value, side, stdout in entries:
+        pattern, words = _pattern_and_flags(value, f'target {key}')
+        if not isinstance(pattern, str): raise LmakefileError(f'target {key}: a target pattern must be a str')
+        try: parts, defs, stars = parse_pattern(pattern)
+        except TemplateError as e: raise LmakefileError(f'target {key}: {e}') from None
+        # a constant (a class attribute) used where a stem could be: substituted now
+        parts = _substitute_constants(parts, stems, defs, consts)
+        for s, r in defs.items(): stems[s] = r
+        star_stems |= stars
+        non_star_use |= {p for p in parts[1::2] if p not in stars}
+        targets.append({'key': key, 'parts': parts, 'star': bool(stars & set(parts[1::2])),
+                        'flags': normalize_flags(words, TARGET_FLAGS, DEFAULT_TARGET_FLAGS, f'target {key}'),
+                        'side': side, 'stdout': stdout})
+    both = star_stems & non_star_use
+    if both: raise LmakefileError(f'stem {sorted(both)[0]} is used both as a star stem and as a plain one')
+    used = set()
+    for t in targets: used |= set(t['parts'][1::2])
+    for s in sorted(used):
+        if s not in stems: raise LmakefileError(f'stem {s} has no regexpr (define it in stems or as {{{s}:regexpr}})')
+        if not isinstance(stems[s], str): raise LmakefileError(f'stem {s}: regexpr must be a str')
+        try: re.compile(stems[s])
+        except re.error as e: raise LmakefileError(f'bad regexpr for stem {s} {stems[s]!r}: {e}') from None
+    for t in targets:
+        try: re.compile(python_regex(t['parts'], stems))
+        except re.error as e: raise LmakefileError(f'target {t["key"]}: bad regexpr {pattern_text(t["parts"], star_stems)!r}: {e}') from None
+    main = [t for t in targets if not t['side']]
+    plain_stems = {p for p in main[0]['parts'][1::2] if p not in star_stems}
+    for t in targets:
+        mine = {p for p in t['parts'][1::2] if p not in star_stems}
+        if (mine != plain_stems) if not t['side'] else not (mine <= plain_stems):
+            raise LmakefileError(f'target {t["key"]} uses stems {sorted(mine)} but the targets of a rule share the same stems {sorted(plain_stems)}')
+    rule['stems'] = {s: stems[s] for s in sorted(used)}
+    rule['star_stems'] = sorted(star_stems)
+    rule['targets'] = targets
+    job_name = cls.__dict__.get('job_name', getattr(cls, 'job_name', None))
+    if job_name is not None:
+        try: jn_parts, _, _ = parse_pattern(job_name)
+        except TemplateError as e: raise LmakefileError(f'job_name: {e}') from None
+        rule['job_name'] = jn_parts
+    else:
+        rule['job_name'] = main[0]['parts']
+    if kind in ('anti', 'source'): return rule
+
+    # deps: the single `dep` (the job's stdin), then `deps`, then `side_deps`
+    dep_entries, dynamic = [], []
+    single_dep = getattr(cls, 'dep', None)
+    if single_dep is not None: dep_entries.append(('dep', single_dep, False, True))
+    for attr, side in (('deps', False), ('side_deps', True)):
+        d = merged_dict(cls, attr)
+        if not isinstance(d, dict):
+            if attr == 'deps': dynamic.append('deps')
+            continue
+        for k, v in d.items(): dep_entries.append((k, v, side, False))
+    deps = []
+    for key, value, side, stdin in dep_entries:
+        template, words = _pattern_and_flags(value, f'dep {key}')
+        flags = normalize_flags(words, DEP_FLAGS, DEFAULT_DEP_FLAGS, f'dep {key}')
+        if isinstance(template, str):
+            parts = native_parts(template, plain_stems, consts)
+        else:
+            template, parts = None, None
+        if parts is None and 'deps' not in dynamic: dynamic.append('deps')
+        deps.append({'key': key, 'template': template, 'parts': parts, 'flags': flags, 'side': side, 'stdin': stdin})
+    rule['deps'] = deps
+
+    # cmd: shell strings or python functions, base class first
+    chain = _cmd_chain(cls)
+    kinds = {'python' if isinstance(c, types.FunctionType) else 'shell' if isinstance(c, str) else 'bad' for c in chain}
+    if 'bad' in kinds: raise LmakefileError('cmd must be a str (a shell script) or a function (python)')
+    if len(kinds) > 1: raise LmakefileError('cmd mixes shell strings and python functions along the class hierarchy')
+    is_python = kinds == {'python'}
+    rule['is_python'] = is_python
+    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps}
+    if is_python:
+        try: script = by_value.script(chain, names, user_modules, class_attrs_of(cls))
+        except by_value.ByValueError as e: raise LmakefileError(str(e)) from None
+        rule['cmd'] = {'text': script, 'parts': [script]}
+    elif chain:
+        text = '\n'.join(chain)
+        chunks = [native_parts(c, names, consts) for c in chain]
+        parts = None if any(c is None for c in chunks) else _join_parts([chunks[0]] + [['\n'] + c for c in chunks[1:]])
+        if parts is None: dynamic.append('cmd')
+        rule['cmd'] = {'text': text, 'parts': parts}
+    else:
+        rule['cmd'] = {'text': '', 'parts': ['']}
+
+    attrs = {}
+    for attr in ('shell', 'python'):
+        v = getattr(cls, attr)
+        if isinstance(v, str): v = (v,)
+        if callable(v) or not all(isinstance(x, str) for x in v): raise LmakefileError(f'{attr} must be a tuple of str')
+        attrs[attr] = list(v)
+    for attr in DICT_ATTRS:
+        d = merged_dict(cls, attr)
+        if not isinstance(d, dict): dynamic.append(attr); continue
+        out = {}
+        for k, v in d.items():
+            p = native_parts(v, plain_stems, consts) if isinstance(v, str) else None if callable(v) else [str(v)]
+            if p is None: out = None; break
+            out[str(k)] = p
+        if out is None: dynamic.append(attr)
+        else: attrs[attr] = out
+    for attr, kind_ in SCALAR_ATTRS.items():
+        v = getattr(cls, attr)
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        if callable(v): dynamic.append(attr); continue
+        attrs[attr] = _scalar(attr, v, kind_)
+    if attrs.get('autodep') not in AUTODEP_METHODS:
+        raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
+    rule['attrs'] = attrs
+    rule['dynamic'] = dynamic
+    return rule
+
+def _substitute_constants(parts, stems, defs, consts):
+    'a {name} in a pattern that is no stem but a user class attribute holding a str or number: its value'
+    out = [parts[0]]
+    for k in range(1, len(parts), 2):
+        name = parts[k]
+        if name not in stems and name not in defs and name in consts:
+            out[-1] += str(consts[name]) + parts[k + 1]
+        else:
+            out.append(name); out.append(parts[k + 1])
+    return out

@@ -1,0 +1,80 @@
+# Target patterns ('{File:.*}.o', '{N*:\d+}') and f-string templates ('{File}.c', '{dec(Digit)}'), cut into
+# parts the server substitutes natively: [literal, name, literal, name, ..., literal] (odd entries are names).
+import re
+import string
+
+class TemplateError(ValueError): pass
+
+_IDENT = re.compile(r'[A-Za-z_]\w*\Z')
+
+def parse_pattern(text):
+    '''Cut a target pattern into (parts, inline stem definitions {name: regexpr}, star stem names).
+    {Name:regexpr} defines a stem inline, {Name*...} is a star stem, {{ and }} are literal braces.'''
+    parts, lit, defs, stars = [], [], {}, set()
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '{' and text.startswith('{{', i): lit.append('{'); i += 2; continue
+        if c == '}' and text.startswith('}}', i): lit.append('}'); i += 2; continue
+        if c == '}': raise TemplateError(f'single }} at offset {i} in {text!r} (write }}}} for a literal brace)')
+        if c != '{': lit.append(c); i += 1; continue
+        depth, j = 1, i + 1
+        while j < n and depth:
+            if text[j] == '\\': j += 2; continue
+            if text[j] == '{': depth += 1
+            elif text[j] == '}': depth -= 1
+            j += 1
+        if depth: raise TemplateError(f'unbalanced {{ at offset {i} in {text!r}')
+        field = text[i + 1:j - 1]
+        name, sep, regexpr = field.partition(':')
+        star = name.endswith('*')
+        if star: name = name[:-1]
+        if not _IDENT.match(name): raise TemplateError(f'{{{field}}} in {text!r} is not a stem ({{Name}} or {{Name:regexpr}})')
+        if star: stars.add(name)
+        if sep:
+            if name in defs and defs[name] != regexpr:
+                raise TemplateError(f'stem {name} defined twice with different regexprs in {text!r}')
+            defs[name] = regexpr
+        parts.append(''.join(lit)); parts.append(name); lit = []
+        i = j
+    parts.append(''.join(lit))
+    return parts, defs, stars
+
+def pattern_text(parts, stars=()):
+    'a pattern shown to users: stems as {Name} ({Name*} for star stems)'
+    out = []
+    for k, p in enumerate(parts):
+        if k % 2 == 0: out.append(p.replace('{', '{{').replace('}', '}}'))
+        else: out.append('{' + p + ('*' if p in stars else '') + '}')
+    return ''.join(out)
+
+def python_regex(parts, stems):
+    'the Python regexpr of a pattern, to check it compiles (first use of a stem is a group, then a backref)'
+    seen, out = set(), []
+    for k, p in enumerate(parts):
+        if k % 2 == 0: out.append(re.escape(p))
+        elif p in seen: out.append(f'(?P={p})')
+        else: seen.add(p); out.append(f'(?P<{p}>{stems[p]})')
+    return ''.join(out)
+
+def native_parts(template, known_names, constants):
+    '''The parts of an f-string when every {field} is a plain name the server knows (a stem, a target, a dep)
+    or a constant (a class attribute or Lmakefile global holding a str or number, substituted now).
+    None when something else appears: the long-lived python helper evaluates it for each job.'''
+    try: fields = list(string.Formatter().parse(template))
+    except ValueError: return None
+    parts, lit = [], []
+    for literal, field, spec, conv in fields:
+        lit.append(literal)
+        if field is None: continue
+        if spec or conv or not _IDENT.match(field): return None
+        if field in known_names:
+            parts.append(''.join(lit)); parts.append(field); lit = []
+        elif field in constants: lit.append(str(constants[field]))
+        else: return None
+    parts.append(''.join(lit))
+    return parts
+
+def eval_fstring(template, glbs, lcls):
+    'evaluate template as the Python f-string it is'
+    return eval(compile('f' + repr(template), '<f-string>', 'eval'), glbs, lcls)
