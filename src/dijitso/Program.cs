@@ -1,4 +1,19 @@
-// dijitso: a JIT compile cache for C++ shared libraries.
-using Lmake.Common;
+// dijitso: a JIT compile cache for C++ shared libraries. Every command catches its own errors here, so a user
+// sees one message and a documented exit code, never a stack trace.
+using Dijitso;
+using Dijitso.Commands;
 
-return PendingCommand.Run("dijitso", "compile C++ into a cached shared library, once per cache directory", args);
+try
+{
+    return CommandTree.Run(args);
+}
+catch (DijitsoError e)
+{
+    StdStreams.ErrLine(e.Message);
+    return e.ExitCode;
+}
+catch (Exception e)
+{
+    StdStreams.ErrLine($"dijitso: internal error: {e.GetType().Name}: {e.Message}");
+    return DijitsoExit.Internal;
+}
