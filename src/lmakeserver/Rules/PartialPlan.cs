@@ -32,8 +32,6 @@ internal sealed class PartialPlan
                 string name = d.Native!.Expand(Stems);
                 AddDep(d, name, d.Flags);
             }
-        if (rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
-            _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(Lookup);
     }
 
     private void AddDep(DepSpec? spec, string name, DepFlags flags)
@@ -98,6 +96,9 @@ internal sealed class PartialPlan
         }
         string jobName = rule.JobName.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
 
+        // native cmds are expanded last: their deps may have come from the helper
+        if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
+            _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(Lookup);
         string cmd = _cmd ?? "";
         string script;
         string[] argv;

@@ -241,7 +241,7 @@ def compile_rule(cls, module_globals, user_modules):
     elif chain:
         text = '\n'.join(chain)
         chunks = [native_parts(c, names, consts) for c in chain]
-        parts = None if any(c is None for c in chunks) else _join_parts([chunks[0]] + [['\n'] + c for c in chunks[1:]])
+        parts = None if any(c is None for c in chunks) else _join_parts([chunks[0]] + [['\n' + c[0]] + c[1:] for c in chunks[1:]])
         if parts is None: dynamic.append('cmd')
         rule['cmd'] = {'text': text, 'parts': parts}
     else:
