@@ -11,7 +11,7 @@ internal static class LautodepCommand
         "usage: lautodep [-m ld_preload|ld_audit|none|ptrace] [-s SOURCE_DIR]... [--json] [--] cmd args...\n" +
         "Runs cmd under dependency tracking, with the repo root (the nearest dir up with Lmakefile.py, else the\n" +
         "cwd) as the tracked tree, then lists the files it read and wrote. Its stdout and stderr are shown\n" +
-        "before the list; its stdin is /dev/null.\n" +
+        "before the list (which starts on a line of its own); its stdin is /dev/null.\n" +
         "  -m, --method METHOD     ld_preload (default; ld_audit is a synonym), none (no tracking)\n" +
         "                          ptrace is not implemented in this version\n" +
         "  -s, --source-dir DIR    a dir outside the repo whose files count too (repeatable)\n" +
@@ -99,6 +99,7 @@ internal static class LautodepCommand
         };
         JobOutcome outcome = TrackedJob.Start(spec).Completion.GetAwaiter().GetResult();
         Console.Out.Write(outcome.Stdout);
+        if (outcome.Stdout.Length > 0 && !outcome.Stdout.EndsWith('\n')) Console.Out.Write('\n');  // the listing starts on its own line
         Console.Error.Write(outcome.Stderr);
         Console.Out.Write(json ? LautodepListing.Json(outcome.Accesses, outcome.ExitCode) : LautodepListing.Text(outcome.Accesses));
         Console.Out.Flush();

@@ -7,7 +7,7 @@ using System.Text;
 namespace Lmake.Autodep;
 
 /// <summary>The parent's side of a started job: its pid and the read ends of its pipes (-1 when absent).</summary>
-internal readonly record struct LaunchedProcess(int Pid, int StdoutFd, int StderrFd, int ReportFd);
+internal readonly record struct LaunchedProcess(int Pid, int StdoutFd, int StderrFd, int ReportFd, string Executable);
 
 internal static unsafe class JobLauncher
 {
@@ -38,7 +38,7 @@ internal static unsafe class JobLauncher
                 error = $"cannot run {exe}: {Native.ErrorText(spawnErrno)}";
                 return default;
             }
-            var launched = new LaunchedProcess(pid, parentEnds[0], parentEnds[1], parentEnds[2]);
+            var launched = new LaunchedProcess(pid, parentEnds[0], parentEnds[1], parentEnds[2], Path.GetFullPath(exe, spec.Cwd));
             parentEnds = [-1, -1, -1];  // now owned by the caller
             return launched;
         }

@@ -17,6 +17,7 @@ internal sealed unsafe class JobReactor
     private const ulong WakeMarker = ulong.MaxValue;
 
     private readonly int _epoll;
+    public int EpollFd => _epoll;
     private readonly int _wake;
     private readonly object _lock = new();
     private readonly List<TrackedJob?> _slots = [];

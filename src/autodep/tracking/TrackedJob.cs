@@ -74,10 +74,23 @@ public sealed unsafe class TrackedJob
             ReportFd = launched.ReportFd,
             PidFd = Native.PidfdOpen(launched.Pid, 0),
         };
+        // The shim starts inside the job: the exec that starts the job itself is recorded here.
+        if (TrackedName(spec, launched.Executable) is { } exeName) job._accesses.Add(exeName, AccessKind.Exec, true);
         if (spec.Timeout is { } t) job._timeoutAt = start + (long)(t.TotalSeconds * Stopwatch.Frequency);
         if (job.PidFd < 0) throw new InvalidOperationException("pidfd_open: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         JobReactor.Shared.Register(job);
         return job;
+    }
+
+    /// <summary>The name the shim would give an absolute file name (repo-relative, or absolute under a source
+    /// dir), or null when it is not tracked. Symlinks are not resolved here.</summary>
+    private static string? TrackedName(JobSpec spec, string absolute)
+    {
+        string root = spec.RepoRoot.TrimEnd('/') + "/";
+        if (absolute.StartsWith(root, StringComparison.Ordinal)) return absolute[root.Length..];
+        foreach (string dir in spec.SourceDirs)
+            if (absolute.StartsWith(dir, StringComparison.Ordinal) && absolute.Length > dir.Length) return absolute;
+        return null;
     }
 
     /// <summary>Sends JobSpec.KillSignals in turn to the job's whole process group; Completion then
@@ -184,7 +197,11 @@ public sealed unsafe class TrackedJob
 
     private static void CloseFd(ref int fd)
     {
-        if (fd >= 0) Native.Close(fd);
+        if (fd < 0) return;
+        // Unregister first: a job being spawned meanwhile holds a copy of this fd until its exec, which
+        // would keep the closed fd's epoll entry alive and firing.
+        Native.EpollCtl(JobReactor.Shared.EpollFd, Native.EPOLL_CTL_DEL, fd, null);
+        Native.Close(fd);
         fd = -1;
     }
 
