@@ -82,11 +82,10 @@ internal sealed class PartialPlan
         var targets = new List<string>();
         var targetFlags = new List<TargetFlags>();
         string? stdoutTarget = null;
-        var dotNetStems = rule.Stems.ToDictionary(kv => kv.Key, kv => PythonRegex.ToDotNet(kv.Value), StringComparer.Ordinal);
         foreach (TargetSpec t in rule.Targets)
         {
             if (t.IsStar)
-                stars.Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, dotNetStems, Stems), t.Flags, TargetValues[t.Key]));
+                stars.Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, rule.DotNetStems, Stems), t.Flags, TargetValues[t.Key]));
             else
             {
                 targets.Add(TargetValues[t.Key]);

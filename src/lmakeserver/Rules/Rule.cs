@@ -35,6 +35,8 @@ public sealed class Rule
     public string CmdSignature { get; }
 
     internal AttrsDocument Attrs { get; }
+    /// <summary>The stems' regexprs translated to .NET syntax.</summary>
+    internal IReadOnlyDictionary<string, string> DotNetStems { get; }
 
     public bool IsSpecial => Kind is RuleKind.Anti or RuleKind.Source;
     public string Location => $"{File}:{Line}";
@@ -60,6 +62,7 @@ public sealed class Rule
             try { dotNetStems[stem] = PythonRegex.ToDotNet(regexpr); }
             catch (FormatException e) { throw Error($"bad regexpr for stem {stem} '{regexpr}': {e.Message}"); }
         }
+        DotNetStems = dotNetStems;
         var targets = new List<TargetSpec>();
         foreach (TargetDocument t in doc.Targets)
         {

@@ -25,7 +25,12 @@ public sealed class TargetSpec
         Prefix = pattern.Parts[0];
         Suffix = pattern.Parts.Count == 1 ? "" : pattern.Parts[^1];
         Regex = BuildRegex(pattern, dotNetStems, fixedStems: null);
+        // The most common pattern, one stem of regexpr .* or .+ ('{File:.*}.o'), needs no regex run at all.
+        if (pattern.Parts.Count == 3 && dotNetStems.TryGetValue(pattern.Parts[1], out string? only) && only is ".*" or ".+")
+            _anyTextStem = only == ".*" ? 0 : 1;
     }
+
+    private readonly int _anyTextStem = -1;       // -1: run the regex; else the minimal length of the single stem
 
     public bool HasStems => Pattern.Parts.Count > 1;
 
@@ -34,6 +39,12 @@ public sealed class TargetSpec
     {
         if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal)
             || name.Length < Prefix.Length + Suffix.Length) return null;
+        if (_anyTextStem >= 0)
+        {
+            int len = name.Length - Prefix.Length - Suffix.Length;
+            if (len < _anyTextStem || name.AsSpan(Prefix.Length, len).Contains('\n')) return null;
+            return new Dictionary<string, string>(1, StringComparer.Ordinal) { [Pattern.Parts[1]] = name.Substring(Prefix.Length, len) };
+        }
         Match m = Regex.Match(name);
         if (!m.Success) return null;
         var stems = new Dictionary<string, string>(StringComparer.Ordinal);
