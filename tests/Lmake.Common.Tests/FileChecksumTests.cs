@@ -15,10 +15,11 @@ public sealed class FileChecksumTests : IDisposable
     public void MissingFileIsNone() => Assert.Equal("none", FileChecksum.Of(P("nope")).ToString());
 
     [Fact]
-    public void DirectoryIsNone()
+    public void DirectoryIsDir()
     {
         Directory.CreateDirectory(P("d"));
-        Assert.Equal(FileChecksum.None, FileChecksum.Of(P("d")));
+        Assert.Equal(FileChecksum.Directory, FileChecksum.Of(P("d")));
+        Assert.Equal("dir", FileChecksum.Of(P("d")).ToString());
     }
 
     [Fact]
@@ -58,6 +59,7 @@ public sealed class FileChecksumTests : IDisposable
 
     [Theory]
     [InlineData("none")]
+    [InlineData("dir")]
     [InlineData("empty-R")]
     [InlineData("empty-L")]
     [InlineData("0123456789abcdef-R")]

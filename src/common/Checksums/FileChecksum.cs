@@ -10,24 +10,31 @@ public enum FileKind : byte
     Regular = 1,
     Executable = 2, // a regular file with an execute bit
     Symlink = 3,
+    Directory = 4,  // no content checksum: a dep on a directory changes only when it appears or vanishes
 }
 
 /// <summary>
 /// Printed form (the `xxhsum` command, `lshow`, traces):
 /// <c>none</c> (missing), <c>empty-R</c> (empty regular file), <c>&lt;16 hex&gt;-R</c> (regular),
 /// <c>&lt;16 hex&gt;-X</c> (executable regular), <c>&lt;16 hex&gt;-L</c> (symlink: hash of the link text).
-/// The hash is XXH3-64 of the content; an empty executable prints <c>empty-X</c>.
-/// A directory, a fifo or a socket checksums as <c>none</c>: none of them is a file lmake can depend on by content.
+/// The hash is XXH3-64 of the content; an empty executable prints <c>empty-X</c>. A directory prints <c>dir</c>:
+/// a job that probed a missing path must rerun when it becomes a directory (gcc skips a missing -I dir).
+/// A fifo or a socket checksums as <c>none</c>: neither is a file lmake can depend on by content.
 /// </summary>
 public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmpty)
 {
     public static readonly FileChecksum None = new(FileKind.None, 0, false);
+    public static readonly FileChecksum Directory = new(FileKind.Directory, 0, false);
 
     public bool Exists => Kind != FileKind.None;
+
+    /// <summary>A regular file, an executable or a symlink: something with content a job can depend on.</summary>
+    public bool IsFile => Kind is FileKind.Regular or FileKind.Executable or FileKind.Symlink;
 
     public override string ToString()
     {
         if (Kind == FileKind.None) return "none";
+        if (Kind == FileKind.Directory) return "dir";
         char suffix = Kind switch { FileKind.Executable => 'X', FileKind.Symlink => 'L', _ => 'R' };
         return IsEmpty ? $"empty-{suffix}" : $"{Hash:x16}-{suffix}";
     }
@@ -36,6 +43,7 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
     {
         checksum = None;
         if (text == "none") return true;
+        if (text == "dir") { checksum = Directory; return true; }
         int dash = text.LastIndexOf('-');
         if (dash < 0 || dash != text.Length - 2) return false;
         FileKind kind;
@@ -59,8 +67,8 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
         FileSystemInfo info = new FileInfo(path);
         if (!info.Exists)
         {
-            // FileInfo.Exists is false for a dangling symlink; LinkTarget still sees it.
-            if (info.LinkTarget is null) return None;
+            // FileInfo.Exists is false for a dangling symlink (LinkTarget still sees it) and for a directory
+            if (info.LinkTarget is null) return System.IO.Directory.Exists(path) ? Directory : None;
         }
         if (info.LinkTarget is string target) return OfSymlinkText(target);
         var file = (FileInfo)info;
@@ -79,7 +87,7 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
         }
         catch (FileNotFoundException) { return None; }
         catch (DirectoryNotFoundException) { return None; }
-        catch (UnauthorizedAccessException) when (Directory.Exists(path)) { return None; }
+        catch (UnauthorizedAccessException) when (System.IO.Directory.Exists(path)) { return None; }
     }
 
     public static FileChecksum OfSymlinkText(string linkText)
