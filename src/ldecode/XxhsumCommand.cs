@@ -12,7 +12,7 @@ public static class XxhsumCommand
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "files to checksum" };
         var root = new RootCommand(
             "Prints lmake's checksum of each FILE: none (missing), empty-R (empty file), <16 hex>-R (regular),\n" +
-            "<16 hex>-X (executable), <16 hex>-L (symlink: hash of the link text). The hash is XXH3-64 of the\n" +
+            "<16 hex>-X (executable), <16 hex>-L (symlink: hash of the link text), dir (a directory). The hash is XXH3-64 of the\n" +
             "content, the value `xxhsum -H3` prints. With one FILE only the checksum is printed; with several,\n" +
             "one `CHECKSUM  FILE` line each.");
         root.Arguments.Add(files);
