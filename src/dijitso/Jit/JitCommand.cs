@@ -25,8 +25,10 @@ public static class JitCommand
             return Report(request, lib, () => DirectoryJit.Ensure(p, layout, request, Source));
         // Every rank reports before MPI_Finalize: a launcher kills the ranks still running once one exits
         // non-zero, and each rank must get to say what happened.
-        using MpiJob job = MpiJob.Start(launcher);
-        return Report(request, lib, () => ParallelJit.Run(job, p, layout, request, Source));
+        MpiJob job;
+        try { job = MpiJob.Start(launcher); }
+        catch (DijitsoError e) { return Failed(request, lib, e); }
+        using (job) return Report(request, lib, () => ParallelJit.Run(job, p, layout, request, Source));
     }
 
     private static int Report(JitRequest request, string lib, Func<JitStatus> serve)
@@ -37,12 +39,14 @@ public static class JitCommand
             Print(request, new JitOutcome(request.Signature, lib, JitOutcome.StatusName(status)));
             return DijitsoExit.Ok;
         }
-        catch (DijitsoError e)
-        {
-            StdStreams.ErrLine(e.Message);
-            if (request.Json) Print(request, new JitOutcome(request.Signature, lib, JitOutcome.StatusName(JitStatus.Failed), e.Message));
-            return e.ExitCode;
-        }
+        catch (DijitsoError e) { return Failed(request, lib, e); }
+    }
+
+    private static int Failed(JitRequest request, string lib, DijitsoError e)
+    {
+        StdStreams.ErrLine(e.Message);
+        if (request.Json) Print(request, new JitOutcome(request.Signature, lib, JitOutcome.StatusName(JitStatus.Failed), e.Message));
+        return e.ExitCode;
     }
 
     private static void Print(JitRequest request, JitOutcome outcome)

@@ -13,8 +13,10 @@ public sealed record LauncherEnvironment(string Launcher, int Rank, int Size, st
         return From("Open MPI", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE")
             ?? From("MPICH/Hydra", "PMI_RANK", "PMI_SIZE")
             ?? From("PMIx", "PMIX_RANK", "PMIX_SIZE")
-            ?? From("Slurm", "SLURM_PROCID", "SLURM_NTASKS")
-            ?? From("Slurm", "SLURM_PROCID", "SLURM_NPROCS");
+            // A batch script has SLURM_NTASKS too but is no task of a step: only srun's tasks have a step id.
+            ?? (Environment.GetEnvironmentVariable("SLURM_STEP_ID") is { Length: > 0 }
+                ? From("Slurm", "SLURM_PROCID", "SLURM_NTASKS") ?? From("Slurm", "SLURM_PROCID", "SLURM_NPROCS")
+                : null);
     }
 
     private static LauncherEnvironment? From(string launcher, string rankVar, string sizeVar)
