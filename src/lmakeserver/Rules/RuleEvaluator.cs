@@ -116,7 +116,15 @@ public sealed class RuleEvaluator : IDisposable
         Process helper;
         try { helper = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
         catch (Exception e) { throw new RuleEvaluationException($"cannot run {Makefiles.PythonExecutable}: {e.Message}"); }
-        helper.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
+        helper.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (stderr)
+            {
+                stderr.Append(e.Data).Append('\n');
+                if (stderr.Length > 64 * 1024) stderr.Remove(0, stderr.Length - 32 * 1024);   // what jobs' functions print: keep the end
+            }
+        };
         helper.BeginErrorReadLine();
         _helper = helper;
         HelperAnswer ready = ReadAnswer(helper);

@@ -203,14 +203,19 @@ def main(argv):
     log = ReadLog([sys.prefix, sys.base_prefix, sys.exec_prefix, INSTALL_ROOT, '/dev', '/proc', '/sys'])
     lmake.user_environ = RecordingDict(os.environ, log)
     lmakefile = lmakefile_path(root)
+    # Our stdout carries the document (or the helper's answers): whatever the Lmakefile prints, itself or
+    # through a sub-process, goes to stderr instead.
+    out = os.fdopen(os.dup(1), 'w', encoding='utf-8')
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     log.install()
     module = run_lmakefile(root, lmakefile)
     rules, classes = compile_rules(root, module)
     if serve:
         log.active = False
-        sys.stdout.write(json.dumps({'ready': len(classes)}) + '\n')
-        sys.stdout.flush()
-        job_attrs.serve(classes, sys.stdin, sys.stdout)
+        out.write(json.dumps({'ready': len(classes)}) + '\n')
+        out.flush()
+        job_attrs.serve(classes, sys.stdin, out)
         return 0
     try: config = check_and_merge(lmake.config)
     except LmakefileError as e:
@@ -233,9 +238,8 @@ def main(argv):
         'rules': rules,
         'reads': {'files': [f for f in log.files if not f.startswith(LIB_DIR + '/')], 'environ': log.environ},
     }
-    text = json.dumps(doc, indent=None, separators=(',', ':'))
-    sys.stdout.write(text + '\n')
-    sys.stdout.flush()
+    out.write(json.dumps(doc, indent=None, separators=(',', ':')) + '\n')
+    out.flush()
     return 0
 
 if __name__ == '__main__':
