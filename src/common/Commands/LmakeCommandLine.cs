@@ -1,0 +1,137 @@
+// The command line of `lmake` (spec A7), shared by the client (which answers -h, --version and usage
+// errors without any server) and the engine (which re-parses the raw args the client forwarded).
+using System.CommandLine;
+
+namespace Lmake.Common.Commands;
+
+public static class LmakeCommandLine
+{
+    public const string Summary = "make targets: run the jobs they need, in parallel, deciding by content";
+
+    private sealed class Definition
+    {
+        public readonly RootCommand Root = new($"lmake: {Summary}");
+        public readonly Argument<string[]> Targets = new("targets")
+            { Arity = ArgumentArity.ZeroOrMore, Description = "the files to make, relative to the current directory" };
+        public readonly Option<int?> Jobs = new("--jobs", "-j")
+            { HelpName = "N", Description = "run at most N jobs at once (0: no limit; default: the local cpu resource)" };
+        public readonly Option<bool> ForgetOldErrors = new("--forget-old-errors", "-e")
+            { Description = "run again the jobs in error from an earlier run instead of reporting them" };
+        public readonly Option<int?> Retry = new("--retry-on-error", "-r")
+            { HelpName = "N", Description = "retry a failing job up to N times" };
+        public readonly Option<bool> Archive = new("--archive", "-a")
+            { Description = "make every intermediate file exist, not only the asked targets" };
+        public readonly Option<bool> SourceOk = new("--source-ok", "-s") { Description = "allow jobs to overwrite sources" };
+        public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the tmp dirs of the jobs" };
+        public readonly Option<bool> LiveOut = new("--live-out", "-o")
+            { Description = "show the live stdout of the jobs making the asked targets" };
+        public readonly Option<bool> Local = new("--local", "-l") { Description = "run every job on the local backend" };
+        public readonly Option<int?> MaxRuns = new("--max-runs", "-m")
+            { HelpName = "N", Description = "run a job at most N times in a row (reruns included)" };
+        public readonly Option<int?> MaxSubmits = new("--max-submits", "-M")
+            { HelpName = "N", Description = "submit a job at most N times in a row" };
+        public readonly Option<bool> IgnoreIncremental = new("--ignore-incremental", "-I")
+            { Description = "remove incremental targets before their job runs" };
+        public readonly Option<bool> EssentialDeps = new("--essential-deps", "-d")
+            { Description = "show only the essential deps of the jobs in error" };
+        public readonly Option<bool> NoDeps = new("--no-deps", "-D") { Description = "show no deps of the jobs in error" };
+        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print fewer lines" };
+        public readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "print more lines (why each job runs)" };
+        public readonly Option<bool> FreshServer = new("--fresh-server", "-S")
+            { Description = "use a fresh server: wait for the running one to end, then start a new one" };
+        public readonly Option<CacheMethod?> Cache = new("--cache-method", "-c")
+            { HelpName = "none|download|upload|plain", Description = "how jobs use the shared cache (default: plain)",
+              CustomParser = ParseCacheMethod };
+
+        public Definition()
+        {
+            Root.Arguments.Add(Targets);
+            foreach (Option o in new Option[] { Jobs, ForgetOldErrors, Retry, Archive, SourceOk, KeepTmp, LiveOut, Local,
+                         MaxRuns, MaxSubmits, IgnoreIncremental, EssentialDeps, NoDeps, Quiet, Verbose, FreshServer, Cache })
+                Root.Options.Add(o);
+            AtLeast(Jobs, 0);
+            AtLeast(Retry, 0);
+            AtLeast(MaxRuns, 1);
+            AtLeast(MaxSubmits, 1);
+        }
+
+        private static void AtLeast(Option<int?> option, int min) => option.CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= min)
+                return v;
+            r.AddError($"option {option.Name}: '{text}' is not an integer >= {min}");
+            return null;
+        };
+
+        private static CacheMethod? ParseCacheMethod(System.CommandLine.Parsing.ArgumentResult r)
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            switch (text)
+            {
+                case "none": return CacheMethod.None;
+                case "download": return CacheMethod.Download;
+                case "upload": return CacheMethod.Upload;
+                case "plain": return CacheMethod.Plain;
+                default:
+                    r.AddError($"option --cache-method: '{text}' is not one of none, download, upload, plain");
+                    return CacheMethod.Plain;
+            }
+        }
+    }
+
+    /// <summary>$LMAKE_ARGS (split on white space) followed by the arguments typed.</summary>
+    public static string[] PrependEnvironmentArgs(string[] args, string? lmakeArgs)
+    {
+        if (string.IsNullOrWhiteSpace(lmakeArgs)) return args;
+        string[] fromEnv = lmakeArgs.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return [.. fromEnv, .. args];
+    }
+
+    /// <summary>Parses args ($LMAKE_ARGS already prepended). Throws UsageException naming the bad option;
+    /// -h and --version are answered by <see cref="TryAnswerLocally"/>, not here.</summary>
+    public static LmakeOptions Parse(string[] args)
+    {
+        var d = new Definition();
+        ParseResult r = CommandLineParsing.ParseOrThrow(d.Root, args, "lmake");
+        if (CommandLineParsing.AsksHelpOrVersion(d.Root, r))
+            throw new UsageException("lmake: -h and --version are answered by the client");
+        string[] targets = r.GetValue(d.Targets) ?? [];
+        // System.CommandLine takes an unknown "-x" for a target; lmake calls it an error unless after "--".
+        if (!args.Contains("--") && targets.FirstOrDefault(t => t.Length > 1 && t[0] == '-') is string unknown)
+            throw new UsageException($"lmake: unknown option {unknown}");
+        if (targets.Length == 0) throw new UsageException("lmake: no target given (lmake [options] targets...)");
+        return new LmakeOptions
+        {
+            Targets = targets,
+            Jobs = r.GetValue(d.Jobs),
+            ForgetOldErrors = r.GetValue(d.ForgetOldErrors),
+            RetryOnError = r.GetValue(d.Retry) ?? 0,
+            Archive = r.GetValue(d.Archive),
+            SourceOk = r.GetValue(d.SourceOk),
+            KeepTmp = r.GetValue(d.KeepTmp),
+            LiveOut = r.GetValue(d.LiveOut),
+            Local = r.GetValue(d.Local),
+            MaxRuns = r.GetValue(d.MaxRuns),
+            MaxSubmits = r.GetValue(d.MaxSubmits),
+            IgnoreIncremental = r.GetValue(d.IgnoreIncremental),
+            EssentialDepsOnly = r.GetValue(d.EssentialDeps),
+            NoDeps = r.GetValue(d.NoDeps),
+            Quiet = r.GetValue(d.Quiet),
+            Verbose = r.GetValue(d.Verbose),
+            FreshServer = r.GetValue(d.FreshServer),
+            CacheMethod = r.GetValue(d.Cache) ?? CacheMethod.Plain,
+        };
+    }
+
+    /// <summary>When args ask for -h or --version, prints the answer on <paramref name="output"/> and returns
+    /// true. The help ends with the exit-code table.</summary>
+    public static bool TryAnswerLocally(string[] args, TextWriter output) =>
+        CommandLineParsing.TryAnswerLocally(new Definition().Root, args, output, ExtraHelp);
+
+    private const string ExtraHelp =
+        "$LMAKE_ARGS is prepended to the arguments.\n" +
+        "The repo root is the nearest directory upwards holding Lmakefile.py or a package Lmakefile/;\n" +
+        "outside any repo lmake says so and exits 11.\n\n" + ExitCode.Table;
+}

@@ -1,0 +1,56 @@
+// An exclusive flock(2) on a file, held until disposed or until the process dies (the kernel releases it,
+// which is what lets a client tell a live server from the leftovers of a kill -9).
+// The file is opened with open(2) directly: .NET's FileStream takes flocks of its own on Unix (LOCK_SH for
+// shared opens), which would turn our probe into a sharing violation and our lock into a racy upgrade.
+using System.Runtime.InteropServices;
+
+namespace Lmake.Common.Protocol;
+
+public sealed partial class FileLock : IDisposable
+{
+    private const int O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
+    private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11, EINTR = 4;
+
+    private int _fd;
+
+    private FileLock(int fd) => _fd = fd;
+
+    /// <summary>The lock, or null when another process holds it. The file is created if needed.</summary>
+    public static FileLock? TryAcquire(string path)
+    {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, Convert.ToInt32("644", 8));
+        if (fd < 0) throw new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        while (true)
+        {
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0) return new FileLock(fd);
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            close(fd);
+            if (errno == EWOULDBLOCK) return null;
+            throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+    }
+
+    /// <summary>True when some process holds the lock (checked by taking and dropping it at once).</summary>
+    public static bool IsHeld(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using FileLock? probe = TryAcquire(path);
+        return probe is null;
+    }
+
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0) close(fd);
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc")]
+    private static partial int close(int fd);
+}

@@ -1,0 +1,23 @@
+// The kinds of message exchanged between a client command (lmake, lshow...) and lmakeserver.
+//
+// A conversation, one TCP connection per command:
+//   client -> server  Hello    magic "lmake-cs", protocol version, the key read from LMAKE/server_key
+//   server -> client  Welcome  (key accepted)  or  Refused + reason, then the server closes
+//   client -> server  Request  command, args, cwd, repo root, environment, stdout-is-a-terminal
+//   server -> client  Out / Err lines, any number, in the order the engine produced them
+//   client -> server  Cancel   at any time after Request (^C); closing the socket means the same
+//   server -> client  Exit     the exit code; the last message, the server closes after it
+namespace Lmake.Common.Protocol;
+
+public enum MessageKind : byte
+{
+    Hello = 1,
+    Request = 2,
+    Cancel = 3,
+
+    Welcome = 16,
+    Refused = 17,
+    Out = 18,
+    Err = 19,
+    Exit = 20,
+}

@@ -1,0 +1,143 @@
+// Sends one request and relays the server's answer: Out lines to stdout, Err lines to stderr, then the exit
+// code. ^C sends Cancel (the server stops what only this client needed) and the client exits 130 once the
+// server has answered, or after a short wait; a second ^C exits at once.
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Lmake.Common;
+using Lmake.Common.Protocol;
+
+namespace Lmake.Client;
+
+internal sealed class RequestSession
+{
+    private static readonly TimeSpan CancelAckTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly ServerConnection _connection;
+    private readonly string _command;
+    private int _interrupts;
+    private readonly OutputSink _stdout = new(Console.OpenStandardOutput());
+    private readonly OutputSink _stderr = new(Console.OpenStandardError());
+
+    public RequestSession(ServerConnection connection, string command)
+    {
+        _connection = connection;
+        _command = command;
+    }
+
+    public int Run(RequestMessage request)
+    {
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        _connection.Writer.Write(MessageKind.Request, request.Encode());
+        try
+        {
+            return Relay();
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or ObjectDisposedException)
+        {
+            if (Volatile.Read(ref _interrupts) > 0) return Interrupted.ExitCode;
+            Flush();
+            Console.Error.WriteLine($"{_command}: lost the connection to the server ({e.Message}), see LMAKE/server.log");
+            return ExitCode.BadServer;
+        }
+        finally
+        {
+            Flush();
+        }
+    }
+
+    private int Relay()
+    {
+        while (true)
+        {
+            Frame? frame = _connection.Reader.Read();
+            if (frame is null)
+            {
+                if (Volatile.Read(ref _interrupts) > 0) return Interrupted.ExitCode;
+                Flush();
+                Console.Error.WriteLine($"{_command}: the server closed the connection before answering, see LMAKE/server.log");
+                return ExitCode.BadServer;
+            }
+            Frame f = frame.Value;
+            switch (f.Kind)
+            {
+                case MessageKind.Out:
+                    _stderr.Flush();   // keep the order the engine printed in, on a terminal showing both
+                    _stdout.WriteLine(f.Payload.Span);
+                    break;
+                case MessageKind.Err:
+                    _stdout.Flush();
+                    _stderr.WriteLine(f.Payload.Span);
+                    break;
+                case MessageKind.Exit:
+                    int code = f.Reader().Int();
+                    return Volatile.Read(ref _interrupts) > 0 ? Interrupted.ExitCode : code;
+                default:
+                    throw new ProtocolException($"unexpected {f.Kind} message from the server");
+            }
+            // Write in batches while the server is fast, but never leave a line waiting while it is quiet.
+            if (_connection.Socket.Available == 0) Flush();
+        }
+    }
+
+    private void Flush()
+    {
+        _stdout.Flush();
+        _stderr.Flush();
+    }
+
+    private void OnInterrupt(PosixSignalContext context)
+    {
+        context.Cancel = true;   // we exit ourselves, after telling the server
+        if (Interlocked.Increment(ref _interrupts) > 1) Environment.Exit(Interrupted.ExitCode);
+        try
+        {
+            _connection.Writer.Write(MessageKind.Cancel);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            Environment.Exit(Interrupted.ExitCode);
+        }
+        // The server answers with Exit once the request has stopped; do not wait for it forever.
+        new Thread(() =>
+        {
+            Thread.Sleep(CancelAckTimeout);
+            Flush();
+            Environment.Exit(Interrupted.ExitCode);
+        }) { IsBackground = true }.Start();
+    }
+
+    /// <summary>A buffered raw output; a closed pipe (`lmake | head`) silences it rather than failing the request.</summary>
+    private sealed class OutputSink
+    {
+        private readonly BufferedStream _stream;
+        private readonly object _lock = new();
+        private bool _closed;
+
+        public OutputSink(Stream stream) => _stream = new BufferedStream(stream, 1 << 16);
+
+        public void WriteLine(ReadOnlySpan<byte> line)
+        {
+            lock (_lock)
+            {
+                if (_closed) return;
+                try
+                {
+                    _stream.Write(line);
+                    _stream.WriteByte((byte)'\n');
+                }
+                catch (IOException) { _closed = true; }
+            }
+        }
+
+        public void Flush()
+        {
+            lock (_lock)
+            {
+                if (_closed) return;
+                try { _stream.Flush(); }
+                catch (IOException) { _closed = true; }
+            }
+        }
+    }
+}

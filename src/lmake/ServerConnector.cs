@@ -1,0 +1,146 @@
+// Finds the server of a repo or starts one (spec A9). LMAKE/server says where a server listens; if nothing
+// answers there (no file, connection refused, dead pid: the leftovers of a kill -9) and no process holds
+// LMAKE/server.lock, the client starts _bin/lmakeserver detached and waits for it to publish its address.
+// Several clients may do this at once: the servers that lose the lock exit, every client meets the winner.
+using System.Net.Sockets;
+using Lmake.Common;
+using Lmake.Common.Protocol;
+
+namespace Lmake.Client;
+
+internal static class ServerConnector
+{
+    /// <summary>How long a client waits for a server to appear (an engine may need a while to boot).</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>A server we started may take this long to take its lock: do not start another before.</summary>
+    private static readonly TimeSpan RespawnDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>A server may refuse while its key file is being replaced; refusals for longer are final.</summary>
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(2);
+
+    public static ServerConnection Connect(ServerFiles files, bool freshServer)
+    {
+        if (freshServer) WaitForNoServer(files);
+        long deadline = Environment.TickCount64 + (long)StartTimeout.TotalMilliseconds;
+        long? lastSpawn = null;
+        int? spawned = null;
+        string? lastRefusal = null;
+        long? refusedSince = null;
+        int pause = 5;
+        while (true)
+        {
+            if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
+            {
+                switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
+                {
+                    case Handshake.Accepted: return connection!;
+                    case Handshake.Refused:
+                        lastRefusal = refusal;
+                        refusedSince ??= Environment.TickCount64;
+                        break;
+                    case Handshake.NoAnswer:
+                        refusedSince = null;
+                        lastRefusal = null;
+                        break;
+                }
+            }
+            long now = Environment.TickCount64;
+            if (refusedSince is long since && now - since > RefusalTimeout.TotalMilliseconds)
+                deadline = now;
+            if (now >= deadline)
+                throw new ServerUnavailableException(lastRefusal is not null
+                    ? $"the server of {files.RepoRoot} refused this client: {lastRefusal}"
+                    : $"cannot start the server of {files.RepoRoot}{LogTail(files)}");
+            // A server we started that failed (not a loser of the lock race, which exits 0) will not come.
+            if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
+            {
+                spawned = null;
+                if (exitCode != ExitCode.Ok)
+                    throw new ServerUnavailableException(
+                        $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");
+            }
+            if ((lastSpawn is null || now - lastSpawn >= RespawnDelay.TotalMilliseconds) && !FileLock.IsHeld(files.LockFile))
+            {
+                spawned = Spawn(files);
+                lastSpawn = now;
+            }
+            Thread.Sleep(pause);
+            pause = Math.Min(pause * 2, 50);
+        }
+    }
+
+    private enum Handshake { Accepted, Refused, NoAnswer }
+
+    private static Handshake TryHandshake(ServerAddress address, string? key, out ServerConnection? connection, out string? refusal)
+    {
+        connection = null;
+        refusal = null;
+        if (key is null) return Handshake.NoAnswer;
+        var socket = new Socket(address.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Connect(address.EndPoint);
+            socket.ReceiveTimeout = (int)HandshakeTimeout.TotalMilliseconds;
+            var c = new ServerConnection(socket, new NetworkStream(socket, ownsSocket: true));
+            c.Writer.Write(MessageKind.Hello, Hello.Encode(key));
+            Frame? answer = c.Reader.Read();
+            if (answer is { Kind: MessageKind.Welcome })
+            {
+                socket.ReceiveTimeout = 0;
+                connection = c;
+                return Handshake.Accepted;
+            }
+            if (answer is { Kind: MessageKind.Refused } r) refusal = r.Reader().String();
+            c.Dispose();
+            return refusal is null ? Handshake.NoAnswer : Handshake.Refused;
+        }
+        catch (Exception e) when (e is SocketException or IOException or ProtocolException)
+        {
+            // Refused, reset (a server stopping), or something that is not our server on that port.
+            socket.Dispose();
+            return Handshake.NoAnswer;
+        }
+    }
+
+    /// <summary>-S: a fresh server, so first let the running one end (it does when its last client is gone).</summary>
+    private static void WaitForNoServer(ServerFiles files)
+    {
+        bool told = false;
+        while (FileLock.IsHeld(files.LockFile))
+        {
+            if (!told) Console.Error.WriteLine("waiting for the running server to end (-S)");
+            told = true;
+            Thread.Sleep(50);
+        }
+    }
+
+    private static int Spawn(ServerFiles files)
+    {
+        Directory.CreateDirectory(files.AdminDir);
+        string exe = Path.Combine(InstallLayout.Current.PrivateBin, "lmakeserver");
+        if (!File.Exists(exe)) throw new ServerUnavailableException($"cannot find {exe}");
+        try
+        {
+            return DetachedSpawn.Start(exe, ["--repo", files.RepoRoot], files.RepoRoot, files.LogFile);
+        }
+        catch (IOException e)
+        {
+            throw new ServerUnavailableException(e.Message);
+        }
+    }
+
+    private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");
+
+    private static string LogTail(ServerFiles files)
+    {
+        try
+        {
+            string[] lines = File.ReadAllLines(files.LogFile);
+            return $" (last lines of {files.LogFile}):\n  " + string.Join("\n  ", lines[Math.Max(0, lines.Length - 5)..]);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}
