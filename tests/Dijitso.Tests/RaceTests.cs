@@ -103,8 +103,17 @@ public class RaceTests
         Assert.Equal(2, s.CompileCount); // the killed one, then exactly one of the others
         long size = new FileInfo(lib).Length;
         Assert.All(seen, n => Assert.Equal(size, n));
-        Thread.Sleep(2500); // let the orphaned compiler finish: its temporary is never taken for the library
+        // The orphaned compiler ends by writing the killed builder's temporary: never taken for the library,
+        // and `clean` removes it since its writer is dead.
+        string libDir = Path.Combine(s.Cache, "lib");
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.GetFiles(libDir, ".libdijitso-killed.so.tmp-*").Length == 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Thread.Sleep(500);
         Assert.Equal("killed\n", s.Dijitso("show", "--categories", "lib", "--signatures", "--no-summary", "--cache-dir", s.Cache).Stdout);
+        string leftover = Assert.Single(Directory.GetFiles(libDir, ".libdijitso-killed.so.tmp-*"));
+        Result clean = s.Dijitso("clean", "--categories", "lib", "--cache-dir", s.Cache);
+        Assert.Contains($"removed {leftover} (left by a killed build)\n", clean.Stdout);
+        Assert.False(File.Exists(leftover));
         Result host = Dj.Run(CppHost.Exe, ["killed", "k.cpp", "add", "4", "5", s.Cache], s.Path, s.Env);
         Assert.Equal("add(4, 5) = 9\n", host.Stdout);
     }

@@ -51,9 +51,32 @@ public static class CacheCommands
                 output.Append(dryRun ? "would remove " : "removed ").Append(path).Append('\n');
                 count++;
             }
+        foreach (string category in ParseCategories(categories))
+            foreach (string path in LeftByDeadBuilds(layout.CategoryDir(category)))
+            {
+                if (!dryRun) AtomicFile.TryDelete(path);
+                output.Append(dryRun ? "would remove " : "removed ").Append(path).Append(" (left by a killed build)\n");
+                count++;
+            }
         output.Append(dryRun ? $"{count} files would be removed\n" : $"{count} files removed\n");
         StdStreams.Out(output.ToString());
         return DijitsoExit.Ok;
+    }
+
+    /// <summary>Temporaries (.NAME.tmp-HOST-PID-N) whose writer was a process of this host that is gone: a build
+    /// killed mid-way. Those of live processes or other hosts may still become a result and are left alone.</summary>
+    private static IEnumerable<string> LeftByDeadBuilds(string dir)
+    {
+        if (!Directory.Exists(dir)) yield break;
+        string marker = $".tmp-{Environment.MachineName}-";
+        foreach (string path in Directory.EnumerateFiles(dir, ".*"))
+        {
+            string name = Path.GetFileName(path);
+            int at = name.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at < 0) continue;
+            string[] rest = name[(at + marker.Length)..].Split('-');
+            if (rest.Length == 2 && int.TryParse(rest[0], out int pid) && !Locking.Libc.ProcessAlive(pid)) yield return path;
+        }
     }
 
     public static int Checkout(CacheLayout layout, string sig)
