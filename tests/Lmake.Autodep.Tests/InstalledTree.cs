@@ -8,6 +8,8 @@ public sealed record RunResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
 
+    private static readonly System.Text.RegularExpressions.Regex KindsField = new("^[RSLDXWUM]+!?$");
+
     /// <summary>lautodep's listing: name -> kinds letters (the lines after the command's own output that
     /// look like `KINDS NAME`).</summary>
     public Dictionary<string, string> Listing()
@@ -16,7 +18,7 @@ public sealed record RunResult(int ExitCode, string Stdout, string Stderr)
         foreach (string line in Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             int sp = line.IndexOf(' ');
-            if (sp > 0) result[line[(sp + 1)..]] = line[..sp];
+            if (sp > 0 && KindsField.IsMatch(line[..sp])) result[line[(sp + 1)..]] = line[..sp];
         }
         return result;
     }

@@ -171,6 +171,47 @@ public class LautodepTests
     }
 
     [Fact]
+    public void The_cwd_is_followed_through_chdir_fchdir_and_a_vfork_child_that_changes_its_own()
+    {
+        using var repo = new TempRepo();
+        repo.Write("a", "root a");
+        repo.Write("sub/a", "sub a");
+        repo.Write("sub/b", "sub b");
+        repo.Write("sub/deeper/c", "c");
+        repo.Write("prog.c", """
+            #include <fcntl.h>
+            #include <stdio.h>
+            #include <sys/stat.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            int main(void) {
+                struct stat st;
+                pid_t p = vfork();
+                if (p == 0) { chdir("sub"); execlp("cat", "cat", "b", (char *)NULL); _exit(127); }
+                waitpid(p, NULL, 0);
+                stat("a", &st);                       /* the parent is still at the root */
+                int d = open("sub", O_RDONLY | O_DIRECTORY);
+                fchdir(d);
+                stat("deeper/c", &st);                /* now relative to sub */
+                int e = openat(d, "../a", O_RDONLY);  /* relative to a dir fd */
+                close(e);
+                return 0;
+            }
+            """);
+        var build = repo.Shell("gcc -O1 -o prog prog.c");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var r = repo.Lautodep("./prog");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var l = r.Listing();
+        Assert.Contains("R", l["sub/b"]);
+        Assert.Contains("S", l["a"]);
+        Assert.Contains("R", l["a"]);
+        AssertKinds(l, "sub/deeper/c", "S", r);
+        Assert.False(l.ContainsKey("b"), r.ToString());
+        Assert.False(l.ContainsKey("deeper/c"), r.ToString());
+    }
+
+    [Fact]
     public void Children_with_a_cleaned_environment_stay_tracked()
     {
         using var repo = new TempRepo();

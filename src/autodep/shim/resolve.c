@@ -11,14 +11,51 @@
 
 #define AD_MAX_LINKS 40
 
+static size_t raw_getcwd(char *out)
+{
+    long n = syscall(SYS_getcwd, out, PATH_MAX);
+    if (n <= 0 || out[0] != '/') return 0;  // "(unreachable)": the cwd was removed
+    return (size_t)n - 1;
+}
+
+// The cwd, cached per thread and tagged with a process-wide generation that chdir/fchdir bump. exec and
+// _exit bump it too: a vfork child shares its parent's memory (this cache included) and may have changed
+// its own cwd, which the parent, resuming at the child's exec or exit, must not take for its own.
+static volatile unsigned cwd_generation = 1;
+typedef struct {
+    unsigned generation;
+    volatile int busy;  // a signal handler arriving while the cache is used goes to the kernel instead
+    size_t len;
+    char name[PATH_MAX];
+} CwdCache;
+static __thread CwdCache tls_cwd __attribute__((tls_model("initial-exec")));
+
+void ad_cwd_changed(void) { __atomic_add_fetch(&cwd_generation, 1, __ATOMIC_SEQ_CST); }
+
+static size_t cached_cwd(char *out)
+{
+    CwdCache *c = &tls_cwd;
+    if (c->busy) return raw_getcwd(out);
+    unsigned g = __atomic_load_n(&cwd_generation, __ATOMIC_SEQ_CST);
+    c->busy = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    size_t n;
+    if (c->generation == g) {
+        n = c->len;
+        memcpy(out, c->name, n + 1);
+    } else {
+        n = raw_getcwd(out);
+        if (n) { memcpy(c->name, out, n + 1); c->len = n; c->generation = g; }
+    }
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    c->busy = 0;
+    return n;
+}
+
 // Writes the absolute name of the base of a relative path: the cwd, or the dir an fd is open on.
 static size_t base_dir(int dirfd, char *out)
 {
-    if (dirfd == AT_FDCWD) {
-        long n = syscall(SYS_getcwd, out, PATH_MAX);
-        if (n <= 0 || out[0] != '/') return 0;  // "(unreachable)": the cwd was removed
-        return (size_t)n - 1;
-    }
+    if (dirfd == AT_FDCWD) return cached_cwd(out);
     if (dirfd < 0) return 0;
     char proc[32] = "/proc/self/fd/";
     char digits[12];

@@ -46,6 +46,9 @@ void ad_flush_all(void);
 int ad_tracked_prefix(const char *abs, size_t len);
 size_t ad_root_len(void);
 
+// Invalidates the cached cwd of every thread (after chdir/fchdir, and at exec/_exit: see resolve.c).
+void ad_cwd_changed(void);
+
 // The fd of the channel (-1 if none): the fd wrappers keep the program from closing or reusing it.
 int ad_channel_fd(void);
 

@@ -131,6 +131,7 @@ EXPORT int execve(const char *path, char *const argv[], char *const envp[])
     REAL(int (*)(const char *, char *const *, char *const *), execve);
     report_exec(AT_FDCWD, path);
     ad_flush();
+    ad_cwd_changed();
     int r;
     WITH_TRACKED_ENV(envp, r = real_execve(path, argv, env_));
     return r;
@@ -143,6 +144,7 @@ EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
     REAL(int (*)(const char *, char *const *, char *const *), execvpe);
     report_exec_search(file);
     ad_flush();
+    ad_cwd_changed();
     int r;
     WITH_TRACKED_ENV(envp, r = real_execvpe(file, argv, env_));
     return r;
@@ -264,6 +266,7 @@ EXPORT void _exit(int status)
 {
     REAL(void (*)(int), _exit);
     ad_flush_all();
+    ad_cwd_changed();
     real__exit(status);
     __builtin_unreachable();
 }
@@ -272,6 +275,7 @@ EXPORT void _Exit(int status)
 {
     REAL(void (*)(int), _Exit);
     ad_flush_all();
+    ad_cwd_changed();
     real__Exit(status);
     __builtin_unreachable();
 }
