@@ -27,6 +27,8 @@ public sealed class JobPlan
     public required string[] Argv { get; init; }
     /// <summary>The script alone (the last element of Argv), for lshow -c and ldebug.</summary>
     public required string Script { get; init; }
+    /// <summary>False for an AliasRule without cmd: the job only makes its deps.</summary>
+    public bool HasCmd => Script.Length > 0;
     public string? StdinDep { get; init; }
     public string? StdoutTarget { get; init; }
     /// <summary>The rule's environ, environ_resources and environ_ancillary merged; a null value ('...') comes

@@ -172,7 +172,8 @@ def compile_rule(cls, module_globals, user_modules):
         star_stems |= stars
         non_star_use |= {p for p in parts[1::2] if p not in stars}
         targets.append({'key': key, 'parts': parts, 'star': bool(stars & set(parts[1::2])),
-                        'flags': normalize_flags(words, TARGET_FLAGS, DEFAULT_TARGET_FLAGS, f'target {key}'),
+                        'flags': normalize_flags(words, TARGET_FLAGS, DEFAULT_TARGET_FLAGS + (('phony',) if kind == 'alias' else ()),
+                                                 f'target {key}'),
                         'side': side, 'stdout': stdout})
     both = star_stems & non_star_use
     if both: raise LmakefileError(f'stem {sorted(both)[0]} is used both as a star stem and as a plain one')
