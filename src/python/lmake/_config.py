@@ -93,5 +93,19 @@ def check_and_merge(config):
     unknown = [k for k in config if k not in KNOWN_KEYS]
     if unknown: raise LmakefileError(f'config: unknown key {unknown[0]!r}')
     result = {}
-    for k, d in defaults().items(): result[k] = _merge(d, config[k]) if k in config else _plain(d)
+    for k, d in defaults().items():
+        if k in config: _check_type(k, d, config[k])
+        result[k] = _merge(d, config[k]) if k in config else _plain(d)
     return result
+
+def _check_type(key, default, value):
+    'a number where a number is expected, a dict where a dict is: the server must not guess'
+    if value is None or default is None: return
+    if isinstance(default, bool): ok = isinstance(value, bool)
+    elif isinstance(default, (int, float)): ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif isinstance(default, str): ok = isinstance(value, str)
+    elif isinstance(default, dict): ok = isinstance(value, dict)
+    elif isinstance(default, (tuple, list)): ok = isinstance(value, (tuple, list))
+    else: ok = True
+    if not ok:
+        raise LmakefileError(f'config: key {key!r} = {value!r}: expected a {"number" if isinstance(default, (int, float)) else type(default).__name__}')
