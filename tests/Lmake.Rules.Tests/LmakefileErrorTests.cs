@@ -1,0 +1,109 @@
+// A broken Lmakefile: exit code 8 and one message naming the file, the line and the rule, never a traceback.
+using Lmake.Server.Rules;
+
+namespace Lmake.Rules.Tests;
+
+public class LmakefileErrorTests
+{
+    private const string Head = "import lmake\nfrom lmake.rules import Rule\nlmake.manifest = ('Lmakefile.py',)\n";
+
+    private static void AssertBroken(string lmakefile, string expectedMessage)
+    {
+        using var repo = new LmakefileRepo(lmakefile);
+        var (exit, stdout, stderr) = repo.RunReader();
+        Assert.Equal(8, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal(expectedMessage + "\n", stderr);               // one line, no traceback
+        LmakefileException e = repo.ReadFails();
+        Assert.Equal(8, e.ExitCode);
+        Assert.Equal(expectedMessage, e.Message);
+    }
+
+    [Fact]
+    public void SyntaxError() =>
+        AssertBroken(Head + "class A(Rule)\n    target = 'x'\n", "Lmakefile.py:4: syntax error: expected ':'");
+
+    [Fact]
+    public void UnknownConfigKey() =>
+        AssertBroken(Head + "lmake.config.path_max = 300\nlmake.config.max_dep_dpth = 3\n",
+            "Lmakefile.py:5: config: unknown key 'max_dep_dpth' (known keys: backends, caches, codecs, collect, colors, console, debug, " +
+            "disk_date_precision, file_sync, heartbeat, heartbeat_tick, link_support, local_admin_dir, max_dep_depth, max_error_lines, " +
+            "network_delay, nice, path_max, req_end_proc, req_start_proc, server_end_proc, server_start_proc, sub_repos, system_tag_proc, trace)");
+
+    [Fact]
+    public void UnknownConfigKeyInAWholeDict() =>
+        AssertBroken(Head + "\nlmake.config = {'path_max': 10, 'bogus': 1}\n", "Lmakefile.py:5: config: unknown key 'bogus'");
+
+    [Fact]
+    public void BadRegexpr() =>
+        AssertBroken(Head + "\nclass Compile(Rule):\n    targets = {'OBJ': '{File:a(b}.o'}\n    cmd = 'true'\n",
+            "Lmakefile.py:5: rule Compile: bad regexpr for stem File 'a(b': missing ), unterminated subpattern at position 1");
+
+    [Fact]
+    public void RegexprPythonAcceptsButDotNetCannotTakeIsRefused() =>
+        AssertBrokenOnRead(Head + "\nclass Compile(Rule):\n    targets = {'OBJ': r'{File:(?a:\\w)+}.o'}\n    cmd = 'true'\n",
+            "Lmakefile.py:5: rule Compile: bad regexpr for stem File '(?a:\\w)+': the ASCII flag (?a) is not supported");
+
+    private static void AssertBrokenOnRead(string lmakefile, string expectedMessage)
+    {
+        using var repo = new LmakefileRepo(lmakefile);
+        LmakefileException e = repo.ReadFails();
+        Assert.Equal(8, e.ExitCode);
+        Assert.Equal(expectedMessage, e.Message);
+    }
+
+    [Fact]
+    public void DuplicateRuleName() =>
+        AssertBroken(Head + "\nclass Dup(Rule):\n    target = '{File:.*}.o'\n    cmd = 'true'\n\nclass Dup(Rule):\n    target = '{File:.*}.x'\n    cmd = 'true'\n",
+            "Lmakefile.py:9: rule Dup: duplicate rule name (first defined at Lmakefile.py:5)");
+
+    [Fact]
+    public void NonCanonicalSource() =>
+        AssertBroken("import lmake\nlmake.manifest = ('Lmakefile.py', 'a/../b')\n",
+            "Lmakefile.py:2: source 'a/../b': not canonical (no \".\", \"..\" or \"//\" allowed)");
+
+    [Fact]
+    public void ExceptionInTheLmakefile() =>
+        AssertBroken(Head + "x = 1 / 0\n", "Lmakefile.py:4: ZeroDivisionError: division by zero");
+
+    [Fact]
+    public void UnknownFlag() =>
+        AssertBroken(Head + "class C(Rule):\n    targets = {'T': ('{F:.*}.o', 'Bogus')}\n    cmd = 'true'\n",
+            "Lmakefile.py:4: rule C: target T: unknown flag 'Bogus' (known: essential, incremental, optional, phony, source_ok, no_warning, ignore, top)");
+
+    [Fact]
+    public void StemWithoutRegexpr() =>
+        AssertBroken(Head + "class C(Rule):\n    target = '{F}.o'\n    cmd = 'true'\n",
+            "Lmakefile.py:4: rule C: stem F has no regexpr (define it in stems or as {F:regexpr})");
+
+    [Fact]
+    public void ExtraUserAttributesAreNotErrors()
+    {
+        using var repo = new LmakefileRepo(Head + "class C(Rule):\n    target = '{F:.*}.o'\n    cmd = 'true'\n    my_helper = object()\n    my_list = [1, 2]\n");
+        var (exit, _, stderr) = repo.RunReader();
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("C", Assert.Single(repo.Read().Rules).Name);
+    }
+
+    [Fact]
+    public void ConfigKeyWithoutEffectYetIsAcceptedAndNoted()
+    {
+        using var repo = new LmakefileRepo(Head + "lmake.config.caches = {'c': {'dir': '/tmp/c'}}\nlmake.config.path_max = 123\n");
+        Makefiles m = repo.Read();
+        Assert.Equal(123, m.Config.PathMax);
+        Assert.Equal(["note: lmake.config.caches is accepted but has no effect yet"], m.Notes);
+        Assert.Equal(["caches", "path_max"], m.Config.UserSetKeys);
+    }
+}
+
+public class ConfigValueErrorTests
+{
+    [Fact]
+    public void AConfigValueOfTheWrongTypeIsALmakefileError()
+    {
+        using var repo = new LmakefileRepo("import lmake\nlmake.manifest = ('Lmakefile.py',)\n\nlmake.config.path_max = 'long'\n");
+        LmakefileException e = repo.ReadFails();
+        Assert.Equal(8, e.ExitCode);
+        Assert.Equal("Lmakefile.py:4: config: key 'path_max' = 'long': expected a number", e.Message);
+    }
+}
