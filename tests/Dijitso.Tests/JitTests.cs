@@ -43,6 +43,31 @@ public class JitTests
     }
 
     [Fact]
+    public void GeneratorWritesTheHeaderItNames()
+    {
+        using var s = new Sandbox();
+        // The generator learns its signature from DIJITSO_SIGNATURE and writes the header that --header names.
+        string gen = s.Script("gen.sh",
+            "#!/bin/sh\necho \"#define SIG_NAME \\\"$DIJITSO_SIGNATURE\\\"\" > gen.h\n" +
+            "echo '#include \"with-header.h\"'\necho 'extern \"C\" const char* name() { return SIG_NAME; }'\n");
+        Result r = s.Dijitso("jit", "with-header", "--generate", gen, "--header", "gen.h", "--cache-dir", s.Cache);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("#define SIG_NAME \"with-header\"\n", File.ReadAllText(Path.Combine(s.Cache, "include", "with-header.h")));
+        Assert.True(File.Exists(Path.Combine(s.Cache, "lib", "libdijitso-with-header.so")));
+    }
+
+    [Fact]
+    public void HelpListsTheExitCodes()
+    {
+        using var s = new Sandbox();
+        Result r = s.Dijitso("--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("exit codes:", r.Stdout);
+        Assert.Contains("3   bad configuration", r.Stdout);
+        Assert.Contains("jit", r.Stdout);
+    }
+
+    [Fact]
     public void SourceFromStdin()
     {
         using var s = new Sandbox();
