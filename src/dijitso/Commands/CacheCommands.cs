@@ -90,16 +90,19 @@ public static class CacheCommands
         if (File.Exists(layout.LogPath(sig))) copies.Add((layout.LogPath(sig), sig + ".txt", false));
         if (copies.Count == 0)
             throw new DijitsoError(DijitsoExit.NotFound, $"dijitso checkout: {sig} is not in the cache {layout.Root}");
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        Directory.CreateDirectory(dir);
+        // Filled aside then renamed: an interrupted checkout leaves no half-filled jitcheckout-SIG/.
+        string temp = AtomicFile.TempPathFor(dir);
+        Directory.CreateDirectory(temp);
         var output = new StringBuilder();
         foreach (var (from, to, decode) in copies)
         {
-            string target = Path.Combine(dir, to);
+            string target = Path.Combine(temp, to);
             if (decode) File.WriteAllBytes(target, StoredSource.ReadBytes(from));
             else File.Copy(from, target);
-            output.Append(target).Append('\n');
+            output.Append(Path.Combine(dir, to)).Append('\n');
         }
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.Move(temp, dir);
         StdStreams.Out(output.ToString());
         return DijitsoExit.Ok;
     }
