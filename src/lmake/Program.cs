@@ -41,6 +41,12 @@ catch (ServerUnavailableException e)
     Console.Error.WriteLine($"{command}: {e.Message}");
     return ExitCode.BadServer;
 }
+catch (UnauthorizedAccessException e)
+{
+    // e.g. a read-only repo whose LMAKE/ cannot hold a server's files
+    Console.Error.WriteLine($"{command}: {e.Message}");
+    return ExitCode.Permission;
+}
 catch (Exception e)
 {
     Console.Error.WriteLine($"{command}: internal error: {e.Message}");

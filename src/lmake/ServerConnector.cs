@@ -116,7 +116,11 @@ internal static class ServerConnector
 
     private static int Spawn(ServerFiles files)
     {
-        Directory.CreateDirectory(files.AdminDir);
+        try { Directory.CreateDirectory(files.AdminDir); }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UnauthorizedAccessException($"permission denied: cannot create {files.AdminDir}, where the server keeps its files");
+        }
         string exe = Path.Combine(InstallLayout.Current.PrivateBin, "lmakeserver");
         if (!File.Exists(exe)) throw new ServerUnavailableException($"cannot find {exe}");
         try

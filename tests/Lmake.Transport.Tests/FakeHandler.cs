@@ -10,6 +10,7 @@ internal sealed class FakeHandler : IRequestHandler
     public readonly ConcurrentQueue<ClientRequest> Seen = new();
     public readonly TaskCompletionSource CancelSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public readonly TaskCompletionSource FloodWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public Barrier? Together;
 
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
@@ -37,6 +38,10 @@ internal sealed class FakeHandler : IRequestHandler
                 if (fired) CancelSeen.TrySetResult();
                 output.Out("stopped");
                 return fired ? 42 : 0;
+            case "flood":   // far more than socket buffers hold, whether or not the client reads
+                for (int i = 0; i < 200_000; i++) output.Out($"line {i} of a flood of status lines");
+                FloodWritten.TrySetResult();
+                return 0;
             case "throw":
                 throw new InvalidOperationException("boom");
             default:

@@ -116,6 +116,19 @@ public sealed class ServerHostTests : IDisposable
     }
 
     [Fact]
+    public void AClientThatDoesNotReadNeverBlocksTheHandler()
+    {
+        using var c = new TestClient(_host.EndPoint);
+        Assert.Null(c.Hello(Key));
+        c.Request("flood");
+        Assert.True(_handler.FloodWritten.Task.Wait(TimeSpan.FromSeconds(20)), "the handler waited for the client");
+        var (lines, code) = c.ReadAnswer();
+        Assert.Equal(0, code);
+        Assert.Equal(200_000, lines.Count);
+        Assert.Equal("out:line 199999 of a flood of status lines", lines[^1]);
+    }
+
+    [Fact]
     public void HandlerExceptionIsAnInternalErrorNotACrash()
     {
         using (var c = new TestClient(_host.EndPoint))

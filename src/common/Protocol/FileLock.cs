@@ -9,7 +9,7 @@ namespace Lmake.Common.Protocol;
 public sealed partial class FileLock : IDisposable
 {
     private const int O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
-    private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11, EINTR = 4;
+    private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11, EINTR = 4, EACCES = 13, EROFS = 30;
 
     private int _fd;
 
@@ -19,7 +19,12 @@ public sealed partial class FileLock : IDisposable
     public static FileLock? TryAcquire(string path)
     {
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, Convert.ToInt32("644", 8));
-        if (fd < 0) throw new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        if (fd < 0)
+        {
+            int error = Marshal.GetLastPInvokeError();
+            string message = $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(error)}";
+            throw error is EACCES or EROFS ? new UnauthorizedAccessException(message) : new IOException(message);
+        }
         while (true)
         {
             if (flock(fd, LOCK_EX | LOCK_NB) == 0) return new FileLock(fd);

@@ -33,5 +33,17 @@ public sealed class FrameWriter
 
     public void Write(MessageKind kind, PayloadWriter payload) => Write(kind, payload.WrittenSpan);
 
+    /// <summary>Appends one frame to <paramref name="into"/>, for senders that batch several frames per write.</summary>
+    public static void Append(System.Buffers.IBufferWriter<byte> into, MessageKind kind, ReadOnlySpan<byte> payload)
+    {
+        int length = 1 + payload.Length;
+        if (length > MaxFrameLength) throw new ProtocolException($"message of {length} bytes is too large");
+        Span<byte> frame = into.GetSpan(4 + length);
+        BinaryPrimitives.WriteInt32LittleEndian(frame, length);
+        frame[4] = (byte)kind;
+        payload.CopyTo(frame[5..]);
+        into.Advance(4 + length);
+    }
+
     public void Write(MessageKind kind) => Write(kind, ReadOnlySpan<byte>.Empty);
 }

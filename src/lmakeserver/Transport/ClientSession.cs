@@ -67,12 +67,12 @@ internal sealed class ClientSession
         _socket.ReceiveTimeout = 0;
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_serverStopping);
-        var output = new FramedClientOutput(writer, cancel);
+        var output = new FramedClientOutput(stream, cancel);
         var watcher = new Thread(() => WatchForCancel(reader, cancel)) { IsBackground = true, Name = "client watch" };
         watcher.Start();
 
         int code = Handle(request, output, cancel.Token);
-        output.Send(MessageKind.Exit, new PayloadWriter().Int(code).WrittenSpan);
+        output.Finish(code);
         _log.Write($"{request.Command} {string.Join(' ', request.Args)}: exit {code}{(cancel.IsCancellationRequested ? " (cancelled)" : "")}");
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
         _socket.Close();

@@ -1,5 +1,8 @@
-// IClientOutput over a client's connection: each line becomes an Out or Err message. A client that is gone
-// makes further lines vanish quietly (and cancels the request): the engine must not fail for it.
+// IClientOutput over a client's connection. Out and Err only queue the line: a sender thread writes the
+// queue to the socket, several frames per write, so the engine thread never waits for a slow client (a
+// paused terminal, a pipe nobody reads). A client that is gone makes further lines vanish quietly and
+// cancels the request: the engine must not fail for it.
+using System.Buffers;
 using System.Text;
 using Lmake.Common.Protocol;
 
@@ -7,35 +10,75 @@ namespace Lmake.Server.Transport;
 
 internal sealed class FramedClientOutput : IClientOutput
 {
-    private readonly FrameWriter _writer;
+    private readonly Stream _stream;
     private readonly CancellationTokenSource _clientGone;
+    private readonly object _lock = new();
+    private List<(MessageKind Kind, byte[] Payload)> _queued = new();
+    private bool _finished;
     private volatile bool _broken;
+    private readonly Thread _sender;
 
-    public FramedClientOutput(FrameWriter writer, CancellationTokenSource clientGone)
+    public FramedClientOutput(Stream stream, CancellationTokenSource clientGone)
     {
-        _writer = writer;
+        _stream = stream;
         _clientGone = clientGone;
+        _sender = new Thread(SendLoop) { IsBackground = true, Name = "client output" };
+        _sender.Start();
     }
 
-    public bool Broken => _broken;
+    public void Out(string line) => Enqueue(MessageKind.Out, Encoding.UTF8.GetBytes(line));
 
-    public void Out(string line) => Send(MessageKind.Out, line);
+    public void Err(string line) => Enqueue(MessageKind.Err, Encoding.UTF8.GetBytes(line));
 
-    public void Err(string line) => Send(MessageKind.Err, line);
+    /// <summary>Queues the Exit message after every line and waits until all is sent (or the client is gone).</summary>
+    public void Finish(int exitCode)
+    {
+        Enqueue(MessageKind.Exit, new PayloadWriter().Int(exitCode).WrittenSpan.ToArray());
+        lock (_lock)
+        {
+            _finished = true;
+            Monitor.PulseAll(_lock);
+        }
+        _sender.Join();
+    }
 
-    public void Send(MessageKind kind, string line) => Send(kind, Encoding.UTF8.GetBytes(line));
-
-    public void Send(MessageKind kind, ReadOnlySpan<byte> payload)
+    private void Enqueue(MessageKind kind, byte[] payload)
     {
         if (_broken) return;
-        try
+        if (payload.Length >= FrameWriter.MaxFrameLength) payload = payload[..(FrameWriter.MaxFrameLength - 1)];
+        lock (_lock)
         {
-            _writer.Write(kind, payload);
+            if (_finished) return;
+            _queued.Add((kind, payload));
+            if (_queued.Count == 1) Monitor.PulseAll(_lock);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+    }
+
+    private void SendLoop()
+    {
+        var batch = new ArrayBufferWriter<byte>(1 << 16);
+        var taken = new List<(MessageKind Kind, byte[] Payload)>();
+        while (true)
         {
-            _broken = true;
-            try { _clientGone.Cancel(); } catch (ObjectDisposedException) { }
+            lock (_lock)
+            {
+                while (_queued.Count == 0 && !_finished) Monitor.Wait(_lock);
+                if (_queued.Count == 0) return;
+                (taken, _queued) = (_queued, taken);
+            }
+            batch.ResetWrittenCount();
+            foreach (var (kind, payload) in taken) FrameWriter.Append(batch, kind, payload);
+            taken.Clear();
+            try
+            {
+                _stream.Write(batch.WrittenSpan);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                _broken = true;
+                try { _clientGone.Cancel(); } catch (ObjectDisposedException) { }
+                return;
+            }
         }
     }
 }
