@@ -11,6 +11,10 @@ internal readonly record struct LaunchedProcess(int Pid, int StdoutFd, int Stder
 
 internal static unsafe class JobLauncher
 {
+    // Signals a job must not inherit ignored (.NET ignores SIGPIPE; a server started by nohup ignores SIGHUP...).
+    // Those with handlers are reset by exec anyway; listing only these spares the child a sigaction per signal.
+    private static readonly int[] SignalsToReset = [1, 2, 3, 10, 12, 13, 14, 15, 17, 20, 21, 22, 25];
+
     /// <summary>Starts the job, or returns an error text (command not found, bad cwd...) with no process left.</summary>
     public static LaunchedProcess Launch(JobSpec spec, string shimPath, out string? error)
     {
@@ -95,16 +99,17 @@ internal static unsafe class JobLauncher
         byte* actions = stackalloc byte[Native.FileActionsSize];
         byte* attr = stackalloc byte[Native.SpawnAttrSize];
         byte* noSignals = stackalloc byte[Native.SigsetSize];
-        byte* allSignals = stackalloc byte[Native.SigsetSize];
+        byte* ignoredSignals = stackalloc byte[Native.SigsetSize];
         Native.FileActionsInit(actions);
         Native.SpawnAttrInit(attr);
         try
         {
             Native.SigEmptySet(noSignals);
-            Native.SigFillSet(allSignals);
+            Native.SigEmptySet(ignoredSignals);
+            foreach (int sig in SignalsToReset) Native.SigAddSet(ignoredSignals, sig);
             Native.SpawnAttrSetFlags(attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
             Native.SpawnAttrSetSigMask(attr, noSignals);
-            Native.SpawnAttrSetSigDefault(attr, allSignals);
+            Native.SpawnAttrSetSigDefault(attr, ignoredSignals);
             Native.FileActionsAddChdir(actions, cwdPtr);
             Native.FileActionsAddOpen(actions, 0, stdinPtr, Native.O_RDONLY, 0);
             if (stdoutPtr is not null) Native.FileActionsAddOpen(actions, 1, stdoutPtr, Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC, 0x1b6);

@@ -46,11 +46,13 @@ internal sealed unsafe class JobReactor
             else { slot = _slots.Count; _slots.Add(job); }
             job.Slot = slot;
         }
+        // Read before watching: once watched, the reactor owns the job's state (it may even be done).
+        bool timed = job.HasDeadline;
         Watch(job.StdoutFd, slot, WhatStdout);
         Watch(job.StderrFd, slot, WhatStderr);
         Watch(job.ReportFd, slot, WhatReport);
         Watch(job.PidFd, slot, WhatPid);
-        if (job.HasDeadline) Post(() => _withDeadline.Add(job));
+        if (timed) Post(() => TrackDeadline(job));
     }
 
     private void Watch(int fd, int slot, int what)
@@ -71,7 +73,7 @@ internal sealed unsafe class JobReactor
     /// <summary>On the reactor thread: (re)considers the job's deadlines.</summary>
     public void TrackDeadline(TrackedJob job)
     {
-        if (job.HasDeadline) _withDeadline.Add(job); else _withDeadline.Remove(job);
+        if (job.HasDeadline && !job.IsCompleted) _withDeadline.Add(job); else _withDeadline.Remove(job);
     }
 
     /// <summary>On the reactor thread, once the job's fds are closed. The slot is reused only after the

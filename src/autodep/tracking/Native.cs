@@ -105,8 +105,8 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "sigemptyset")]
     public static partial int SigEmptySet(void* sigset);
 
-    [LibraryImport("libc", EntryPoint = "sigfillset")]
-    public static partial int SigFillSet(void* sigset);
+    [LibraryImport("libc", EntryPoint = "sigaddset")]
+    public static partial int SigAddSet(void* sigset, int signal);
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     public static partial byte* StrError(int errno);

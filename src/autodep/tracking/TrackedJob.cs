@@ -101,6 +101,7 @@ public sealed unsafe class TrackedJob
         JobReactor.Shared.Post(() => StartKill(JobReactor.Shared));
     }
 
+    internal bool IsCompleted => _completed;
     internal bool HasDeadline => NextDeadline != long.MaxValue;
     internal long NextDeadline => Math.Min(_timeoutAt, Math.Min(_nextSignalAt, _stragglerAt));
 
