@@ -29,15 +29,15 @@ public static class ParallelJit
         {
             BuildOn.Process => Process(job, groups, p, layout, request, source),
             BuildOn.Root => Root(job, groups, p, layout, request, source),
-            _ => Node(job, groups, p, layout, request, source),
+            _ => Node(job, groups, p, layout, request, source, hit),
         };
     }
 
-    private static JitStatus Node(MpiJob job, DirectoryGroups groups, Parameters p, CacheLayout layout, JitRequest request, Func<JitSource> source)
+    private static JitStatus Node(MpiJob job, DirectoryGroups groups, Parameters p, CacheLayout layout, JitRequest request, Func<JitSource> source, bool hit)
     {
         JitStatus status = job.Agree(() => groups.IsLeader(job.Rank)
             ? DirectoryJit.Ensure(p, layout, request, source)
-            : JitStatus.Waited);
+            : hit ? JitStatus.Hit : JitStatus.Waited);
         job.Agree(() => Present(layout, request.Signature, job.Rank, groups.LeaderOf[job.Rank]));
         return status;
     }

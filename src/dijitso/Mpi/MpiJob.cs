@@ -37,8 +37,9 @@ public sealed class MpiJob : IDisposable
         DijitsoError? local = null;
         try { result = step(); }
         catch (DijitsoError e) { local = e; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever went wrong here, the other ranks must hear of it rather than wait for this one.
             local = new DijitsoError(DijitsoExit.Internal, $"dijitso: {e.Message}");
         }
         int firstFailed = Mpi.AllreduceMin(local != null ? Rank : Size);
