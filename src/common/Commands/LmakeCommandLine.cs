@@ -53,9 +53,19 @@ public static class LmakeCommandLine
             AtLeast(Retry, 0);
             AtLeast(MaxRuns, 1);
             AtLeast(MaxSubmits, 1);
+            LastWins(Cache);
         }
 
-        private static void AtLeast(Option<int?> option, int min) => option.CustomParser = r =>
+        // $LMAKE_ARGS comes first, so an option may be given twice: the last one wins.
+        private static void LastWins(Option option) => option.Arity = ArgumentArity.OneOrMore;
+
+        private static void AtLeast(Option<int?> option, int min)
+        {
+            LastWins(option);
+            option.CustomParser = r => ParseAtLeast(r, option, min);
+        }
+
+        private static int? ParseAtLeast(System.CommandLine.Parsing.ArgumentResult r, Option option, int min)
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
             if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign,
@@ -63,7 +73,7 @@ public static class LmakeCommandLine
                 return v;
             r.AddError($"option {option.Name}: '{text}' is not an integer >= {min}");
             return null;
-        };
+        }
 
         private static CacheMethod? ParseCacheMethod(System.CommandLine.Parsing.ArgumentResult r)
         {
