@@ -1,0 +1,95 @@
+// The hash index of a PrefixTree: full-name hash -> node, in its own file. Derived data: it can always be
+// rebuilt from the node file and the id file, so it is replaced whole (write aside, rename) when it grows.
+using System.Runtime.CompilerServices;
+
+namespace Lmake.Store;
+
+/// <summary>
+/// An open-addressing table of u32 slots (linear probing) after the header. A slot is 0 (empty), a name
+/// id (1..2^31-1) for a node that is a name, or <see cref="DirectoryFlag"/> | node ref for a node that is
+/// only a directory of other names. Every committed node has exactly one slot, placed by the hash of its
+/// whole name. Header fields: covered node-file size and covered id count (everything below them is in the
+/// table), slot count, slots in use. Flag bit 0: superseded (a newer index was renamed over this one).
+/// Slots are only ever filled, or turned from directory to name id, by single aligned stores: a reader
+/// probing at the same time sees either the old or the new value, both valid.
+/// </summary>
+internal sealed unsafe class NameIndex : IDisposable
+{
+    public const uint FormatVersion = 1;
+    public static readonly uint Kind = MappedFile.Tag("NIDX");
+    public const uint DirectoryFlag = 0x8000_0000;
+    public const uint SupersededFlag = 1;
+    private const int CoveredHeapField = 0, CoveredIdsField = 1, SlotCountField = 2, SlotsUsedField = 3;
+    public const uint MinSlots = 1024;
+
+    public readonly MappedFile File;
+
+    private NameIndex(MappedFile file) => File = file;
+
+    public static NameIndex Open(string path, bool writable)
+    {
+        var file = MappedFile.Open(path, Kind, FormatVersion, 4, writable, out _);
+        var index = new NameIndex(file);
+        ulong slots = file.GetField(SlotCountField);
+        if (slots < MinSlots || slots > int.MaxValue || file.Used != MappedFile.HeaderSize + slots * 4
+            || file.GetField(SlotsUsedField) >= slots)
+        {
+            file.Dispose();
+            throw new StoreException(path, "corrupt: its slot table does not match its header");
+        }
+        file.EnsureMapped(file.Used);
+        return index;
+    }
+
+    /// <summary>Creates an empty table of `slotCount` slots at `path` (replacing a leftover file).</summary>
+    public static NameIndex Create(string path, uint slotCount)
+    {
+        if (System.IO.File.Exists(path)) System.IO.File.Delete(path);
+        var file = MappedFile.Open(path, Kind, FormatVersion, 4, writable: true, out _);
+        ulong end = MappedFile.HeaderSize + (ulong)slotCount * 4;
+        file.Reserve(end); // a new file grown by ftruncate reads as zeros: every slot is empty
+        file.Commit(end);
+        file.SetField(SlotCountField, slotCount);
+        return new NameIndex(file);
+    }
+
+    public uint SlotCount => (uint)File.GetField(SlotCountField);
+    public uint SlotsUsed => (uint)File.GetField(SlotsUsedField);
+    public ulong CoveredHeap => File.GetField(CoveredHeapField);
+    public uint CoveredIds => (uint)File.GetField(CoveredIdsField);
+    public bool Superseded => (File.Flags & SupersededFlag) != 0;
+    public uint* Slots => (uint*)(File.Base + MappedFile.HeaderSize);
+
+    /// <summary>True when `extra` more slots would push the load past 3/4.</summary>
+    public bool NeedsRoomFor(uint extra) => (ulong)SlotsUsed + extra > (ulong)SlotCount * 3 / 4;
+
+    /// <summary>Slot count for a rebuilt table holding `entries`: half full.</summary>
+    public static uint SizeFor(ulong entries) => (uint)Math.Min(Math.Max(entries * 2, MinSlots), int.MaxValue);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint StartSlot(ulong hash, uint slotCount) => (uint)(((hash >> 32) * slotCount) >> 32);
+
+    /// <summary>Writer: puts `value` in the first empty slot of `hash`'s probe sequence (the key is absent).</summary>
+    public void Add(ulong hash, uint value)
+    {
+        uint count = SlotCount, i = StartSlot(hash, count);
+        uint* slots = Slots;
+        for (uint probes = 0; slots[i] != 0; probes++)
+        {
+            if (probes >= count) throw new StoreException(File.Path, "corrupt: the table is full");
+            if (++i == count) i = 0;
+        }
+        Volatile.Write(ref slots[i], value);
+        File.SetField(SlotsUsedField, SlotsUsed + 1);
+    }
+
+    public void SetCovered(ulong heapEnd, uint ids)
+    {
+        File.SetField(CoveredHeapField, heapEnd);
+        File.SetField(CoveredIdsField, ids);
+    }
+
+    public void MarkSuperseded() => File.SetFlags(File.Flags | SupersededFlag);
+
+    public void Dispose() => File.Dispose();
+}

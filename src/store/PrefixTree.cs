@@ -1,0 +1,480 @@
+// Names ('/'-separated paths) <-> dense uint ids, sharing directory prefixes, in three mapped files.
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Lmake.Store;
+
+/// <summary>
+/// A persistent set of names with dense ids (1, 2, 3... in insertion order), stored as a tree of path
+/// components so that a directory is stored once however many names lie below it.
+/// Files (for <c>Open(path)</c>): <c>path</c> the nodes (<see cref="NodeHeap"/>), <c>path.ids</c> the node of
+/// each name id (u32 per id: the id count is its committed size), <c>path.idx</c> the hash index
+/// (<see cref="NameIndex"/>, derived: rebuilt when missing).
+/// </summary>
+/// <remarks>
+/// Write ordering of an insert (the crash-safety argument; a kill -9 may land between any two steps):
+/// 1. new nodes are written past the node file's committed size, and the leaf's ref past the id file's;
+/// 2. the node file's committed size is stored: the nodes exist, but no name uses them yet;
+/// 3. the id file's committed size is stored: THE commit point, the name now has its id;
+/// 4. the index slots of the new nodes are filled (or a directory's slot turned into its new name id);
+/// 5. the index records how much of the node and id files it covers.
+/// Killed before 2: nothing happened (the bytes past the committed sizes are overwritten later). Between 2
+/// and 3: the nodes are directory nodes without a name; inserting that name again reuses them. Between 3
+/// and 5: the index lags; the next writer's Open finishes steps 4-5 from the covered marks (bounded work:
+/// one insert). Nothing else is ever modified in place, and every in-place store is one aligned word.
+/// Readers (<c>writable: false</c>, other processes) map the files read-only and look only below the
+/// committed sizes; they see a new name once step 4 is done, and switch to a rebuilt index when the old
+/// one is marked superseded. Reopen is O(1): headers are checked, nothing is scanned.
+/// One writer at a time (an exclusive lock on the files); an instance is not thread-safe.
+/// Limits: 2^31-1 names, 16 GiB of nodes.
+/// </remarks>
+public sealed unsafe class PrefixTree : IDisposable
+{
+    private static readonly uint IdsKind = MappedFile.Tag("NIDS");
+    private const uint IdsVersion = 1;
+    private const uint MaxNames = NameIndex.DirectoryFlag - 1;
+    private const int StackDepth = 32;
+    private const int StackBytes = 1024;
+
+    private readonly string _indexPath;
+    private readonly bool _writable;
+    private readonly NodeHeap _heap;
+    private readonly MappedFile _ids;
+    private NameIndex _index;
+    private ChildMap? _children;
+
+    public string Path { get; }
+
+    private PrefixTree(string path, bool writable, NodeHeap heap, MappedFile ids, NameIndex index)
+    {
+        Path = path;
+        _indexPath = path + ".idx";
+        _writable = writable;
+        _heap = heap;
+        _ids = ids;
+        _index = index;
+    }
+
+    /// <summary>Opens the tree at `path` (and its .ids and .idx files); creates it when missing and writable.</summary>
+    public static PrefixTree Open(string path, bool writable = true)
+    {
+        string idsPath = path + ".ids", indexPath = path + ".idx";
+        // Created in the order ids, nodes, index: a node file without its id file is never a crash's doing.
+        if (File.Exists(path) && !File.Exists(idsPath))
+            throw new StoreException(idsPath, $"missing, while the names file {path} exists");
+        MappedFile? ids = null, nodes = null;
+        NameIndex? index = null;
+        try
+        {
+            ids = MappedFile.Open(idsPath, IdsKind, IdsVersion, 4, writable, out _);
+            if ((ids.Used - MappedFile.HeaderSize) % 4 != 0)
+                throw new StoreException(idsPath, "corrupt: its committed size is not a whole number of ids");
+            if (!File.Exists(path) && ids.Used > MappedFile.HeaderSize)
+                throw new StoreException(path, $"missing, while {idsPath} holds names");
+            nodes = MappedFile.Open(path, NodeHeap.Kind, NodeHeap.FormatVersion, 0, writable, out _);
+            if (nodes.Used % 4 != 0) throw new StoreException(path, "corrupt: its committed size is not aligned");
+            var heap = new NodeHeap(nodes);
+            if (writable && !File.Exists(indexPath))
+            {
+                var tree = new PrefixTree(path, writable, heap, ids, null!);
+                tree.RebuildIndex(fromNodes: true);
+                return tree;
+            }
+            index = NameIndex.Open(indexPath, writable);
+            var opened = new PrefixTree(path, writable, heap, ids, index);
+            if (writable) opened.CatchUpIndex();
+            return opened;
+        }
+        catch
+        {
+            index?.Dispose();
+            nodes?.Dispose();
+            ids?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Number of names; their ids are 1..Count.</summary>
+    public uint Count
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint)((_ids.Used - MappedFile.HeaderSize) / 4);
+    }
+
+    // --- lookup -------------------------------------------------------------------------------------
+
+    public bool TryGet(string name, out uint id)
+    {
+        byte[]? rented = null;
+        Span<byte> utf8 = Encode(name, stackalloc byte[StackBytes], ref rented);
+        try { return TryGet(utf8, out id); }
+        finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    /// <summary>The id of `utf8Name` if it is a name (a directory that only holds other names is not).</summary>
+    public bool TryGet(ReadOnlySpan<byte> utf8Name, out uint id)
+    {
+        if (!_writable && _index.Superseded) ReopenIndex();
+        long slot = FindSlot(HashOf(utf8Name), utf8Name);
+        uint value = slot < 0 ? 0 : Volatile.Read(ref _index.Slots[slot]);
+        id = value < NameIndex.DirectoryFlag ? value : 0;
+        return id != 0;
+    }
+
+    public string NameOf(uint id)
+    {
+        uint count = Count;
+        if (id - 1 >= count)
+            throw new ArgumentOutOfRangeException(nameof(id), $"{Path}: no name has id {id} (ids are 1..{count})");
+        uint leaf = IdRef(id);
+        int length = -1;
+        for (uint node = leaf; node != 0;)
+        {
+            length += _heap.Read(node, out uint parent).Length + 1;
+            node = parent;
+        }
+        Span<byte> buffer = length <= StackBytes ? stackalloc byte[StackBytes] : new byte[length];
+        buffer = buffer[..length];
+        int position = length;
+        for (uint node = leaf; node != 0;)
+        {
+            var component = _heap.Read(node, out uint parent);
+            position -= component.Length;
+            component.CopyTo(buffer[position..]);
+            if (parent != 0) buffer[--position] = (byte)'/';
+            node = parent;
+        }
+        return Encoding.UTF8.GetString(buffer);
+    }
+
+    /// <summary>
+    /// Ids of the names directly below `directory` (names "directory/X", X without '/'), in insertion order
+    /// of their nodes. "" lists top-level names; "/" lists "/X" (absolute paths). The first call scans the
+    /// node file once to build an in-memory map, later calls only scan what was added since.
+    /// </summary>
+    public IEnumerable<uint> Children(string directory)
+    {
+        if (!_writable && _index.Superseded) ReopenIndex();
+        uint parent = 0; // the top level
+        if (directory.Length != 0)
+        {
+            // "/" is the empty first component of absolute paths: the node named "".
+            string nodeName = directory == "/" ? "" : directory;
+            byte[]? rented = null;
+            Span<byte> utf8 = Encode(nodeName, stackalloc byte[StackBytes], ref rented);
+            long slot = FindSlot(HashOf(utf8), utf8);
+            if (rented != null) ArrayPool<byte>.Shared.Return(rented);
+            if (slot < 0) return [];
+            parent = RefOf(Volatile.Read(ref _index.Slots[slot]));
+        }
+        _children ??= new ChildMap();
+        _children.CatchUp(_heap, this);
+        return _children.NamesBelow(parent);
+    }
+
+    // --- insert -------------------------------------------------------------------------------------
+
+    public uint Insert(string name)
+    {
+        byte[]? rented = null;
+        Span<byte> utf8 = Encode(name, stackalloc byte[StackBytes], ref rented);
+        try { return Insert(utf8); }
+        finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    /// <summary>The id of `utf8Name`, inserting it (with its missing directories) if it is not a name yet.</summary>
+    public uint Insert(ReadOnlySpan<byte> utf8Name)
+    {
+        if (!_writable) throw new InvalidOperationException($"{Path}: opened read-only");
+        int depth = utf8Name.Count((byte)'/') + 1;
+        Span<ulong> hashes = depth <= StackDepth ? stackalloc ulong[StackDepth] : new ulong[depth];
+        Span<int> ends = depth <= StackDepth ? stackalloc int[StackDepth] : new int[depth];
+        HashPrefixes(utf8Name, hashes, ends);
+        if (_index.NeedsRoomFor((uint)depth)) RebuildIndex(fromNodes: false, extra: (uint)depth);
+
+        long slot = FindSlot(hashes[depth - 1], utf8Name);
+        if (slot >= 0)
+        {
+            uint value = _index.Slots[slot];
+            if (value < NameIndex.DirectoryFlag) return value;
+            uint named = CommitName(value & ~NameIndex.DirectoryFlag, _heap.Used); // steps 1 and 3
+            Volatile.Write(ref _index.Slots[slot], named);                          // step 4
+            _index.SetCovered(_heap.Used, named);                                   // step 5
+            return named;
+        }
+
+        // The deepest directory that is already a node: the new nodes hang below it.
+        int known = depth - 2;
+        uint parent = 0;
+        for (; known >= 0; known--)
+        {
+            long found = FindSlot(hashes[known], utf8Name[..ends[known]]);
+            if (found < 0) continue;
+            parent = RefOf(_index.Slots[found]);
+            break;
+        }
+        int added = depth - 1 - known;
+        Span<uint> refs = added <= StackDepth ? stackalloc uint[StackDepth] : new uint[added];
+        ulong end = _heap.Used;
+        int start = known < 0 ? 0 : ends[known] + 1;
+        for (int j = known + 1; j < depth; j++)
+        {
+            parent = _heap.Append(ref end, parent, utf8Name[start..ends[j]]); // step 1
+            refs[j - known - 1] = parent;
+            start = ends[j] + 1;
+        }
+        uint id = CommitName(parent, end); // steps 1 (id), 2 and 3
+        for (int j = known + 1; j < depth; j++)
+            _index.Add(hashes[j], j == depth - 1 ? id : NameIndex.DirectoryFlag | refs[j - known - 1]); // step 4
+        _index.SetCovered(end, id); // step 5
+        return id;
+    }
+
+    // Steps 1 (the id's record), 2 and 3 of an insert: returns the new id.
+    private uint CommitName(uint leaf, ulong heapEnd)
+    {
+        ulong used = _ids.Used;
+        if (Count >= MaxNames) throw new StoreException(_ids.Path, $"full: {MaxNames} names");
+        _ids.Reserve(used + 4);
+        *(uint*)(_ids.Base + used) = leaf;
+        if (heapEnd != _heap.Used) _heap.File.Commit(heapEnd);
+        _ids.Commit(used + 4);
+        return (uint)((used + 4 - MappedFile.HeaderSize) / 4);
+    }
+
+    // --- hashing and probing ------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong HashOf(ReadOnlySpan<byte> name)
+    {
+        ulong hash = NameHash.Top;
+        while (true)
+        {
+            int slash = name.IndexOf((byte)'/');
+            if (slash < 0) return NameHash.Combine(hash, NameHash.Component(name));
+            hash = NameHash.Combine(hash, NameHash.Component(name[..slash]));
+            name = name[(slash + 1)..];
+        }
+    }
+
+    // hashes[k]: hash of the first k+1 components; ends[k]: where component k ends in `name`.
+    private static void HashPrefixes(ReadOnlySpan<byte> name, Span<ulong> hashes, Span<int> ends)
+    {
+        ulong hash = NameHash.Top;
+        int start = 0;
+        for (int k = 0; ; k++)
+        {
+            int slash = name[start..].IndexOf((byte)'/');
+            int end = slash < 0 ? name.Length : start + slash;
+            hash = NameHash.Combine(hash, NameHash.Component(name[start..end]));
+            hashes[k] = hash;
+            ends[k] = end;
+            if (slash < 0) return;
+            start = end + 1;
+        }
+    }
+
+    /// <summary>The slot of the node whose whole name is `name`, or -1.</summary>
+    private long FindSlot(ulong hash, ReadOnlySpan<byte> name)
+    {
+        uint count = _index.SlotCount, i = NameIndex.StartSlot(hash, count);
+        uint* slots = _index.Slots;
+        for (uint probes = 0; probes < count; probes++)
+        {
+            uint value = Volatile.Read(ref slots[i]);
+            if (value == 0) return -1;
+            if (Matches(RefOf(value), name)) return i;
+            if (++i == count) i = 0;
+        }
+        throw new StoreException(_indexPath, "corrupt: the table has no empty slot");
+    }
+
+    // Compares the node's name with `name` from the last component up, stopping at the first difference.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Matches(uint node, ReadOnlySpan<byte> name)
+    {
+        int end = name.Length;
+        while (true)
+        {
+            var component = _heap.Read(node, out uint parent);
+            int start = end - component.Length;
+            if (start < 0 || !name.Slice(start, component.Length).SequenceEqual(component)) return false;
+            if (parent == 0) return start == 0;
+            if (start == 0 || name[start - 1] != (byte)'/') return false;
+            end = start - 1;
+            node = parent;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint RefOf(uint slotValue)
+        => slotValue >= NameIndex.DirectoryFlag ? slotValue & ~NameIndex.DirectoryFlag : IdRef(slotValue);
+
+    /// <summary>The leaf node of name `id`.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint IdRef(uint id)
+    {
+        ulong used = _ids.Used;
+        ulong offset = MappedFile.HeaderSize + (ulong)(id - 1) * 4;
+        if (id == 0 || offset + 4 > used)
+            throw new StoreException(_indexPath, $"corrupt: refers to name id {id}, beyond the {Count} names of {_ids.Path}");
+        _ids.EnsureMapped(used);
+        return *(uint*)(_ids.Base + offset);
+    }
+
+    // The hash of a node's whole name, from its own component and its parent's hash (memoised for rebuilds).
+    private ulong NodeHash(uint node, Dictionary<uint, ulong>? parentHashes)
+    {
+        var component = _heap.Read(node, out uint parent);
+        ulong parentHash = NameHash.Top;
+        if (parent != 0 && (parentHashes == null || !parentHashes.TryGetValue(parent, out parentHash)))
+        {
+            parentHash = NodeHash(parent, parentHashes);
+            parentHashes?.Add(parent, parentHash);
+        }
+        return NameHash.Combine(parentHash, NameHash.Component(component));
+    }
+
+    private static long SlotOfNode(NameIndex index, ulong hash, uint node, PrefixTree tree)
+    {
+        uint count = index.SlotCount, i = NameIndex.StartSlot(hash, count);
+        for (uint probes = 0; probes < count; probes++)
+        {
+            uint value = index.Slots[i];
+            if (value == 0) return -1;
+            if (tree.RefOf(value) == node) return i;
+            if (++i == count) i = 0;
+        }
+        return -1;
+    }
+
+    // --- index upkeep (writer) ----------------------------------------------------------------------
+
+    // Finishes steps 4-5 of an insert a crash interrupted, or rebuilds an index that does not match.
+    private void CatchUpIndex()
+    {
+        ulong heapUsed = _heap.Used, covered = _index.CoveredHeap;
+        uint count = Count, coveredIds = _index.CoveredIds;
+        if (covered > heapUsed || covered < MappedFile.HeaderSize || covered % 4 != 0 || coveredIds > count)
+        {
+            RebuildIndex(fromNodes: true);
+            return;
+        }
+        if (covered == heapUsed && coveredIds == count) return;
+        for (uint node = (uint)(covered / 4); (ulong)node * 4 < heapUsed; node = _heap.Next(node))
+        {
+            ulong hash = NodeHash(node, null);
+            if (SlotOfNode(_index, hash, node, this) >= 0) continue;
+            if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
+            _index.Add(hash, NameIndex.DirectoryFlag | node);
+        }
+        for (uint id = coveredIds + 1; id <= count; id++)
+        {
+            uint node = IdRef(id);
+            ulong hash = NodeHash(node, null);
+            long slot = SlotOfNode(_index, hash, node, this);
+            if (slot >= 0) Volatile.Write(ref _index.Slots[slot], id);
+            else
+            {
+                if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
+                _index.Add(hash, id);
+            }
+        }
+        _index.SetCovered(heapUsed, count);
+    }
+
+    /// <summary>
+    /// Builds a new index aside (path.idx.tmp) and renames it over the old one: a crash leaves either the
+    /// old complete index or the new one. From the old index when growing, from the node and id files when
+    /// the index is missing or does not match them.
+    /// </summary>
+    private void RebuildIndex(bool fromNodes, uint extra = 0)
+    {
+        string temp = _indexPath + ".tmp";
+        uint nodeCount = 0;
+        if (fromNodes)
+            for (uint node = NodeHeap.FirstRef; (ulong)node * 4 < _heap.Used; node = _heap.Next(node)) nodeCount++;
+        else nodeCount = _index.SlotsUsed;
+        var fresh = NameIndex.Create(temp, NameIndex.SizeFor((ulong)nodeCount + extra));
+        try
+        {
+            var parentHashes = new Dictionary<uint, ulong>();
+            if (fromNodes)
+            {
+                var hashes = new Dictionary<uint, ulong>((int)nodeCount);
+                ulong heapUsed = _heap.Used;
+                for (uint node = NodeHeap.FirstRef; (ulong)node * 4 < heapUsed; node = _heap.Next(node))
+                {
+                    ulong hash = NodeHash(node, parentHashes);
+                    hashes[node] = hash;
+                    fresh.Add(hash, NameIndex.DirectoryFlag | node);
+                }
+                uint count = Count;
+                for (uint id = 1; id <= count; id++)
+                {
+                    uint node = IdRef(id);
+                    if (!hashes.TryGetValue(node, out ulong hash))
+                        throw new StoreException(_ids.Path, $"corrupt: name id {id} refers to no node of {Path}");
+                    long slot = SlotOfNode(fresh, hash, node, this);
+                    Volatile.Write(ref fresh.Slots[slot], id);
+                }
+                fresh.SetCovered(heapUsed, count);
+            }
+            else
+            {
+                uint slots = _index.SlotCount;
+                for (uint i = 0; i < slots; i++)
+                {
+                    uint value = _index.Slots[i];
+                    if (value != 0) fresh.Add(NodeHash(RefOf(value), parentHashes), value);
+                }
+                fresh.SetCovered(_index.CoveredHeap, _index.CoveredIds);
+            }
+            File.Move(temp, _indexPath, overwrite: true);
+        }
+        catch
+        {
+            fresh.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+        var old = _index;
+        _index = fresh;
+        if (old != null)
+        {
+            old.MarkSuperseded(); // tells readers still mapping it to reopen path.idx
+            old.Dispose();
+        }
+    }
+
+    // Reader: the writer renamed a new index over the one we map.
+    private void ReopenIndex()
+    {
+        var fresh = NameIndex.Open(_indexPath, writable: false);
+        _index.Dispose();
+        _index = fresh;
+    }
+
+    private static Span<byte> Encode(string name, Span<byte> stack, ref byte[]? rented)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+        Span<byte> buffer = max <= stack.Length ? stack : (rented = ArrayPool<byte>.Shared.Rent(max));
+        return buffer[..Encoding.UTF8.GetBytes(name, buffer)];
+    }
+
+    /// <summary>Durability point against power loss (a kill -9 loses nothing committed even without it).</summary>
+    public void Flush()
+    {
+        _ids.Flush();
+        _heap.File.Flush();
+        _index.File.Flush();
+    }
+
+    public void Dispose()
+    {
+        _index?.Dispose();
+        _heap.Dispose();
+        _ids.Dispose();
+    }
+}
