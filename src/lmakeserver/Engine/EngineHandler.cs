@@ -1,17 +1,36 @@
-// Entry point of the engine for the transport: serves lmake requests for one repo.
+// Entry point of the engine for the transport: serves the requests of one repo on the engine thread.
+using Lmake.Common;
+using Lmake.Common.Commands;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
 
 public sealed class EngineHandler : IRequestHandler
 {
-    private readonly string _repoRoot;
+    private readonly EngineLoop _loop = new();
+    private readonly Engine _engine;
 
-    public EngineHandler(string repoRoot) => _repoRoot = repoRoot;
+    public EngineHandler(string repoRoot) => _engine = new Engine(repoRoot, InstallLayout.Current);
 
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
     {
-        output.Err($"{request.Command}: the engine has not landed in this version of lmake-cs (repo {_repoRoot})");
-        return Lmake.Common.ExitCode.InternalError;
+        if (request.Command != "lmake")
+        {
+            output.Err($"{request.Command}: not implemented in this version of lmake-cs");
+            return ExitCode.InternalError;
+        }
+        LmakeOptions options;
+        try { options = LmakeCommandLine.Parse(request.Args); }
+        catch (UsageException e)
+        {
+            output.Err($"lmake: {e.Message}");
+            return ExitCode.Usage;
+        }
+        try { return _loop.Run(() => _engine.Make(request, options, output, cancelled)).GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Err($"lmake: internal error: {e.GetType().Name}: {e.Message}");
+            return ExitCode.InternalError;
+        }
     }
 }

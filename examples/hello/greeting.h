@@ -1,0 +1,2 @@
+// What hello says.
+const char *greeting(void);

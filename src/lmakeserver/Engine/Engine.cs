@@ -1,0 +1,84 @@
+// The engine of one repo: the graph, the rules it is resolved under, and the request entry point.
+// Everything here runs on the engine thread (EngineLoop).
+using Lmake.Common;
+using Lmake.Common.Commands;
+using Lmake.Server.Rules;
+using Lmake.Server.Transport;
+
+namespace Lmake.Server.Engine;
+
+public sealed class Engine
+{
+    private readonly InstallLayout _layout;
+    private readonly Graph _graph;
+    private readonly Resolver _resolver;
+    private LocalBackend? _backend;
+
+    public Engine(string repoRoot, InstallLayout layout)
+    {
+        _layout = layout;
+        string lmakeDir = Path.Combine(repoRoot, "LMAKE");
+        Directory.CreateDirectory(lmakeDir);
+        _graph = new Graph(repoRoot, new GraphStore(lmakeDir));
+        _resolver = new Resolver(_graph);
+    }
+
+    public string RepoRoot => _graph.RepoRoot;
+
+    public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
+    {
+        using var output = new Transcript(client, Path.Combine(RepoRoot, "LMAKE"), DateTime.Now);
+        try { LoadMakefiles(output); }
+        catch (LmakefileException e)
+        {
+            output.Err(e.Message);
+            return ExitCode.BadLmakefile;
+        }
+        var targets = new List<string>();
+        foreach (string t in options.Targets)
+        {
+            string full = Path.GetFullPath(t, request.Cwd);
+            string rel = Path.GetRelativePath(RepoRoot, full);
+            if (rel == ".." || rel.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(rel))
+            {
+                output.Err($"lmake: {t} is outside the repo {RepoRoot}");
+                return ExitCode.Usage;
+            }
+            targets.Add(rel);
+        }
+        int parallelism = options.Jobs is int j && j > 0 ? j : Math.Max(1, _graph.Makefiles!.Config.LocalCpu);
+        _backend ??= new LocalBackend(_graph, _layout, parallelism);
+        var req = new MakeRequest(output, cancelled, _graph.RuleWidth);
+        var maker = new Maker(_graph, _resolver, _backend, req, new MakeOptions(options.KeepTmp, options.ForgetOldErrors, options.MaxRuns));
+        NodeResult[] results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t))));
+        _graph.Flush();
+        Summary.Print(req, targets.Zip(results).ToList());
+        return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
+    }
+
+    /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
+    private void LoadMakefiles(IClientOutput output)
+    {
+        string lmakeDir = Path.Combine(RepoRoot, "LMAKE");
+        string saved = Path.Combine(lmakeDir, "makefiles.json");
+        Makefiles? current = _graph.Makefiles;
+        if (current == null && File.Exists(saved))
+        {
+            // what an earlier server read: no python run at all when nothing changed
+            try { current = Makefiles.FromJson(File.ReadAllText(saved)); }
+            catch (Exception e) when (e is LmakefileException or System.Text.Json.JsonException or IOException) { current = null; }
+        }
+        if (current != null && !current.IsStale(RepoRoot))
+        {
+            if (_graph.Makefiles == null) _graph.SetMakefiles(current, new RuleEvaluator(current, _layout, RepoRoot));
+            return;
+        }
+        output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
+        Makefiles makefiles = Makefiles.Read(RepoRoot, _layout);
+        makefiles.WriteSummaries(lmakeDir);
+        string tmp = saved + ".tmp";
+        File.WriteAllText(tmp, makefiles.ToJson());
+        File.Move(tmp, saved, overwrite: true);
+        _graph.SetMakefiles(makefiles, new RuleEvaluator(makefiles, _layout, RepoRoot));
+    }
+}

@@ -1,0 +1,126 @@
+// The engine's state for one repo: nodes by name, jobs by key, the rules they are resolved under.
+using Lmake.Common.Checksums;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+public sealed class Graph
+{
+    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, Node> _nodesById = [];
+    private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+    private readonly GraphStore _store;
+    private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
+    private string[] _sourceDirs = [];
+
+    public Graph(string repoRoot, GraphStore store)
+    {
+        RepoRoot = repoRoot;
+        _store = store;
+    }
+
+    public string RepoRoot { get; }
+    public Makefiles? Makefiles { get; private set; }
+    public RuleIndex? Index { get; private set; }
+    public RuleEvaluator? Evaluator { get; private set; }
+    public int Generation { get; private set; }
+
+    public IEnumerable<Node> Nodes => _nodes.Values;
+    public IEnumerable<Job> Jobs => _jobs.Values;
+    public IReadOnlyCollection<string> Sources => _sources;
+
+    /// <summary>Width of the rule column of status lines: the longest rule name (and `src`).</summary>
+    public int RuleWidth { get; private set; } = 3;
+
+    public void SetMakefiles(Makefiles makefiles, RuleEvaluator evaluator)
+    {
+        Evaluator?.Dispose();
+        Makefiles = makefiles;
+        Evaluator = evaluator;
+        Index = new RuleIndex(makefiles.Rules);
+        _sources.Clear();
+        _sources.UnionWith(makefiles.Sources);
+        _sourceDirs = makefiles.SourceDirs.ToArray();
+        RuleWidth = Math.Max(3, makefiles.Rules.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
+        Generation++;
+    }
+
+    public Node Node(string name)
+    {
+        if (!_nodes.TryGetValue(name, out Node? node))
+        {
+            node = new Node(_store.NodeId(name), name);
+            _store.LoadNode(node);
+            _nodes.Add(name, node);
+            _nodesById.Add(node.Id, node);
+        }
+        return node;
+    }
+
+    public Node NodeById(uint id) => _nodesById.TryGetValue(id, out Node? node) ? node : Node(_store.NodeName(id));
+
+    public void Save(Node node) => _store.SaveNode(node);
+
+    public void Save(Job job) => _store.SaveJob(job);
+
+    public void Flush() => _store.Flush();
+
+    public bool TryGetNode(string name, out Node node) => _nodes.TryGetValue(name, out node!);
+
+    public Job Job(RuleMatch match, JobPlan plan)
+    {
+        string key = match.Rule.Name + "/" + plan.JobName;
+        if (_jobs.TryGetValue(key, out Job? job))
+        {
+            job.Match = match;
+            job.Plan = plan;
+            return job;
+        }
+        job = new Job(_store.JobId(key), key, match, plan);
+        _store.LoadJob(job, NodeById);
+        _jobs.Add(key, job);
+        return job;
+    }
+
+    public string AbsolutePath(Node node) => Path.IsPathRooted(node.Name) ? node.Name : Path.Combine(RepoRoot, node.Name);
+
+    public bool IsSource(string name)
+    {
+        if (_sources.Contains(name)) return true;
+        foreach (string dir in _sourceDirs)
+            if (name.StartsWith(dir, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>The checksum on disk now, recomputed only when the modification date moved.</summary>
+    public FileChecksum Refresh(Node node)
+    {
+        string path = AbsolutePath(node);
+        long date = DiskDate(path);
+        if (node.Known && date == node.Date) return node.Checksum;
+        node.Checksum = date == 0 ? FileChecksum.None : FileChecksum.Of(path);
+        node.Date = date;
+        node.Known = true;
+        _store.SaveNode(node);
+        return node.Checksum;
+    }
+
+    /// <summary>The checksum on disk now, without recording it (a snapshot of what a job saw).</summary>
+    public FileChecksum DiskChecksum(Node node)
+    {
+        string path = AbsolutePath(node);
+        long date = DiskDate(path);
+        if (node.Known && date == node.Date) return node.Checksum;
+        return date == 0 ? FileChecksum.None : FileChecksum.Of(path);
+    }
+
+    /// <summary>Modification date in ticks (0: missing), without following a final symlink.
+    /// The size is folded in so that a rewrite within the file system's date precision is still seen.</summary>
+    public static long DiskDate(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Exists) return info.LastWriteTimeUtc.Ticks ^ (info.Length << 40);
+        if (info.LinkTarget != null) return info.LastWriteTimeUtc.Ticks | 1;
+        return System.IO.Directory.Exists(path) ? 2 : 0;   // a directory: only its existence matters
+    }
+}

@@ -1,0 +1,174 @@
+// The engine's state on disk (LMAKE/store/): memory-mapped, so a server start maps it instead of parsing,
+// and a server killed at any instant leaves it consistent.
+// Crash safety: records are written "invalidate, update, validate": a job's status is set to Never before
+// its other fields change and to its real value last, so a torn record only makes the job run again; a
+// node's Known flag is cleared first and set last the same way. New deps and targets are appended before
+// the job record points at them.
+using System.Runtime.InteropServices;
+using Lmake.Common.Checksums;
+using Lmake.Store;
+
+namespace Lmake.Server.Engine;
+
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct StoredChecksum
+{
+    public ulong Hash;
+    public byte Kind;
+    public byte Empty;
+
+    public static StoredChecksum From(FileChecksum c) => new() { Hash = c.Hash, Kind = (byte)c.Kind, Empty = c.IsEmpty ? (byte)1 : (byte)0 };
+    public readonly FileChecksum ToChecksum() => new((FileKind)Kind, Hash, Empty != 0);
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct NodeRecord
+{
+    public StoredChecksum Checksum;
+    public long Date;
+    public StoredChecksum Written;
+    public uint WrittenBy;   // job id, 0: none
+    public byte Known;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct JobRecord
+{
+    public ulong Signature;
+    public uint DepsStart, DepsCount;
+    public uint TargetsStart, TargetsCount;
+    public long ExecTicks;
+    public long EndTicks;
+    public byte Status;      // JobStatus; written last
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct DepEntry
+{
+    public uint Node;
+    public StoredChecksum Seen;
+    public byte IsStatic;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct TargetEntry
+{
+    public uint Node;
+}
+
+public sealed class GraphStore : IDisposable
+{
+    public const string Folder = "store";
+
+    private readonly PrefixTree _nodeNames;
+    private readonly Vector<NodeRecord> _nodes;
+    private readonly PrefixTree _jobNames;
+    private readonly Vector<JobRecord> _jobs;
+    private readonly Vector<DepEntry> _deps;
+    private readonly Vector<TargetEntry> _targets;
+
+    public GraphStore(string lmakeDir, bool writable = true)
+    {
+        string dir = Path.Combine(lmakeDir, Folder);
+        if (writable) Directory.CreateDirectory(dir);
+        _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable);
+        _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable);
+        _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable);
+        _jobs = Vector<JobRecord>.Open(Path.Combine(dir, "jobs"), writable);
+        _deps = Vector<DepEntry>.Open(Path.Combine(dir, "deps"), writable);
+        _targets = Vector<TargetEntry>.Open(Path.Combine(dir, "targets"), writable);
+    }
+
+    /// <summary>The id of a node name, created when new (its record zeroed).</summary>
+    public uint NodeId(string name)
+    {
+        uint id = _nodeNames.Insert(name);
+        while (_nodes.Count < id) _nodes.Append(default);
+        return id;
+    }
+
+    public string NodeName(uint id) => _nodeNames.NameOf(id);
+
+    public uint JobId(string key)
+    {
+        uint id = _jobNames.Insert(key);
+        while (_jobs.Count < id) _jobs.Append(default);
+        return id;
+    }
+
+    public void LoadNode(Node node)
+    {
+        ref NodeRecord r = ref _nodes[node.Id];
+        node.Known = r.Known != 0;
+        node.Checksum = r.Checksum.ToChecksum();
+        node.Date = r.Date;
+        node.WrittenChecksum = r.Written.ToChecksum();
+        node.WrittenBy = r.WrittenBy;
+    }
+
+    public void SaveNode(Node node)
+    {
+        ref NodeRecord r = ref _nodes[node.Id];
+        Volatile.Write(ref r.Known, (byte)0);
+        r.Checksum = StoredChecksum.From(node.Checksum);
+        r.Date = node.Date;
+        r.Written = StoredChecksum.From(node.WrittenChecksum);
+        r.WrittenBy = node.WrittenBy;
+        Volatile.Write(ref r.Known, node.Known ? (byte)1 : (byte)0);
+    }
+
+    public void LoadJob(Job job, Func<uint, Node> nodeById)
+    {
+        ref JobRecord r = ref _jobs[job.Id];
+        job.Status = (JobStatus)r.Status;
+        if (job.Status == JobStatus.Never) return;
+        job.RanWithSignature = r.Signature;
+        job.ExecTime = TimeSpan.FromTicks(r.ExecTicks);
+        job.EndDate = new DateTime(r.EndTicks);
+        job.Deps = new List<DepRecord>((int)r.DepsCount);
+        for (uint i = 0; i < r.DepsCount; i++)
+        {
+            DepEntry d = _deps[r.DepsStart + i];
+            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum()));
+        }
+        job.Targets = new List<Node>((int)r.TargetsCount);
+        for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(_targets[r.TargetsStart + i].Node));
+    }
+
+    public void SaveJob(Job job)
+    {
+        uint depsStart = _deps.Count + 1;
+        foreach (DepRecord d in job.Deps)
+            _deps.Append(new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0 });
+        uint targetsStart = _targets.Count + 1;
+        foreach (Node t in job.Targets) _targets.Append(new TargetEntry { Node = t.Id });
+        ref JobRecord r = ref _jobs[job.Id];
+        Volatile.Write(ref r.Status, (byte)JobStatus.Never);
+        r.Signature = job.RanWithSignature;
+        r.DepsStart = depsStart;
+        r.DepsCount = (uint)job.Deps.Count;
+        r.TargetsStart = targetsStart;
+        r.TargetsCount = (uint)job.Targets.Count;
+        r.ExecTicks = job.ExecTime.Ticks;
+        r.EndTicks = job.EndDate.Ticks;
+        Volatile.Write(ref r.Status, (byte)job.Status);
+    }
+
+    public void Flush()
+    {
+        _nodes.Flush();
+        _jobs.Flush();
+        _deps.Flush();
+        _targets.Flush();
+    }
+
+    public void Dispose()
+    {
+        _nodeNames.Dispose();
+        _nodes.Dispose();
+        _jobNames.Dispose();
+        _jobs.Dispose();
+        _deps.Dispose();
+        _targets.Dispose();
+    }
+}

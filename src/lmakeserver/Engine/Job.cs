@@ -1,0 +1,55 @@
+// A rule applied to stems: what it read (deps in first-access order), what it wrote, how it last ended.
+using Lmake.Common.Checksums;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+public enum JobStatus : byte
+{
+    Never = 0,   // never ran (or its record was forgotten)
+    Ok,
+    Failed,
+    DepError,    // a dep it discovered while running was in error
+}
+
+/// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
+public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen);
+
+public sealed class Job
+{
+    public Job(uint id, string key, RuleMatch match, JobPlan plan)
+    {
+        Id = id;
+        Key = key;
+        Match = match;
+        Plan = plan;
+    }
+
+    public uint Id { get; }
+
+    /// <summary>Rule name and job name: what identifies a job across runs.</summary>
+    public string Key { get; }
+
+    public RuleMatch Match;
+    public JobPlan Plan;
+
+    public string Name => Plan.JobName;
+    public Rule Rule => Match.Rule;
+
+    public JobStatus Status;
+
+    /// <summary>The rule's command signature when the job last ran: a new cmd or environ reruns it.</summary>
+    public ulong RanWithSignature;
+
+    public List<DepRecord> Deps = [];
+    public List<Node> Targets = [];
+
+    public string Stderr = "";
+    public TimeSpan ExecTime;
+    public DateTime EndDate;
+
+    /// <summary>While running: shared by every request that needs it, so it runs once.</summary>
+    public Task<JobRun>? Running;
+
+    public override string ToString() => Key;
+}

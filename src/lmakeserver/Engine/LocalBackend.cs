@@ -1,0 +1,151 @@
+// The local backend: runs jobs on this machine, at most -j at once, under dependency tracking (spec A8 environment) and sorts its accesses into a JobRun.
+using Lmake.Autodep;
+using Lmake.Common;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+public sealed class LocalBackend
+{
+    private readonly Graph _graph;
+    private readonly InstallLayout _layout;
+    private readonly SemaphoreSlim _slots;
+    private readonly Stack<int> _freeSmallIds = new();
+    private int _nextSmallId = 1;
+    private long _sequence;
+
+    public LocalBackend(Graph graph, InstallLayout layout, int parallelism)
+    {
+        _graph = graph;
+        _layout = layout;
+        _slots = new SemaphoreSlim(parallelism);
+    }
+
+    public async Task<JobRun> Run(Job job, bool keepTmp, CancellationToken cancelled)
+    {
+        await _slots.WaitAsync(cancelled);
+        int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
+        try { return await RunInSlot(job, smallId, keepTmp, cancelled); }
+        finally
+        {
+            _freeSmallIds.Push(smallId);
+            _slots.Release();
+        }
+    }
+
+    private async Task<JobRun> RunInSlot(Job job, int smallId, bool keepTmp, CancellationToken cancelled)
+    {
+        JobPlan plan = job.Plan;
+        string root = _graph.RepoRoot;
+        string tmp = Path.Combine(root, "LMAKE", "tmp", job.Id.ToString());
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        Directory.CreateDirectory(tmp);
+        foreach (string target in plan.Targets)
+        {
+            string? dir = Path.GetDirectoryName(Path.Combine(root, target));
+            if (dir != null) Directory.CreateDirectory(dir);
+        }
+        var spec = new JobSpec
+        {
+            Argv = plan.Argv,
+            Cwd = root,
+            Environment = Environ(job, smallId, tmp),
+            RepoRoot = root,
+            SourceDirs = _graph.Makefiles!.SourceDirs.Where(Path.IsPathRooted).ToArray(),
+            Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
+            StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
+            StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
+            Timeout = plan.Timeout,
+            KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
+        };
+        TrackedJob tracked = TrackedJob.Start(spec);
+        JobOutcome outcome;
+        using (cancelled.Register(tracked.Kill))
+            outcome = await tracked.Completion;
+        if (!keepTmp && !plan.KeepTmp)
+        {
+            try { Directory.Delete(tmp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        return Analyze(job, outcome);
+    }
+
+    private Dictionary<string, string> Environ(Job job, int smallId, string tmp)
+    {
+        string root = _graph.RepoRoot;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = _layout.Bin + ":/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = root,
+            ["TMPDIR"] = tmp,
+            ["PYTHONPATH"] = _layout.Lib,
+            ["JOB_ID"] = job.Id.ToString(),
+            ["SMALL_ID"] = smallId.ToString(),
+            ["SEQUENCE_ID"] = Interlocked.Increment(ref _sequence).ToString(),
+            ["REPO_ROOT"] = root,
+        };
+        foreach (var (key, value) in job.Plan.Environ)
+        {
+            // `...` takes the variable from the backend's (the server's) environment
+            string? v = value ?? Environment.GetEnvironmentVariable(key);
+            if (v == null) { env.Remove(key); continue; }
+            if (env.TryGetValue(key, out string? inherited))   // a `...` component of a PATH-like value is what lmake set
+                v = string.Join(':', v.Split(':').Select(part => part == "..." ? inherited : part));
+            env[key] = v;
+        }
+        return env;
+    }
+
+    private JobRun Analyze(Job job, JobOutcome outcome)
+    {
+        JobPlan plan = job.Plan;
+        var notes = new List<string>();
+        var staticDeps = new HashSet<string>(plan.StaticDeps.Select(d => d.Name), StringComparer.Ordinal);
+        var staticTargets = new HashSet<string>(plan.Targets, StringComparer.Ordinal);
+        var targets = new List<string>();
+        var deps = new List<string>();
+        var unexpected = new List<string>();
+        foreach (Access access in outcome.Accesses)
+        {
+            string name = access.Name;
+            if (name.StartsWith("LMAKE/", StringComparison.Ordinal)) continue;
+            bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
+            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _);
+            if (written)
+            {
+                if (isTarget) { if (ExistsNow(name)) targets.Add(name); }
+                // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
+                else if (ExistsNow(name)) unexpected.Add(name);
+                continue;
+            }
+            if (isTarget || staticDeps.Contains(name)) continue;
+            deps.Add(name);
+        }
+        foreach (string t in plan.Targets)
+            if (!targets.Contains(t) && ExistsNow(t)) targets.Add(t);
+
+        string? fail = null;
+        if (outcome.TimedOut) fail = "timeout";
+        else if (outcome.Killed) fail = "killed";
+        else if (outcome.ExitCode != 0) fail = outcome.ExitCode > 128 ? $"killed by signal {outcome.ExitCode - 128}" : $"exit code {outcome.ExitCode}";
+        foreach (string name in unexpected)
+        {
+            fail ??= $"unexpected write to {name}";
+            notes.Add($"unexpected write to {name}");
+            notes.Add($"consider : lmake.target('{name}') or ltarget {name}");
+        }
+        foreach (string t in plan.Targets)
+            if (!targets.Contains(t) && !plan.IsOptionalTarget(t))
+            {
+                fail ??= $"missing target {t}";
+                notes.Add($"missing target : {t}");
+            }
+        if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
+        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed);
+    }
+
+    private bool ExistsNow(string name)
+    {
+        string path = Path.Combine(_graph.RepoRoot, name);
+        return File.Exists(path) || new FileInfo(path).LinkTarget != null;
+    }
+}

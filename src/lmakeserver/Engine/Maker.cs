@@ -1,0 +1,315 @@
+// The make algorithm for one request: down from the asked targets (node -> job -> deps), each node and
+// job made once per request, jobs rerun only when a dep's content changed (A4), errors chained (A5).
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Engine;
+
+public sealed class Maker
+{
+    private readonly Graph _graph;
+    private readonly Resolver _resolver;
+    private readonly LocalBackend _backend;
+    private readonly MakeRequest _req;
+    private readonly MakeOptions _options;
+
+    public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request, MakeOptions options)
+    {
+        _graph = graph;
+        _resolver = resolver;
+        _backend = backend;
+        _req = request;
+        _options = options;
+    }
+
+    public Task<NodeResult> MakeNode(Node node, int depth = 0)
+    {
+        if (!_req.NodeMemo.TryGetValue(node, out Task<NodeResult>? task))
+        {
+            task = DoMakeNode(node, depth);
+            _req.NodeMemo[node] = task;
+        }
+        return task;
+    }
+
+    private async Task<NodeResult> DoMakeNode(Node node, int depth)
+    {
+        var config = _graph.Makefiles!.Config;
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
+            return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
+                node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
+        _resolver.Resolve(node, depth);
+        if (node.Multi != null)
+        {
+            _req.Status("multi", "src", null, node.Name);
+            _req.Note($"made by several rules of the same prio : {node.Multi}");
+            return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("multi", node.Name, $"made by {node.Multi}"));
+        }
+        switch (node.Kind)
+        {
+            case NodeKind.Source:
+                return MakeSource(node);
+            case NodeKind.Generated:
+            {
+                Job job = node.Producer!;
+                NodeResult jr = await MakeJob(job, depth + 1);
+                _graph.Refresh(node);
+                if (jr.State == MakeState.Error) return jr with { Why = jr.Why };
+                return new NodeResult(MakeState.Ok, jr.Worked, null);
+            }
+            default:
+            {
+                FileChecksum sum = _graph.Refresh(node);
+                if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
+                return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
+            }
+        }
+    }
+
+    private NodeResult MakeSource(Node node)
+    {
+        bool known = node.Known;
+        FileChecksum before = node.Checksum;
+        FileChecksum now = _graph.Refresh(node);
+        bool listed = _graph.Sources.Contains(node.Name);
+        if (!now.IsFile)
+        {
+            if (listed && (!known || before.IsFile)) _req.Status("missing", "src", null, node.Name);
+            return new NodeResult(MakeState.Missing, false, null);
+        }
+        if (!Path.IsPathRooted(node.Name))
+        {
+            if (!known) _req.Status("new", "src", null, node.Name);
+            else if (before != now) _req.Status("changed", "src", null, node.Name);
+        }
+        return new NodeResult(MakeState.Ok, false, null);
+    }
+
+    public Task<NodeResult> MakeJob(Job job, int depth)
+    {
+        if (!_req.JobMemo.TryGetValue(job, out Task<NodeResult>? task))
+        {
+            task = DoMakeJob(job, depth);
+            _req.JobMemo[job] = task;
+        }
+        return task;
+    }
+
+    private async Task<NodeResult> DoMakeJob(Job job, int depth)
+    {
+        // static deps first, all at once: a static dep in error means the job is not run (no status line)
+        var staticNodes = job.Plan.StaticDeps.Select(d => (dep: d, node: _graph.Node(d.Name))).ToList();
+        NodeResult[] statics = await Task.WhenAll(staticNodes.Select(s => MakeNode(s.node, depth)));
+        bool worked = statics.Any(r => r.Worked);
+        var causes = new List<ErrorChain>();
+        for (int i = 0; i < statics.Length; i++)
+        {
+            var (dep, node) = staticNodes[i];
+            if (statics[i].State is MakeState.Error or MakeState.Dangling && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
+                causes.Add(statics[i].Why ?? ErrorChain.Leaf("", node.Name));
+            else if (statics[i].State == MakeState.Missing && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
+                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing"));
+        }
+        if (causes.Count > 0) return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, null, causes));
+
+        string? reason = ReasonToRun(job);
+        if (reason == null)
+        {
+            // deps it discovered last time: make them, then compare with what it saw
+            var known = job.Deps.Where(d => !d.IsStatic).ToList();
+            NodeResult[] results = await Task.WhenAll(known.Select(d => MakeNode(d.Node, depth)));
+            worked |= results.Any(r => r.Worked);
+            for (int i = 0; i < known.Count && reason == null; i++)
+            {
+                if (results[i].State is MakeState.Error or MakeState.Dangling) reason = $"dep {known[i].Node.Name} in error";
+                else if (_graph.Refresh(known[i].Node) != known[i].Seen) reason = $"dep {known[i].Node.Name} changed";
+            }
+            for (int i = 0; i < job.Deps.Count && reason == null; i++)
+                if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen) reason = $"dep {job.Deps[i].Node.Name} changed";
+        }
+        if (reason == null)
+        {
+            if (job.Status == JobStatus.Ok) return new NodeResult(MakeState.Ok, worked, null);
+            return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, "failed", []));
+        }
+        return await RunUntilStable(job, depth);
+    }
+
+    /// <summary>Why the job must run without looking at its discovered deps, or null.</summary>
+    private string? ReasonToRun(Job job)
+    {
+        if (job.Status == JobStatus.Never) return "never ran";
+        if (job.RanWithSignature != RuleSignature.Of(job.Rule)) return "command changed";
+        if (job.Status != JobStatus.Ok) return "previous run failed";
+        if (job.Rule.Kind == Rules.RuleKind.Alias) return "alias";
+        foreach (Node t in job.Targets)
+        {
+            FileChecksum now = _graph.Refresh(t);
+            if (now != t.WrittenChecksum) return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
+        }
+        foreach (string t in job.Plan.Targets)
+            if (!job.Targets.Any(n => n.Name == t) && !job.Plan.IsOptionalTarget(t)) return $"target {t} is missing";
+        return null;
+    }
+
+    private async Task<NodeResult> RunUntilStable(Job job, int depth)
+    {
+        int maxRuns = _options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
+        for (int run = 1; ; run++)
+        {
+            QuarantineHandEdits(job);
+            RemoveOldTargets(job);
+            JobRun result = await RunShared(job);
+            bool steady = job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
+            // deps discovered while running: snapshot what the job saw, make them, compare
+            var discovered = result.DiscoveredDeps.Select(_graph.Node).ToList();
+            var seen = discovered.Select(_graph.DiskChecksum).ToList();
+            bool mayRerun = discovered.Any(NotYetMade);
+            if (mayRerun) _req.Status("may_rerun", job.Rule.Name, result.ExecTime, job.Name);
+            NodeResult[] results = await Task.WhenAll(discovered.Select(n => MakeNode(n, depth)));
+            bool changed = false;
+            var depErrors = new List<ErrorChain>();
+            for (int i = 0; i < discovered.Count; i++)
+            {
+                if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                if (results[i].State is MakeState.Error or MakeState.Dangling) depErrors.Add(results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name));
+            }
+            if (changed && run < maxRuns)
+            {
+                _req.Status("rerun", job.Rule.Name, result.ExecTime, job.Name);
+                continue;
+            }
+            Record(job, result, discovered);
+            if (changed) return Fail(job, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)");
+            if (depErrors.Count > 0)
+            {
+                job.Status = JobStatus.DepError;
+                string status = mayRerun ? "was_dep_error" : "dep_error";
+                _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+                foreach (ErrorChain e in depErrors)
+                {
+                    if (e.Rule == "dangling")
+                    {
+                        _req.Status("dangling", "src", null, e.Name);
+                        _req.Note($"consider : git add {e.Name}");
+                    }
+                    else _req.Note($"dep in error : {e.Name}");
+                }
+                _req.Failed++;
+                _req.FailedTime += result.ExecTime;
+                return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
+            }
+            if (!result.Ok) return Fail(job, mayRerun ? "was_failed" : "failed", result, result.FailReason);
+            string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
+            _req.Status(ok, job.Rule.Name, result.ExecTime, job.Name);
+            PrintStderr(job, result.Stderr);
+            if (steady) { _req.Steady++; _req.SteadyTime += result.ExecTime; }
+            else { _req.Done++; _req.DoneTime += result.ExecTime; }
+            return new NodeResult(MakeState.Ok, true, null);
+        }
+    }
+
+    /// <summary>A dep that making may still change: buildable and not made yet in this request.</summary>
+    private bool NotYetMade(Node node)
+    {
+        _resolver.Resolve(node);
+        if (node.Kind != NodeKind.Generated) return false;
+        return !_req.NodeMemo.TryGetValue(node, out Task<NodeResult>? made) || !made.IsCompleted;
+    }
+
+    private NodeResult Fail(Job job, string status, JobRun result, string? reason)
+    {
+        job.Status = JobStatus.Failed;
+        _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+        foreach (string note in result.Notes) _req.Note(note);
+        PrintStderr(job, result.Stderr);
+        _req.Failed++;
+        _req.FailedTime += result.ExecTime;
+        return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, reason, []));
+    }
+
+    private void PrintStderr(Job job, string stderr)
+    {
+        if (stderr.Length == 0) return;
+        string[] lines = stderr.TrimEnd('\n').Split('\n');
+        int max = job.Plan.MaxStderrLen > 0 ? job.Plan.MaxStderrLen : int.MaxValue;
+        foreach (string line in lines.Take(max)) _req.Output.Out(StatusLine.StderrLine(line));
+        if (lines.Length > max) _req.Output.Out(StatusLine.StderrLine("..."));
+    }
+
+    /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
+    private async Task<JobRun> RunShared(Job job)
+    {
+        if (job.Running is Task<JobRun> running) return await running;
+        Task<JobRun> run = _backend.Run(job, _options.KeepTmp, _req.Cancelled);
+        job.Running = run;
+        try { return await run; }
+        finally { if (job.Running == run) job.Running = null; }
+    }
+
+    private bool SameTargets(Job job, JobRun result)
+    {
+        if (job.Targets.Count != result.Targets.Count) return false;
+        foreach (string name in result.Targets)
+        {
+            Node t = _graph.Node(name);
+            if (t.WrittenBy != job.Id) return false;
+            if (FileChecksum.Of(_graph.AbsolutePath(t)) != t.WrittenChecksum) return false;
+        }
+        return true;
+    }
+
+    private void Record(Job job, JobRun result, List<Node> discovered)
+    {
+        job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
+        job.RanWithSignature = RuleSignature.Of(job.Rule);
+        job.ExecTime = result.ExecTime;
+        job.Stderr = result.Stderr;
+        job.EndDate = DateTime.Now;
+        var deps = new List<DepRecord>();
+        foreach (var d in job.Plan.StaticDeps)
+        {
+            Node n = _graph.Node(d.Name);
+            deps.Add(new DepRecord(n, true, _graph.Refresh(n)));
+        }
+        foreach (Node n in discovered) deps.Add(new DepRecord(n, false, _graph.Refresh(n)));
+        job.Deps = deps;
+        job.Targets = result.Targets.Select(_graph.Node).ToList();
+        _graph.Save(job);
+        foreach (Node t in job.Targets)
+        {
+            t.WrittenBy = job.Id;
+            t.WrittenChecksum = _graph.Refresh(t);
+            _graph.Save(t);
+        }
+    }
+
+    /// <summary>Targets are removed before the job runs (unless incremental), so that what the job
+    /// leaves is only what it made this time.</summary>
+    private void RemoveOldTargets(Job job)
+    {
+        foreach (string name in job.Targets.Select(t => t.Name).Concat(job.Plan.Targets).Distinct())
+        {
+            if (job.Plan.IsIncrementalTarget(name)) continue;
+            string path = Path.Combine(_graph.RepoRoot, name);
+            if (File.Exists(path) || new FileInfo(path).LinkTarget != null) File.Delete(path);
+        }
+    }
+
+    /// <summary>A target whose content is not what its job left was edited by hand: never lose it
+    /// (A4): move it to LMAKE/quarantine/ before the job overwrites it.</summary>
+    private void QuarantineHandEdits(Job job)
+    {
+        foreach (Node t in job.Targets)
+        {
+            if (t.WrittenBy != job.Id) continue;
+            string path = _graph.AbsolutePath(t);
+            FileChecksum now = _graph.Refresh(t);
+            if (!now.IsFile || now == t.WrittenChecksum) continue;
+            string dest = Path.Combine(_graph.RepoRoot, "LMAKE", "quarantine", t.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Move(path, dest, overwrite: true);
+            _req.Status("quarantined", job.Rule.Name, null, t.Name);
+            _graph.Refresh(t);
+        }
+    }
+}

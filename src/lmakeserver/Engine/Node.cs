@@ -1,0 +1,52 @@
+// A file the engine knows of: a source, a file some job makes, or a name that was only probed.
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Engine;
+
+public enum NodeKind : byte
+{
+    Unknown = 0,   // not resolved yet under the current rules
+    Source,        // listed in the manifest, or below a source dir
+    Generated,     // a job can make it (Producer)
+    NoRule,        // nothing can make it: a dep on it means "this file must not exist" (or it is dangling)
+}
+
+public sealed class Node
+{
+    public Node(uint id, string name)
+    {
+        Id = id;
+        Name = name;
+    }
+
+    public uint Id { get; }
+
+    /// <summary>Repo-relative, or absolute for files in source dirs outside the repo.</summary>
+    public string Name { get; }
+
+    public NodeKind Kind;
+
+    /// <summary>The rules generation Kind/Producer were resolved under; a new Lmakefile re-resolves.</summary>
+    public int ResolvedGeneration = -1;
+
+    public Job? Producer;
+
+    /// <summary>Set when two rules of the same prio both make it (A3 `multi`): it is then an error.</summary>
+    public string? Multi;
+
+    /// <summary>Set when a parent directory is itself a file lmake knows how to make (A3 uphill).</summary>
+    public string? Uphill;
+
+    /// <summary>What the file held when last looked at, and its modification date then: the checksum is
+    /// recomputed only when the date moved (A4's date shortcut).</summary>
+    public FileChecksum Checksum = FileChecksum.None;
+    public long Date;
+    public bool Known;   // Checksum/Date were computed at least once (else a source is `new`)
+
+    /// <summary>The job that last wrote this file and the checksum it left: a different content on disk
+    /// is a hand edit, to be quarantined before that job runs again.</summary>
+    public uint WrittenBy;   // job id, 0: none
+    public FileChecksum WrittenChecksum = FileChecksum.None;
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,84 @@
+// Choosing how to make a file (spec A3): source, AntiRule/SourceRule, then plain rules by prio, a rule
+// applying only when its target pattern matches and every static dep is buildable.
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+public sealed class Resolver
+{
+    private readonly Graph _graph;
+    private readonly HashSet<Node> _inProgress = [];
+
+    public Resolver(Graph graph) => _graph = graph;
+
+    public void Resolve(Node node, int depth = 0)
+    {
+        if (node.ResolvedGeneration == _graph.Generation) return;
+        node.Producer = null;
+        node.Kind = NodeKind.NoRule;
+        node.Multi = null;
+        node.Uphill = null;
+        var config = _graph.Makefiles!.Config;
+        if (_graph.IsSource(node.Name)) node.Kind = NodeKind.Source;
+        else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
+        else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth && _inProgress.Add(node))
+        {
+            try { ChooseProducer(node, depth); }
+            finally { _inProgress.Remove(node); }
+        }
+        node.ResolvedGeneration = _graph.Generation;
+    }
+
+    private void ChooseProducer(Node node, int depth)
+    {
+        Job? chosen = null;
+        double chosenPrio = double.NaN;
+        foreach (RuleMatch match in _graph.Index!.Candidates(node.Name))
+        {
+            Rule rule = match.Rule;
+            if (chosen != null && rule.Prio < chosenPrio) break;
+            if (rule.Kind == RuleKind.Anti) { if (chosen == null) return; break; }
+            if (rule.Kind == RuleKind.Source) { if (chosen == null) node.Kind = NodeKind.Source; return; }
+            JobPlan plan = _graph.Evaluator!.Plan(match);
+            if (!StaticDepsBuildable(plan, depth)) continue;
+            if (chosen != null)
+            {
+                node.Multi = $"{chosen.Rule.Name} and {rule.Name}";
+                continue;
+            }
+            chosen = _graph.Job(match, plan);
+            chosenPrio = rule.Prio;
+        }
+        if (chosen == null) return;
+        node.Kind = NodeKind.Generated;
+        node.Producer = chosen;
+    }
+
+    /// <summary>The nearest parent directory that is itself a source or a buildable file, if any: what is
+    /// below a file cannot be made.</summary>
+    private string? UphillOf(Node node, int depth)
+    {
+        if (Path.IsPathRooted(node.Name)) return null;
+        for (int slash = node.Name.LastIndexOf('/'); slash > 0; slash = node.Name.LastIndexOf('/', slash - 1))
+        {
+            Node dir = _graph.Node(node.Name[..slash]);
+            Resolve(dir, depth + 1);
+            if (dir.Kind is NodeKind.Source or NodeKind.Generated) return dir.Name;
+        }
+        return null;
+    }
+
+    private bool StaticDepsBuildable(JobPlan plan, int depth)
+    {
+        foreach (StaticDep dep in plan.StaticDeps)
+        {
+            Node d = _graph.Node(dep.Name);
+            Resolve(d, depth + 1);
+            if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated) continue;
+            // an existing file nothing makes is dangling: the rule applies and the job reports it
+            if (File.Exists(_graph.AbsolutePath(d))) continue;
+            return false;
+        }
+        return true;
+    }
+}

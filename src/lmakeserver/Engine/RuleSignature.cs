@@ -1,0 +1,11 @@
+// A rule's command signature as a 64-bit hash: what a job remembers of the rule it ran with.
+using System.Text;
+using Lmake.Common.Checksums;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+public static class RuleSignature
+{
+    public static ulong Of(Rule rule) => XxHash.Xxh3_64(Encoding.UTF8.GetBytes(rule.CmdSignature)) | 1; // 0 is "never ran"
+}

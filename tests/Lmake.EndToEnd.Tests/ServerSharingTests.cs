@@ -1,0 +1,64 @@
+// Several lmake commands on one repo share one server (A9), and a killed server loses no build.
+using System.Diagnostics;
+
+namespace Lmake.EndToEnd.Tests;
+
+public class ServerSharingTests
+{
+    private const string SlowLmakefile = """
+        from lmake.rules import Rule
+        class Slow(Rule):
+            targets = {'T': r'{F:.*}.slow'}
+            cmd     = 'echo run >> ../runs_{F}; sleep 1; echo {F} > {T}'
+        class Both(Rule):
+            targets = {'T': r'{F:.*}.both'}
+            deps    = {'A': '{F}1.slow', 'B': '{F}2.slow'}
+            cmd     = 'cat {A} {B} > {T}'
+        """;
+
+    [Fact]
+    public async Task TwoCommandsAtOnceRunEachSharedJobOnce()
+    {
+        using var r = new LmakeRepo(SlowLmakefile);
+        Task<LmakeOutput> firstRun = Task.Run(() => r.Lmake("x.both"));
+        Task<LmakeOutput> secondRun = Task.Run(() => r.Lmake("x.both", "x1.slow"));
+        LmakeOutput first = await firstRun, second = await secondRun;
+        Assert.True(first.Result.ExitCode == 0, first.ToString());
+        Assert.True(second.Result.ExitCode == 0, second.ToString());
+        Assert.Equal("x1\nx2\n", r.Repo.Read("x.both"));
+        string runs1 = File.ReadAllText(Path.Combine(Path.GetDirectoryName(r.Repo.Path)!, "runs_x1"));
+        Assert.Equal("run\n", runs1);
+        File.Delete(Path.Combine(Path.GetDirectoryName(r.Repo.Path)!, "runs_x1"));
+        File.Delete(Path.Combine(Path.GetDirectoryName(r.Repo.Path)!, "runs_x2"));
+    }
+
+    [Fact]
+    public void AServerKilledMidBuildLeavesAStateTheNextLmakeFinishes()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class First(Rule):
+                prio    = 1
+                targets = {'T': 'step0'}
+                cmd     = 'echo 0 > {T}; echo 0 >> {T}'
+            class Step(Rule):
+                targets = {'T': r'step{N:\d+}'}
+                deps    = {'P': 'step{int(N)-1}'}
+                cmd     = 'cat {P} > {T}; sleep 0.2; echo {N} >> {T}'
+            """);
+        var psi = new ProcessStartInfo(Installed.Bin("lmake"), ["step8"]) { WorkingDirectory = r.Repo.Path, RedirectStandardOutput = true };
+        using (Process client = Process.Start(psi)!)
+        {
+            Thread.Sleep(1200);                           // a few steps are done, one is running
+            string[] server = File.ReadAllLines(r.Repo["LMAKE/server"]);
+            Process.GetProcessById(int.Parse(server[1])).Kill();   // SIGKILL
+            client.WaitForExit(30_000);
+        }
+        LmakeOutput o = r.Lmake("step8");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("0\n0\n1\n2\n3\n4\n5\n6\n7\n8\n", r.Repo.Read("step8"));
+        Assert.True(o.Jobs.Count(s => s.Word == "done") < 9, "the steps done before the kill are not redone");
+        LmakeOutput again = r.Lmake("step8");
+        Assert.Empty(again.Jobs);
+    }
+}

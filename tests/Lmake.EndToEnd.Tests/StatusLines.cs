@@ -1,0 +1,34 @@
+// Reads lmake's stdout the way scripts do (spec A6): status lines before the summary box, then the summary.
+namespace Lmake.EndToEnd.Tests;
+
+public sealed record Status(string Word, string Rule, string Name);
+
+public sealed class LmakeOutput
+{
+    public LmakeOutput(CommandResult result)
+    {
+        Result = result;
+        bool inSummary = false;
+        foreach (string line in result.Stdout.Split('\n'))
+        {
+            if (line.StartsWith("+---", StringComparison.Ordinal)) { inSummary = true; continue; }
+            if (inSummary) { Summary.Add(line); continue; }
+            if (line.Length == 0 || !char.IsLetterOrDigit(line[0])) { Other.Add(line); continue; }
+            // HH:MM:SS status rule [time] name
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Matches(@"^\d\d:\d\d:\d\d$", f[0]);
+            Statuses.Add(new Status(f[1], f[2], f[^1]));
+        }
+    }
+
+    public CommandResult Result { get; }
+    public List<Status> Statuses { get; } = [];
+    public List<string> Summary { get; } = [];
+    public List<string> Other { get; } = [];
+
+    public IEnumerable<string> Words(string name) => Statuses.Where(s => s.Name == name).Select(s => s.Word);
+
+    public IEnumerable<Status> Jobs => Statuses.Where(s => s.Rule != "src");
+
+    public override string ToString() => Result.ToString();
+}
