@@ -21,7 +21,7 @@ SHIM_FLAGS := -O2 -fPIC -shared -Wall -Wextra -Werror -fvisibility=hidden -D_GNU
 
 # Debian packages the build, the tests and the benchmarks need; installed only when missing.
 APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash ninja-build hyperfine \
-                openmpi-bin libopenmpi-dev time
+                openmpi-bin libopenmpi-dev mpich time
 
 # Project sources that a published executable depends on (its own folder and the libraries it uses).
 COMMON_SRC := $(shell find src/common -name '*.cs' -o -name '*.csproj') Directory.Build.props \
@@ -109,9 +109,17 @@ test: install
 	python3 tests/summarize_trx.py _test_results $(foreach p,$(TEST_PROJECTS),$(basename $(notdir $(p))))
 
 # --- demo -----------------------------------------------------------------------------------------
+# A real build of examples/hello in a fresh git repo: first build, a no-op, then a comment edit that the
+# compile absorbs (steady: nothing after it runs).
+DEMO := $(BUILD)/demo
 demo: install
-	@echo '$$ lmake --version'; $(INSTALL)/bin/lmake --version
-	@echo '$$ xxhsum README.md Makefile'; $(INSTALL)/bin/xxhsum README.md Makefile
+	@rm -rf $(DEMO) && mkdir -p $(DEMO) && cp examples/hello/* $(DEMO)/ && cd $(DEMO) && git init -q && git add -A
+	@export PATH=$(abspath $(INSTALL))/bin:$$PATH && cd $(DEMO) && \
+	  echo '$$ lmake hello.out' && lmake hello.out && echo '$$ cat hello.out' && cat hello.out && \
+	  echo '$$ lmake hello.out    # again: nothing to do' && lmake hello.out && \
+	  echo '// a comment' >> greeting.h && \
+	  echo '$$ lmake hello.out    # after a comment in greeting.h: the compiles are steady, nothing else runs' && \
+	  lmake hello.out && echo '$$ xxhsum hello.c hello' && xxhsum hello.c hello
 
 # --- benchmarks -----------------------------------------------------------------------------------
 # Each benchmark brings its own rules (bench/NAME/bench.mk, target bench-NAME).
