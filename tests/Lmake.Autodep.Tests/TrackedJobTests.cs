@@ -150,6 +150,39 @@ public class TrackedJobTests
     }
 
     [Fact]
+    public async Task The_runner_is_idle_once_its_jobs_are_done()
+    {
+        // Fast jobs with a timeout once left a finished job among the timed ones, and the reactor spun on it.
+        using var repo = new TempRepo();
+        var spec = new JobSpec
+        {
+            Argv = ["/bin/true"], Cwd = repo.Path, RepoRoot = repo.Path, Timeout = TimeSpan.FromSeconds(30),
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
+        };
+        var jobs = Enumerable.Range(0, 200).Select(_ => TrackedJob.Start(spec).Completion).ToArray();
+        await Task.WhenAll(jobs).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(jobs, j => Assert.Equal(0, j.Result.ExitCode));
+        await Task.Delay(200);
+        // Other tests run meanwhile in this process: measure the reactor thread alone.
+        long before = ReactorThreadTicks();
+        await Task.Delay(500);
+        long used = ReactorThreadTicks() - before;  // clock ticks of 10 ms
+        Assert.True(used <= 5, $"{used * 10} ms of reactor CPU while idle");
+    }
+
+    private static long ReactorThreadTicks()
+    {
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != "lmake job react") continue;  // names are cut at 15
+            string stat = File.ReadAllText(Path.Combine(task, "stat"));
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11]) + long.Parse(fields[12]);  // utime, stime
+        }
+        throw new InvalidOperationException("no reactor thread");
+    }
+
+    [Fact]
     public async Task Many_concurrent_trivial_jobs_all_complete_quickly()
     {
         using var repo = new TempRepo();

@@ -288,7 +288,8 @@ EXPORT void *dlopen(const char *file, int mode)
     if (ad_active() && file) {
         int e = errno;
         struct link_map *lm = NULL;
-        if (h && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && lm->l_name[0] == '/')
+        // l_name is the name the loader opened: absolute when found along the search path, as given otherwise.
+        if (h && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && lm->l_name[0])
             ad_access(AD_READ, 1, AT_FDCWD, lm->l_name, 1);
         else if (!h && strchr(file, '/'))
             ad_access(AD_READ, 0, AT_FDCWD, file, 1);

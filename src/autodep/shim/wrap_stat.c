@@ -177,3 +177,32 @@ EXPORT int scandirat(int dirfd, const char *path, struct dirent ***list, dirent_
     if (ad_active()) { int e = errno; after(AD_READDIR, r >= 0, e, dirfd, path, 1); errno = e; }
     return r;
 }
+
+// The fortified forms (-D_FORTIFY_SOURCE) call libc-internal functions, out of reach of the plain wrappers.
+ssize_t __readlink_chk(const char *, char *, size_t, size_t);
+ssize_t __readlinkat_chk(int, const char *, char *, size_t, size_t);
+char *__realpath_chk(const char *, char *, size_t);
+
+EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t size, size_t bufsize)
+{
+    REAL(ssize_t (*)(const char *, char *, size_t, size_t), __readlink_chk);
+    ssize_t r = real___readlink_chk(path, buf, size, bufsize);
+    if (ad_active()) { int e = errno; after(AD_READLINK, r >= 0, e, AT_FDCWD, path, 0); errno = e; }
+    return r;
+}
+
+EXPORT ssize_t __readlinkat_chk(int dirfd, const char *path, char *buf, size_t size, size_t bufsize)
+{
+    REAL(ssize_t (*)(int, const char *, char *, size_t, size_t), __readlinkat_chk);
+    ssize_t r = real___readlinkat_chk(dirfd, path, buf, size, bufsize);
+    if (ad_active()) { int e = errno; after(AD_READLINK, r >= 0, e, dirfd, path, 0); errno = e; }
+    return r;
+}
+
+EXPORT char *__realpath_chk(const char *path, char *resolved, size_t size)
+{
+    REAL(char *(*)(const char *, char *, size_t), __realpath_chk);
+    char *r = real___realpath_chk(path, resolved, size);
+    if (ad_active()) { int e = errno; after(AD_STAT, r != NULL, e, AT_FDCWD, path, 1); errno = e; }
+    return r;
+}
