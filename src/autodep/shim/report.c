@@ -218,7 +218,11 @@ void ad_flush(void)
     if (!ad_active()) return;
     ThreadBuffer *b = &tls_buffer;
     if (b->busy) return;  // interrupted append: the interrupted code flushes later
+    b->busy = 1;          // a signal handler's records during the write go out on their own
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     flush_buffer(b);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    b->busy = 0;
 }
 
 void ad_flush_all(void)

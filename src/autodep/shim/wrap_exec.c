@@ -18,7 +18,7 @@
 
 extern char **environ;
 
-#define AD_MAX_ENV 65536
+#define AD_MAX_ENV 4096  // larger environments are passed untouched (the copy lives on the stack)
 
 // A script's "#!" line names its interpreter, which the kernel reads too: it is a dep as well.
 static void report_interpreter(const char *tracked_name)
@@ -111,10 +111,10 @@ static int is_shim_entry(const char *e)
 #define WITH_TRACKED_ENV(envp, run_with)                                                         \
     do {                                                                                         \
         const char *const *own_ = ad_own_environ();                                              \
-        if (!own_ || !(envp) || has_exact_entry((envp), own_[0])) { char *const *env_ = (envp); run_with; } \
+        size_t n_ = 0;                                                                           \
+        if (own_ && (envp)) while ((envp)[n_] && n_ <= AD_MAX_ENV) n_++;                         \
+        if (!own_ || !(envp) || n_ > AD_MAX_ENV || has_exact_entry((envp), own_[0])) { char *const *env_ = (envp); run_with; } \
         else {                                                                                   \
-            size_t n_ = 0;                                                                       \
-            while ((envp)[n_] && n_ < AD_MAX_ENV) n_++;                                          \
             char *tmp_[n_ + 5];                                                                  \
             size_t k_ = 0;                                                                       \
             for (size_t i_ = 0; i_ < n_; i_++)                                                   \

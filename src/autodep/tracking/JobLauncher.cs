@@ -39,7 +39,9 @@ internal static unsafe class JobLauncher
             int pid = Spawn(spec, exe, env, childEnds, out int spawnErrno);
             if (pid <= 0)
             {
-                error = $"cannot run {exe}: {Native.ErrorText(spawnErrno)}";
+                error = Directory.Exists(spec.Cwd)
+                    ? $"cannot run {exe}: {Native.ErrorText(spawnErrno)}"
+                    : $"cannot run {exe}: its cwd {spec.Cwd} does not exist";
                 return default;
             }
             var launched = new LaunchedProcess(pid, parentEnds[0], parentEnds[1], parentEnds[2], Path.GetFullPath(exe, spec.Cwd));
