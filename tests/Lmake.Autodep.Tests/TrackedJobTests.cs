@@ -83,6 +83,26 @@ public class TrackedJobTests
     }
 
     [Fact]
+    public async Task Stdin_comes_from_a_file_and_kill_signals_are_the_specs()
+    {
+        using var repo = new TempRepo();
+        repo.Write("input", "from stdin\n");
+        var spec = new JobSpec
+        {
+            Argv = ["/bin/bash", "-c", "cat; sleep 100"], Cwd = repo.Path, RepoRoot = repo.Path,
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
+            StdinPath = repo["input"], KillSignals = [2, 9],
+        };
+        var job = TrackedJob.Start(spec);
+        await Task.Delay(300);
+        job.Kill();
+        var o = await job.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("from stdin\n", o.Stdout);
+        Assert.True(o.Killed);
+        Assert.Equal(128 + 2, o.ExitCode);  // SIGINT ends bash -c running a foreground sleep
+    }
+
+    [Fact]
     public async Task A_timeout_kills_the_job()
     {
         using var repo = new TempRepo();
