@@ -5,8 +5,12 @@ using Lmake.Server.Transport;
 
 namespace Lmake.Transport.Tests;
 
-internal sealed class FakeHandler : IRequestHandler
+internal sealed class FakeHandler : IRequestHandler, IDisposable
 {
+    public bool Disposed { get; private set; }
+
+    public void Dispose() => Disposed = true;
+
     public readonly ConcurrentQueue<ClientRequest> Seen = new();
     public readonly TaskCompletionSource CancelSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -40,6 +40,7 @@ public class ServerProcessTests
         Assert.True(server.Wait(TimeSpan.FromSeconds(10)), "the server did not stop when idle:\n" + logText);
         Assert.Equal(0, server.Result);
         Assert.False(File.Exists(files.AddressFile));
+        Assert.True(handler.Disposed, "the engine must close its files before the lock goes");
         Assert.False(FileLock.IsHeld(files.LockFile));
     }
 }

@@ -17,6 +17,7 @@ public sealed class ServerHost : IDisposable
     private int _activeClients;
     private long _lastActivity = Environment.TickCount64;
     private bool _stopped;
+    private bool _everConnected;
     private Thread? _acceptThread;
 
     /// <param name="handler">serves each request</param>
@@ -49,8 +50,12 @@ public sealed class ServerHost : IDisposable
         _acceptThread.Start();
     }
 
+    /// <summary>Until its first client, a server waits at least this long: the client that started it must
+    /// have time to connect even with a zero grace (else a start, exit, start... loop).</summary>
+    public static readonly TimeSpan FirstClientGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>Blocks until no client has been connected for the grace period (counted from the start
-    /// too: a server whose starter died exits), or until Stop. The listener is closed when it returns, so
+    /// too, see FirstClientGrace: a server whose starter died exits), or until Stop. The listener is closed when it returns, so
     /// a late client is refused and starts a server of its own.</summary>
     public void RunUntilIdle()
     {
@@ -59,7 +64,8 @@ public sealed class ServerHost : IDisposable
             while (!_stopped)
             {
                 long idleFor = Environment.TickCount64 - _lastActivity;
-                long left = (long)_idleGrace.TotalMilliseconds - idleFor;
+                TimeSpan grace = _everConnected || _idleGrace > FirstClientGrace ? _idleGrace : FirstClientGrace;
+                long left = (long)grace.TotalMilliseconds - idleFor;
                 if (_activeClients == 0 && left <= 0) break;
                 Monitor.Wait(_gate, _activeClients == 0 ? (int)Math.Max(left, 1) : Timeout.Infinite);
             }
@@ -96,6 +102,7 @@ public sealed class ServerHost : IDisposable
                     return;
                 }
                 _activeClients++;
+                _everConnected = true;
             }
             var session = new ClientSession(client, _handler, _key, _log, _stopping.Token);
             new Thread(() => RunSession(session)) { IsBackground = true, Name = "client" }.Start();

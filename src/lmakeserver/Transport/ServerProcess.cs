@@ -17,7 +17,7 @@ public static class ServerProcess
     {
         var files = new ServerFiles(repoRoot);
         Directory.CreateDirectory(files.AdminDir);
-        using FileLock? serverLock = FileLock.TryAcquire(files.LockFile);
+        FileLock? serverLock = FileLock.TryAcquire(files.LockFile);
         if (serverLock is null)
         {
             log.Write($"another server already serves {repoRoot}: exiting");
@@ -42,7 +42,14 @@ public static class ServerProcess
         finally
         {
             files.RemoveAddressIfOwnedBy(pid);
-            (handler as IDisposable)?.Dispose();
+            // The lock says "the repo's state is in use": it may go only once the engine has closed its files.
+            // A handler that cannot be disposed keeps them until the process exits, and so does the lock (the
+            // kernel releases both then).
+            if (handler is IDisposable disposable)
+            {
+                disposable.Dispose();
+                serverLock.Dispose();
+            }
         }
         return ExitCode.Ok;
     }
