@@ -114,8 +114,12 @@ internal sealed unsafe class JobReactor
                 lock (_lock) job = _slots[(int)(data >> 3)];
                 if (job is null) continue;
                 int what = (int)(data & 7);
-                if (what == WhatPid) job.OnPidReady(this);
-                else job.OnReadable(this, what, _readBuffer);
+                try
+                {
+                    if (what == WhatPid) job.OnPidReady(this);
+                    else job.OnReadable(this, what, _readBuffer);
+                }
+                catch (Exception e) { job.Fail(this, e); }
             }
             if (_withDeadline.Count > 0) FireDeadlines();
             FreeReleasedSlots();
@@ -126,7 +130,11 @@ internal sealed unsafe class JobReactor
     {
         ulong count;
         Native.Read(_wake, (byte*)&count, sizeof(ulong));
-        while (_posted.TryDequeue(out var action)) action();
+        while (_posted.TryDequeue(out var action))
+        {
+            try { action(); }
+            catch (Exception e) { Console.Error.WriteLine($"lmake job reactor: {e.Message}"); }  // keep serving the other jobs
+        }
     }
 
     private int NextTimeoutMs()
@@ -147,6 +155,10 @@ internal sealed unsafe class JobReactor
         foreach (var job in _withDeadline)
             if (job.NextDeadline <= now) (due ??= []).Add(job);
         if (due is null) return;
-        foreach (var job in due) job.OnDeadline(this, now);
+        foreach (var job in due)
+        {
+            try { job.OnDeadline(this, now); }
+            catch (Exception e) { job.Fail(this, e); }
+        }
     }
 }

@@ -8,7 +8,7 @@ internal static unsafe partial class Native
 {
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public const int F_GETFL = 3, F_SETFL = 4;
-    public const int EINTR = 4, EAGAIN = 11, ESRCH = 3;
+    public const int EINTR = 4, EAGAIN = 11, ESRCH = 3, ECHILD = 10;
     public const int WNOHANG = 1;
     public const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 1, EPOLLERR = 8, EPOLLHUP = 0x10;

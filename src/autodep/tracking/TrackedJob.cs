@@ -183,7 +183,15 @@ public sealed unsafe class TrackedJob
         int status;
         Native.Rusage usage;
         int r = Native.Wait4(Pid, &status, Native.WNOHANG, &usage);
-        if (r != Pid) return;
+        if (r < 0 && Marshal.GetLastPInvokeError() == Native.ECHILD)
+        {
+            // Someone else reaped it (a process started with SIGCHLD ignored makes .NET reap every child):
+            // the job is over, its status is lost.
+            status = 255 << 8;
+            usage = default;
+            _stderr.Write("lmake: the job's exit status was lost (reaped outside lmake)\n"u8);
+        }
+        else if (r != Pid) return;
         _reaped = true;
         _status = status;
         _usage = usage;
@@ -204,6 +212,17 @@ public sealed unsafe class TrackedJob
         Native.EpollCtl(JobReactor.Shared.EpollFd, Native.EPOLL_CTL_DEL, fd, null);
         Native.Close(fd);
         fd = -1;
+    }
+
+    /// <summary>On the reactor thread, when handling this job failed unexpectedly: the job ends in error
+    /// rather than the reactor, which serves every job.</summary>
+    internal void Fail(JobReactor reactor, Exception e)
+    {
+        if (_completed) return;
+        _completed = true;
+        CloseFd(ref StdoutFd); CloseFd(ref StderrFd); CloseFd(ref ReportFd); CloseFd(ref PidFd);
+        reactor.Release(this);
+        _completion.TrySetException(e);
     }
 
     private bool TryComplete(JobReactor reactor)
