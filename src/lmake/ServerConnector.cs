@@ -121,6 +121,7 @@ internal static class ServerConnector
         {
             throw new UnauthorizedAccessException($"permission denied: cannot create {files.AdminDir}, where the server keeps its files");
         }
+        RotateLog(files);
         string exe = Path.Combine(InstallLayout.Current.PrivateBin, "lmakeserver");
         if (!File.Exists(exe)) throw new ServerUnavailableException($"cannot find {exe}");
         try
@@ -131,6 +132,18 @@ internal static class ServerConnector
         {
             throw new ServerUnavailableException(e.Message);
         }
+    }
+
+    /// <summary>Each server appends to LMAKE/server.log; past a size, the old lines move to server.log.old.</summary>
+    private static void RotateLog(ServerFiles files)
+    {
+        const long MaxLogSize = 1 << 20;
+        try
+        {
+            var log = new FileInfo(files.LogFile);
+            if (log.Exists && log.Length > MaxLogSize) File.Move(files.LogFile, files.LogFile + ".old", overwrite: true);
+        }
+        catch (IOException) { }   // another client rotated it just now
     }
 
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");

@@ -25,7 +25,10 @@ try
     int? idleMs = parsed.GetValue(grace)
         ?? (int.TryParse(Environment.GetEnvironmentVariable("LMAKE_SERVER_IDLE_MS"), out int fromEnv) ? fromEnv : null);
     TimeSpan idle = idleMs is int ms && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : ServerProcess.DefaultIdleGrace;
-    return ServerProcess.Run(repoRoot, idle, r => new EngineHandler(r), new ServerLog(Console.Error));
+    int code = ServerProcess.Run(repoRoot, idle, r => new EngineHandler(r), new ServerLog(Console.Error));
+    // Exit now, whatever threads the engine may still have: a server past its end must not hold the repo.
+    Environment.Exit(code);
+    return code;
 }
 catch (UsageException e)
 {

@@ -72,8 +72,9 @@ internal sealed class ClientSession
         watcher.Start();
 
         int code = Handle(request, output, cancel.Token);
+        bool cancelled = cancel.IsCancellationRequested;   // before Exit: the client hangs up once it has it
         output.Finish(code);
-        _log.Write($"{request.Command} {string.Join(' ', request.Args)}: exit {code}{(cancel.IsCancellationRequested ? " (cancelled)" : "")}");
+        _log.Write($"{request.Command} {string.Join(' ', request.Args)}: exit {code}{(cancelled ? " (cancelled)" : "")}");
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
         _socket.Close();
         watcher.Join();
