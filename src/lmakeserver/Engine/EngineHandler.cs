@@ -5,7 +5,7 @@ using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
 
-public sealed class EngineHandler : IRequestHandler
+public sealed class EngineHandler : IRequestHandler, IDisposable
 {
     private readonly EngineLoop _loop = new();
     private readonly Engine _engine;
@@ -32,5 +32,12 @@ public sealed class EngineHandler : IRequestHandler
             output.Err($"lmake: internal error: {e.GetType().Name}: {e.Message}");
             return ExitCode.InternalError;
         }
+    }
+
+    /// <summary>At server exit: the store is synced to disk once (requests do not msync).</summary>
+    public void Dispose()
+    {
+        _loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }).GetAwaiter().GetResult();
+        _loop.Dispose();
     }
 }

@@ -92,9 +92,19 @@ public sealed class Graph
         return false;
     }
 
+    /// <summary>Starts a new request epoch: every file will be looked at again, once.</summary>
+    public int Epoch { get; private set; } = 1;
+
+    public void NewEpoch() => Epoch++;
+
+    /// <summary>A job wrote or removed this file: look at the disk again.</summary>
+    public static void Invalidate(Node node) => node.CheckedEpoch = 0;
+
     /// <summary>The checksum on disk now, recomputed only when the modification date moved.</summary>
     public FileChecksum Refresh(Node node)
     {
+        if (node.CheckedEpoch == Epoch) return node.Checksum;
+        node.CheckedEpoch = Epoch;
         string path = AbsolutePath(node);
         long date = DiskDate(path);
         if (node.Known && date == node.Date) return node.Checksum;

@@ -159,6 +159,9 @@ public sealed class Maker
             QuarantineHandEdits(job);
             RemoveOldTargets(job);
             JobRun result = await RunShared(job);
+            foreach (Node t in job.Targets) Graph.Invalidate(t);
+            foreach (string t in result.Targets) Graph.Invalidate(_graph.Node(t));
+            foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
             bool steady = job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(_graph.Node).ToList();
@@ -308,6 +311,7 @@ public sealed class Maker
             string dest = Path.Combine(_graph.RepoRoot, "LMAKE", "quarantine", t.Name);
             Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
             File.Move(path, dest, overwrite: true);
+            Graph.Invalidate(t);
             _req.Status("quarantined", job.Rule.Name, null, t.Name);
             _graph.Refresh(t);
         }

@@ -43,6 +43,10 @@ public sealed class Node
     public long Date;
     public bool Known;   // Checksum/Date were computed at least once (else a source is `new`)
 
+    /// <summary>The request epoch in which the disk was last looked at: within one request a file is
+    /// stat'ed once (a header is a dep of hundreds of jobs), unless a job of the request wrote it.</summary>
+    public int CheckedEpoch;
+
     /// <summary>The job that last wrote this file and the checksum it left: a different content on disk
     /// is a hand edit, to be quarantined before that job runs again.</summary>
     public uint WrittenBy;   // job id, 0: none
