@@ -98,6 +98,18 @@ public sealed class ServerLifetimeTests : IDisposable
     }
 
     [Fact]
+    public void FreshServerOptionWaitsForTheRunningServerToEndThenStartsAnother()
+    {
+        AssertServed(Lmake(1_500, "x"));
+        int first = _files.ReadAddress()!.Value.Pid;
+        CommandResult r = Lmake(10_000, "-S", "x");
+        AssertServed(r);
+        Assert.Contains("waiting for the running server to end (-S)", r.Stderr);
+        Assert.False(Alive(first));
+        Assert.NotEqual(first, _files.ReadAddress()!.Value.Pid);
+    }
+
+    [Fact]
     public void ServerExitsWhenIdleAndRemovesLmakeServer()
     {
         AssertServed(Lmake(300, "x"));
