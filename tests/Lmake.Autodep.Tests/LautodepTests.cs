@@ -128,6 +128,22 @@ public class LautodepTests
     }
 
     [Fact]
+    public void A_directory_turned_into_a_symlink_during_the_job_is_seen_as_one()
+    {
+        // The shim remembers directories found link-free; a rename must make it look again.
+        using var repo = new TempRepo();
+        repo.Write("d/x", "x");
+        repo.Write("d/y", "y");
+        var r = repo.Lautodep("python3", "-c",
+            "import os\nos.stat('d/x')\nos.rename('d', 'real')\nos.symlink('real', 'd')\nopen('d/y').read()\n");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var l = r.Listing();
+        Assert.Contains("L", l["d"]);
+        Assert.Contains("R", l["real/y"]);
+        Assert.False(l.ContainsKey("d/y"), r.ToString());
+    }
+
+    [Fact]
     public void Forks_vforks_and_threads_are_all_tracked()
     {
         using var repo = new TempRepo();

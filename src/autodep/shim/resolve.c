@@ -52,6 +52,43 @@ static size_t cached_cwd(char *out)
     return n;
 }
 
+// The last directory found to hold no symlink on its way (every component read with readlink, none a link),
+// cached per thread: names in the same directory, the common case (a compiler's headers, a tool's inputs),
+// then cost one readlink (the last component) instead of one per component. The shim forgets it whenever
+// this process renames or removes something, the only ways to turn a directory into a symlink.
+static volatile unsigned tree_generation = 1;
+typedef struct {
+    unsigned generation;
+    volatile int busy;
+    size_t len;
+    char name[PATH_MAX];
+} DirCache;
+static __thread DirCache tls_dir __attribute__((tls_model("initial-exec")));
+
+void ad_tree_changed(void) { __atomic_add_fetch(&tree_generation, 1, __ATOMIC_SEQ_CST); }
+
+// Whether the dir res[0..rl) is known to be reached without a symlink.
+static int known_dir(const char *res, size_t rl)
+{
+    DirCache *c = &tls_dir;
+    if (c->busy || c->generation != __atomic_load_n(&tree_generation, __ATOMIC_SEQ_CST)) return 0;
+    return rl <= c->len && memcmp(c->name, res, rl) == 0 && (c->name[rl] == '/' || c->name[rl] == 0);
+}
+
+static void remember_dir(const char *res, size_t rl, unsigned generation)
+{
+    DirCache *c = &tls_dir;
+    if (c->busy || rl == 0 || rl >= PATH_MAX) return;
+    c->busy = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    memcpy(c->name, res, rl);
+    c->name[rl] = 0;
+    c->len = rl;
+    c->generation = generation;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    c->busy = 0;
+}
+
 // Writes the absolute name of the base of a relative path: the cwd, or the dir an fd is open on.
 static size_t base_dir(int dirfd, char *out)
 {
@@ -101,6 +138,8 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
     res[0] = 0;
     int links = 0;
     int missing = 0;  // a prefix does not exist: the kernel would stop there, no point reading links further
+    int dir_missing = 0;  // ... and that prefix is a directory of the name, not the name itself
+    unsigned generation = __atomic_load_n(&tree_generation, __ATOMIC_SEQ_CST);
     const char *p = rest;
     for (;;) {
         while (*p == '/') p++;
@@ -119,7 +158,7 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
         memcpy(res + rl + 1, p, cl);
         rl += 1 + cl;
         res[rl] = 0;
-        if (!missing && (!last || follow_last || trailing_slash) && ad_tracked_prefix(res, rl)) {
+        if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && ad_tracked_prefix(res, rl)) {
             char target[PATH_MAX];
             long n = syscall(SYS_readlinkat, AT_FDCWD, res, target, sizeof target - 1);
             if (n > 0) {
@@ -138,11 +177,16 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
                 else rl = pop(res, rl);
                 continue;
             }
-            if (n < 0 && ad_missing_errno(errno)) missing = 1;
+            if (n < 0 && ad_missing_errno(errno)) { missing = 1; if (!last) dir_missing = 1; }
         }
         p = e;
     }
     int where = ad_tracked_prefix(res, rl);
+    if (where && !dir_missing) {  // every directory on the way was read: none is a link
+        size_t dl = rl;
+        while (dl > 0 && res[dl - 1] != '/') dl--;
+        if (dl > 1) remember_dir(res, dl - 1, generation);
+    }
     if (where == 1) memmove(out, res + ad_root_len() + 1, rl - ad_root_len());
     return where != 0;
 }

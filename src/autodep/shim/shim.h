@@ -49,6 +49,9 @@ size_t ad_root_len(void);
 // Invalidates the cached cwd of every thread (after chdir/fchdir, and at exec/_exit: see resolve.c).
 void ad_cwd_changed(void);
 
+// Forgets the directories known to hold no symlink (after renames and removals: see resolve.c).
+void ad_tree_changed(void);
+
 // The fd of the channel (-1 if none): the fd wrappers keep the program from closing or reusing it.
 int ad_channel_fd(void);
 

@@ -13,11 +13,15 @@
 #define REPORT_IF_OK(ok, kinds, dirfd, path, follow)                                     \
     do { if (ad_active() && (ok)) { int e_ = errno; ad_access((kinds), 1, (dirfd), (path), (follow)); errno = e_; } } while (0)
 
+// Renames and removals may turn a directory into a symlink: names cached as link-free are forgotten.
+#define TREE_CHANGED(ok) do { if (ok) ad_tree_changed(); } while (0)
+
 // The old name loses its file (an unlink), the new one gets it (a write); neither is read.
 EXPORT int rename(const char *from, const char *to)
 {
     REAL(int (*)(const char *, const char *), rename);
     int r = real_rename(from, to);
+    TREE_CHANGED(r == 0);
     REPORT_IF_OK(r == 0, AD_UNLINK, AT_FDCWD, from, 0);
     REPORT_IF_OK(r == 0, AD_WRITE, AT_FDCWD, to, 0);
     return r;
@@ -27,6 +31,7 @@ EXPORT int renameat(int fromfd, const char *from, int tofd, const char *to)
 {
     REAL(int (*)(int, const char *, int, const char *), renameat);
     int r = real_renameat(fromfd, from, tofd, to);
+    TREE_CHANGED(r == 0);
     REPORT_IF_OK(r == 0, AD_UNLINK, fromfd, from, 0);
     REPORT_IF_OK(r == 0, AD_WRITE, tofd, to, 0);
     return r;
@@ -36,6 +41,7 @@ EXPORT int renameat2(int fromfd, const char *from, int tofd, const char *to, uns
 {
     REAL(int (*)(int, const char *, int, const char *, unsigned), renameat2);
     int r = real_renameat2(fromfd, from, tofd, to, flags);
+    TREE_CHANGED(r == 0);
     // RENAME_EXCHANGE swaps the two: both are written.
     REPORT_IF_OK(r == 0, (flags & RENAME_EXCHANGE) ? AD_WRITE : AD_UNLINK, fromfd, from, 0);
     REPORT_IF_OK(r == 0, AD_WRITE, tofd, to, 0);
@@ -47,6 +53,7 @@ EXPORT int renameat2(int fromfd, const char *from, int tofd, const char *to, uns
     {                                                                                    \
         REAL(int (*)(const char *), name);                                               \
         int r = real_##name(path);                                                       \
+        TREE_CHANGED(r == 0);                                                            \
         REPORT_IF_OK(r == 0, kinds, AT_FDCWD, path, follow);                             \
         return r;                                                                        \
     }
@@ -58,6 +65,7 @@ EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
     REAL(int (*)(int, const char *, int), unlinkat);
     int r = real_unlinkat(dirfd, path, flags);
+    TREE_CHANGED(r == 0);
     REPORT_IF_OK(r == 0, AD_UNLINK, dirfd, path, 0);
     return r;
 }
@@ -84,6 +92,7 @@ EXPORT int symlink(const char *target, const char *path)
 {
     REAL(int (*)(const char *, const char *), symlink);
     int r = real_symlink(target, path);
+    TREE_CHANGED(r == 0);
     REPORT_IF_OK(r == 0, AD_WRITE, AT_FDCWD, path, 0);
     return r;
 }
@@ -92,6 +101,7 @@ EXPORT int symlinkat(const char *target, int dirfd, const char *path)
 {
     REAL(int (*)(const char *, int, const char *), symlinkat);
     int r = real_symlinkat(target, dirfd, path);
+    TREE_CHANGED(r == 0);
     REPORT_IF_OK(r == 0, AD_WRITE, dirfd, path, 0);
     return r;
 }
