@@ -11,6 +11,7 @@ public static class ExitCode
     public const int Permission = 7;
     public const int BadLmakefile = 8;     // open-lmake returns 8 in practice, so do we
     public const int Usage = 11;           // bad option or argument, or an in-job command outside a job
+    public const int Interrupted = 130;    // the client was stopped by ^C (128 + SIGINT, as shells do)
 
     public const string Table =
         "exit codes:\n" +
@@ -21,5 +22,6 @@ public static class ExitCode
         "  5   bad state (sources changed while another lmake runs, corrupt store: run lmake_repair)\n" +
         "  7   permission denied\n" +
         "  8   bad Lmakefile.py\n" +
-        "  11  usage error\n";
+        "  11  usage error\n" +
+        "  130 interrupted (^C)\n";
 }
