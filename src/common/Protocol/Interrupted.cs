@@ -3,5 +3,5 @@ namespace Lmake.Common.Protocol;
 
 public static class Interrupted
 {
-    public const int ExitCode = 130;
+    public const int ExitCode = Lmake.Common.ExitCode.Interrupted;
 }
