@@ -48,18 +48,21 @@ public sealed unsafe class TrackedJob
     }
 
     /// <summary>Starts the job in a new session (its own process group), tracked with spec.Method. A job that
-    /// cannot start (command not found, bad cwd) completes at once with exit code 127 and the reason on stderr.</summary>
+    /// cannot start (command not found, bad cwd, method ptrace which is not implemented) completes at once
+    /// with exit code 127 and the reason on stderr.</summary>
     public static TrackedJob Start(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Argv.Length == 0) throw new ArgumentException("JobSpec.Argv is empty", nameof(spec));
         if (!Path.IsPathRooted(spec.Cwd)) throw new ArgumentException($"JobSpec.Cwd must be absolute: {spec.Cwd}", nameof(spec));
         if (!Path.IsPathRooted(spec.RepoRoot)) throw new ArgumentException($"JobSpec.RepoRoot must be absolute: {spec.RepoRoot}", nameof(spec));
-        if (spec.Method == AutodepMethod.Ptrace)
-            throw new NotSupportedException("autodep method ptrace is not implemented in this version: use ld_preload (or none)");
-
         long start = Stopwatch.GetTimestamp();
-        var launched = JobLauncher.Launch(spec, ShimPath, out string? error);
+        string? error = null;
+        LaunchedProcess launched = default;
+        if (spec.Method == AutodepMethod.Ptrace)
+            error = "autodep method ptrace is not implemented in this version: use ld_preload (or none)";
+        else
+            launched = JobLauncher.Launch(spec, ShimPath, out error);
         if (error is not null)
         {
             var failed = new TrackedJob(spec, 0, start);
