@@ -90,6 +90,25 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
         catch (UnauthorizedAccessException) when (System.IO.Directory.Exists(path)) { return None; }
     }
 
+    /// <summary>Checksums <paramref name="path"/> whose lstat the caller already has (no second stat for
+    /// the kind; the content is read only for regular files).</summary>
+    public static FileChecksum Of(string path, Files.FileStat stat)
+    {
+        switch (stat.Kind)
+        {
+            case Files.StatKind.Regular:
+            case Files.StatKind.Executable:
+                if (stat.Size == 0) return new FileChecksum(stat.Kind == Files.StatKind.Executable ? FileKind.Executable : FileKind.Regular, XxHash.Xxh3_64(ReadOnlySpan<byte>.Empty), true);
+                return Of(path);
+            case Files.StatKind.Symlink:
+                return Of(path);
+            case Files.StatKind.Directory:
+                return Directory;
+            default:
+                return None;
+        }
+    }
+
     public static FileChecksum OfSymlinkText(string linkText)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(linkText);

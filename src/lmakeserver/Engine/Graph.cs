@@ -1,5 +1,6 @@
 // The engine's state for one repo: nodes by name, jobs by key, the rules they are resolved under.
 using Lmake.Common.Checksums;
+using Lmake.Common.Files;
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Engine;
@@ -106,9 +107,10 @@ public sealed class Graph
         if (node.CheckedEpoch == Epoch) return node.Checksum;
         node.CheckedEpoch = Epoch;
         string path = AbsolutePath(node);
-        long date = DiskDate(path);
+        FileStat stat = FileStat.Of(path);
+        long date = DateOf(stat);
         if (node.Known && date == node.Date) return node.Checksum;
-        node.Checksum = date == 0 ? FileChecksum.None : FileChecksum.Of(path);
+        node.Checksum = FileChecksum.Of(path, stat);
         node.Date = date;
         node.Known = true;
         _store.SaveNode(node);
@@ -119,18 +121,18 @@ public sealed class Graph
     public FileChecksum DiskChecksum(Node node)
     {
         string path = AbsolutePath(node);
-        long date = DiskDate(path);
-        if (node.Known && date == node.Date) return node.Checksum;
-        return date == 0 ? FileChecksum.None : FileChecksum.Of(path);
+        FileStat stat = FileStat.Of(path);
+        if (node.Known && DateOf(stat) == node.Date) return node.Checksum;
+        return FileChecksum.Of(path, stat);
     }
 
-    /// <summary>Modification date in ticks (0: missing), without following a final symlink.
-    /// The size is folded in so that a rewrite within the file system's date precision is still seen.</summary>
-    public static long DiskDate(string path)
+    /// <summary>What stands for a file's date (0: missing), from its lstat: the modification time, with the
+    /// size and kind folded in so that a rewrite within the file system's date precision is still seen.
+    /// A directory is a constant: only its existence matters.</summary>
+    public static long DateOf(FileStat stat) => stat.Kind switch
     {
-        var info = new FileInfo(path);
-        if (info.Exists) return info.LastWriteTimeUtc.Ticks ^ (info.Length << 40);
-        if (info.LinkTarget != null) return info.LastWriteTimeUtc.Ticks | 1;
-        return System.IO.Directory.Exists(path) ? 2 : 0;   // a directory: only its existence matters
-    }
+        StatKind.None => 0,
+        StatKind.Directory => 2,
+        _ => (stat.MtimeNs ^ (stat.Size << 40) ^ ((long)stat.Kind << 60)) | 4,
+    };
 }

@@ -82,6 +82,7 @@ public sealed class LocalBackend
             ["SMALL_ID"] = smallId.ToString(),
             ["SEQUENCE_ID"] = Interlocked.Increment(ref _sequence).ToString(),
             ["REPO_ROOT"] = root,
+            ["PYTHONDONTWRITEBYTECODE"] = "1",   // a .pyc written by python3 would be an unexpected write
         };
         foreach (var (key, value) in job.Plan.Environ)
         {

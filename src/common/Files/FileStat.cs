@@ -1,0 +1,47 @@
+// One lstat(2) per question "what is at this path now": the engine asks it for every node of every
+// request, so it must cost one syscall and no allocation (FileInfo costs several of both).
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lmake.Common.Files;
+
+public enum StatKind : byte { None, Regular, Executable, Symlink, Directory, Other }
+
+public readonly partial record struct FileStat(StatKind Kind, long Size, long MtimeNs)
+{
+    public bool Exists => Kind != StatKind.None;
+
+    /// <summary>lstat of <paramref name="path"/> (a final symlink is not followed).</summary>
+    public static unsafe FileStat Of(string path)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        int n = Encoding.UTF8.GetBytes(path, buffer);
+        buffer[n] = 0;
+        NativeStat st;
+        fixed (byte* p = buffer)
+            if (lstat(p, &st) != 0) return default;
+        const uint typeMask = 0xF000, regular = 0x8000, directory = 0x4000, symlink = 0xA000, anyExec = 0x49;
+        StatKind kind = (st.Mode & typeMask) switch
+        {
+            regular => (st.Mode & anyExec) != 0 ? StatKind.Executable : StatKind.Regular,
+            directory => StatKind.Directory,
+            symlink => StatKind.Symlink,
+            _ => StatKind.Other,
+        };
+        return new FileStat(kind, st.Size, st.MtimeSec * 1_000_000_000 + st.MtimeNsec);
+    }
+
+    // struct stat of glibc on x86_64 (144 bytes)
+    [StructLayout(LayoutKind.Explicit, Size = 144)]
+    private struct NativeStat
+    {
+        [FieldOffset(24)] public uint Mode;
+        [FieldOffset(48)] public long Size;
+        [FieldOffset(88)] public long MtimeSec;
+        [FieldOffset(96)] public long MtimeNsec;
+    }
+
+    [LibraryImport("libc")]
+    private static unsafe partial int lstat(byte* path, NativeStat* buf);
+}
