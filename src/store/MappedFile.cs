@@ -88,8 +88,7 @@ public sealed unsafe class MappedFile : IDisposable
         var file = new MappedFile(path, writable, fd);
         try
         {
-            if (writable && Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-                throw new StoreException(path, "already open for writing (by this or another process)");
+            if (writable) LockForWriting(fd, path);
             long size = Libc.Lseek(fd, 0, Libc.SEEK_END);
             if (size < 0) throw new StoreException(path, $"cannot read its size: {Libc.LastError()}");
             if (size < HeaderSize)
@@ -103,6 +102,18 @@ public sealed unsafe class MappedFile : IDisposable
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    // A lock is held by an open file description, which a child forked by this process shares until it
+    // execs: a lock released just before another thread spawned a process can linger for a moment. So a
+    // busy lock is retried for a second before it is taken for another writer.
+    private static void LockForWriting(int fd, string path)
+    {
+        for (int attempt = 0; Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0; attempt++)
+        {
+            if (attempt >= 200) throw new StoreException(path, "already open for writing (by this or another process)");
+            Thread.Sleep(5);
         }
     }
 

@@ -1,6 +1,5 @@
-// The hash of a name in the prefix tree, built component by component so that the hash of every directory
-// prefix falls out of hashing the whole name. Stored in files (it places index slots): never change it
-// without bumping the index's format version.
+// The hash of a name in the prefix tree (one pass over its bytes). Stored in files (it places index slots
+// and gives their fingerprints): never change it without bumping the index's format version.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -12,7 +11,11 @@ internal static class NameHash
     public const ulong Top = 0x243F6A8885A308D3UL; // the hash of the (empty) parent of top-level names
     private const ulong K1 = 0x9E3779B97F4A7C15UL, K2 = 0xC2B2AE3D27D4EB4FUL, K3 = 0x165667B19E3779F9UL;
 
-    /// <summary>Hash of one path component (bytes between slashes).</summary>
+    /// <summary>Hash of a whole name.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Name(ReadOnlySpan<byte> name) => Combine(Top, Component(name));
+
+    /// <summary>Unmixed hash of a byte string.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Component(ReadOnlySpan<byte> bytes)
     {
@@ -31,7 +34,7 @@ internal static class NameHash
         return (h ^ tail) * K3;
     }
 
-    /// <summary>Hash of "parent/component" from the parent's hash and the component's hash.</summary>
+    /// <summary>Mixes two hashes (the final avalanche of <see cref="Name"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Combine(ulong parent, ulong component)
     {

@@ -5,17 +5,21 @@ using System.Runtime.CompilerServices;
 namespace Lmake.Store;
 
 /// <summary>
-/// An open-addressing table of u32 slots (linear probing) after the header. A slot is 0 (empty), a name
+/// An open-addressing table (linear probing) after the header, in buckets of 8 slots: 8 fingerprint bytes
+/// (low byte of the hash, never 0; 0 marks an empty slot) then 8 u32 slot values, 40 bytes. Probing reads
+/// the fingerprints and only follows a slot whose fingerprint matches; its value is in the same or the
+/// next cache line. A slot is 0 (empty), a name
 /// id (1..2^31-1) for a node that is a name, or <see cref="DirectoryFlag"/> | node ref for a node that is
 /// only a directory of other names. Every committed node has exactly one slot, placed by the hash of its
 /// whole name. Header fields: covered node-file size and covered id count (everything below them is in the
 /// table), slot count, slots in use. Flag bit 0: superseded (a newer index was renamed over this one).
-/// Slots are only ever filled, or turned from directory to name id, by single aligned stores: a reader
-/// probing at the same time sees either the old or the new value, both valid.
+/// Slots are only ever filled (value first, then fingerprint: the fingerprint publishes the slot), or turned
+/// from directory to name id, by single stores: a reader probing at the same time sees the old or the new
+/// state, both valid. A slot whose value was stored but not its fingerprint (a kill in between) is empty.
 /// </summary>
 internal sealed unsafe class NameIndex : IDisposable
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     public static readonly uint Kind = MappedFile.Tag("NIDX");
     public const uint DirectoryFlag = 0x8000_0000;
     public const uint SupersededFlag = 1;
@@ -31,7 +35,7 @@ internal sealed unsafe class NameIndex : IDisposable
         var file = MappedFile.Open(path, Kind, FormatVersion, 4, writable, out _);
         var index = new NameIndex(file);
         ulong slots = file.GetField(SlotCountField);
-        if (slots < MinSlots || slots > int.MaxValue || file.Used != MappedFile.HeaderSize + slots * 4
+        if (slots < MinSlots || slots > int.MaxValue || slots % BucketSlots != 0 || file.Used != MappedFile.HeaderSize + slots * 5
             || file.GetField(SlotsUsedField) >= slots)
         {
             file.Dispose();
@@ -46,7 +50,7 @@ internal sealed unsafe class NameIndex : IDisposable
     {
         if (System.IO.File.Exists(path)) System.IO.File.Delete(path);
         var file = MappedFile.Open(path, Kind, FormatVersion, 4, writable: true, out _);
-        ulong end = MappedFile.HeaderSize + (ulong)slotCount * 4;
+        ulong end = MappedFile.HeaderSize + (ulong)slotCount * 5;
         file.Reserve(end); // a new file grown by ftruncate reads as zeros: every slot is empty
         file.Commit(end);
         file.SetField(SlotCountField, slotCount);
@@ -58,13 +62,27 @@ internal sealed unsafe class NameIndex : IDisposable
     public ulong CoveredHeap => File.GetField(CoveredHeapField);
     public uint CoveredIds => (uint)File.GetField(CoveredIdsField);
     public bool Superseded => (File.Flags & SupersededFlag) != 0;
-    public uint* Slots => (uint*)(File.Base + MappedFile.HeaderSize);
+    private const int BucketSlots = 8, BucketBytes = 40;
+
+    /// <summary>The value of slot `i` (valid until the index is rebuilt).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref uint SlotAt(uint i)
+        => ref *(uint*)(File.Base + MappedFile.HeaderSize + (i / BucketSlots) * (ulong)BucketBytes + BucketSlots + (i % BucketSlots) * 4);
+
+    /// <summary>The fingerprint of slot `i` (0: empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref byte FingerprintAt(uint i)
+        => ref *(File.Base + MappedFile.HeaderSize + (i / BucketSlots) * (ulong)BucketBytes + i % BucketSlots);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte FingerprintOf(ulong hash) => (byte)hash == 0 ? (byte)1 : (byte)hash;
 
     /// <summary>True when `extra` more slots would push the load past 3/4.</summary>
     public bool NeedsRoomFor(uint extra) => (ulong)SlotsUsed + extra > (ulong)SlotCount * 3 / 4;
 
     /// <summary>Slot count for a rebuilt table holding `entries`: half full.</summary>
-    public static uint SizeFor(ulong entries) => (uint)Math.Min(Math.Max(entries * 2, MinSlots), int.MaxValue);
+    public static uint SizeFor(ulong entries)
+        => (uint)Math.Min(Math.Max(entries * 2, MinSlots) + BucketSlots - 1, int.MaxValue) / BucketSlots * BucketSlots;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint StartSlot(ulong hash, uint slotCount) => (uint)(((hash >> 32) * slotCount) >> 32);
@@ -73,13 +91,13 @@ internal sealed unsafe class NameIndex : IDisposable
     public void Add(ulong hash, uint value)
     {
         uint count = SlotCount, i = StartSlot(hash, count);
-        uint* slots = Slots;
-        for (uint probes = 0; slots[i] != 0; probes++)
+        for (uint probes = 0; FingerprintAt(i) != 0; probes++)
         {
             if (probes >= count) throw new StoreException(File.Path, "corrupt: the table is full");
             if (++i == count) i = 0;
         }
-        Volatile.Write(ref slots[i], value);
+        Volatile.Write(ref SlotAt(i), value);
+        Volatile.Write(ref FingerprintAt(i), FingerprintOf(hash));
         File.SetField(SlotsUsedField, SlotsUsed + 1);
     }
 

@@ -43,6 +43,10 @@ public sealed unsafe class PrefixTree : IDisposable
     private readonly MappedFile _ids;
     private NameIndex _index;
     private ChildMap? _children;
+    // Whole names of directory nodes already verified against a lookup (nodes never change: never stale).
+    private readonly Dictionary<uint, byte[]> _directoryNames = new();
+    private long _directoryNamesBytes;
+    private const long MaxDirectoryNamesBytes = 64L << 20;
 
     public string Path { get; }
 
@@ -117,7 +121,7 @@ public sealed unsafe class PrefixTree : IDisposable
     {
         if (!_writable && _index.Superseded) ReopenIndex();
         long slot = FindSlot(HashOf(utf8Name), utf8Name);
-        uint value = slot < 0 ? 0 : Volatile.Read(ref _index.Slots[slot]);
+        uint value = slot < 0 ? 0 : Volatile.Read(ref _index.SlotAt((uint)slot));
         id = value < NameIndex.DirectoryFlag ? value : 0;
         return id != 0;
     }
@@ -166,7 +170,7 @@ public sealed unsafe class PrefixTree : IDisposable
             long slot = FindSlot(HashOf(utf8), utf8);
             if (rented != null) ArrayPool<byte>.Shared.Return(rented);
             if (slot < 0) return [];
-            parent = RefOf(Volatile.Read(ref _index.Slots[slot]));
+            parent = RefOf(Volatile.Read(ref _index.SlotAt((uint)slot)));
         }
         _children ??= new ChildMap();
         _children.CatchUp(_heap, this);
@@ -188,30 +192,32 @@ public sealed unsafe class PrefixTree : IDisposable
     {
         if (!_writable) throw new InvalidOperationException($"{Path}: opened read-only");
         int depth = utf8Name.Count((byte)'/') + 1;
-        Span<ulong> hashes = depth <= StackDepth ? stackalloc ulong[StackDepth] : new ulong[depth];
-        Span<int> ends = depth <= StackDepth ? stackalloc int[StackDepth] : new int[depth];
-        HashPrefixes(utf8Name, hashes, ends);
         if (_index.NeedsRoomFor((uint)depth)) RebuildIndex(fromNodes: false, extra: (uint)depth);
-
-        long slot = FindSlot(hashes[depth - 1], utf8Name);
+        ulong hash = NameHash.Name(utf8Name);
+        long slot = FindSlot(hash, utf8Name);
         if (slot >= 0)
         {
-            uint value = _index.Slots[slot];
+            uint value = _index.SlotAt((uint)slot);
             if (value < NameIndex.DirectoryFlag) return value;
             uint named = CommitName(value & ~NameIndex.DirectoryFlag, _heap.Used); // steps 1 and 3
-            Volatile.Write(ref _index.Slots[slot], named);                          // step 4
+            Volatile.Write(ref _index.SlotAt((uint)slot), named);                          // step 4
             _index.SetCovered(_heap.Used, named);                                   // step 5
             return named;
         }
 
         // The deepest directory that is already a node: the new nodes hang below it.
+        Span<ulong> hashes = depth <= StackDepth ? stackalloc ulong[StackDepth] : new ulong[depth];
+        Span<int> ends = depth <= StackDepth ? stackalloc int[StackDepth] : new int[depth];
+        ComponentEnds(utf8Name, ends);
+        hashes[depth - 1] = hash;
         int known = depth - 2;
         uint parent = 0;
         for (; known >= 0; known--)
         {
+            hashes[known] = NameHash.Name(utf8Name[..ends[known]]);
             long found = FindSlot(hashes[known], utf8Name[..ends[known]]);
             if (found < 0) continue;
-            parent = RefOf(_index.Slots[found]);
+            parent = RefOf(_index.SlotAt((uint)found));
             break;
         }
         int added = depth - 1 - known;
@@ -246,32 +252,18 @@ public sealed unsafe class PrefixTree : IDisposable
     // --- hashing and probing ------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong HashOf(ReadOnlySpan<byte> name)
-    {
-        ulong hash = NameHash.Top;
-        while (true)
-        {
-            int slash = name.IndexOf((byte)'/');
-            if (slash < 0) return NameHash.Combine(hash, NameHash.Component(name));
-            hash = NameHash.Combine(hash, NameHash.Component(name[..slash]));
-            name = name[(slash + 1)..];
-        }
-    }
+    private static ulong HashOf(ReadOnlySpan<byte> name) => NameHash.Name(name);
 
-    // hashes[k]: hash of the first k+1 components; ends[k]: where component k ends in `name`.
-    private static void HashPrefixes(ReadOnlySpan<byte> name, Span<ulong> hashes, Span<int> ends)
+    // ends[k]: where component k ends in `name` (a '/' or the end).
+    private static void ComponentEnds(ReadOnlySpan<byte> name, Span<int> ends)
     {
-        ulong hash = NameHash.Top;
         int start = 0;
         for (int k = 0; ; k++)
         {
             int slash = name[start..].IndexOf((byte)'/');
-            int end = slash < 0 ? name.Length : start + slash;
-            hash = NameHash.Combine(hash, NameHash.Component(name[start..end]));
-            hashes[k] = hash;
-            ends[k] = end;
+            ends[k] = slash < 0 ? name.Length : start + slash;
             if (slash < 0) return;
-            start = end + 1;
+            start = ends[k] + 1;
         }
     }
 
@@ -279,20 +271,40 @@ public sealed unsafe class PrefixTree : IDisposable
     private long FindSlot(ulong hash, ReadOnlySpan<byte> name)
     {
         uint count = _index.SlotCount, i = NameIndex.StartSlot(hash, count);
-        uint* slots = _index.Slots;
+        byte wanted = NameIndex.FingerprintOf(hash);
         for (uint probes = 0; probes < count; probes++)
         {
-            uint value = Volatile.Read(ref slots[i]);
-            if (value == 0) return -1;
-            if (Matches(RefOf(value), name)) return i;
+            byte fingerprint = Volatile.Read(ref _index.FingerprintAt(i));
+            if (fingerprint == 0) return -1;
+            if (fingerprint == wanted && Matches(RefOf(_index.SlotAt(i)), name)) return i;
             if (++i == count) i = 0;
         }
         throw new StoreException(_indexPath, "corrupt: the table has no empty slot");
     }
 
-    // Compares the node's name with `name` from the last component up, stopping at the first difference.
+    // Compares the node's name with `name`: its last component in the node, the rest against the parent's
+    // whole name, cached in memory once verified (directories are few and shared by many names; walking
+    // them up in the mapped file costs a cache and TLB miss per level).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Matches(uint node, ReadOnlySpan<byte> name)
+    {
+        var component = _heap.Read(node, out uint parent);
+        int start = name.Length - component.Length;
+        if (start < 0 || !name[start..].SequenceEqual(component)) return false;
+        if (parent == 0) return start == 0;
+        if (start == 0 || name[start - 1] != (byte)'/') return false;
+        var directory = name[..(start - 1)];
+        if (_directoryNames.TryGetValue(parent, out byte[]? known)) return directory.SequenceEqual(known);
+        if (!MatchesWalkingUp(parent, directory)) return false;
+        if (_directoryNamesBytes < MaxDirectoryNamesBytes)
+        {
+            _directoryNames[parent] = directory.ToArray();
+            _directoryNamesBytes += directory.Length + 32;
+        }
+        return true;
+    }
+
+    private bool MatchesWalkingUp(uint node, ReadOnlySpan<byte> name)
     {
         int end = name.Length;
         while (true)
@@ -323,27 +335,38 @@ public sealed unsafe class PrefixTree : IDisposable
         return *(uint*)(_ids.Base + offset);
     }
 
-    // The hash of a node's whole name, from its own component and its parent's hash (memoised for rebuilds).
-    private ulong NodeHash(uint node, Dictionary<uint, ulong>? parentHashes)
+    // The hash of a node's whole name (rebuilt by walking up to the top).
+    private ulong NodeHash(uint node)
     {
-        var component = _heap.Read(node, out uint parent);
-        ulong parentHash = NameHash.Top;
-        if (parent != 0 && (parentHashes == null || !parentHashes.TryGetValue(parent, out parentHash)))
+        int length = -1;
+        for (uint up = node; up != 0;)
         {
-            parentHash = NodeHash(parent, parentHashes);
-            parentHashes?.Add(parent, parentHash);
+            length += _heap.Read(up, out uint parent).Length + 1;
+            up = parent;
         }
-        return NameHash.Combine(parentHash, NameHash.Component(component));
+        Span<byte> name = length <= StackBytes ? stackalloc byte[StackBytes] : new byte[length];
+        name = name[..length];
+        int position = length;
+        for (uint up = node; up != 0;)
+        {
+            var component = _heap.Read(up, out uint parent);
+            position -= component.Length;
+            component.CopyTo(name[position..]);
+            if (parent != 0) name[--position] = (byte)'/';
+            up = parent;
+        }
+        return NameHash.Name(name);
     }
 
     private static long SlotOfNode(NameIndex index, ulong hash, uint node, PrefixTree tree)
     {
         uint count = index.SlotCount, i = NameIndex.StartSlot(hash, count);
+        byte wanted = NameIndex.FingerprintOf(hash);
         for (uint probes = 0; probes < count; probes++)
         {
-            uint value = index.Slots[i];
-            if (value == 0) return -1;
-            if (tree.RefOf(value) == node) return i;
+            byte fingerprint = index.FingerprintAt((uint)i);
+            if (fingerprint == 0) return -1;
+            if (fingerprint == wanted && tree.RefOf(index.SlotAt((uint)i)) == node) return i;
             if (++i == count) i = 0;
         }
         return -1;
@@ -364,7 +387,7 @@ public sealed unsafe class PrefixTree : IDisposable
         if (covered == heapUsed && coveredIds == count) return;
         for (uint node = (uint)(covered / 4); (ulong)node * 4 < heapUsed; node = _heap.Next(node))
         {
-            ulong hash = NodeHash(node, null);
+            ulong hash = NodeHash(node);
             if (SlotOfNode(_index, hash, node, this) >= 0) continue;
             if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
             _index.Add(hash, NameIndex.DirectoryFlag | node);
@@ -372,9 +395,9 @@ public sealed unsafe class PrefixTree : IDisposable
         for (uint id = coveredIds + 1; id <= count; id++)
         {
             uint node = IdRef(id);
-            ulong hash = NodeHash(node, null);
+            ulong hash = NodeHash(node);
             long slot = SlotOfNode(_index, hash, node, this);
-            if (slot >= 0) Volatile.Write(ref _index.Slots[slot], id);
+            if (slot >= 0) Volatile.Write(ref _index.SlotAt((uint)slot), id);
             else
             {
                 if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
@@ -399,14 +422,13 @@ public sealed unsafe class PrefixTree : IDisposable
         var fresh = NameIndex.Create(temp, NameIndex.SizeFor((ulong)nodeCount + extra));
         try
         {
-            var parentHashes = new Dictionary<uint, ulong>();
             if (fromNodes)
             {
                 var hashes = new Dictionary<uint, ulong>((int)nodeCount);
                 ulong heapUsed = _heap.Used;
                 for (uint node = NodeHeap.FirstRef; (ulong)node * 4 < heapUsed; node = _heap.Next(node))
                 {
-                    ulong hash = NodeHash(node, parentHashes);
+                    ulong hash = NodeHash(node);
                     hashes[node] = hash;
                     fresh.Add(hash, NameIndex.DirectoryFlag | node);
                 }
@@ -417,7 +439,7 @@ public sealed unsafe class PrefixTree : IDisposable
                     if (!hashes.TryGetValue(node, out ulong hash))
                         throw new StoreException(_ids.Path, $"corrupt: name id {id} refers to no node of {Path}");
                     long slot = SlotOfNode(fresh, hash, node, this);
-                    Volatile.Write(ref fresh.Slots[slot], id);
+                    Volatile.Write(ref fresh.SlotAt((uint)slot), id);
                 }
                 fresh.SetCovered(heapUsed, count);
             }
@@ -426,8 +448,8 @@ public sealed unsafe class PrefixTree : IDisposable
                 uint slots = _index.SlotCount;
                 for (uint i = 0; i < slots; i++)
                 {
-                    uint value = _index.Slots[i];
-                    if (value != 0) fresh.Add(NodeHash(RefOf(value), parentHashes), value);
+                    uint value = _index.SlotAt((uint)i);
+                    if (value != 0 && _index.FingerprintAt((uint)i) != 0) fresh.Add(NodeHash(RefOf(value)), value);
                 }
                 fresh.SetCovered(_index.CoveredHeap, _index.CoveredIds);
             }

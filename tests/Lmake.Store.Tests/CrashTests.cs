@@ -7,7 +7,7 @@ namespace Lmake.Store.Tests;
 
 public class CrashTests
 {
-    private const int Kills = 40;
+    private const int Stores = 4, KillsPerStore = 12;
 
     private static Process StartWriter(string dir)
     {
@@ -56,31 +56,37 @@ public class CrashTests
     [Fact]
     public void KilledWritersLeaveFilesThatReopenConsistent()
     {
-        using var dir = new StoreDir();
         var random = new Random(2026);
-        uint count = 0;
-        int killedWhileWriting = 0;
-        for (int kill = 0; kill < Kills; kill++)
+        int kills = 0, killedWhileWriting = 0;
+        // Several fresh stores, each killed many times, so none grows to where index rebuilds dominate.
+        for (int store = 0; store < Stores; store++)
         {
-            using var writer = StartWriter(dir.Path);
-            string? ready = writer.StandardOutput.ReadLine(); // the writer has opened the store
-            if (ready == null || !ready.StartsWith("ready"))
+            using var dir = new StoreDir();
+            uint count = 0;
+            for (int kill = 0; kill < KillsPerStore; kill++, kills++)
             {
-                writer.Kill();
-                Assert.Fail($"the writer did not start: {ready} {writer.StandardError.ReadToEnd()}");
-            }
-            Thread.Sleep(random.Next(5, 150)); // from the middle of the writer's open to deep in its inserts
-            writer.Kill(); // SIGKILL
-            writer.WaitForExit();
-            Assert.NotEqual(3, writer.ExitCode);
+                using var writer = StartWriter(dir.Path);
+                string? ready = writer.StandardOutput.ReadLine(); // the writer has opened the store
+                if (ready == null || !ready.StartsWith("ready"))
+                {
+                    writer.Kill();
+                    Assert.Fail($"the writer did not start: {ready} {writer.StandardError.ReadToEnd()}");
+                }
+                // Mostly early in the writer's inserts; now and then long enough to get through an index
+                // rebuild (the writer rebuilds the index aside when it grows).
+                Thread.Sleep(random.Next(5) == 0 ? random.Next(150, 600) : random.Next(2, 100));
+                writer.Kill(); // SIGKILL
+                writer.WaitForExit();
+                Assert.NotEqual(3, writer.ExitCode);
 
-            CheckSurvivors(dir.Path, count, writable: false);
-            uint before = count;
-            using (var names = PrefixTree.Open(dir["names"], writable: false)) count = names.Count;
-            if (count > before) killedWhileWriting++;
-            CheckSurvivors(dir.Path, count, writable: true); // the writer's open finishes an interrupted insert
+                CheckSurvivors(dir.Path, count, writable: false);
+                uint before = count;
+                using (var names = PrefixTree.Open(dir["names"], writable: false)) count = names.Count;
+                if (count > before) killedWhileWriting++;
+                CheckSurvivors(dir.Path, count, writable: true); // the writer's open finishes an interrupted insert
+            }
+            Assert.True(count > 1000, $"only {count} names written in {KillsPerStore} runs");
         }
-        Assert.True(count > 1000, $"only {count} names written in {Kills} runs");
-        Assert.True(killedWhileWriting >= Kills / 4, $"only {killedWhileWriting} kills landed while writing");
+        Assert.True(killedWhileWriting >= kills / 2, $"only {killedWhileWriting} of {kills} kills landed while writing");
     }
 }
