@@ -61,4 +61,58 @@ public class ServerSharingTests
         LmakeOutput again = r.Lmake("step8");
         Assert.Empty(again.Jobs);
     }
+
+    private static Process StartLmake(LmakeRepo r, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Installed.Bin("lmake"), args)
+        {
+            WorkingDirectory = r.Repo.Path, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        return Process.Start(psi)!;
+    }
+
+    private static void Interrupt(Process p) => Installed.Run("/bin/kill", ["-INT", p.Id.ToString()]);
+
+    [Fact]
+    public void ControlCOfOneClientKeepsTheJobTheOtherNeeds()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Slow(Rule):
+                targets = {'T': r'{F:.*}.slow'}
+                cmd     = 'sleep 2; echo {F} > {T}'
+            """);
+        using Process first = StartLmake(r, "a.slow");
+        Thread.Sleep(700);
+        using Process second = StartLmake(r, "a.slow");
+        Thread.Sleep(500);
+        Interrupt(first);
+        Assert.True(first.WaitForExit(10_000));
+        Assert.Equal(130, first.ExitCode);
+        string secondOut = second.StandardOutput.ReadToEnd();
+        Assert.True(second.WaitForExit(20_000));
+        Assert.True(second.ExitCode == 0, secondOut);
+        Assert.Equal("a\n", r.Repo.Read("a.slow"));
+    }
+
+    [Fact]
+    public void ControlCOfTheOnlyClientKillsItsJob()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Slow(Rule):
+                targets = {'T': r'{F:.*}.slow'}
+                cmd     = 'sleep 2; echo {F} > {T}'
+            """);
+        using Process client = StartLmake(r, "b.slow");
+        Thread.Sleep(1000);
+        Interrupt(client);
+        Assert.True(client.WaitForExit(10_000));
+        Assert.Equal(130, client.ExitCode);
+        Thread.Sleep(2500);                              // past the end the job would have had
+        Assert.False(File.Exists(r.Repo["b.slow"]), "the job was killed before it wrote its target");
+        LmakeOutput again = r.Lmake("b.slow");           // and the next lmake makes it
+        Assert.True(again.Result.ExitCode == 0, again.ToString());
+        Assert.Equal("b\n", r.Repo.Read("b.slow"));
+    }
 }

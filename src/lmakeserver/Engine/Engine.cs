@@ -54,7 +54,12 @@ public sealed class Engine
         var maker = new Maker(_graph, _resolver, _backend, req, new MakeOptions(options.KeepTmp, options.ForgetOldErrors, options.MaxRuns));
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
-        NodeResult[] results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t))));
+        NodeResult[] results;
+        try { results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t)))); }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
+        }
         TimeSpan made = clock.Elapsed;
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only
         // guards against a machine crash and costs milliseconds, it is done when the server exits

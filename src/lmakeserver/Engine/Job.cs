@@ -51,5 +51,10 @@ public sealed class Job
     /// <summary>While running: shared by every request that needs it, so it runs once.</summary>
     public Task<JobRun>? Running;
 
+    /// <summary>While running: how many requests still want the run, and what stops it when none does
+    /// (^C of one of two clients sharing a job must not kill it for the other).</summary>
+    public int Waiters;
+    public CancellationTokenSource? RunCancel;
+
     public override string ToString() => Key;
 }

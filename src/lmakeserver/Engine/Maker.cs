@@ -159,6 +159,8 @@ public sealed class Maker
             QuarantineHandEdits(job);
             RemoveOldTargets(job);
             JobRun result = await RunShared(job);
+            // killed because every client that wanted it left: nothing to record, nobody to tell
+            if (result.Killed && _req.Cancelled.IsCancellationRequested) throw new OperationCanceledException(_req.Cancelled);
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(_graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
@@ -242,11 +244,25 @@ public sealed class Maker
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
     private async Task<JobRun> RunShared(Job job)
     {
-        if (job.Running is Task<JobRun> running) return await running;
-        Task<JobRun> run = _backend.Run(job, _options.KeepTmp, _req.Cancelled);
-        job.Running = run;
-        try { return await run; }
-        finally { if (job.Running == run) job.Running = null; }
+        if (job.Running is not Task<JobRun> run)
+        {
+            job.RunCancel = new CancellationTokenSource();
+            job.Waiters = 0;
+            run = _backend.Run(job, _options.KeepTmp, job.RunCancel.Token);
+            job.Running = run;
+            _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
+        }
+        job.Waiters++;
+        // the client's ^C arrives on a transport thread: hand it to the engine thread
+        SynchronizationContext engine = SynchronizationContext.Current!;
+        CancellationTokenSource? cancel = job.RunCancel;
+        using (_req.Cancelled.Register(() => engine.Post(_ =>
+        {
+            if (job.Running == run && --job.Waiters == 0) cancel?.Cancel();
+        }, null)))
+        {
+            return await run;
+        }
     }
 
     private bool SameTargets(Job job, JobRun result)
