@@ -1,16 +1,14 @@
 // The children of each node, for PrefixTree.Children: kept in memory, built on first use by scanning the
 // node file, then extended by scanning only what was committed since (the files hold no child links, which
-// keeps names small and nodes immutable).
+// keeps names small).
 namespace Lmake.Store;
 
 internal sealed class ChildMap
 {
     private readonly Dictionary<uint, List<uint>> _childNodes = new();
-    private readonly Dictionary<uint, uint> _idOfNode = new();
     private ulong _scannedNodes = MappedFile.HeaderSize;
-    private uint _scannedIds;
 
-    public void CatchUp(NodeHeap heap, PrefixTree tree)
+    public void CatchUp(NodeHeap heap)
     {
         ulong used = heap.Used;
         for (uint node = (uint)(_scannedNodes / 4); (ulong)node * 4 < used;)
@@ -21,18 +19,15 @@ internal sealed class ChildMap
             node += NodeHeap.NodeSize(component.Length) / 4;
         }
         _scannedNodes = used;
-        uint count = tree.Count;
-        for (uint id = _scannedIds + 1; id <= count; id++) _idOfNode[tree.IdRef(id)] = id;
-        _scannedIds = count;
     }
 
     /// <summary>Ids of the child nodes of `parent` (0: top level) that are names.</summary>
-    public List<uint> NamesBelow(uint parent)
+    public List<uint> NamesBelow(uint parent, NodeHeap heap)
     {
         var names = new List<uint>();
         if (!_childNodes.TryGetValue(parent, out var children)) return names;
         foreach (uint node in children)
-            if (_idOfNode.TryGetValue(node, out uint id)) names.Add(id);
+            if (heap.NameIdOf(node) is var id and not 0) names.Add(id);
         return names;
     }
 }

@@ -8,20 +8,16 @@ namespace Lmake.Store;
 /// An open-addressing table (linear probing) after the header, in buckets of 8 slots: 8 fingerprint bytes
 /// (low byte of the hash, never 0; 0 marks an empty slot) then 8 u32 slot values, 40 bytes. Probing reads
 /// the fingerprints and only follows a slot whose fingerprint matches; its value is in the same or the
-/// next cache line. A slot is 0 (empty), a name
-/// id (1..2^31-1) for a node that is a name, or <see cref="DirectoryFlag"/> | node ref for a node that is
-/// only a directory of other names. Every committed node has exactly one slot, placed by the hash of its
+/// next cache line. A slot holds a node ref (the node says whether it is a name, and its id). Every committed node has exactly one slot, placed by the hash of its
 /// whole name. Header fields: covered node-file size and covered id count (everything below them is in the
 /// table), slot count, slots in use. Flag bit 0: superseded (a newer index was renamed over this one).
-/// Slots are only ever filled (value first, then fingerprint: the fingerprint publishes the slot), or turned
-/// from directory to name id, by single stores: a reader probing at the same time sees the old or the new
+/// Slots are only ever filled (value first, then fingerprint: the fingerprint publishes the slot), by single stores: a reader probing at the same time sees the old or the new
 /// state, both valid. A slot whose value was stored but not its fingerprint (a kill in between) is empty.
 /// </summary>
 internal sealed unsafe class NameIndex : IDisposable
 {
-    public const uint FormatVersion = 2;
+    public const uint FormatVersion = 3;
     public static readonly uint Kind = MappedFile.Tag("NIDX");
-    public const uint DirectoryFlag = 0x8000_0000;
     public const uint SupersededFlag = 1;
     private const int CoveredHeapField = 0, CoveredIdsField = 1, SlotCountField = 2, SlotsUsedField = 3;
     public const uint MinSlots = 1024;

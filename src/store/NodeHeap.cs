@@ -5,14 +5,16 @@ namespace Lmake.Store;
 
 /// <summary>
 /// Nodes stored back to back after the header, each 4-byte aligned:
-/// <c>u32 parent ref (0: top level) | length as LEB128 | component bytes | padding to 4</c>.
+/// <c>u32 parent ref (0: top level) | u32 name id (0: not a name, yet) | length as LEB128 | component bytes |
+/// padding to 4</c>.
 /// A node's ref is its offset / 4 (so refs address 16 GiB and 0 is never a node). A parent is always
 /// written before its children, so a parent's ref is smaller than its child's: walking up ends.
-/// Nodes are immutable once committed; nothing below the committed size is ever rewritten.
+/// Once committed, a node changes only by its name id going from 0 to its id (one aligned store, done
+/// after the id file committed that id): a nonzero name id is always right.
 /// </summary>
 internal sealed unsafe class NodeHeap : IDisposable
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     public static readonly uint Kind = MappedFile.Tag("NAME");
     public const uint FirstRef = MappedFile.HeaderSize / 4;
 
@@ -26,7 +28,7 @@ internal sealed unsafe class NodeHeap : IDisposable
     public static uint NodeSize(int length)
     {
         int lengthBytes = length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x200000 ? 3 : 4;
-        return (uint)(4 + lengthBytes + length + 3) & ~3u;
+        return (uint)(8 + lengthBytes + length + 3) & ~3u;
     }
 
     /// <summary>Reads a committed node; throws a StoreException naming the file when it is out of bounds.</summary>
@@ -34,11 +36,11 @@ internal sealed unsafe class NodeHeap : IDisposable
     public ReadOnlySpan<byte> Read(uint nodeRef, out uint parent)
     {
         ulong offset = (ulong)nodeRef * 4, used = File.Used;
-        if (nodeRef < FirstRef || offset + 5 > used) ThrowCorrupt(nodeRef);
+        if (nodeRef < FirstRef || offset + 9 > used) ThrowCorrupt(nodeRef);
         File.EnsureMapped(used);
         byte* p = File.Base + offset;
         parent = *(uint*)p;
-        p += 4;
+        p += 8;
         uint length = *p++;
         if (length >= 0x80) length = ReadLongLength(ref p, length);
         if ((ulong)(p - File.Base) + length > used || parent >= nodeRef) ThrowCorrupt(nodeRef);
@@ -57,6 +59,14 @@ internal sealed unsafe class NodeHeap : IDisposable
         return uint.MaxValue; // caught by the bounds check
     }
 
+    /// <summary>The name id of a committed node (0: not a name).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint NameIdOf(uint nodeRef) => Volatile.Read(ref NameIdAt(nodeRef));
+
+    /// <summary>Writer: the name id field of a node the caller just read (so in bounds).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref uint NameIdAt(uint nodeRef) => ref *(uint*)(File.Base + (ulong)nodeRef * 4 + 4);
+
     /// <summary>The ref of the node following `nodeRef` (for sequential scans of committed nodes).</summary>
     public uint Next(uint nodeRef)
     {
@@ -72,7 +82,8 @@ internal sealed unsafe class NodeHeap : IDisposable
         File.Reserve(offset + NodeSize(component.Length));
         byte* p = File.Base + offset;
         *(uint*)p = parent;
-        p += 4;
+        *(uint*)(p + 4) = 0; // the name id is set once the id file has committed it
+        p += 8;
         uint length = (uint)component.Length;
         while (length >= 0x80)
         {

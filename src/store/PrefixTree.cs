@@ -1,6 +1,7 @@
 // Names ('/'-separated paths) <-> dense uint ids, sharing directory prefixes, in three mapped files.
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace Lmake.Store;
@@ -14,26 +15,27 @@ namespace Lmake.Store;
 /// </summary>
 /// <remarks>
 /// Write ordering of an insert (the crash-safety argument; a kill -9 may land between any two steps):
-/// 1. new nodes are written past the node file's committed size, and the leaf's ref past the id file's;
+/// 1. new nodes (name id 0) are written past the node file's committed size, the leaf's ref past the id file's;
 /// 2. the node file's committed size is stored: the nodes exist, but no name uses them yet;
 /// 3. the id file's committed size is stored: THE commit point, the name now has its id;
-/// 4. the index slots of the new nodes are filled (or a directory's slot turned into its new name id);
+/// 4. the index slots of the new nodes are filled, and the leaf node's name id is stored in it;
 /// 5. the index records how much of the node and id files it covers.
 /// Killed before 2: nothing happened (the bytes past the committed sizes are overwritten later). Between 2
 /// and 3: the nodes are directory nodes without a name; inserting that name again reuses them. Between 3
-/// and 5: the index lags; the next writer's Open finishes steps 4-5 from the covered marks (bounded work:
-/// one insert). Nothing else is ever modified in place, and every in-place store is one aligned word.
+/// and 5: the index and the node's name id lag; the next writer's Open finishes steps 4-5 from the covered
+/// marks (bounded work: one insert). A node's name id is only stored once its id is committed, so a
+/// nonzero name id is always right. Nothing else is modified in place; every such store is one aligned word.
 /// Readers (<c>writable: false</c>, other processes) map the files read-only and look only below the
 /// committed sizes; they see a new name once step 4 is done, and switch to a rebuilt index when the old
 /// one is marked superseded. Reopen is O(1): headers are checked, nothing is scanned.
 /// One writer at a time (an exclusive lock on the files); an instance is not thread-safe.
-/// Limits: 2^31-1 names, 16 GiB of nodes.
+/// Limits: 2^32-2 names, 16 GiB of nodes.
 /// </remarks>
 public sealed unsafe class PrefixTree : IDisposable
 {
     private static readonly uint IdsKind = MappedFile.Tag("NIDS");
     private const uint IdsVersion = 1;
-    private const uint MaxNames = NameIndex.DirectoryFlag - 1;
+    private const uint MaxNames = uint.MaxValue - 1;
     private const int StackDepth = 32;
     private const int StackBytes = 1024;
 
@@ -43,8 +45,9 @@ public sealed unsafe class PrefixTree : IDisposable
     private readonly MappedFile _ids;
     private NameIndex _index;
     private ChildMap? _children;
-    // Whole names of directory nodes already verified against a lookup (nodes never change: never stale).
-    private readonly Dictionary<uint, byte[]> _directoryNames = new();
+    // Directories already verified against a lookup, by the hash of their whole name (nodes never change:
+    // an entry is never stale; two directories with one hash just replace each other).
+    private readonly Dictionary<ulong, KnownDirectory> _directories = new();
     private long _directoryNamesBytes;
     private const long MaxDirectoryNamesBytes = 64L << 20;
 
@@ -121,8 +124,8 @@ public sealed unsafe class PrefixTree : IDisposable
     {
         if (!_writable && _index.Superseded) ReopenIndex();
         long slot = FindSlot(HashOf(utf8Name), utf8Name);
-        uint value = slot < 0 ? 0 : Volatile.Read(ref _index.SlotAt((uint)slot));
-        id = value < NameIndex.DirectoryFlag ? value : 0;
+        id = slot < 0 ? 0 : _heap.NameIdOf(_index.SlotAt((uint)slot));
+        if (id > Count) throw new StoreException(Path, $"corrupt: a node claims name id {id}, beyond the {Count} names");
         return id != 0;
     }
 
@@ -170,11 +173,11 @@ public sealed unsafe class PrefixTree : IDisposable
             long slot = FindSlot(HashOf(utf8), utf8);
             if (rented != null) ArrayPool<byte>.Shared.Return(rented);
             if (slot < 0) return [];
-            parent = RefOf(Volatile.Read(ref _index.SlotAt((uint)slot)));
+            parent = _index.SlotAt((uint)slot);
         }
         _children ??= new ChildMap();
-        _children.CatchUp(_heap, this);
-        return _children.NamesBelow(parent);
+        _children.CatchUp(_heap);
+        return _children.NamesBelow(parent, _heap);
     }
 
     // --- insert -------------------------------------------------------------------------------------
@@ -197,11 +200,12 @@ public sealed unsafe class PrefixTree : IDisposable
         long slot = FindSlot(hash, utf8Name);
         if (slot >= 0)
         {
-            uint value = _index.SlotAt((uint)slot);
-            if (value < NameIndex.DirectoryFlag) return value;
-            uint named = CommitName(value & ~NameIndex.DirectoryFlag, _heap.Used); // steps 1 and 3
-            Volatile.Write(ref _index.SlotAt((uint)slot), named);                          // step 4
-            _index.SetCovered(_heap.Used, named);                                   // step 5
+            uint node = _index.SlotAt((uint)slot);
+            uint existing = _heap.NameIdOf(node);
+            if (existing != 0) return existing;
+            uint named = CommitName(node, _heap.Used);              // steps 1 and 3
+            Volatile.Write(ref _heap.NameIdAt(node), named);        // step 4
+            _index.SetCovered(_heap.Used, named);                   // step 5
             return named;
         }
 
@@ -217,7 +221,7 @@ public sealed unsafe class PrefixTree : IDisposable
             hashes[known] = NameHash.Name(utf8Name[..ends[known]]);
             long found = FindSlot(hashes[known], utf8Name[..ends[known]]);
             if (found < 0) continue;
-            parent = RefOf(_index.SlotAt((uint)found));
+            parent = _index.SlotAt((uint)found);
             break;
         }
         int added = depth - 1 - known;
@@ -231,8 +235,8 @@ public sealed unsafe class PrefixTree : IDisposable
             start = ends[j] + 1;
         }
         uint id = CommitName(parent, end); // steps 1 (id), 2 and 3
-        for (int j = known + 1; j < depth; j++)
-            _index.Add(hashes[j], j == depth - 1 ? id : NameIndex.DirectoryFlag | refs[j - known - 1]); // step 4
+        for (int j = known + 1; j < depth; j++) _index.Add(hashes[j], refs[j - known - 1]); // step 4
+        Volatile.Write(ref _heap.NameIdAt(parent), id);                                  // step 4
         _index.SetCovered(end, id); // step 5
         return id;
     }
@@ -267,39 +271,50 @@ public sealed unsafe class PrefixTree : IDisposable
         }
     }
 
+    private readonly record struct KnownDirectory(uint Node, byte[] Name);
+
     /// <summary>The slot of the node whose whole name is `name`, or -1.</summary>
     private long FindSlot(ulong hash, ReadOnlySpan<byte> name)
     {
+        // The index bucket is prefetched and the directory part looked up before probing, so that their
+        // cache misses overlap instead of following one another.
         uint count = _index.SlotCount, i = NameIndex.StartSlot(hash, count);
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _index.FingerprintAt(i)));
+        int lastSlash = name.LastIndexOf((byte)'/');
+        ulong directoryKey = 0;
+        KnownDirectory known = default;
+        if (lastSlash > 0)
+        {
+            directoryKey = NameHash.Component(name[..lastSlash]);
+            _directories.TryGetValue(directoryKey, out known);
+        }
         byte wanted = NameIndex.FingerprintOf(hash);
         for (uint probes = 0; probes < count; probes++)
         {
             byte fingerprint = Volatile.Read(ref _index.FingerprintAt(i));
             if (fingerprint == 0) return -1;
-            if (fingerprint == wanted && Matches(RefOf(_index.SlotAt(i)), name)) return i;
+            if (fingerprint == wanted && Matches(_index.SlotAt(i), name, lastSlash, directoryKey, known)) return i;
             if (++i == count) i = 0;
         }
         throw new StoreException(_indexPath, "corrupt: the table has no empty slot");
     }
 
-    // Compares the node's name with `name`: its last component in the node, the rest against the parent's
-    // whole name, cached in memory once verified (directories are few and shared by many names; walking
-    // them up in the mapped file costs a cache and TLB miss per level).
+    // Compares the node's name with `name`: its last component in the node, the directory part against a
+    // directory verified before (directories are few and shared by many names; walking them up in the
+    // mapped file costs a cache and TLB miss per level), else by walking up, then remembered.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Matches(uint node, ReadOnlySpan<byte> name)
+    private bool Matches(uint node, ReadOnlySpan<byte> name, int lastSlash, ulong directoryKey, in KnownDirectory known)
     {
         var component = _heap.Read(node, out uint parent);
-        int start = name.Length - component.Length;
-        if (start < 0 || !name[start..].SequenceEqual(component)) return false;
-        if (parent == 0) return start == 0;
-        if (start == 0 || name[start - 1] != (byte)'/') return false;
-        var directory = name[..(start - 1)];
-        if (_directoryNames.TryGetValue(parent, out byte[]? known)) return directory.SequenceEqual(known);
+        if (component.Length != name.Length - lastSlash - 1 || !name[(lastSlash + 1)..].SequenceEqual(component)) return false;
+        if (parent == 0 || lastSlash < 0) return parent == 0 && lastSlash < 0;
+        var directory = name[..lastSlash];
+        if (known.Node == parent && known.Name != null && directory.SequenceEqual(known.Name)) return true;
         if (!MatchesWalkingUp(parent, directory)) return false;
-        if (_directoryNamesBytes < MaxDirectoryNamesBytes)
+        if (lastSlash > 0 && _directoryNamesBytes < MaxDirectoryNamesBytes)
         {
-            _directoryNames[parent] = directory.ToArray();
-            _directoryNamesBytes += directory.Length + 32;
+            _directories[directoryKey] = new KnownDirectory(parent, directory.ToArray());
+            _directoryNamesBytes += directory.Length + 48;
         }
         return true;
     }
@@ -318,10 +333,6 @@ public sealed unsafe class PrefixTree : IDisposable
             node = parent;
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal uint RefOf(uint slotValue)
-        => slotValue >= NameIndex.DirectoryFlag ? slotValue & ~NameIndex.DirectoryFlag : IdRef(slotValue);
 
     /// <summary>The leaf node of name `id`.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -366,7 +377,7 @@ public sealed unsafe class PrefixTree : IDisposable
         {
             byte fingerprint = index.FingerprintAt((uint)i);
             if (fingerprint == 0) return -1;
-            if (fingerprint == wanted && tree.RefOf(index.SlotAt((uint)i)) == node) return i;
+            if (fingerprint == wanted && index.SlotAt(i) == node) return i;
             if (++i == count) i = 0;
         }
         return -1;
@@ -390,21 +401,20 @@ public sealed unsafe class PrefixTree : IDisposable
             ulong hash = NodeHash(node);
             if (SlotOfNode(_index, hash, node, this) >= 0) continue;
             if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
-            _index.Add(hash, NameIndex.DirectoryFlag | node);
+            _index.Add(hash, node);
         }
-        for (uint id = coveredIds + 1; id <= count; id++)
-        {
-            uint node = IdRef(id);
-            ulong hash = NodeHash(node);
-            long slot = SlotOfNode(_index, hash, node, this);
-            if (slot >= 0) Volatile.Write(ref _index.SlotAt((uint)slot), id);
-            else
-            {
-                if (_index.NeedsRoomFor(1)) RebuildIndex(fromNodes: false, extra: 1);
-                _index.Add(hash, id);
-            }
-        }
+        for (uint id = coveredIds + 1; id <= count; id++) SetNameId(IdRef(id), id);
         _index.SetCovered(heapUsed, count);
+    }
+
+    // Step 4 of an insert, redone after a crash: the node of name `id` learns its id.
+    private void SetNameId(uint node, uint id)
+    {
+        _heap.Read(node, out _); // bounds check: `node` comes from the id file
+        uint current = _heap.NameIdOf(node);
+        if (current == id) return;
+        if (current != 0) throw new StoreException(_ids.Path, $"corrupt: name id {id} refers to node {node} of {Path}, which is name {current}");
+        Volatile.Write(ref _heap.NameIdAt(node), id);
     }
 
     /// <summary>
@@ -424,23 +434,11 @@ public sealed unsafe class PrefixTree : IDisposable
         {
             if (fromNodes)
             {
-                var hashes = new Dictionary<uint, ulong>((int)nodeCount);
                 ulong heapUsed = _heap.Used;
                 for (uint node = NodeHeap.FirstRef; (ulong)node * 4 < heapUsed; node = _heap.Next(node))
-                {
-                    ulong hash = NodeHash(node);
-                    hashes[node] = hash;
-                    fresh.Add(hash, NameIndex.DirectoryFlag | node);
-                }
+                    fresh.Add(NodeHash(node), node);
                 uint count = Count;
-                for (uint id = 1; id <= count; id++)
-                {
-                    uint node = IdRef(id);
-                    if (!hashes.TryGetValue(node, out ulong hash))
-                        throw new StoreException(_ids.Path, $"corrupt: name id {id} refers to no node of {Path}");
-                    long slot = SlotOfNode(fresh, hash, node, this);
-                    Volatile.Write(ref fresh.SlotAt((uint)slot), id);
-                }
+                for (uint id = 1; id <= count; id++) SetNameId(IdRef(id), id); // idempotent: redoes step 4
                 fresh.SetCovered(heapUsed, count);
             }
             else
@@ -448,8 +446,8 @@ public sealed unsafe class PrefixTree : IDisposable
                 uint slots = _index.SlotCount;
                 for (uint i = 0; i < slots; i++)
                 {
-                    uint value = _index.SlotAt((uint)i);
-                    if (value != 0 && _index.FingerprintAt((uint)i) != 0) fresh.Add(NodeHash(RefOf(value)), value);
+                    uint node = _index.SlotAt(i);
+                    if (node != 0 && _index.FingerprintAt(i) != 0) fresh.Add(NodeHash(node), node);
                 }
                 fresh.SetCovered(_index.CoveredHeap, _index.CoveredIds);
             }
