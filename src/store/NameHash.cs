@@ -1,4 +1,4 @@
-// The hash of a name in the prefix tree (one pass over its bytes). Stored in files (it places index slots
+// The hash of a name in the prefix tree (one pass over its bytes, the directory part's hash on the way). Stored in files (it places index slots
 // and gives their fingerprints): never change it without bumping the index's format version.
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -11,9 +11,17 @@ internal static class NameHash
     public const ulong Top = 0x243F6A8885A308D3UL; // the hash of the (empty) parent of top-level names
     private const ulong K1 = 0x9E3779B97F4A7C15UL, K2 = 0xC2B2AE3D27D4EB4FUL, K3 = 0x165667B19E3779F9UL;
 
-    /// <summary>Hash of a whole name.</summary>
+    /// <summary>Hash of a whole name: its directory part's hash (<see cref="Directory"/>) mixed with its last
+    /// component's, so that one pass over the bytes also gives the key of the directory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Name(ReadOnlySpan<byte> name) => Combine(Top, Component(name));
+    public static ulong Name(ReadOnlySpan<byte> name) => Name(name, name.LastIndexOf((byte)'/'), out _);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Name(ReadOnlySpan<byte> name, int lastSlash, out ulong directory)
+    {
+        directory = lastSlash < 0 ? Top : Component(name[..lastSlash]);
+        return Combine(directory, Component(name[(lastSlash + 1)..]));
+    }
 
     /// <summary>Unmixed hash of a byte string.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,7 +16,7 @@ namespace Lmake.Store;
 /// </summary>
 internal sealed unsafe class NameIndex : IDisposable
 {
-    public const uint FormatVersion = 3;
+    public const uint FormatVersion = 4;
     public static readonly uint Kind = MappedFile.Tag("NIDX");
     public const uint SupersededFlag = 1;
     private const int CoveredHeapField = 0, CoveredIdsField = 1, SlotCountField = 2, SlotsUsedField = 3;

@@ -123,7 +123,7 @@ public sealed unsafe class PrefixTree : IDisposable
     public bool TryGet(ReadOnlySpan<byte> utf8Name, out uint id)
     {
         if (!_writable && _index.Superseded) ReopenIndex();
-        long slot = FindSlot(HashOf(utf8Name), utf8Name);
+        long slot = FindSlot(utf8Name, out _);
         id = slot < 0 ? 0 : _heap.NameIdOf(_index.SlotAt((uint)slot));
         if (id > Count) throw new StoreException(Path, $"corrupt: a node claims name id {id}, beyond the {Count} names");
         return id != 0;
@@ -170,7 +170,7 @@ public sealed unsafe class PrefixTree : IDisposable
             string nodeName = directory == "/" ? "" : directory;
             byte[]? rented = null;
             Span<byte> utf8 = Encode(nodeName, stackalloc byte[StackBytes], ref rented);
-            long slot = FindSlot(HashOf(utf8), utf8);
+            long slot = FindSlot(utf8, out _);
             if (rented != null) ArrayPool<byte>.Shared.Return(rented);
             if (slot < 0) return [];
             parent = _index.SlotAt((uint)slot);
@@ -196,8 +196,7 @@ public sealed unsafe class PrefixTree : IDisposable
         if (!_writable) throw new InvalidOperationException($"{Path}: opened read-only");
         int depth = utf8Name.Count((byte)'/') + 1;
         if (_index.NeedsRoomFor((uint)depth)) RebuildIndex(fromNodes: false, extra: (uint)depth);
-        ulong hash = NameHash.Name(utf8Name);
-        long slot = FindSlot(hash, utf8Name);
+        long slot = FindSlot(utf8Name, out ulong hash);
         if (slot >= 0)
         {
             uint node = _index.SlotAt((uint)slot);
@@ -218,8 +217,7 @@ public sealed unsafe class PrefixTree : IDisposable
         uint parent = 0;
         for (; known >= 0; known--)
         {
-            hashes[known] = NameHash.Name(utf8Name[..ends[known]]);
-            long found = FindSlot(hashes[known], utf8Name[..ends[known]]);
+            long found = FindSlot(utf8Name[..ends[known]], out hashes[known]);
             if (found < 0) continue;
             parent = _index.SlotAt((uint)found);
             break;
@@ -255,9 +253,6 @@ public sealed unsafe class PrefixTree : IDisposable
 
     // --- hashing and probing ------------------------------------------------------------------------
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong HashOf(ReadOnlySpan<byte> name) => NameHash.Name(name);
-
     // ends[k]: where component k ends in `name` (a '/' or the end).
     private static void ComponentEnds(ReadOnlySpan<byte> name, Span<int> ends)
     {
@@ -273,21 +268,17 @@ public sealed unsafe class PrefixTree : IDisposable
 
     private readonly record struct KnownDirectory(uint Node, byte[] Name);
 
-    /// <summary>The slot of the node whose whole name is `name`, or -1.</summary>
-    private long FindSlot(ulong hash, ReadOnlySpan<byte> name)
+    /// <summary>The slot of the node whose whole name is `name`, or -1; and the hash of `name`.</summary>
+    private long FindSlot(ReadOnlySpan<byte> name, out ulong hash)
     {
+        int lastSlash = name.LastIndexOf((byte)'/');
+        hash = NameHash.Name(name, lastSlash, out ulong directoryKey);
         // The index bucket is prefetched and the directory part looked up before probing, so that their
         // cache misses overlap instead of following one another.
         uint count = _index.SlotCount, i = NameIndex.StartSlot(hash, count);
         if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _index.FingerprintAt(i)));
-        int lastSlash = name.LastIndexOf((byte)'/');
-        ulong directoryKey = 0;
         KnownDirectory known = default;
-        if (lastSlash > 0)
-        {
-            directoryKey = NameHash.Component(name[..lastSlash]);
-            _directories.TryGetValue(directoryKey, out known);
-        }
+        if (lastSlash > 0) _directories.TryGetValue(directoryKey, out known);
         byte wanted = NameIndex.FingerprintOf(hash);
         for (uint probes = 0; probes < count; probes++)
         {
