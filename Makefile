@@ -24,10 +24,11 @@ APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash nin
                 openmpi-bin libopenmpi-dev mpich time
 
 # Project sources that a published executable depends on (its own folder and the libraries it uses).
-COMMON_SRC := $(shell find src/common -name '*.cs' -o -name '*.csproj') Directory.Build.props \
+# (obj/ and bin/ are left out: test builds rewrite generated sources there)
+srcs_of     = $(shell find $(1) \( -name obj -o -name bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -print)
+COMMON_SRC := $(call srcs_of,src/common) Directory.Build.props \
               Directory.Build.targets Directory.Packages.props
-STORE_SRC  := $(shell find src/store -name '*.cs' -o -name '*.csproj')
-srcs_of     = $(shell find $(1) -name '*.cs' -o -name '*.csproj')
+STORE_SRC  := $(call srcs_of,src/store)
 
 # name:project folder:extra sources
 EXES := lmake lmakeserver job_exec ldecode dijitso
