@@ -47,7 +47,7 @@ public sealed class LocalBackend
         }
         var spec = new JobSpec
         {
-            Argv = plan.Argv,
+            Argv = SimpleCommand.Direct(plan.Argv) ?? plan.Argv,
             Cwd = root,
             Environment = Environ(job, smallId, tmp),
             RepoRoot = root,
