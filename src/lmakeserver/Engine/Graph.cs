@@ -83,7 +83,8 @@ public sealed class Graph
         return job;
     }
 
-    public string AbsolutePath(Node node) => Path.IsPathRooted(node.Name) ? node.Name : Path.Combine(RepoRoot, node.Name);
+    public string AbsolutePath(Node node) =>
+        node.AbsolutePath ??= Path.IsPathRooted(node.Name) ? node.Name : Path.Combine(RepoRoot, node.Name);
 
     public bool IsSource(string name)
     {
