@@ -135,24 +135,37 @@ public sealed unsafe class PrefixTree : IDisposable
         if (id - 1 >= count)
             throw new ArgumentOutOfRangeException(nameof(id), $"{Path}: no name has id {id} (ids are 1..{count})");
         uint leaf = IdRef(id);
-        int length = -1;
-        for (uint node = leaf; node != 0;)
-        {
-            length += _heap.Read(node, out uint parent).Length + 1;
-            node = parent;
-        }
+        int length = FullNameLength(leaf);
         Span<byte> buffer = length <= StackBytes ? stackalloc byte[StackBytes] : new byte[length];
         buffer = buffer[..length];
-        int position = length;
-        for (uint node = leaf; node != 0;)
-        {
-            var component = _heap.Read(node, out uint parent);
-            position -= component.Length;
-            component.CopyTo(buffer[position..]);
-            if (parent != 0) buffer[--position] = (byte)'/';
-            node = parent;
-        }
+        WriteFullName(leaf, buffer);
         return Encoding.UTF8.GetString(buffer);
+    }
+
+    // The length of a node's whole name: its components joined by '/' from the top.
+    private int FullNameLength(uint node)
+    {
+        int length = -1;
+        for (uint up = node; up != 0;)
+        {
+            length += _heap.Read(up, out uint parent).Length + 1;
+            up = parent;
+        }
+        return length;
+    }
+
+    // Writes a node's whole name into `name`, which is exactly FullNameLength(node) bytes long.
+    private void WriteFullName(uint node, Span<byte> name)
+    {
+        int position = name.Length;
+        for (uint up = node; up != 0;)
+        {
+            var component = _heap.Read(up, out uint parent);
+            position -= component.Length;
+            component.CopyTo(name[position..]);
+            if (parent != 0) name[--position] = (byte)'/';
+            up = parent;
+        }
     }
 
     /// <summary>
@@ -340,23 +353,10 @@ public sealed unsafe class PrefixTree : IDisposable
     // The hash of a node's whole name (rebuilt by walking up to the top).
     private ulong NodeHash(uint node)
     {
-        int length = -1;
-        for (uint up = node; up != 0;)
-        {
-            length += _heap.Read(up, out uint parent).Length + 1;
-            up = parent;
-        }
+        int length = FullNameLength(node);
         Span<byte> name = length <= StackBytes ? stackalloc byte[StackBytes] : new byte[length];
         name = name[..length];
-        int position = length;
-        for (uint up = node; up != 0;)
-        {
-            var component = _heap.Read(up, out uint parent);
-            position -= component.Length;
-            component.CopyTo(name[position..]);
-            if (parent != 0) name[--position] = (byte)'/';
-            up = parent;
-        }
+        WriteFullName(node, name);
         return NameHash.Name(name);
     }
 
