@@ -71,12 +71,22 @@ public sealed class GraphStore : IDisposable
     {
         string dir = Path.Combine(lmakeDir, Folder);
         if (writable) Directory.CreateDirectory(dir);
-        _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable);
-        _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable);
-        _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable);
-        _jobs = Vector<JobRecord>.Open(Path.Combine(dir, "jobs"), writable);
-        _deps = Vector<DepEntry>.Open(Path.Combine(dir, "deps"), writable);
-        _targets = Vector<TargetEntry>.Open(Path.Combine(dir, "targets"), writable);
+        try
+        {
+            _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable);
+            _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable);
+            _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable);
+            _jobs = Vector<JobRecord>.Open(Path.Combine(dir, "jobs"), writable);
+            _deps = Vector<DepEntry>.Open(Path.Combine(dir, "deps"), writable);
+            _targets = Vector<TargetEntry>.Open(Path.Combine(dir, "targets"), writable);
+        }
+        catch (StoreException e)
+        {
+            // a corrupt store, or one written by another version of lmake: say what the user can do
+            throw new StoreException(e.FilePath, e.Message.StartsWith(e.FilePath, StringComparison.Ordinal) && e.FilePath.Length > 0
+                ? e.Message[(e.FilePath.Length + 2)..] + $"\n  consider : rm -rf {lmakeDir} (a full clean: the next lmake rebuilds what it must)"
+                : e.Message);
+        }
     }
 
     /// <summary>The id of a node name, created when new (its record zeroed).</summary>
