@@ -6,13 +6,7 @@ public class CorruptStateTests
     [Fact]
     public void AGarbageStoreFileIsNamedWithAHint()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Copy(Rule):
-                targets = {'DST': r'{F:.*}.copy'}
-                deps    = {'SRC': '{F}'}
-                cmd     = 'cat {SRC} > {DST}'
-            """);
+        using var r = new LmakeRepo(LmakeRepo.CopyLmakefile);
         r.Repo.Add("a", "1\n");
         Assert.Equal(0, r.Lmake("a.copy").Result.ExitCode);
         // let the server go idle and exit: it must not hold the store while the test damages it

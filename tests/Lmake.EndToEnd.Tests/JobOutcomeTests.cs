@@ -57,13 +57,7 @@ public class JobOutcomeTests
     [Fact]
     public void AHandEditedTargetIsQuarantinedBeforeItsJobRunsAgain()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Copy(Rule):
-                targets = {'DST': r'{F:.*}.copy'}
-                deps    = {'SRC': '{F}'}
-                cmd     = 'cat {SRC} > {DST}'
-            """);
+        using var r = new LmakeRepo(LmakeRepo.CopyLmakefile);
         r.Repo.Add("a", "1\n");
         Assert.Equal(0, r.Lmake("a.copy").Result.ExitCode);
         r.Repo.Write("a.copy", "edited by hand\n");

@@ -3,6 +3,15 @@ namespace Lmake.EndToEnd.Tests;
 
 public sealed class LmakeRepo : IDisposable
 {
+    /// <summary>One rule: `X.copy` is a copy of the source `X`.</summary>
+    public const string CopyLmakefile = """
+        from lmake.rules import Rule
+        class Copy(Rule):
+            targets = {'DST': r'{F:.*}.copy'}
+            deps    = {'SRC': '{F}'}
+            cmd     = 'cat {SRC} > {DST}'
+        """;
+
     public LmakeRepo(string lmakefile)
     {
         Repo.Add("Lmakefile.py", lmakefile);

@@ -62,6 +62,14 @@ public class ServerSharingTests
         Assert.Empty(again.Jobs);
     }
 
+    // a job long enough to be interrupted while it runs
+    private const string SleepTwoLmakefile = """
+        from lmake.rules import Rule
+        class Slow(Rule):
+            targets = {'T': r'{F:.*}.slow'}
+            cmd     = 'sleep 2; echo {F} > {T}'
+        """;
+
     private static Process StartLmake(LmakeRepo r, params string[] args)
     {
         var psi = new ProcessStartInfo(Installed.Bin("lmake"), args)
@@ -76,12 +84,7 @@ public class ServerSharingTests
     [Fact]
     public void ControlCOfOneClientKeepsTheJobTheOtherNeeds()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Slow(Rule):
-                targets = {'T': r'{F:.*}.slow'}
-                cmd     = 'sleep 2; echo {F} > {T}'
-            """);
+        using var r = new LmakeRepo(SleepTwoLmakefile);
         using Process first = StartLmake(r, "a.slow");
         Thread.Sleep(700);
         using Process second = StartLmake(r, "a.slow");
@@ -98,12 +101,7 @@ public class ServerSharingTests
     [Fact]
     public void ControlCOfTheOnlyClientKillsItsJob()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Slow(Rule):
-                targets = {'T': r'{F:.*}.slow'}
-                cmd     = 'sleep 2; echo {F} > {T}'
-            """);
+        using var r = new LmakeRepo(SleepTwoLmakefile);
         using Process client = StartLmake(r, "b.slow");
         Thread.Sleep(1000);
         Interrupt(client);

@@ -107,11 +107,9 @@ public sealed class Graph
     {
         if (node.CheckedEpoch == Epoch) return node.Checksum;
         node.CheckedEpoch = Epoch;
-        string path = AbsolutePath(node);
-        FileStat stat = FileStat.Of(path);
-        long date = DateOf(stat);
+        var (checksum, date) = OnDisk(node);
         if (node.Known && date == node.Date) return node.Checksum;
-        node.Checksum = FileChecksum.Of(path, stat);
+        node.Checksum = checksum;
         node.Date = date;
         node.Known = true;
         _store.SaveNode(node);
@@ -119,13 +117,21 @@ public sealed class Graph
     }
 
     /// <summary>The checksum on disk now, without recording it (a snapshot of what a job saw).</summary>
-    public FileChecksum DiskChecksum(Node node)
+    public FileChecksum DiskChecksum(Node node) => OnDisk(node).Checksum;
+
+    /// <summary>One lstat, and the content hashed only when the date says it may have changed.</summary>
+    private (FileChecksum Checksum, long Date) OnDisk(Node node)
     {
         string path = AbsolutePath(node);
         FileStat stat = FileStat.Of(path);
-        if (node.Known && DateOf(stat) == node.Date) return node.Checksum;
-        return FileChecksum.Of(path, stat);
+        long date = DateOf(stat);
+        if (node.Known && date == node.Date) return (node.Checksum, date);
+        return (FileChecksum.Of(path, stat), date);
     }
+
+    /// <summary>A regular file, an executable or a symlink (even dangling) is at this repo name now.</summary>
+    public bool IsFileOnDisk(string name) =>
+        FileStat.Of(Path.Combine(RepoRoot, name)).Kind is StatKind.Regular or StatKind.Executable or StatKind.Symlink;
 
     /// <summary>What stands for a file's date (0: missing), from its lstat: the modification time, with the
     /// size and kind folded in so that a rewrite within the file system's date precision is still seen.

@@ -86,12 +86,11 @@ public sealed class LocalBackend
         };
         foreach (var (key, value) in job.Plan.Environ)
         {
-            // `...` takes the variable from the backend's (the server's) environment
+            // null is a bare `...`: the variable of the backend's (the server's) environment; a `...` inside a
+            // value was already replaced when the plan was made (PartialPlan)
             string? v = value ?? Environment.GetEnvironmentVariable(key);
-            if (v == null) { env.Remove(key); continue; }
-            if (env.TryGetValue(key, out string? inherited))   // a `...` component of a PATH-like value is what lmake set
-                v = string.Join(':', v.Split(':').Select(part => part == "..." ? inherited : part));
-            env[key] = v;
+            if (v == null) env.Remove(key);
+            else env[key] = v;
         }
         return env;
     }
@@ -113,16 +112,16 @@ public sealed class LocalBackend
             bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _);
             if (written)
             {
-                if (isTarget) { if (ExistsNow(name)) targets.Add(name); }
+                if (isTarget) { if (_graph.IsFileOnDisk(name)) targets.Add(name); }
                 // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
-                else if (ExistsNow(name)) unexpected.Add(name);
+                else if (_graph.IsFileOnDisk(name)) unexpected.Add(name);
                 continue;
             }
             if (isTarget || staticDeps.Contains(name)) continue;
             deps.Add(name);
         }
         foreach (string t in plan.Targets)
-            if (!targets.Contains(t) && ExistsNow(t)) targets.Add(t);
+            if (!targets.Contains(t) && _graph.IsFileOnDisk(t)) targets.Add(t);
 
         string? fail = null;
         if (outcome.TimedOut) fail = "timeout";
@@ -142,11 +141,5 @@ public sealed class LocalBackend
             }
         if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed);
-    }
-
-    private bool ExistsNow(string name)
-    {
-        string path = Path.Combine(_graph.RepoRoot, name);
-        return File.Exists(path) || new FileInfo(path).LinkTarget != null;
     }
 }

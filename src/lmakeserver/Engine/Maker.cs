@@ -272,7 +272,7 @@ public sealed class Maker
         {
             Node t = _graph.Node(name);
             if (t.WrittenBy != job.Id) return false;
-            if (FileChecksum.Of(_graph.AbsolutePath(t)) != t.WrittenChecksum) return false;
+            if (_graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }
         return true;
     }
@@ -309,8 +309,7 @@ public sealed class Maker
         foreach (string name in job.Targets.Select(t => t.Name).Concat(job.Plan.Targets).Distinct())
         {
             if (job.Plan.IsIncrementalTarget(name)) continue;
-            string path = Path.Combine(_graph.RepoRoot, name);
-            if (File.Exists(path) || new FileInfo(path).LinkTarget != null) File.Delete(path);
+            if (_graph.IsFileOnDisk(name)) File.Delete(Path.Combine(_graph.RepoRoot, name));
         }
     }
 

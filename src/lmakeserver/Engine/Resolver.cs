@@ -76,7 +76,7 @@ public sealed class Resolver
             Resolve(d, depth + 1);
             if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated) continue;
             // an existing file nothing makes is dangling: the rule applies and the job reports it
-            if (File.Exists(_graph.AbsolutePath(d))) continue;
+            if (_graph.IsFileOnDisk(d.Name)) continue;
             return false;
         }
         return true;
