@@ -17,4 +17,19 @@ public readonly record struct Access(string Name, AccessKind Kinds, bool Existed
 {
     public const AccessKind ReadKinds =
         AccessKind.Read | AccessKind.Stat | AccessKind.Readlink | AccessKind.ReadDir | AccessKind.Exec;
+
+    /// <summary>Flags given by ldepend (or an ldepend -X pattern that matches the name).</summary>
+    public DeclaredDepFlags DepFlags { get; init; }
+    /// <summary>Flags given by ltarget (or an ltarget -X pattern that matches the name).</summary>
+    public DeclaredTargetFlags TargetFlags { get; init; }
+    /// <summary>Named by ldepend/ltarget (not only matched by a pattern). A declared dep also has Kinds Read:
+    /// it stands for its content, whether the job opened it or not.</summary>
+    public bool Declared { get; init; }
+    /// <summary>Nonzero for deps declared by one ldepend call (they are parallel: no order among them);
+    /// increasing with the calls. 0 for a plain access.</summary>
+    public int ParallelGroup { get; init; }
+
+    /// <summary>The directory was listed (opendir/scandir) and no ldepend -D allowed it: the engine fails the
+    /// job (`readdir of NAME without readdir_ok`) unless its rule says readdir_ok.</summary>
+    public bool ReaddirWithoutOk => (Kinds & AccessKind.ReadDir) != 0 && (DepFlags & DeclaredDepFlags.ReaddirOk) == 0;
 }

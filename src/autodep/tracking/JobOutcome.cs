@@ -8,4 +8,9 @@ namespace Lmake.Autodep;
 /// <param name="Cpu">User + system time of the job and the children it waited for.</param>
 /// <param name="MaxRssBytes">The largest resident set among them.</param>
 public sealed record JobOutcome(int ExitCode, bool TimedOut, bool Killed, string Stdout, string Stderr,
-    IReadOnlyList<Access> Accesses, TimeSpan Wall, TimeSpan Cpu, long MaxRssBytes);
+    IReadOnlyList<Access> Accesses, TimeSpan Wall, TimeSpan Cpu, long MaxRssBytes)
+{
+    /// <summary>The regexprs given to ldepend -X / ltarget -X, in declaration order (their flags are already
+    /// applied to the matching Accesses; the engine needs them for the files the job did not touch).</summary>
+    public IReadOnlyList<DeclaredPattern> Patterns { get; init; } = [];
+}

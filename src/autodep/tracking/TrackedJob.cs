@@ -38,6 +38,8 @@ public sealed unsafe class TrackedJob
     private int _stragglerStage;
 
     public int Pid { get; }
+    /// <summary>What the job was started with.</summary>
+    public JobSpec Spec => _spec;
     public Task<JobOutcome> Completion => _completion.Task;
 
     private TrackedJob(JobSpec spec, int pid, long start)
