@@ -12,7 +12,15 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
     public bool Exists => Kind != StatKind.None;
 
     /// <summary>lstat of <paramref name="path"/> (a final symlink is not followed).</summary>
-    public static unsafe FileStat Of(string path)
+    public static FileStat Of(string path) => At(AtCwd, path);
+
+    /// <summary>The directory fd meaning "the current directory" for <see cref="At"/>.</summary>
+    public const int AtCwd = -100;
+
+    /// <summary>lstat of <paramref name="path"/> relative to the directory open as <paramref name="dirFd"/>
+    /// (ignored for an absolute path): the kernel then walks only the relative part, which halves the cost
+    /// of stat'ing every node of a repo deep in the file system.</summary>
+    public static unsafe FileStat At(int dirFd, string path)
     {
         int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
         Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
@@ -20,7 +28,7 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
         buffer[n] = 0;
         NativeStat st;
         fixed (byte* p = buffer)
-            if (lstat(p, &st) != 0) return default;
+            if (fstatat(dirFd, p, &st, AtSymlinkNoFollow) != 0) return default;
         const uint typeMask = 0xF000, regular = 0x8000, directory = 0x4000, symlink = 0xA000, anyExec = 0x49;
         StatKind kind = (st.Mode & typeMask) switch
         {
@@ -42,6 +50,19 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
         [FieldOffset(96)] public long MtimeNsec;
     }
 
+    private const int AtSymlinkNoFollow = 0x100;
+
     [LibraryImport("libc")]
-    private static unsafe partial int lstat(byte* path, NativeStat* buf);
+    private static unsafe partial int fstatat(int dirFd, byte* path, NativeStat* buf, int flags);
+
+    /// <summary>Opens a directory for <see cref="At"/> (O_PATH: no read permission needed); -1 on failure.</summary>
+    public static unsafe int OpenDirectory(string path)
+    {
+        const int oPath = 0x200000, oDirectory = 0x10000, oCloexec = 0x80000;
+        byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) return open(p, oPath | oDirectory | oCloexec);
+    }
+
+    [LibraryImport("libc")]
+    private static unsafe partial int open(byte* path, int flags);
 }

@@ -60,13 +60,14 @@ public sealed class Engine
         {
             return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
         }
+        finally { req.Finished = true; }
         TimeSpan made = clock.Elapsed;
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only
         // guards against a machine crash and costs milliseconds, it is done when the server exits
         Summary.Print(req, targets.Zip(results).ToList());
         // one line in LMAKE/server.log per request: where its time went (for profiling, not for users)
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
-            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodeMemo.Count} nodes, {req.JobMemo.Count} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms");
+            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms");
         return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
     }
 

@@ -26,7 +26,7 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
             output.Err($"lmake: {e.Message}");
             return ExitCode.Usage;
         }
-        try { return _loop.Run(() => _engine.Make(request, options, output, cancelled)).GetAwaiter().GetResult(); }
+        try { return EngineLoop.Wait(_loop.Run(() => _engine.Make(request, options, output, cancelled))); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             output.Err($"lmake: internal error: {e.GetType().Name}: {e.Message}");
@@ -37,7 +37,7 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
     /// <summary>At server exit: the store is synced to disk once (requests do not msync).</summary>
     public void Dispose()
     {
-        _loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }).GetAwaiter().GetResult();
+        EngineLoop.Wait(_loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }));
         _loop.Dispose();
     }
 }

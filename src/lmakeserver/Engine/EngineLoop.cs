@@ -1,13 +1,14 @@
 // The engine thread: one thread owns every node and job, so the make algorithm needs no locks. Other
 // threads (clients, job reapers) only post work to it; `await` inside the engine resumes on it.
-using System.Collections.Concurrent;
+// Waits never spin: on 2 cores a spinning waiter steals the CPU the jobs (or the engine) need.
 
 namespace Lmake.Server.Engine;
 
 public sealed class EngineLoop : SynchronizationContext, IDisposable
 {
-    private readonly BlockingCollection<(SendOrPostCallback callback, object? state)> _queue = new();
+    private readonly Queue<(SendOrPostCallback callback, object? state)> _queue = new();
     private readonly Thread _thread;
+    private bool _sleeping, _disposed;
 
     public EngineLoop()
     {
@@ -17,7 +18,14 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
 
     public bool IsEngineThread => Thread.CurrentThread == _thread;
 
-    public override void Post(SendOrPostCallback d, object? state) => _queue.Add((d, state));
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        lock (_queue)
+        {
+            _queue.Enqueue((d, state));
+            if (_sleeping) Monitor.Pulse(_queue);
+        }
+    }
 
     public override void Send(SendOrPostCallback d, object? state)
     {
@@ -25,7 +33,7 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
         using var done = new ManualResetEventSlim();
         Exception? error = null;
         Post(_ => { try { d(state); } catch (Exception e) { error = e; } finally { done.Set(); } }, null);
-        done.Wait();
+        done.WaitHandle.WaitOne();
         if (error != null) throw new AggregateException(error);
     }
 
@@ -42,12 +50,41 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
         return tcs.Task;
     }
 
+    /// <summary>Blocks the calling (non-engine) thread until <paramref name="task"/> ends, without spinning.</summary>
+    public static T Wait<T>(Task<T> task)
+    {
+        if (!task.IsCompleted) ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        return task.GetAwaiter().GetResult();
+    }
+
     private void Run()
     {
         SetSynchronizationContext(this);
-        foreach (var (callback, state) in _queue.GetConsumingEnumerable())
-            callback(state);
+        var batch = new List<(SendOrPostCallback callback, object? state)>();
+        while (true)
+        {
+            lock (_queue)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_disposed) return;
+                    _sleeping = true;
+                    Monitor.Wait(_queue);
+                    _sleeping = false;
+                }
+                while (_queue.TryDequeue(out var item)) batch.Add(item);
+            }
+            foreach (var (callback, state) in batch) callback(state);
+            batch.Clear();
+        }
     }
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        lock (_queue)
+        {
+            _disposed = true;
+            Monitor.Pulse(_queue);
+        }
+    }
 }

@@ -18,7 +18,15 @@ public sealed class Graph
     {
         RepoRoot = repoRoot;
         _store = store;
+        _rootFd = FileStat.OpenDirectory(repoRoot);
     }
+
+    /// <summary>The repo root, open: nodes are stat'ed relative to it (see FileStat.At). -1 if it could not
+    /// be opened, and then absolute paths are used.</summary>
+    private readonly int _rootFd;
+
+    private FileStat StatOf(string name) =>
+        _rootFd >= 0 ? FileStat.At(_rootFd, name) : FileStat.Of(Path.IsPathRooted(name) ? name : Path.Combine(RepoRoot, name));
 
     public string RepoRoot { get; }
     public Makefiles? Makefiles { get; private set; }
@@ -122,16 +130,15 @@ public sealed class Graph
     /// <summary>One lstat, and the content hashed only when the date says it may have changed.</summary>
     private (FileChecksum Checksum, long Date) OnDisk(Node node)
     {
-        string path = AbsolutePath(node);
-        FileStat stat = FileStat.Of(path);
+        FileStat stat = StatOf(node.Name);
         long date = DateOf(stat);
         if (node.Known && date == node.Date) return (node.Checksum, date);
-        return (FileChecksum.Of(path, stat), date);
+        return (FileChecksum.Of(AbsolutePath(node), stat), date);
     }
 
     /// <summary>A regular file, an executable or a symlink (even dangling) is at this repo name now.</summary>
     public bool IsFileOnDisk(string name) =>
-        FileStat.Of(Path.Combine(RepoRoot, name)).Kind is StatKind.Regular or StatKind.Executable or StatKind.Symlink;
+        StatOf(name).Kind is StatKind.Regular or StatKind.Executable or StatKind.Symlink;
 
     /// <summary>What stands for a file's date (0: missing), from its lstat: the modification time, with the
     /// size and kind folded in so that a rewrite within the file system's date precision is still seen.

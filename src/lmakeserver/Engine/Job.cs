@@ -15,7 +15,7 @@ public enum JobStatus : byte
 /// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
 public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen);
 
-public sealed class Job
+public sealed class Job : MemoSlot
 {
     public Job(uint id, string key, RuleMatch match, JobPlan plan)
     {
@@ -40,6 +40,10 @@ public sealed class Job
 
     /// <summary>The rule's command signature when the job last ran: a new cmd or environ reruns it.</summary>
     public ulong RanWithSignature;
+
+    /// <summary>The nodes of Plan's static deps (see Maker.StaticNodes), and the plan they were looked up for.</summary>
+    public Node[] StaticNodes = [];
+    public JobPlan? StaticNodesOf;
 
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];

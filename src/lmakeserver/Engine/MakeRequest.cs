@@ -17,8 +17,30 @@ public sealed class MakeRequest
     public int RuleWidth { get; }
     public DateTime Start { get; } = DateTime.Now;
 
-    public readonly Dictionary<Node, Task<NodeResult>> NodeMemo = [];
-    public readonly Dictionary<Job, Task<NodeResult>> JobMemo = [];
+    // what this request made, when another live request holds the node's or job's own slot
+    private readonly Dictionary<MemoSlot, Task<NodeResult>> _made = [];
+
+    /// <summary>Set when the request ends: its slots in nodes and jobs are then free for the next one.</summary>
+    public bool Finished { get; set; }
+
+    public int NodesMade, JobsMade;
+
+    public bool TryGetMade(MemoSlot item, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<NodeResult>? made)
+    {
+        if (item.MemoRequest == this) { made = item.MemoTask!; return true; }
+        return _made.TryGetValue(item, out made);
+    }
+
+    public void SetMade(MemoSlot item, Task<NodeResult> made)
+    {
+        if (item is Node) NodesMade++; else JobsMade++;
+        if (item.MemoRequest is null || item.MemoRequest.Finished)
+        {
+            item.MemoRequest = this;
+            item.MemoTask = made;
+        }
+        else _made[item] = made;
+    }
 
     // summary counters: jobs by final status, with their exec time
     public int Done, Steady, Failed;

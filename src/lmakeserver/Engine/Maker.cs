@@ -21,15 +21,61 @@ public sealed class Maker
         _options = options;
     }
 
+    private static readonly Task<NodeResult> OkIdle = Task.FromResult(new NodeResult(MakeState.Ok, false, null));
+    private static readonly Task<NodeResult> OkWorked = Task.FromResult(new NodeResult(MakeState.Ok, true, null));
+    private static readonly Task<NodeResult> MissingIdle = Task.FromResult(new NodeResult(MakeState.Missing, false, null));
+
     public Task<NodeResult> MakeNode(Node node, int depth = 0)
     {
-        if (!_req.NodeMemo.TryGetValue(node, out Task<NodeResult>? task))
+        if (!_req.TryGetMade(node, out Task<NodeResult>? task))
         {
-            task = DoMakeNode(node, depth);
-            _req.NodeMemo[node] = task;
+            task = QuickNode(node, depth) ?? DoMakeNode(node, depth);
+            _req.SetMade(node, task);
         }
         return task;
     }
+
+    /// <summary>The synchronous path: a node whose state is known without waiting for any job (a source,
+    /// a file nothing makes, a target of an up-to-date job) is decided here, with no async machinery:
+    /// it is the whole of a no-op build. null: not decidable at once, the async path takes over.</summary>
+    private Task<NodeResult>? QuickNode(Node node, int depth)
+    {
+        var config = _graph.Makefiles!.Config;
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
+        _resolver.Resolve(node, depth);
+        if (node.Multi != null) return null;
+        switch (node.Kind)
+        {
+            case NodeKind.Source:
+                return Completed(MakeSource(node));
+            case NodeKind.Generated:
+            {
+                Task<NodeResult> job = MakeJob(node.Producer!, depth + 1);
+                if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
+                _graph.Refresh(node);
+                return job.Result.Worked ? OkWorked : OkIdle;
+            }
+            default:
+                return Completed(MakeUnbuildable(node));
+        }
+    }
+
+    /// <summary>The nodes of the job's static deps, looked up once per plan.</summary>
+    private Node[] StaticNodes(Job job)
+    {
+        if (job.StaticNodesOf != job.Plan)
+        {
+            job.StaticNodes = job.Plan.StaticDeps.Select(d => _graph.Node(d.Name)).ToArray();
+            job.StaticNodesOf = job.Plan;
+        }
+        return job.StaticNodes;
+    }
+
+    private static Task<NodeResult> Completed(NodeResult r) =>
+        r.Why != null ? Task.FromResult(r)
+        : r.State == MakeState.Ok ? (r.Worked ? OkWorked : OkIdle)
+        : r.State == MakeState.Missing && !r.Worked ? MissingIdle
+        : Task.FromResult(r);
 
     private async Task<NodeResult> DoMakeNode(Node node, int depth)
     {
@@ -57,12 +103,16 @@ public sealed class Maker
                 return new NodeResult(MakeState.Ok, jr.Worked, null);
             }
             default:
-            {
-                FileChecksum sum = _graph.Refresh(node);
-                if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
-                return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
-            }
+                return MakeUnbuildable(node);
         }
+    }
+
+    /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>
+    private NodeResult MakeUnbuildable(Node node)
+    {
+        FileChecksum sum = _graph.Refresh(node);
+        if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
+        return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
     }
 
     private NodeResult MakeSource(Node node)
@@ -86,12 +136,38 @@ public sealed class Maker
 
     public Task<NodeResult> MakeJob(Job job, int depth)
     {
-        if (!_req.JobMemo.TryGetValue(job, out Task<NodeResult>? task))
+        if (!_req.TryGetMade(job, out Task<NodeResult>? task))
         {
-            task = DoMakeJob(job, depth);
-            _req.JobMemo[job] = task;
+            task = QuickJob(job, depth) ?? DoMakeJob(job, depth);
+            _req.SetMade(job, task);
         }
         return task;
+    }
+
+    /// <summary>The synchronous path of a job that is up to date: every dep decided at once, all Ok, none
+    /// changed since the job saw it. Anything else (a dep to wait for, an error to word, a reason to run)
+    /// goes to the async path, which finds the same deps already made in the request's memo.</summary>
+    private Task<NodeResult>? QuickJob(Job job, int depth)
+    {
+        bool worked = false;
+        foreach (Node dep in StaticNodes(job))
+        {
+            Task<NodeResult> made = MakeNode(dep, depth);
+            if (!made.IsCompletedSuccessfully || made.Result.State != MakeState.Ok) return null;
+            worked |= made.Result.Worked;
+        }
+        if (ReasonToRun(job) != null) return null;
+        foreach (DepRecord dep in job.Deps)
+        {
+            if (!dep.IsStatic)
+            {
+                Task<NodeResult> made = MakeNode(dep.Node, depth);
+                if (!made.IsCompletedSuccessfully || made.Result.State is MakeState.Error or MakeState.Dangling) return null;
+                worked |= made.Result.Worked;
+            }
+            if (_graph.Refresh(dep.Node) != dep.Seen) return null;
+        }
+        return worked ? OkWorked : OkIdle;
     }
 
     private async Task<NodeResult> DoMakeJob(Job job, int depth)
@@ -218,7 +294,7 @@ public sealed class Maker
     {
         _resolver.Resolve(node);
         if (node.Kind != NodeKind.Generated) return false;
-        return !_req.NodeMemo.TryGetValue(node, out Task<NodeResult>? made) || !made.IsCompleted;
+        return !_req.TryGetMade(node, out Task<NodeResult>? made) || !made.IsCompleted;
     }
 
     private NodeResult Fail(Job job, string status, JobRun result, string? reason)

@@ -11,7 +11,7 @@ public enum NodeKind : byte
     NoRule,        // nothing can make it: a dep on it means "this file must not exist" (or it is dangling)
 }
 
-public sealed class Node
+public sealed class Node : MemoSlot
 {
     public Node(uint id, string name)
     {

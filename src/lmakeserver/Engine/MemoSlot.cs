@@ -1,0 +1,10 @@
+// What a request made of a node or a job, kept in the node or job itself: a no-op build asks it for every
+// node and job, and a field costs no hashing. A slot belongs to one live request at a time; a second
+// request running at once keeps its own in a dictionary (MakeRequest.TryGetMade).
+namespace Lmake.Server.Engine;
+
+public abstract class MemoSlot
+{
+    internal MakeRequest? MemoRequest;
+    internal Task<NodeResult>? MemoTask;
+}
