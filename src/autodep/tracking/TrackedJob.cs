@@ -50,7 +50,7 @@ public sealed unsafe class TrackedJob
     }
 
     /// <summary>Starts the job in a new session (its own process group), tracked with spec.Method. A job that
-    /// cannot start (command not found, bad cwd, method ptrace which is not implemented) completes at once
+    /// cannot start (command not found, bad cwd) completes at once
     /// with exit code 127 and the reason on stderr.</summary>
     public static TrackedJob Start(JobSpec spec)
     {
@@ -61,10 +61,10 @@ public sealed unsafe class TrackedJob
         long start = Stopwatch.GetTimestamp();
         string? error = null;
         LaunchedProcess launched = default;
-        if (spec.Method == AutodepMethod.Ptrace)
-            error = "autodep method ptrace is not implemented in this version: use ld_preload (or none)";
-        else
-            launched = JobLauncher.Launch(spec, ShimPath, out error);
+        // ptrace: a launcher shell is spawned in place of the job, which a tracer thread then follows.
+        bool ptrace = spec.Method == AutodepMethod.Ptrace;
+        launched = JobLauncher.Launch(ptrace ? PtraceLauncher.Wrap(spec) : spec, ShimPath, out error);
+        if (ptrace && error is null) launched = PtraceLauncher.StartTracing(launched, spec);
         if (error is not null)
         {
             var failed = new TrackedJob(spec, 0, start);

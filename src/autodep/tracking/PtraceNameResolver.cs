@@ -1,0 +1,126 @@
+// Names as the kernel resolves them for a tracee, the tracer's version of the shim's resolve.c: relative
+// names against the tracee's cwd (/proc/TID/cwd) or dir fd (/proc/TID/fd/N), '.', '..', and every symlink
+// crossed inside the repo or a source dir (each one is recorded as a readlink dep). Names outside those
+// trees are taken literally and dropped. Resolution happens when the syscall starts, before it changes the tree.
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lmake.Autodep;
+
+internal sealed unsafe class PtraceNameResolver
+{
+    private const int MaxLinks = 40, PathMax = 4096;
+    private readonly string _root;  // no trailing '/' ("" for "/")
+    private readonly string[] _sourceDirs;  // each ending in '/'
+    private readonly PtraceReportWriter _report;
+    private readonly byte[] _linkBuffer = new byte[PathMax];
+
+    public PtraceNameResolver(JobSpec spec, PtraceReportWriter report)
+    {
+        _root = spec.RepoRoot.TrimEnd('/');
+        _sourceDirs = [.. spec.SourceDirs.Select(d => d.EndsWith('/') ? d : d + "/")];
+        _report = report;
+    }
+
+    /// <summary>The tracked name (repo-relative, or absolute under a source dir) of path seen from tracee
+    /// tid relative to dirFd, or null when it is not tracked; records the links crossed.</summary>
+    public string? Resolve(int tid, int dirFd, string path, bool followLast)
+    {
+        string? absolute = ResolveAbsolute(tid, dirFd, path, followLast);
+        return absolute is null ? null : TrackedName(absolute);
+    }
+
+    /// <summary>Like Resolve, but the absolute name (or null when unresolvable or not tracked).</summary>
+    public string? ResolveAbsolute(int tid, int dirFd, string path, bool followLast)
+    {
+        if (path.Length == 0) return null;  // AT_EMPTY_PATH and the like act on the fd itself
+        string rest;
+        if (path[0] == '/') rest = path;
+        else
+        {
+            string? dir = BaseDir(tid, dirFd);
+            if (dir is null) return null;
+            rest = dir + "/" + path;
+        }
+        var res = new StringBuilder(rest.Length);
+        int links = 0;
+        bool missing = false;  // a prefix does not exist: the kernel stops there, no links to read further
+        int p = 0;
+        while (true)
+        {
+            while (p < rest.Length && rest[p] == '/') p++;
+            if (p >= rest.Length) break;
+            int e = rest.IndexOf('/', p);
+            if (e < 0) e = rest.Length;
+            int after = e;
+            while (after < rest.Length && rest[after] == '/') after++;
+            bool last = after == rest.Length;
+            bool trailingSlash = last && e != after;  // "link/" is followed even without following the last
+            int cl = e - p;
+            if (cl == 1 && rest[p] == '.') { p = e; continue; }
+            if (cl == 2 && rest[p] == '.' && rest[p + 1] == '.') { Pop(res); p = e; continue; }
+            res.Append('/').Append(rest, p, cl);
+            if (res.Length >= PathMax) return null;
+            if (!missing && (!last || followLast || trailingSlash) && TrackedName(res.ToString()) is { } linkName)
+            {
+                string? target = ReadLink(res.ToString(), out int errno);
+                if (target is not null)
+                {
+                    if (++links > MaxLinks) return null;  // ELOOP for the kernel too
+                    _report.Add(AccessKind.Readlink, true, linkName);  // the link's text decides what is reached
+                    rest = target + rest[e..];
+                    p = 0;
+                    if (target.StartsWith('/')) res.Clear(); else Pop(res);
+                    continue;
+                }
+                if (PtraceNative.IsMissing(errno)) missing = true;
+            }
+            p = e;
+        }
+        string name = res.Length == 0 ? "/" : res.ToString();
+        return TrackedName(name) is null ? null : name;
+    }
+
+    /// <summary>The name a tracked absolute name is recorded under, or null when it is not tracked. The repo
+    /// root itself is never recorded.</summary>
+    public string? TrackedName(string absolute)
+    {
+        if (absolute.Length > _root.Length && absolute[_root.Length] == '/' && absolute.StartsWith(_root, StringComparison.Ordinal))
+            return absolute[(_root.Length + 1)..];
+        foreach (string dir in _sourceDirs)
+            if (absolute.Length > dir.Length && absolute.StartsWith(dir, StringComparison.Ordinal)) return absolute;
+        return null;
+    }
+
+    /// <summary>The absolute name of what the tracee's fd (or its cwd for AT_FDCWD) is open on, or null
+    /// (pipes, sockets, a removed cwd...).</summary>
+    public string? BaseDir(int tid, int dirFd)
+    {
+        string link = dirFd == PtraceSyscalls.AT_FDCWD ? $"/proc/{tid}/cwd" : dirFd >= 0 ? $"/proc/{tid}/fd/{dirFd}" : "";
+        if (link.Length == 0) return null;
+        string? target = ReadLink(link, out _);
+        return target is not null && target.StartsWith('/') && !target.EndsWith(" (deleted)", StringComparison.Ordinal) ? target : null;
+    }
+
+    private string? ReadLink(string path, out int errno)
+    {
+        errno = 0;
+        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
+        int n = Encoding.UTF8.GetBytes(path, name);
+        name[n] = 0;
+        nint r;
+        fixed (byte* pn = name)
+        fixed (byte* pb = _linkBuffer)
+            r = PtraceNative.Readlink(pn, pb, _linkBuffer.Length - 1);
+        if (r < 0) { errno = Marshal.GetLastPInvokeError(); return null; }
+        return Encoding.UTF8.GetString(_linkBuffer, 0, (int)r);
+    }
+
+    // Drops the last component ("" stays "").
+    private static void Pop(StringBuilder res)
+    {
+        int i = res.Length;
+        while (i > 0 && res[i - 1] != '/') i--;
+        res.Length = i > 0 ? i - 1 : 0;
+    }
+}

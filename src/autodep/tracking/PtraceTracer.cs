@@ -1,0 +1,407 @@
+// The tracer of one ptrace job, on a thread of its own (ptrace requests must come from the thread that
+// attached). It seizes the launcher's child C (see PtraceLauncher) stopped before the job's exec, installs in
+// it a seccomp filter that stops the job only on file syscalls (SeccompFilter; injected as prctl+seccomp
+// calls at C's execve), then follows every process and thread the job starts (fork, vfork, clone), decodes
+// each file syscall at its start, resolves its names there, and records it at its end from its result.
+// Signals are passed on, group stops kept (PTRACE_LISTEN). Without seccomp it stops at every syscall instead.
+// Waits use __WNOTHREAD: this thread has no children of its own, so it only ever reaps its own tracees.
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lmake.Autodep;
+
+internal sealed unsafe class PtraceTracer
+{
+    private const int Options = PtraceNative.PTRACE_O_TRACESYSGOOD | PtraceNative.PTRACE_O_TRACEFORK |
+        PtraceNative.PTRACE_O_TRACEVFORK | PtraceNative.PTRACE_O_TRACECLONE | PtraceNative.PTRACE_O_TRACEEXEC |
+        PtraceNative.PTRACE_O_TRACESECCOMP | PtraceNative.PTRACE_O_EXITKILL;
+    private const int SyscallTrap = PtraceNative.SIGTRAP | 0x80;
+    private const int SysPrctl = 157, SysSeccomp = 317, PR_SET_NO_NEW_PRIVS = 38, SECCOMP_SET_MODE_FILTER = 1;
+    private const int PathMax = 4096;
+
+    private readonly JobSpec _spec;
+    private readonly int _launcherPid;
+    private readonly PtraceReportWriter _report;
+    private readonly PtraceNameResolver _names;
+    private readonly Dictionary<int, Tracee> _tracees = [];
+    private readonly byte[] _stringBuffer = new byte[PathMax];
+    private bool _filterInstalled, _traceAll;
+
+    /// <summary>A syscall seen at its start whose names wait for its result.</summary>
+    private readonly record struct PendingName(AccessKind Kinds, string Name, bool OnlyIfOk, string? Absolute);
+
+    private sealed class Tracee
+    {
+        public bool Initial;
+        public bool LauncherStopSkipped;
+        public readonly List<PendingName> Pending = [];
+    }
+
+    private PtraceTracer(JobSpec spec, int launcherPid, int reportFd)
+    {
+        _spec = spec;
+        _launcherPid = launcherPid;
+        _report = new PtraceReportWriter(reportFd);
+        _names = new PtraceNameResolver(spec, _report);
+    }
+
+    /// <summary>Starts tracing the job launched as launcherPid (PtraceLauncher's shell); the tracer owns
+    /// reportFd and closes it when no process of the job is left.</summary>
+    public static void Start(JobSpec spec, int launcherPid, int reportFd)
+    {
+        var tracer = new PtraceTracer(spec, launcherPid, reportFd);
+        new Thread(tracer.Run) { IsBackground = true, Name = $"lmake ptrace {launcherPid}" }.Start();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            int child = FindLauncherChild();
+            if (child <= 0) return;  // the launcher is gone (killed before its child started)
+            if (PtraceNative.Ptrace(PtraceNative.PTRACE_SEIZE, child, 0, Options) < 0)
+            {
+                string why = Native.ErrorText(Marshal.GetLastPInvokeError());
+                WriteToJobStderr(child, $"lmake: autodep=ptrace: cannot trace the job ({why})\n");
+                Native.Kill(child, PtraceNative.SIGKILL);
+                return;
+            }
+            _tracees[child] = new Tracee { Initial = true };
+            // If C had stopped already, its group-stop would otherwise outlive this attach (and make the job's
+            // later threads start in what looks like a group stop).
+            Native.Kill(child, PtraceNative.SIGCONT);
+            Loop();
+        }
+        catch (Exception e)
+        {
+            // Leaving the thread detaches (PTRACE_O_EXITKILL kills what is left): the job fails, lmake does not.
+            Console.Error.WriteLine($"lmake: autodep=ptrace tracer: {e.Message}");
+        }
+        finally
+        {
+            _report.Dispose();
+        }
+    }
+
+    // C is the launcher's only child; it stops itself before its exec, so it cannot get away meanwhile.
+    private int FindLauncherChild()
+    {
+        string children = $"/proc/{_launcherPid}/task/{_launcherPid}/children";
+        for (int round = 0; ; round++)
+        {
+            string text;
+            try { text = File.ReadAllText(children); }
+            catch (IOException) { return -1; }
+            catch (UnauthorizedAccessException) { return -1; }
+            string first = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+            if (int.TryParse(first, out int pid)) return pid;
+            try { if (File.ReadAllText($"/proc/{_launcherPid}/stat").Contains(") Z ", StringComparison.Ordinal)) return -1; }
+            catch (IOException) { return -1; }
+            if (round < 50) Thread.Yield(); else Thread.Sleep(1);
+        }
+    }
+
+    private static void WriteToJobStderr(int pid, string message)
+    {
+        try { File.AppendAllText($"/proc/{pid}/fd/2", message); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private void Loop()
+    {
+        int status;
+        while (true)
+        {
+            int tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD | PtraceNative.WNOHANG);
+            if (tid == 0)
+            {
+                _report.Flush();  // idle: what is known reaches the job's reader now
+                tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD);
+            }
+            if (tid < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == PtraceNative.EINTR) continue;
+                if (errno == PtraceNative.ECHILD) return;  // no process of the job is left
+                throw new InvalidOperationException("waitpid: " + Native.ErrorText(errno));
+            }
+            OnStatus(tid, status);
+        }
+    }
+
+    private void OnStatus(int tid, int status)
+    {
+        if ((status & 0xff) != 0x7f) { _tracees.Remove(tid); return; }  // exited or killed
+        if (!_tracees.TryGetValue(tid, out var t)) _tracees[tid] = t = new Tracee();  // a new child, met before its parent's event
+        int sig = (status >> 8) & 0xff;
+        int ev = (status >> 16) & 0xffff;
+        if (sig == SyscallTrap) { OnSyscallStop(tid, t); return; }
+        switch (ev)
+        {
+            case PtraceNative.PTRACE_EVENT_SECCOMP:
+                OnSyscallStart(tid, t, SyscallInfo(tid));
+                return;
+            case PtraceNative.PTRACE_EVENT_FORK or PtraceNative.PTRACE_EVENT_VFORK or PtraceNative.PTRACE_EVENT_CLONE:
+                ulong child;
+                if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&child)) == 0 && !_tracees.ContainsKey((int)child))
+                    _tracees[(int)child] = new Tracee();
+                Resume(tid, t, 0);
+                return;
+            case PtraceNative.PTRACE_EVENT_EXEC:
+                ulong former;
+                // A thread that execs takes its process's id: what it was doing moves with it.
+                if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&former)) == 0 && (int)former != tid
+                    && _tracees.Remove((int)former, out var old))
+                {
+                    t.Pending.Clear();
+                    t.Pending.AddRange(old.Pending);
+                }
+                OnExecDone(tid, t);
+                Resume(tid, t, 0);
+                return;
+            case PtraceNative.PTRACE_EVENT_STOP:
+                if (sig is PtraceNative.SIGSTOP or PtraceNative.SIGTSTP or PtraceNative.SIGTTIN or PtraceNative.SIGTTOU)
+                {
+                    if (t.Initial && !t.LauncherStopSkipped) { t.LauncherStopSkipped = true; Resume(tid, t, 0); }  // C's own stop
+                    else PtraceNative.Ptrace(PtraceNative.PTRACE_LISTEN, tid, 0, 0);  // a real group stop: stays stopped until SIGCONT
+                }
+                else Resume(tid, t, 0);  // a new tracee's first stop
+                return;
+            case 0:
+                if (sig == PtraceNative.SIGSTOP && t.Initial && !t.LauncherStopSkipped) { t.LauncherStopSkipped = true; Resume(tid, t, 0); }
+                else Resume(tid, t, sig);  // a signal for the tracee: delivered
+                return;
+            default:
+                Resume(tid, t, 0);
+                return;
+        }
+    }
+
+    // Back to running: to the end of its syscall when names wait for its result (or when every syscall stops).
+    private void Resume(int tid, Tracee t, int signal)
+    {
+        int how = t.Pending.Count > 0 || _traceAll || !_filterInstalled ? PtraceNative.PTRACE_SYSCALL : PtraceNative.PTRACE_CONT;
+        PtraceNative.Ptrace(how, tid, 0, signal);  // ESRCH: killed meanwhile, its exit comes next
+    }
+
+    private static PtraceNative.SyscallInfo SyscallInfo(int tid)
+    {
+        PtraceNative.SyscallInfo info = default;
+        PtraceNative.Ptrace(PtraceNative.PTRACE_GET_SYSCALL_INFO, tid, sizeof(PtraceNative.SyscallInfo), (nint)(&info));
+        return info;
+    }
+
+    private void OnSyscallStop(int tid, Tracee t)
+    {
+        var info = SyscallInfo(tid);
+        switch (info.Op)
+        {
+            case PtraceNative.SYSCALL_INFO_ENTRY:
+                if (!_filterInstalled && !_traceAll && t.Initial && PtraceSyscalls.IsExec(info.Nr)) { InstallFilter(tid, t); return; }
+                if (_traceAll && PtraceSyscalls.IsTraced(info.Nr)) { OnSyscallStart(tid, t, info); return; }
+                break;
+            case PtraceNative.SYSCALL_INFO_EXIT:
+                if (t.Pending.Count > 0) OnSyscallEnd(t, info.Rval);
+                break;
+        }
+        Resume(tid, t, 0);
+    }
+
+    private void OnSyscallStart(int tid, Tracee t, PtraceNative.SyscallInfo info)
+    {
+        t.Pending.Clear();
+        Span<SyscallName> names = stackalloc SyscallName[2];
+        var args = new ReadOnlySpan<ulong>(info.Args, 6);
+        int n = PtraceSyscalls.Describe(info.Nr, args, how => ReadU64(tid, how), names);
+        bool exec = PtraceSyscalls.IsExec(info.Nr);
+        for (int i = 0; i < n; i++)
+        {
+            var s = names[i];
+            string? name, absolute = null;
+            if (s.PathAddress == 0)
+            {
+                string? dir = _names.BaseDir(tid, s.DirFd);
+                name = dir is null ? null : _names.TrackedName(dir);
+            }
+            else
+            {
+                string? path = ReadString(tid, s.PathAddress);
+                if (path is null) continue;
+                if (exec)
+                {
+                    absolute = _names.ResolveAbsolute(tid, s.DirFd, path, s.Follow);
+                    name = absolute is null ? null : _names.TrackedName(absolute);
+                }
+                else name = _names.Resolve(tid, s.DirFd, path, s.Follow);
+            }
+            if (name is not null) t.Pending.Add(new PendingName(s.Kinds, name, s.OnlyIfOk, absolute));
+        }
+        Resume(tid, t, 0);
+    }
+
+    private void OnSyscallEnd(Tracee t, long rval)
+    {
+        // Interrupted, to be restarted: it stops again at its new start.
+        if (rval is -512 or -513 or -514 or -516) { t.Pending.Clear(); return; }
+        bool ok = rval >= 0;
+        int errno = ok ? 0 : (int)-rval;
+        bool existed = ok || !PtraceNative.IsMissing(errno);
+        foreach (var p in t.Pending)
+        {
+            AccessKind kinds = p.Kinds;
+            if (kinds == AccessKind.Exec) kinds = AccessKind.Stat;  // a failed exec (a successful one ends in OnExecDone): a probe
+            if (!ok)
+            {
+                if (p.OnlyIfOk) continue;
+                kinds &= ~(AccessKind.Write | AccessKind.Unlink | AccessKind.Mkdir);
+                if (kinds == 0) continue;
+            }
+            _report.Add(kinds, existed, p.Name);
+        }
+        t.Pending.Clear();
+    }
+
+    private void OnExecDone(int tid, Tracee t)
+    {
+        foreach (var p in t.Pending)
+        {
+            if (p.Kinds != AccessKind.Exec) continue;
+            _report.Add(AccessKind.Exec, true, p.Name);
+            // A script: its interpreter is executed too.
+            if (p.Absolute is not null && Interpreter(p.Absolute) is { } interpreter
+                && _names.Resolve(tid, PtraceSyscalls.AT_FDCWD, interpreter, true) is { } interpreterName)
+                _report.Add(AccessKind.Exec, true, interpreterName);
+        }
+        t.Pending.Clear();
+    }
+
+    private static string? Interpreter(string script)
+    {
+        try
+        {
+            using var f = new FileStream(script, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            Span<byte> head = stackalloc byte[256];
+            int n = f.Read(head);
+            if (n < 3 || head[0] != '#' || head[1] != '!') return null;
+            var line = head[2..n];
+            int end = line.IndexOf((byte)'\n');
+            if (end >= 0) line = line[..end];
+            string text = Encoding.UTF8.GetString(line).Trim();
+            int sp = text.IndexOfAny([' ', '\t']);
+            return sp < 0 ? text : text[..sp];
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    // ---- reading the tracee ------------------------------------------------------------------------
+
+    private string? ReadString(int tid, ulong address)
+    {
+        if (address == 0) return null;
+        int length = 0;
+        fixed (byte* buffer = _stringBuffer)
+            while (length < PathMax)
+            {
+                // Up to the end of the remote page: a read that crosses into an unmapped page fails whole.
+                int chunk = (int)Math.Min((ulong)(PathMax - length), 4096 - ((address + (ulong)length) & 4095));
+                var local = new PtraceNative.IoVec { Base = buffer + length, Length = (nuint)chunk };
+                var remote = new PtraceNative.IoVec { Base = (void*)(address + (ulong)length), Length = (nuint)chunk };
+                nint got = PtraceNative.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
+                if (got <= 0) return null;
+                int nul = new ReadOnlySpan<byte>(buffer + length, (int)got).IndexOf((byte)0);
+                if (nul >= 0) return Encoding.UTF8.GetString(buffer, length + nul);
+                length += (int)got;
+            }
+        return null;  // longer than PATH_MAX: ENAMETOOLONG for the kernel too
+    }
+
+    private static ulong ReadU64(int tid, ulong address)
+    {
+        ulong value = 0;
+        var local = new PtraceNative.IoVec { Base = &value, Length = 8 };
+        var remote = new PtraceNative.IoVec { Base = (void*)address, Length = 8 };
+        PtraceNative.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
+        return value;
+    }
+
+    // ---- the seccomp filter, injected at C's first execve -------------------------------------------
+
+    // The tracee is at the start of its execve: make it run prctl(PR_SET_NO_NEW_PRIVS) then seccomp(filter)
+    // in place of it, then run the execve itself again. If anything fails, every syscall stops instead.
+    private void InstallFilter(int tid, Tracee t)
+    {
+        PtraceNative.Regs saved;
+        if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&saved)) < 0) { _traceAll = true; Resume(tid, t, 0); return; }
+        bool ok = Inject(tid, t, saved, SysPrctl, PR_SET_NO_NEW_PRIVS, 1, 0) == 0;
+        if (ok)
+        {
+            byte[] filter = SeccompFilter.Build(PtraceSyscalls.Traced);
+            // struct sock_fprog then the filter, on the tracee's stack well below what it uses (and its red zone).
+            ulong at = (saved.Rsp - 2048 - (ulong)filter.Length - 16) & ~15UL;
+            var block = new byte[16 + filter.Length];
+            BitConverter.TryWriteBytes(block.AsSpan(0, 2), (ushort)(filter.Length / 8));
+            BitConverter.TryWriteBytes(block.AsSpan(8, 8), at + 16);
+            filter.CopyTo(block, 16);
+            ok = WriteMemory(tid, at, block) && RestartSyscall(tid, t, saved)
+                 && Inject(tid, t, saved, SysSeccomp, SECCOMP_SET_MODE_FILTER, 0, at) == 0;
+        }
+        var restore = saved;
+        restore.Rip -= 2;  // back onto the syscall instruction: the execve runs again, this time for real
+        restore.Rax = saved.OrigRax;
+        PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&restore));
+        _filterInstalled = ok;
+        _traceAll = !ok;
+        Resume(tid, t, 0);
+    }
+
+    // At a syscall start: runs syscall nr(a, b, c) in its place; returns its result (or -1 if the tracee died).
+    private long Inject(int tid, Tracee t, PtraceNative.Regs saved, ulong nr, ulong a, ulong b, ulong c)
+    {
+        var regs = saved;
+        regs.OrigRax = nr;
+        regs.Rdi = a; regs.Rsi = b; regs.Rdx = c; regs.R10 = 0; regs.R8 = 0; regs.R9 = 0;
+        if (PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
+        if (!RunToSyscallStop(tid, t)) return -1;
+        if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
+        return (long)regs.Rax;
+    }
+
+    // At a syscall end: back onto the syscall instruction, up to its start again.
+    private bool RestartSyscall(int tid, Tracee t, PtraceNative.Regs saved)
+    {
+        var regs = saved;
+        regs.Rip -= 2;
+        regs.Rax = saved.OrigRax;
+        return PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) == 0 && RunToSyscallStop(tid, t);
+    }
+
+    // Resumes the tracee up to its next syscall stop, passing on the signals that come first.
+    private bool RunToSyscallStop(int tid, Tracee t)
+    {
+        int signal = 0;
+        while (true)
+        {
+            if (PtraceNative.Ptrace(PtraceNative.PTRACE_SYSCALL, tid, 0, signal) < 0) return false;
+            int status;
+            int r = PtraceNative.WaitPid(tid, &status, PtraceNative.WALL);
+            if (r < 0 && Marshal.GetLastPInvokeError() == PtraceNative.EINTR) continue;
+            if (r != tid) return false;
+            if ((status & 0xff) != 0x7f) { _tracees.Remove(tid); return false; }
+            int sig = (status >> 8) & 0xff, ev = (status >> 16) & 0xffff;
+            if (sig == SyscallTrap) return true;
+            signal = 0;
+            if (ev == 0 && !(sig == PtraceNative.SIGSTOP && t.Initial && !t.LauncherStopSkipped)) signal = sig;
+            else if (sig == PtraceNative.SIGSTOP) t.LauncherStopSkipped = true;
+        }
+    }
+
+    private static bool WriteMemory(int tid, ulong address, byte[] data)
+    {
+        fixed (byte* p = data)
+        {
+            var local = new PtraceNative.IoVec { Base = p, Length = (nuint)data.Length };
+            var remote = new PtraceNative.IoVec { Base = (void*)address, Length = (nuint)data.Length };
+            return PtraceNative.ProcessVmWritev(tid, &local, 1, &remote, 1, 0) == data.Length;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// autodep=ptrace: the accesses of shell jobs, static binaries, forking and threaded programs are found from
+// their syscalls; exit status, signals, timeouts and kills behave as for ld_preload jobs.
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Lmake.Autodep.Tests;
+
+public class PtraceTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public PtraceTests(ITestOutputHelper output) => _output = output;
+
+    private static string[] Bash(string script) => ["/bin/bash", "-c", script];
+
+    [Fact]
+    public void A_shell_job_reports_reads_writes_and_missing_files_in_order()
+    {
+        using var repo = new TempRepo();
+        repo.Write("b", "b");
+        repo.Write("a", "a");
+        var o = PtraceJobRunner.Run(repo.Path, Bash("cat b a; echo oops >&2; cat nothere 2>/dev/null; echo x > out; exit 4"), AutodepMethod.Ptrace);
+        Assert.True(o.ExitCode == 4, PtraceJobRunner.Describe(o));
+        Assert.Equal("ba", o.Stdout);
+        Assert.Equal("oops\n", o.Stderr);
+        Assert.Equal("R b|R a|R! nothere|W out", PtraceJobRunner.Listing(o.Accesses));
+    }
+
+    [Fact]
+    public void A_shell_pipeline_is_followed_through_every_process()
+    {
+        using var repo = new TempRepo();
+        repo.Write("in1", "b\na\n");
+        repo.Write("in2", "c\n");
+        repo.Write("sub/in3", "d\n");
+        var o = PtraceJobRunner.Run(repo.Path, Bash("cat in1 | sort | (cd sub && cat - in3) | tee out > /dev/null; wc -l < out"), AutodepMethod.Ptrace);
+        Assert.True(o.ExitCode == 0, PtraceJobRunner.Describe(o));
+        Assert.Equal("3", o.Stdout.Trim());
+        var listing = PtraceJobRunner.Listing(o.Accesses).Split('|');
+        Assert.Contains("R in1", listing);
+        Assert.Contains("R sub/in3", listing);
+        Assert.Contains("RW out", listing);  // written by tee, then read by wc
+        Assert.DoesNotContain("R in2", listing);
+    }
+
+    [Fact]
+    public void The_exit_signal_and_status_of_the_job_are_its_own()
+    {
+        using var repo = new TempRepo();
+        var killed = PtraceJobRunner.Run(repo.Path, Bash("kill -SEGV $$"), AutodepMethod.Ptrace);
+        Assert.Equal(128 + 11, killed.ExitCode);
+        var exited = PtraceJobRunner.Run(repo.Path, ["/bin/sh", "-c", "exit 42"], AutodepMethod.Ptrace);
+        Assert.Equal(42, exited.ExitCode);
+        var missing = PtraceJobRunner.Run(repo.Path, ["no-such-command-here"], AutodepMethod.Ptrace);
+        Assert.Equal(127, missing.ExitCode);
+        Assert.Contains("not found", missing.Stderr);
+    }
+
+    [Fact]
+    public void Signals_sent_to_the_job_reach_its_handlers_and_stops_are_kept()
+    {
+        using var repo = new TempRepo();
+        // A trap (a handler), a stopped and continued child, and a file read after each.
+        repo.Write("f", "");
+        var o = PtraceJobRunner.Run(repo.Path,
+            Bash("trap 'cat f; echo usr1' USR1; kill -USR1 $$; sleep 5 & p=$!; kill -STOP $p; sleep 0.2; " +
+                 "grep -Eq '^State:[[:space:]]+[tT]' /proc/$p/status && echo stopped; kill -CONT $p; kill $p; wait $p; echo $?"),
+            AutodepMethod.Ptrace);
+        Assert.True(o.ExitCode == 0, PtraceJobRunner.Describe(o));
+        Assert.Equal("usr1\nstopped\n143\n", o.Stdout);
+        Assert.Equal("R f", PtraceJobRunner.Listing(o.Accesses));
+    }
+
+    [Fact]
+    public void The_job_stops_at_file_syscalls_only_through_a_seccomp_filter()
+    {
+        using var repo = new TempRepo();
+        var o = PtraceJobRunner.Run(repo.Path, ["/bin/grep", "-E", "^Seccomp(_filters)?:", "/proc/self/status"], AutodepMethod.Ptrace);
+        Assert.True(o.ExitCode == 0, PtraceJobRunner.Describe(o));
+        Assert.Matches(@"^Seccomp:\s+2\nSeccomp_filters:\s+1\n$", o.Stdout);  // 2: filter mode, one filter: ours
+    }
+
+    [Fact]
+    public void A_timeout_and_a_kill_stop_the_whole_job()
+    {
+        using var repo = new TempRepo();
+        var sw = Stopwatch.StartNew();
+        var o = PtraceJobRunner.Run(repo.Path, Bash("sleep 100 & sleep 100"), AutodepMethod.Ptrace, timeout: TimeSpan.FromMilliseconds(400));
+        Assert.True(o.TimedOut);
+        Assert.True(o.Killed);
+        Assert.Equal(128 + 15, o.ExitCode);
+        Assert.InRange(sw.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5));
+    }
+}
