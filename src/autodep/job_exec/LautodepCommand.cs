@@ -14,6 +14,8 @@ internal static class LautodepCommand
         "before the list (which starts on a line of its own); its stdin is /dev/null.\n" +
         "  -m, --method METHOD     ld_preload (default; ld_audit is a synonym), none (no tracking)\n" +
         "                          ptrace is not implemented in this version\n" +
+        "In-job commands (ldepend, ltarget, lcheck_deps, lencode, ldecode) work in cmd: deps are verified from the\n" +
+        "disk (ldepend -v), every dep is up to date (lcheck_deps), codec tables are read and written directly.\n" +
         "  -s, --source-dir DIR    a dir outside the repo whose files count too (repeatable)\n" +
         "      --json              print {\"exit_code\":N,\"accesses\":[{\"name\",\"kinds\",\"existed\"}...]}\n" +
         "  -h, --help              this text;  --version: the version\n" +
@@ -101,7 +103,7 @@ internal static class LautodepCommand
         Console.Out.Write(outcome.Stdout);
         if (outcome.Stdout.Length > 0 && !outcome.Stdout.EndsWith('\n')) Console.Out.Write('\n');  // the listing starts on its own line
         Console.Error.Write(outcome.Stderr);
-        Console.Out.Write(json ? LautodepListing.Json(outcome.Accesses, outcome.ExitCode) : LautodepListing.Text(outcome.Accesses));
+        Console.Out.Write(json ? LautodepListing.Json(outcome.Accesses, outcome.ExitCode) : LautodepListing.Text(outcome.Accesses, outcome.Patterns));
         Console.Out.Flush();
         return outcome.ExitCode;
     }

@@ -20,20 +20,58 @@ internal static class LautodepListing
         "  R read   S stat/access   L readlink (also: a symlink crossed)   D directory listed   X executed\n" +
         "  W written   U unlinked/renamed away   M mkdir\n" +
         "  followed by ! when the file did not exist when first looked at (a dep on a missing file).\n" +
-        "  NAME is relative to the repo root, or absolute under a source dir; other files are not listed.\n";
+        "  NAME is relative to the repo root, or absolute under a source dir; other files are not listed.\n" +
+        "  KINDS is - for a file only named by ltarget. What ldepend/ltarget said follows the name, after two\n" +
+        "  spaces: declared (named by ldepend/ltarget), dep:FLAGS, target:FLAGS (comma-separated), group:N (the\n" +
+        "  deps of one ldepend call share N). Then one line `~ REGEX  dep:FLAGS|target:FLAGS` per ldepend/ltarget -X.\n";
+
+    private static readonly (DeclaredDepFlags Flag, string Word)[] DepWords =
+    [
+        (DeclaredDepFlags.Critical, "critical"), (DeclaredDepFlags.Essential, "essential"), (DeclaredDepFlags.IgnoreError, "ignore_error"),
+        (DeclaredDepFlags.NotRequired, "not_required"), (DeclaredDepFlags.ReaddirOk, "readdir_ok"), (DeclaredDepFlags.Ignore, "ignore"),
+    ];
+    private static readonly (DeclaredTargetFlags Flag, string Word)[] TargetWords =
+    [
+        (DeclaredTargetFlags.Write, "write"), (DeclaredTargetFlags.Incremental, "incremental"), (DeclaredTargetFlags.Phony, "phony"),
+        (DeclaredTargetFlags.SourceOk, "source_ok"), (DeclaredTargetFlags.Ignore, "ignore"), (DeclaredTargetFlags.NoWarning, "no_warning"),
+    ];
+
+    public static List<string> DepFlagWords(DeclaredDepFlags flags) => [.. DepWords.Where(w => (flags & w.Flag) != 0).Select(w => w.Word)];
+    public static List<string> TargetFlagWords(DeclaredTargetFlags flags) => [.. TargetWords.Where(w => (flags & w.Flag) != 0).Select(w => w.Word)];
+
+    /// <summary>What ldepend/ltarget said of the file ("" when nothing).</summary>
+    public static string Declarations(Access a)
+    {
+        var parts = new List<string>(4);
+        if (a.Declared) parts.Add("declared");
+        if (a.DepFlags != DeclaredDepFlags.None) parts.Add("dep:" + string.Join(',', DepFlagWords(a.DepFlags)));
+        if (a.TargetFlags != DeclaredTargetFlags.None) parts.Add("target:" + string.Join(',', TargetFlagWords(a.TargetFlags)));
+        if (a.ParallelGroup != 0) parts.Add("group:" + a.ParallelGroup);
+        return string.Join(' ', parts);
+    }
 
     public static string Kinds(Access a)
     {
         var sb = new StringBuilder(9);
         foreach (var (kind, letter, _) in Letters) if ((a.Kinds & kind) != 0) sb.Append(letter);
         if ((a.Kinds & Access.ReadKinds) != 0 && !a.ExistedAtFirstRead) sb.Append('!');
-        return sb.ToString();
+        return sb.Length == 0 ? "-" : sb.ToString();
     }
 
-    public static string Text(IReadOnlyList<Access> accesses)
+    public static string Text(IReadOnlyList<Access> accesses, IReadOnlyList<DeclaredPattern> patterns)
     {
         var sb = new StringBuilder();
-        foreach (var a in accesses) sb.Append(Kinds(a)).Append(' ').Append(a.Name).Append('\n');
+        foreach (var a in accesses)
+        {
+            sb.Append(Kinds(a)).Append(' ').Append(a.Name);
+            string declarations = Declarations(a);
+            if (declarations.Length > 0) sb.Append("  ").Append(declarations);
+            sb.Append('\n');
+        }
+        foreach (var p in patterns)
+            sb.Append("~ ").Append(p.Regex).Append("  ")
+              .Append(p.IsTarget ? "target:" + string.Join(',', TargetFlagWords(p.TargetFlags)) : "dep:" + string.Join(',', DepFlagWords(p.DepFlags)))
+              .Append('\n');
         return sb.ToString();
     }
 
@@ -44,7 +82,8 @@ internal static class LautodepListing
         {
             var words = new List<string>();
             foreach (var (kind, _, word) in Letters) if ((a.Kinds & kind) != 0) words.Add(word);
-            list.Add(new LautodepAccessJson(a.Name, words, (a.Kinds & Access.ReadKinds) == 0 || a.ExistedAtFirstRead));
+            list.Add(new LautodepAccessJson(a.Name, words, (a.Kinds & Access.ReadKinds) == 0 || a.ExistedAtFirstRead,
+                a.Declared, DepFlagWords(a.DepFlags), TargetFlagWords(a.TargetFlags), a.ParallelGroup));
         }
         return System.Text.Json.JsonSerializer.Serialize(new LautodepReportJson(exitCode, list), LautodepJsonContext.Default.LautodepReportJson) + "\n";
     }
@@ -53,7 +92,11 @@ internal static class LautodepListing
 internal sealed record LautodepAccessJson(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("kinds")] List<string> Kinds,
-    [property: JsonPropertyName("existed")] bool Existed);
+    [property: JsonPropertyName("existed")] bool Existed,
+    [property: JsonPropertyName("declared")] bool Declared,
+    [property: JsonPropertyName("dep_flags")] List<string> DepFlags,
+    [property: JsonPropertyName("target_flags")] List<string> TargetFlags,
+    [property: JsonPropertyName("group")] int Group);
 
 internal sealed record LautodepReportJson(
     [property: JsonPropertyName("exit_code")] int ExitCode,

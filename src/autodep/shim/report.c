@@ -31,7 +31,12 @@ static const char *src_dirs[AD_MAX_SRC_DIRS];
 static size_t src_lens[AD_MAX_SRC_DIRS];
 static int n_src_dirs;
 static char env_fd[64], env_root[PATH_MAX + 32], env_src[sizeof src_storage + 32], env_preload[PATH_MAX + 32];
-static const char *own_environ[5];
+static char env_channel[256];
+static const char *own_environ[6];
+
+// Cleared by lmake.Autodep(False) (through lmake_autodep_set) or inherited as LMAKE_AUTODEP_ENABLE=0: the
+// accesses of this process are then not reported.
+static volatile int tracking_enabled = 1;
 
 // Every thread's buffer, so that exit() can send what threads still running have not flushed yet.
 static ThreadBuffer *volatile registry[AD_MAX_THREADS];
@@ -104,6 +109,15 @@ static void init(void)
         copy_env_entry(env_preload, sizeof env_preload, "LD_PRELOAD", preload ? preload : "");
         own_environ[0] = env_fd; own_environ[1] = env_root; own_environ[2] = env_src; own_environ[3] = env_preload;
         own_environ[4] = NULL;
+        // The in-job commands' channel (see Lmake.Autodep.JobChannel) survives env -i like the report pipe.
+        const char *channel_s = getenv("LMAKE_JOB_CHANNEL");
+        if (channel_s && channel_s[0]) {
+            copy_env_entry(env_channel, sizeof env_channel, "LMAKE_JOB_CHANNEL", channel_s);
+            if (env_channel[0]) own_environ[4] = env_channel;
+        }
+        own_environ[5] = NULL;
+        const char *enable_s = getenv("LMAKE_AUTODEP_ENABLE");
+        if (enable_s && enable_s[0] == '0') tracking_enabled = 0;
         pthread_key_create(&thread_exit_key, on_thread_exit);
         pthread_atfork(NULL, NULL, on_fork_child);
         if (fcntl(fd, F_GETFD) >= 0) channel_fd = fd;
@@ -187,9 +201,24 @@ static void register_thread(ThreadBuffer *b)
     pthread_setspecific(thread_exit_key, b);  // non-NULL value: on_thread_exit runs when the thread ends
 }
 
+// For lmake.Autodep (python, through ctypes): turns reporting of this process's accesses off (0) or on
+// (1) and returns the previous state; the records buffered so far are sent first.
+EXPORT int lmake_autodep_set(int enable)
+{
+    if (!ad_active()) return 1;
+    ad_flush();
+    int previous = tracking_enabled;
+    tracking_enabled = enable != 0;
+    return previous;
+}
+
+// For in-job commands that talk to the channel from inside this process (python's lmake.depend...): the
+// accesses made before the call must reach job_exec before the request does.
+EXPORT void lmake_autodep_flush(void) { ad_flush(); }
+
 void ad_record(unsigned kinds, int existed, const char *name)
 {
-    if (!ad_active()) return;
+    if (!ad_active() || !tracking_enabled) return;
     size_t nl = strlen(name);
     size_t rl = nl + 3;
     if (rl > PIPE_BUF) return;

@@ -103,7 +103,8 @@ static int has_exact_entry(char *const envp[], const char *entry)
 
 static int is_shim_entry(const char *e)
 {
-    return strncmp(e, "LD_PRELOAD=", 11) == 0 || strncmp(e, "LMAKE_AUTODEP_", 14) == 0;
+    return strncmp(e, "LD_PRELOAD=", 11) == 0 || strncmp(e, "LMAKE_AUTODEP_", 14) == 0
+        || strncmp(e, "LMAKE_JOB_CHANNEL=", 18) == 0;
 }
 
 // Calls `run` with envp, or with envp plus the shim's own entries when the program removed them (env -i,
@@ -115,7 +116,7 @@ static int is_shim_entry(const char *e)
         if (own_ && (envp)) while ((envp)[n_] && n_ <= AD_MAX_ENV) n_++;                         \
         if (!own_ || !(envp) || n_ > AD_MAX_ENV || has_exact_entry((envp), own_[0])) { char *const *env_ = (envp); run_with; } \
         else {                                                                                   \
-            char *tmp_[n_ + 5];                                                                  \
+            char *tmp_[n_ + 8];                                                                  \
             size_t k_ = 0;                                                                       \
             for (size_t i_ = 0; i_ < n_; i_++)                                                   \
                 if (!is_shim_entry((envp)[i_])) tmp_[k_++] = (envp)[i_];        \

@@ -1,6 +1,7 @@
 // Decodes the shim's records (wire format: src/autodep/shim/shim.h) into one Access per name, in
 // first-access order. Fed with whatever a read of the report pipe returned: a record may span two reads.
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Lmake.Autodep;
 
@@ -10,8 +11,12 @@ internal sealed class AccessReportParser
     private readonly List<Access> _accesses = [];
     private byte[] _carry = new byte[256];
     private int _carryLength;
+    private readonly List<DeclaredPattern> _patterns = [];
+    private readonly List<Regex> _regexes = [];
+    private int _lastGroup;
 
     public IReadOnlyList<Access> Accesses => _accesses;
+    public IReadOnlyList<DeclaredPattern> Patterns => _patterns;
 
     public void Feed(ReadOnlySpan<byte> data)
     {
@@ -66,6 +71,63 @@ internal sealed class AccessReportParser
             return;
         }
         _indexOf[name] = _accesses.Count;
-        _accesses.Add(new Access(name, kinds, looks && existed));
+        _accesses.Add(WithPatterns(new Access(name, kinds, looks && existed)));
     }
+
+    /// <summary>ldepend: the names become deps (Kinds Read, as if read now) with these flags, all in one new
+    /// parallel group.</summary>
+    public void DeclareDeps(IReadOnlyList<(string Name, bool Exists)> deps, DeclaredDepFlags flags)
+    {
+        int group = ++_lastGroup;
+        foreach (var (name, exists) in deps)
+        {
+            Add(name, AccessKind.Read, exists);
+            int i = _indexOf[name];
+            Access a = _accesses[i];
+            _accesses[i] = a with
+            {
+                DepFlags = a.DepFlags | flags,
+                Declared = true,
+                ParallelGroup = a.ParallelGroup != 0 ? a.ParallelGroup : group,
+            };
+        }
+    }
+
+    /// <summary>ltarget: the names become declared targets with these flags (what they were accessed for
+    /// does not change: declaring is not writing).</summary>
+    public void DeclareTargets(IReadOnlyList<string> names, DeclaredTargetFlags flags)
+    {
+        foreach (string name in names)
+        {
+            if (!_indexOf.TryGetValue(name, out int i))
+            {
+                i = _accesses.Count;
+                _indexOf[name] = i;
+                _accesses.Add(WithPatterns(new Access(name, AccessKind.None, false)));
+            }
+            Access a = _accesses[i];
+            _accesses[i] = a with { TargetFlags = a.TargetFlags | flags, Declared = true };
+        }
+    }
+
+    /// <summary>ldepend -X / ltarget -X: the flags apply to every name that matches, now and later. Throws
+    /// ArgumentException for a bad regexpr.</summary>
+    public void DeclarePattern(DeclaredPattern pattern)
+    {
+        var regex = new Regex("^(?:" + pattern.Regex + ")$", RegexOptions.CultureInvariant);
+        _patterns.Add(pattern);
+        _regexes.Add(regex);
+        for (int i = 0; i < _accesses.Count; i++)
+            if (regex.IsMatch(_accesses[i].Name)) _accesses[i] = Apply(_accesses[i], pattern);
+    }
+
+    private Access WithPatterns(Access a)
+    {
+        for (int p = 0; p < _patterns.Count; p++)
+            if (_regexes[p].IsMatch(a.Name)) a = Apply(a, _patterns[p]);
+        return a;
+    }
+
+    private static Access Apply(Access a, DeclaredPattern p) =>
+        p.IsTarget ? a with { TargetFlags = a.TargetFlags | p.TargetFlags } : a with { DepFlags = a.DepFlags | p.DepFlags };
 }

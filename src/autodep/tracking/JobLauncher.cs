@@ -16,7 +16,7 @@ internal static unsafe class JobLauncher
     private static readonly int[] SignalsToReset = [1, 2, 3, 10, 12, 13, 14, 15, 17, 20, 21, 22, 25];
 
     /// <summary>Starts the job, or returns an error text (command not found, bad cwd...) with no process left.</summary>
-    public static LaunchedProcess Launch(JobSpec spec, string shimPath, out string? error)
+    public static LaunchedProcess Launch(JobSpec spec, string shimPath, string channel, out string? error)
     {
         error = null;
         string? exe = ResolveExecutable(spec);
@@ -35,7 +35,7 @@ internal static unsafe class JobLauncher
                 childEnds[i] = fds[1];
                 Native.Fcntl(fds[0], Native.F_SETFL, Native.Fcntl(fds[0], Native.F_GETFL, 0) | Native.O_NONBLOCK);
             }
-            var env = BuildEnvironment(spec, shimPath, childEnds[2]);
+            var env = BuildEnvironment(spec, shimPath, childEnds[2], channel);
             int pid = Spawn(spec, exe, env, childEnds, out int spawnErrno);
             if (pid <= 0)
             {
@@ -69,14 +69,14 @@ internal static unsafe class JobLauncher
         return null;
     }
 
-    private static List<string> BuildEnvironment(JobSpec spec, string shimPath, int reportFd)
+    private static List<string> BuildEnvironment(JobSpec spec, string shimPath, int reportFd, string channel)
     {
         var env = new List<string>(spec.Environment.Count + 4);
         string? preload = null;
         foreach (var (key, value) in spec.Environment)
         {
             if (key == "LD_PRELOAD") { preload = value; continue; }
-            if (key.StartsWith("LMAKE_AUTODEP_", StringComparison.Ordinal)) continue;
+            if (key.StartsWith("LMAKE_AUTODEP_", StringComparison.Ordinal) || key == JobChannel.EnvironmentName) continue;
             env.Add(key + "=" + value);
         }
         if (spec.Method == AutodepMethod.LdPreload)
@@ -85,6 +85,7 @@ internal static unsafe class JobLauncher
         env.Add("LMAKE_AUTODEP_FD=" + reportFd);
         env.Add("LMAKE_AUTODEP_ROOT=" + spec.RepoRoot.TrimEnd('/'));
         env.Add("LMAKE_AUTODEP_SRC=" + string.Join(':', spec.SourceDirs));
+        env.Add(JobChannel.EnvironmentName + "=" + channel);  // given whatever the method: in-job commands work with none too
         return env;
     }
 

@@ -14,6 +14,9 @@ internal sealed unsafe class JobReactor
 
     // epoll data: (slot << 3) | what; the wake-up eventfd has its own marker.
     public const int WhatStdout = 0, WhatStderr = 1, WhatReport = 2, WhatPid = 3;
+    // In-job command channel (JobChannel): its listening socket, and its connections ((id << 3) | WhatChannel).
+    public const int WhatChannel = 4;
+    public const ulong ChannelListenMarker = ulong.MaxValue - 1;
     private const ulong WakeMarker = ulong.MaxValue;
 
     private readonly int _epoll;
@@ -34,7 +37,22 @@ internal sealed unsafe class JobReactor
         if (_epoll < 0 || _wake < 0) throw new InvalidOperationException("epoll/eventfd: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         var ev = new Native.EpollEvent { Events = Native.EPOLLIN, Data = WakeMarker };
         Native.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, _wake, &ev);
-        new Thread(Loop) { IsBackground = true, Name = "lmake job reactor" }.Start();
+        var thread = new Thread(Loop) { IsBackground = true, Name = "lmake job reactor" };
+        thread.Start();
+        ThreadId = thread.ManagedThreadId;
+    }
+
+    /// <summary>The managed id of the reactor thread.</summary>
+    public int ThreadId { get; }
+
+    /// <summary>The buffer reads of job pipes use (reactor thread only).</summary>
+    public byte[] ReadBuffer => _readBuffer;
+
+    /// <summary>Adds a socket of the in-job command channel to the epoll set.</summary>
+    public void WatchChannel(int fd, ulong data)
+    {
+        var ev = new Native.EpollEvent { Events = Native.EPOLLIN, Data = data };
+        Native.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, fd, &ev);
     }
 
     public void Register(TrackedJob job)
@@ -110,6 +128,16 @@ internal sealed unsafe class JobReactor
             {
                 ulong data = events[i].Data;
                 if (data == WakeMarker) { DrainPosted(); continue; }
+                if (data == ChannelListenMarker || (data & 7) == WhatChannel)
+                {
+                    try
+                    {
+                        if (data == ChannelListenMarker) JobChannel.Shared.OnAcceptReady();
+                        else JobChannel.Shared.OnReadable((int)(data >> 3));
+                    }
+                    catch (Exception e) { Console.Error.WriteLine($"lmake job channel: {e.Message}"); }  // keep serving the jobs
+                    continue;
+                }
                 TrackedJob? job;
                 lock (_lock) job = _slots[(int)(data >> 3)];
                 if (job is null) continue;

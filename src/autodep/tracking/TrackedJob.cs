@@ -36,16 +36,17 @@ public sealed unsafe class TrackedJob
     private long _timeoutAt = long.MaxValue, _nextSignalAt = long.MaxValue, _stragglerAt = long.MaxValue;
     private int _signalIndex;
     private int _stragglerStage;
+    private string? _channelKey;
+    private volatile bool _watched;
 
-    public int Pid { get; }
+    public int Pid { get; private set; }
     /// <summary>What the job was started with.</summary>
     public JobSpec Spec => _spec;
     public Task<JobOutcome> Completion => _completion.Task;
 
-    private TrackedJob(JobSpec spec, int pid, long start)
+    private TrackedJob(JobSpec spec, long start)
     {
         _spec = spec;
-        Pid = pid;
         _startTimestamp = start;
     }
 
@@ -61,30 +62,45 @@ public sealed unsafe class TrackedJob
         long start = Stopwatch.GetTimestamp();
         string? error = null;
         LaunchedProcess launched = default;
+        var job = new TrackedJob(spec, start);
+        // Registered before the spawn: the job may use an in-job command at once.
+        string channel = JobChannel.Shared.Register(job, out job._channelKey);
         // ptrace: a launcher shell is spawned in place of the job, which a tracer thread then follows.
         bool ptrace = spec.Method == AutodepMethod.Ptrace;
-        launched = JobLauncher.Launch(ptrace ? PtraceLauncher.Wrap(spec) : spec, ShimPath, out error);
+        launched = JobLauncher.Launch(ptrace ? PtraceLauncher.Wrap(spec) : spec, ShimPath, channel, out error);
         if (ptrace && error is null) launched = PtraceLauncher.StartTracing(launched, spec);
         if (error is not null)
         {
-            var failed = new TrackedJob(spec, 0, start);
-            failed._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", [],
+            JobChannel.Shared.Unregister(job._channelKey);
+            job._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", [],
                 Stopwatch.GetElapsedTime(start), TimeSpan.Zero, 0));
-            return failed;
+            return job;
         }
-        var job = new TrackedJob(spec, launched.Pid, start)
-        {
-            StdoutFd = launched.StdoutFd,
-            StderrFd = launched.StderrFd,
-            ReportFd = launched.ReportFd,
-            PidFd = Native.PidfdOpen(launched.Pid, 0),
-        };
+        job.Pid = launched.Pid;
+        job.StdoutFd = launched.StdoutFd;
+        job.StderrFd = launched.StderrFd;
+        job.ReportFd = launched.ReportFd;
+        job.PidFd = Native.PidfdOpen(launched.Pid, 0);
         // The shim starts inside the job: the exec that starts the job itself is recorded here.
         if (TrackedName(spec, launched.Executable) is { } exeName) job._accesses.Add(exeName, AccessKind.Exec, true);
         if (spec.Timeout is { } t) job._timeoutAt = start + (long)(t.TotalSeconds * Stopwatch.Frequency);
         if (job.PidFd < 0) throw new InvalidOperationException("pidfd_open: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         JobReactor.Shared.Register(job);
+        job._watched = true;
         return job;
+    }
+
+    /// <summary>Handed to the reactor: from now on only the reactor thread touches the running state.</summary>
+    internal bool IsWatched => _watched;
+
+    /// <summary>The accesses and declarations so far (reactor thread only).</summary>
+    internal AccessReportParser Accesses => _accesses;
+
+    /// <summary>On the reactor thread: reads what the report pipe holds now, so that accesses made before an
+    /// in-job command are recorded before what the command declares.</summary>
+    internal void DrainReports(JobReactor reactor)
+    {
+        if (!_completed && ReportFd >= 0) OnReadable(reactor, JobReactor.WhatReport, reactor.ReadBuffer);
     }
 
     /// <summary>The name the shim would give an absolute file name (repo-relative, or absolute under a source
@@ -227,6 +243,7 @@ public sealed unsafe class TrackedJob
         _completed = true;
         CloseFd(ref StdoutFd); CloseFd(ref StderrFd); CloseFd(ref ReportFd); CloseFd(ref PidFd);
         reactor.Release(this);
+        JobChannel.Shared.Unregister(_channelKey);
         _completion.TrySetException(e);
     }
 
@@ -235,13 +252,15 @@ public sealed unsafe class TrackedJob
         if (!_reaped || StdoutFd >= 0 || StderrFd >= 0 || ReportFd >= 0) return false;
         _completed = true;
         reactor.Release(this);
+        JobChannel.Shared.Unregister(_channelKey);
         int exitCode = (_status & 0x7f) == 0 ? (_status >> 8) & 0xff : 128 + (_status & 0x7f);
         var cpu = TimeSpan.FromTicks((_usage.UtimeSec + _usage.StimeSec) * TimeSpan.TicksPerSecond
                                      + (_usage.UtimeUsec + _usage.StimeUsec) * TimeSpan.TicksPerMicrosecond);
         var outcome = new JobOutcome(exitCode, _timedOut, _killed,
             Encoding.UTF8.GetString(_stdout.GetBuffer(), 0, (int)_stdout.Length),
             Encoding.UTF8.GetString(_stderr.GetBuffer(), 0, (int)_stderr.Length),
-            _accesses.Accesses, Stopwatch.GetElapsedTime(_startTimestamp), cpu, _usage.MaxRssKb * 1024);
+            _accesses.Accesses, Stopwatch.GetElapsedTime(_startTimestamp), cpu, _usage.MaxRssKb * 1024)
+        { Patterns = _accesses.Patterns };
         _completion.SetResult(outcome);
         return true;
     }

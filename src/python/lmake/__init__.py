@@ -6,7 +6,8 @@ import sys as _sys
 from ._pdict import pdict
 from ._config import Config as _Config
 from ._errors import LmakefileError
-from ._job_api import Autodep, check_deps, decode, depend, encode, get_autodep, set_autodep, target, xxhsum_file
+from ._job_api import (Autodep, JobCommandError, check_deps, decode, depend, encode, get_autodep, list_deps, list_targets,
+                       set_autodep, target, xxhsum_file)
 
 version = (25, 7)                       # the open-lmake interface level this package follows
 _lmake_version = '0.1.0'                # lmake-cs itself
@@ -38,4 +39,5 @@ def multi_strip(text):
 
 __all__ = ['config', 'manifest', 'extra_manifest', 'version', 'repo_root', 'top_repo_root', 'user_environ',
            'config_dict', 'pdict', 'LmakefileError', 'depend', 'target', 'check_deps', 'encode', 'decode',
-           'xxhsum_file', 'Autodep', 'get_autodep', 'set_autodep', 'multi_strip']
+           'xxhsum_file', 'Autodep', 'get_autodep', 'set_autodep', 'multi_strip', 'JobCommandError', 'list_deps',
+           'list_targets']

@@ -1,73 +1,144 @@
-# The in-job Python API (spec B): each call runs the matching installed command (bin/ldepend, bin/ltarget...)
-# so a job talks to lmake the same way whether it is a shell or a Python script.
+# The in-job Python API (spec B): lmake.depend/target/check_deps/encode/decode/xxhsum_file and Autodep.
+# The calls talk to the job's runner directly over the channel in $LMAKE_JOB_CHANNEL ("NAME:KEY", an abstract
+# unix socket), with the framing of src/autodep/tracking/Commands/JobChannelWire.cs (change both together):
+#   frame = u32le payload length, payload;  payload = fields, each u32le byte count + UTF-8 bytes
+#   request = KEY VERB CWD ARGS...;  reply = "ok" RESULTS... | "error" MESSAGE
+# One connection per call: nothing to keep open, so fork, close_fds and threads cannot break it.
 import os
+import socket
+import struct
 import subprocess
 
 _BIN = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'bin')
 
-def _run(cmd, args, stdin=None):
-    proc = subprocess.run([os.path.join(_BIN, cmd)] + list(args), input=stdin, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f'{cmd} {" ".join(args)} failed ({proc.returncode}): {proc.stderr.strip()}')
-    return proc.stdout
+class JobCommandError(RuntimeError):
+    'an in-job call failed: not inside a job (or its runner is gone), or the runner refused the request'
 
-def _flag_args(table, kwds):
-    args = []
-    for name, value in kwds.items():
-        if name not in table: raise TypeError(f'unexpected keyword argument {name!r}')
-        if value: args.append(table[name])
-    return args
+_shim_lib = None
 
-_DEPEND_FLAGS = {'critical': '-c', 'essential': '-E', 'ignore_error': '-e', 'required': None, 'readdir_ok': '-D',
-                 'ignore': '-I', 'regexpr': '-X', 'verbose': '-v'}
+def _shim():
+    'the LD_PRELOAD shim when this process runs under it (its exported controls), else None'
+    global _shim_lib
+    if _shim_lib is None:
+        _shim_lib = False
+        if 'LMAKE_AUTODEP_FD' in os.environ:
+            try:
+                import ctypes
+                lib = ctypes.CDLL(None)
+                if hasattr(lib, 'lmake_autodep_set'): _shim_lib = lib
+            except (OSError, ImportError):
+                pass
+    return _shim_lib or None
 
-def depend(*files, required=True, **kwds):
-    'declare deps (all parallel); with verbose=True, return {name: (ok, checksum)} once they are up to date'
-    args = _flag_args({k: v for k, v in _DEPEND_FLAGS.items() if v}, kwds)
-    if not required: args.append('-r')
-    out = _run('ldepend', args + ['--'] + [os.fspath(f) for f in files])
-    if not kwds.get('verbose'): return None
-    result = {}
-    for line in out.splitlines():
-        status, checksum, name = line.split(' ', 2)
-        result[name] = (status == 'ok', checksum)
-    return result
+def _recv_exactly(sock, n):
+    chunks = []
+    while n > 0:
+        chunk = sock.recv(n)
+        if not chunk: raise JobCommandError("the job's runner closed the connection before answering (the job is ending?)")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b''.join(chunks)
 
-_TARGET_FLAGS = {'write': '-W', 'incremental': '-i', 'phony': '-p', 'source_ok': '-s', 'ignore': '-I',
-                 'regexpr': '-X', 'no_warning': '-w'}
+def _call(verb, *args):
+    'send one request, return the results of an "ok" reply'
+    channel = os.environ.get('LMAKE_JOB_CHANNEL')
+    if not channel:
+        raise JobCommandError('not inside an lmake job ($LMAKE_JOB_CHANNEL is not set): in-job calls run in jobs started by lmake or lautodep')
+    name, _, key = channel.rpartition(':')
+    shim = _shim()
+    if shim: shim.lmake_autodep_flush()   # the accesses made so far reach the runner before this request
+    fields = [key, verb, os.getcwd()] + [str(a) for a in args]
+    payload = b''.join(struct.pack('<I', len(b)) + b for b in (f.encode('utf-8', 'surrogateescape') for f in fields))
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            sock.connect('\0' + name)
+        except OSError:
+            raise JobCommandError(f"the job's runner cannot be reached at @{name} (the job has ended, or $LMAKE_JOB_CHANNEL is stale)") from None
+        sock.sendall(struct.pack('<I', len(payload)) + payload)
+        (length,) = struct.unpack('<I', _recv_exactly(sock, 4))
+        reply = _recv_exactly(sock, length)
+    finally:
+        sock.close()
+    results = []
+    at = 0
+    while at + 4 <= len(reply):
+        (n,) = struct.unpack_from('<I', reply, at)
+        results.append(reply[at + 4:at + 4 + n].decode('utf-8', 'surrogateescape'))
+        at += 4 + n
+    if results and results[0] == 'ok': return results[1:]
+    raise JobCommandError(results[1] if len(results) > 1 else "malformed reply from the job's runner")
 
-def target(*files, **kwds):
-    'declare targets'
-    _run('ltarget', _flag_args(_TARGET_FLAGS, kwds) + ['--'] + [os.fspath(f) for f in files])
+def _names(files):
+    names = []
+    for f in files:
+        if isinstance(f, (list, tuple, set)): names.extend(os.fspath(x) for x in f)
+        else: names.append(os.fspath(f))
+    return names
+
+# bit values of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags
+def depend(*files, critical=False, essential=False, ignore_error=False, required=True, readdir_ok=False, ignore=False,
+           regexpr=False, verbose=False):
+    '''declare deps of the running job (all parallel: no order among them), as if read now.
+    With verbose=True, wait until they are up to date and return {name: (status, checksum)}.'''
+    flags = (critical and 1) | (essential and 2) | (ignore_error and 4) | ((not required) and 8) | (readdir_ok and 16) | (ignore and 32)
+    if verbose and regexpr: raise ValueError('verbose cannot be used with regexpr')
+    names = _names(files)
+    results = _call('depend', flags, int(bool(regexpr)), int(bool(verbose)), *names)
+    if not verbose: return None
+    return {name: (results[2 * i], results[2 * i + 1]) for i, name in enumerate(names)}
+
+def target(*files, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
+           no_warning=False):
+    'declare targets of the running job (it may write them)'
+    flags = (write and 1) | (incremental and 2) | (phony and 4) | (source_ok and 8) | (ignore and 16) | (no_warning and 32)
+    _call('target', flags, int(bool(regexpr)), *_names(files))
+
+def list_deps():
+    'the deps seen so far, in order'
+    return _call('list_deps')
+
+def list_targets():
+    'the targets seen so far, in order'
+    return _call('list_targets')
 
 def check_deps(sync=False):
-    'stop the job (it reruns later) if a dep seen so far is not up to date'
-    _run('lcheck_deps', ['-s'] if sync else [])
+    '''True if every dep seen so far is up to date; else the runner stops the job (it reruns later) and this
+    returns False if the job is still running.'''
+    results = _call('check_deps')
+    return bool(results) and results[0] == '1'
 
 def encode(value, file, ctx, min_len=1):
-    'the short code of value in table file, context ctx'
-    return _run('lencode', ['-t', file, '-x', ctx, '-l', str(min_len)], stdin=value).rstrip('\n')
+    'the short code of value in codec table file (a file or a directory), context ctx; the entry is created if new'
+    return _call('encode', os.fspath(file), ctx, int(min_len), value)[0]
 
 def decode(code, file, ctx):
-    'the value whose code is code in table file, context ctx'
-    return _run('ldecode', ['-t', file, '-x', ctx, '-c', code])
+    'the value whose code is code in codec table file, context ctx (JobCommandError if there is none)'
+    return _call('decode', os.fspath(file), ctx, code)[0]
 
 def xxhsum_file(name):
-    "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-L)"
-    return _run('xxhsum', [os.fspath(name)]).split()[0]
+    "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-X, <hex>-L)"
+    proc = subprocess.run([os.path.join(_BIN, 'xxhsum'), os.fspath(name)], capture_output=True, text=True)
+    if proc.returncode != 0: raise JobCommandError(f'xxhsum {name} failed: {proc.stderr.strip()}')
+    return proc.stdout.split()[0]
 
-_autodep_on = True
+_autodep_on = os.environ.get('LMAKE_AUTODEP_ENABLE', '1') != '0'
 
-def get_autodep(): return _autodep_on
+def get_autodep():
+    return _autodep_on
 
 def set_autodep(enable):
-    'turn dependency tracking on or off for the accesses that follow (the shim reads LMAKE_AUTODEP_ENABLE)'
+    '''turn the reporting of this process's accesses on or off (the shim's lmake_autodep_set); processes started
+    meanwhile inherit the setting through LMAKE_AUTODEP_ENABLE'''
     global _autodep_on
     _autodep_on = bool(enable)
-    os.environ['LMAKE_AUTODEP_ENABLE'] = '1' if _autodep_on else '0'
+    shim = _shim()
+    if shim: shim.lmake_autodep_set(1 if _autodep_on else 0)
+    if _autodep_on: os.environ.pop('LMAKE_AUTODEP_ENABLE', None)
+    else: os.environ['LMAKE_AUTODEP_ENABLE'] = '0'
 
 class Autodep:
-    'with Autodep(False): accesses in the block are not tracked'
+    'with Autodep(False): the accesses made in the block are not reported (in this process and those it starts)'
     def __init__(self, enable): self.enable = enable
     def __enter__(self):
         self.prev = get_autodep()

@@ -1,0 +1,141 @@
+// The job's side of the in-job command channel: connect to $LMAKE_JOB_CHANNEL ("NAME:KEY", an abstract unix
+// socket of the process running the job), send one request, wait for the reply. The framing is that of
+// src/autodep/tracking/Commands/JobChannelWire.cs (change both together):
+//   frame = u32le payload length, payload;  payload = fields, each u32le byte count + UTF-8 bytes
+//   request = KEY VERB CWD ARGS...;  reply = "ok" RESULTS... | "error" MESSAGE
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lmake.JobCommands;
+
+/// <summary>Not in a job, or the job's runner cannot be reached: the command exits with ExitCode.Usage.</summary>
+internal sealed class NotInJobException(string message) : Exception(message);
+
+/// <summary>The runner answered "error": the command prints the message and exits 1.</summary>
+internal sealed class RequestFailedException(string message) : Exception(message);
+
+internal static unsafe partial class JobChannelClient
+{
+    public const string EnvironmentName = "LMAKE_JOB_CHANNEL";
+
+    /// <summary>Sends VERB with its arguments and returns the results of an "ok" reply.</summary>
+    public static List<string> Call(string verb, IReadOnlyList<string> args)
+    {
+        string? channel = Environment.GetEnvironmentVariable(EnvironmentName);
+        if (string.IsNullOrEmpty(channel))
+            throw new NotInJobException($"not inside an lmake job (${EnvironmentName} is not set): in-job commands run in jobs started by lmake or lautodep");
+        int colon = channel.LastIndexOf(':');
+        if (colon <= 0) throw new NotInJobException($"${EnvironmentName} is malformed: '{channel}'");
+        string name = channel[..colon], key = channel[(colon + 1)..];
+
+        var fields = new List<string>(args.Count + 3) { key, verb, Environment.CurrentDirectory };
+        fields.AddRange(args);
+        int fd = Connect(name);
+        try
+        {
+            SendAll(fd, Frame(fields));
+            byte* header = stackalloc byte[4];
+            RecvExactly(fd, header, 4);
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(header, 4));
+            var payload = new byte[length];
+            fixed (byte* p = payload) RecvExactly(fd, p, length);
+            List<string> reply = Fields(payload);
+            if (reply.Count >= 1 && reply[0] == "ok") return reply.GetRange(1, reply.Count - 1);
+            throw new RequestFailedException(reply.Count >= 2 ? reply[1] : "malformed reply from the job's runner");
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    private static int Connect(string name)
+    {
+        int fd = Socket(1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | 0x80000 /*SOCK_CLOEXEC*/, 0);
+        if (fd < 0) throw new IOException("socket: " + Marshal.GetLastPInvokeError());
+        byte[] n = Encoding.UTF8.GetBytes(name);
+        byte* addr = stackalloc byte[110];
+        *(ushort*)addr = 1;
+        addr[2] = 0;  // abstract namespace
+        for (int i = 0; i < n.Length && i < 100; i++) addr[3 + i] = n[i];
+        while (ConnectTo(fd, addr, 3 + Math.Min(n.Length, 100)) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() == 4 /*EINTR*/) continue;
+            Close(fd);
+            throw new NotInJobException($"the job's runner cannot be reached at @{name} (the job has ended, or ${EnvironmentName} is stale)");
+        }
+        return fd;
+    }
+
+    private static byte[] Frame(List<string> fields)
+    {
+        int size = 0;
+        foreach (string f in fields) size += 4 + Encoding.UTF8.GetByteCount(f);
+        var frame = new byte[4 + size];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)size);
+        int at = 4;
+        foreach (string f in fields)
+        {
+            int count = Encoding.UTF8.GetBytes(f, frame.AsSpan(at + 4));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(at), (uint)count);
+            at += 4 + count;
+        }
+        return frame;
+    }
+
+    private static List<string> Fields(ReadOnlySpan<byte> payload)
+    {
+        var fields = new List<string>();
+        while (payload.Length >= 4)
+        {
+            int n = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload);
+            if (n < 0 || n > payload.Length - 4) break;
+            fields.Add(Encoding.UTF8.GetString(payload.Slice(4, n)));
+            payload = payload[(4 + n)..];
+        }
+        return fields;
+    }
+
+    private static void SendAll(int fd, byte[] data)
+    {
+        int at = 0;
+        fixed (byte* b = data)
+        {
+            while (at < data.Length)
+            {
+                nint n = Send(fd, b + at, data.Length - at, 0x4000 /*MSG_NOSIGNAL*/);
+                if (n > 0) { at += (int)n; continue; }
+                if (n < 0 && Marshal.GetLastPInvokeError() == 4) continue;
+                throw new NotInJobException("the job's runner closed the connection");
+            }
+        }
+    }
+
+    private static void RecvExactly(int fd, byte* buffer, int count)
+    {
+        int at = 0;
+        while (at < count)
+        {
+            nint n = Recv(fd, buffer + at, count - at, 0);
+            if (n > 0) { at += (int)n; continue; }
+            if (n < 0 && Marshal.GetLastPInvokeError() == 4) continue;
+            throw new NotInJobException("the job's runner closed the connection before answering (the job is ending?)");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    private static partial int ConnectTo(int fd, byte* addr, int addrLen);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint Send(int fd, byte* buffer, nint count, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint Recv(int fd, byte* buffer, nint count, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
