@@ -37,13 +37,12 @@ public sealed class LocalBackend
     {
         JobPlan plan = job.Plan;
         string root = _graph.RepoRoot;
-        string tmp = Path.Combine(root, "LMAKE", "tmp", job.Id.ToString());
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-        Directory.CreateDirectory(tmp);
+        bool keep = keepTmp || plan.KeepTmp;
+        string tmp = TmpDir(job, smallId, keep);
         foreach (string target in plan.Targets)
         {
             string? dir = Path.GetDirectoryName(Path.Combine(root, target));
-            if (dir != null) Directory.CreateDirectory(dir);
+            if (dir != null && _madeDirs.Add(dir)) Directory.CreateDirectory(dir);
         }
         var spec = new JobSpec
         {
@@ -62,11 +61,47 @@ public sealed class LocalBackend
         JobOutcome outcome;
         using (cancelled.Register(tracked.Kill))
             outcome = await tracked.Completion;
-        if (!keepTmp && !plan.KeepTmp)
-        {
-            try { Directory.Delete(tmp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        if (!keep) EmptyTmpDir(tmp);
         return Analyze(job, outcome);
+    }
+
+    // directories of targets known to exist: created once per server, not stat'ed again per job
+    private readonly HashSet<string> _madeDirs = new(StringComparer.Ordinal);
+
+    /// <summary>The job's $TMPDIR, empty. A kept one (-t, keep_tmp) is named after the job, for the user to
+    /// look into; otherwise it is the running slot's (SMALL_ID), reused: a job that leaves it empty costs
+    /// no mkdir/rmdir (inode allocation is a large part of a trivial job's cost on ext4).</summary>
+    private string TmpDir(Job job, int smallId, bool keep)
+    {
+        string tmpRoot = Path.Combine(_graph.RepoRoot, "LMAKE", "tmp");
+        if (keep)
+        {
+            string kept = Path.Combine(tmpRoot, job.Id.ToString());
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            Directory.CreateDirectory(kept);
+            return kept;
+        }
+        string slot = Path.Combine(tmpRoot, "slot" + smallId);
+        if (_madeDirs.Add(slot))
+        {
+            Directory.CreateDirectory(slot);
+            EmptyTmpDir(slot);   // a server killed mid-job may have left files there
+        }
+        return slot;
+    }
+
+    private static void EmptyTmpDir(string tmp)
+    {
+        try
+        {
+            foreach (string entry in Directory.EnumerateFileSystemEntries(tmp))
+            {
+                if (Directory.Exists(entry) && !File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private Dictionary<string, string> Environ(Job job, int smallId, string tmp)
