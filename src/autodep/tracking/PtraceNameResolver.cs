@@ -1,7 +1,8 @@
 // Names as the kernel resolves them for a tracee, the tracer's version of the shim's resolve.c: relative
 // names against the tracee's cwd (/proc/TID/cwd) or dir fd (/proc/TID/fd/N), '.', '..', and every symlink
 // crossed inside the repo or a source dir (each one is recorded as a readlink dep). Names outside those
-// trees are taken literally and dropped. Resolution happens when the syscall starts, before it changes the tree.
+// trees are taken literally and dropped. Resolution happens when the syscall starts, before it changes the
+// tree; it also tells whether the file is there, so that read-only syscalls need no stop at their end.
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -14,6 +15,9 @@ internal sealed unsafe class PtraceNameResolver
     private readonly string[] _sourceDirs;  // each ending in '/'
     private readonly PtraceReportWriter _report;
     private readonly byte[] _linkBuffer = new byte[PathMax];
+    // Directories found to be no symlink (tracked ones only), so that a name in them costs one readlink (its
+    // last component): forgotten whenever a process of the job renames or removes anything.
+    private readonly HashSet<string> _linkFreeDirs = new(StringComparer.Ordinal);
 
     public PtraceNameResolver(JobSpec spec, PtraceReportWriter report)
     {
@@ -23,16 +27,18 @@ internal sealed unsafe class PtraceNameResolver
     }
 
     /// <summary>The tracked name (repo-relative, or absolute under a source dir) of path seen from tracee
-    /// tid relative to dirFd, or null when it is not tracked; records the links crossed.</summary>
-    public string? Resolve(int tid, int dirFd, string path, bool followLast)
+    /// tid relative to dirFd, or null when it is not tracked; records the links crossed. exists: whether the
+    /// file is there now (read before the syscall runs: what a read-only syscall will find).</summary>
+    public string? Resolve(int tid, int dirFd, string path, bool followLast, out bool exists)
     {
-        string? absolute = ResolveAbsolute(tid, dirFd, path, followLast);
+        string? absolute = ResolveAbsolute(tid, dirFd, path, followLast, out exists);
         return absolute is null ? null : TrackedName(absolute);
     }
 
     /// <summary>Like Resolve, but the absolute name (or null when unresolvable or not tracked).</summary>
-    public string? ResolveAbsolute(int tid, int dirFd, string path, bool followLast)
+    public string? ResolveAbsolute(int tid, int dirFd, string path, bool followLast, out bool exists)
     {
+        exists = false;
         if (path.Length == 0) return null;  // AT_EMPTY_PATH and the like act on the fd itself
         string rest;
         if (path[0] == '/') rest = path;
@@ -45,6 +51,7 @@ internal sealed unsafe class PtraceNameResolver
         var res = new StringBuilder(rest.Length);
         int links = 0;
         bool missing = false;  // a prefix does not exist: the kernel stops there, no links to read further
+        bool lastRead = false, lastThere = false;
         int p = 0;
         while (true)
         {
@@ -57,29 +64,41 @@ internal sealed unsafe class PtraceNameResolver
             bool last = after == rest.Length;
             bool trailingSlash = last && e != after;  // "link/" is followed even without following the last
             int cl = e - p;
+            lastRead = false;
             if (cl == 1 && rest[p] == '.') { p = e; continue; }
             if (cl == 2 && rest[p] == '.' && rest[p + 1] == '.') { Pop(res); p = e; continue; }
             res.Append('/').Append(rest, p, cl);
             if (res.Length >= PathMax) return null;
-            if (!missing && (!last || followLast || trailingSlash) && TrackedName(res.ToString()) is { } linkName)
+            if (missing) { p = e; continue; }
+            string prefix = res.ToString();
+            if (!last && _linkFreeDirs.Contains(prefix)) { p = e; continue; }
+            if (TrackedName(prefix) is not { } linkName) { p = e; continue; }
+            // Read even when the last link is not followed: whether it is there is the access's "existed".
+            string? target = ReadLink(prefix, out int errno);
+            bool follow = !last || followLast || trailingSlash;
+            if (target is not null && follow)
             {
-                string? target = ReadLink(res.ToString(), out int errno);
-                if (target is not null)
-                {
-                    if (++links > MaxLinks) return null;  // ELOOP for the kernel too
-                    _report.Add(AccessKind.Readlink, true, linkName);  // the link's text decides what is reached
-                    rest = target + rest[e..];
-                    p = 0;
-                    if (target.StartsWith('/')) res.Clear(); else Pop(res);
-                    continue;
-                }
-                if (PtraceNative.IsMissing(errno)) missing = true;
+                if (++links > MaxLinks) return null;  // ELOOP for the kernel too
+                _report.Add(AccessKind.Readlink, true, linkName);  // the link's text decides what is reached
+                rest = target + rest[e..];
+                p = 0;
+                if (target.StartsWith('/')) res.Clear(); else Pop(res);
+                continue;
             }
+            if (target is null && PtraceNative.IsMissing(errno)) missing = true;
+            else if (target is null && !last) _linkFreeDirs.Add(prefix);
+            lastRead = last;
+            lastThere = !missing;
             p = e;
         }
         string name = res.Length == 0 ? "/" : res.ToString();
-        return TrackedName(name) is null ? null : name;
+        if (TrackedName(name) is null) return null;
+        exists = lastRead ? lastThere : !missing && (File.Exists(name) || Directory.Exists(name));
+        return name;
     }
+
+    /// <summary>After a rename or a removal anywhere in the job: a directory may have become a symlink.</summary>
+    public void ForgetLinkFreeDirs() => _linkFreeDirs.Clear();
 
     /// <summary>The name a tracked absolute name is recorded under, or null when it is not tracked. The repo
     /// root itself is never recorded.</summary>

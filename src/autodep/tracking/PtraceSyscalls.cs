@@ -36,6 +36,9 @@ internal static class PtraceSyscalls
 
     public static bool IsExec(ulong nr) => nr is Execve or Execveat;
 
+    /// <summary>Whether the syscall may turn a directory into something else (a symlink, in the end).</summary>
+    public static bool ChangesTree(ulong nr) => nr is Rename or Renameat or Renameat2 or Unlink or Unlinkat or Rmdir;
+
     /// <summary>The names syscall nr touches (0, 1 or 2 of them, in the order the shim records them).
     /// readOpenHowFlags reads the flags of openat2's struct open_how in the tracee.</summary>
     public static int Describe(ulong nr, ReadOnlySpan<ulong> a, Func<ulong, ulong> readOpenHowFlags, Span<SyscallName> names)
@@ -70,7 +73,7 @@ internal static class PtraceSyscalls
             case Readlinkat: return One(new(L, Fd(a[0]), a[1], false, false));
             case Execve: return One(new(X, AT_FDCWD, a[0], true, false));
             case Execveat: return One(new(X, Fd(a[0]), a[1], Follows(a[4]), false));
-            case Getdents or Getdents64: return One(new(D, Fd(a[0]), 0, true, true));
+            case Getdents or Getdents64: return One(new(D, Fd(a[0]), 0, true, false));
             case Rename: return Two(new(U, AT_FDCWD, a[0], false, true), new(W, AT_FDCWD, a[1], false, true));
             case Renameat: return Two(new(U, Fd(a[0]), a[1], false, true), new(W, Fd(a[2]), a[3], false, true));
             case Renameat2:

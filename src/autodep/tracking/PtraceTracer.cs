@@ -35,6 +35,7 @@ internal sealed unsafe class PtraceTracer
         public bool Initial;
         public bool LauncherStopSkipped;
         public readonly List<PendingName> Pending = [];
+        public bool PendingChangesTree;  // a rename or removal: the resolver's link-free dirs go when it succeeds
     }
 
     private PtraceTracer(JobSpec spec, int launcherPid, int reportFd)
@@ -206,17 +207,20 @@ internal sealed unsafe class PtraceTracer
         Resume(tid, t, 0);
     }
 
+    // At a file syscall's start: its names are resolved now, before it changes anything. What only reads is
+    // recorded at once (whether the file is there is known already); the rest waits for the syscall's result.
     private void OnSyscallStart(int tid, Tracee t, PtraceNative.SyscallInfo info)
     {
         t.Pending.Clear();
+        t.PendingChangesTree = PtraceSyscalls.ChangesTree(info.Nr);
         Span<SyscallName> names = stackalloc SyscallName[2];
         var args = new ReadOnlySpan<ulong>(info.Args, 6);
         int n = PtraceSyscalls.Describe(info.Nr, args, how => ReadU64(tid, how), names);
-        bool exec = PtraceSyscalls.IsExec(info.Nr);
         for (int i = 0; i < n; i++)
         {
             var s = names[i];
             string? name, absolute = null;
+            bool exists = true;
             if (s.PathAddress == 0)
             {
                 string? dir = _names.BaseDir(tid, s.DirFd);
@@ -226,15 +230,15 @@ internal sealed unsafe class PtraceTracer
             {
                 string? path = ReadString(tid, s.PathAddress);
                 if (path is null) continue;
-                if (exec)
-                {
-                    absolute = _names.ResolveAbsolute(tid, s.DirFd, path, s.Follow);
-                    name = absolute is null ? null : _names.TrackedName(absolute);
-                }
-                else name = _names.Resolve(tid, s.DirFd, path, s.Follow);
+                absolute = _names.ResolveAbsolute(tid, s.DirFd, path, s.Follow, out exists);
+                name = absolute is null ? null : _names.TrackedName(absolute);
             }
-            if (name is not null) t.Pending.Add(new PendingName(s.Kinds, name, s.OnlyIfOk, absolute));
+            if (name is null) continue;
+            bool readOnly = (s.Kinds & ~(AccessKind.Read | AccessKind.Stat | AccessKind.Readlink | AccessKind.ReadDir)) == 0 && !s.OnlyIfOk;
+            if (readOnly) _report.Add(s.Kinds, exists, name);
+            else t.Pending.Add(new PendingName(s.Kinds, name, s.OnlyIfOk, absolute));
         }
+        if (t.Pending.Count == 0) t.PendingChangesTree = false;
         Resume(tid, t, 0);
     }
 
@@ -245,6 +249,7 @@ internal sealed unsafe class PtraceTracer
         bool ok = rval >= 0;
         int errno = ok ? 0 : (int)-rval;
         bool existed = ok || !PtraceNative.IsMissing(errno);
+        if (ok && t.PendingChangesTree) _names.ForgetLinkFreeDirs();
         foreach (var p in t.Pending)
         {
             AccessKind kinds = p.Kinds;
@@ -268,7 +273,7 @@ internal sealed unsafe class PtraceTracer
             _report.Add(AccessKind.Exec, true, p.Name);
             // A script: its interpreter is executed too.
             if (p.Absolute is not null && Interpreter(p.Absolute) is { } interpreter
-                && _names.Resolve(tid, PtraceSyscalls.AT_FDCWD, interpreter, true) is { } interpreterName)
+                && _names.Resolve(tid, PtraceSyscalls.AT_FDCWD, interpreter, true, out _) is { } interpreterName)
                 _report.Add(AccessKind.Exec, true, interpreterName);
         }
         t.Pending.Clear();
