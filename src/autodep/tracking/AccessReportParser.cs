@@ -114,7 +114,13 @@ internal sealed class AccessReportParser
     /// ArgumentException for a bad regexpr.</summary>
     public void DeclarePattern(DeclaredPattern pattern)
     {
-        var regex = new Regex("^(?:" + pattern.Regex + ")$", RegexOptions.CultureInvariant);
+        Regex regex;
+        try { regex = new Regex("^(?:" + pattern.Regex + ")$", RegexOptions.CultureInvariant); }
+        catch (RegexParseException e)
+        {
+            // (AOT drops the framework's message texts: say it with the error's name)
+            throw new ArgumentException($"bad regexpr '{pattern.Regex}': {e.Error} at offset {Math.Clamp(e.Offset - 4, 0, pattern.Regex.Length)}");
+        }
         _patterns.Add(pattern);
         _regexes.Add(regex);
         for (int i = 0; i < _accesses.Count; i++)
