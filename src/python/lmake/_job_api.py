@@ -76,12 +76,15 @@ def _names(files):
         else: names.append(os.fspath(f))
     return names
 
+def _bits(*pairs):
+    return sum(bit for on, bit in pairs if on)
+
 # bit values of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags
 def depend(*files, critical=False, essential=False, ignore_error=False, required=True, readdir_ok=False, ignore=False,
            regexpr=False, verbose=False):
     '''declare deps of the running job (all parallel: no order among them), as if read now.
     With verbose=True, wait until they are up to date and return {name: (status, checksum)}.'''
-    flags = (critical and 1) | (essential and 2) | (ignore_error and 4) | ((not required) and 8) | (readdir_ok and 16) | (ignore and 32)
+    flags = _bits((critical, 1), (essential, 2), (ignore_error, 4), (not required, 8), (readdir_ok, 16), (ignore, 32))
     if verbose and regexpr: raise ValueError('verbose cannot be used with regexpr')
     names = _names(files)
     results = _call('depend', flags, int(bool(regexpr)), int(bool(verbose)), *names)
@@ -91,7 +94,7 @@ def depend(*files, critical=False, essential=False, ignore_error=False, required
 def target(*files, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
            no_warning=False):
     'declare targets of the running job (it may write them)'
-    flags = (write and 1) | (incremental and 2) | (phony and 4) | (source_ok and 8) | (ignore and 16) | (no_warning and 32)
+    flags = _bits((write, 1), (incremental, 2), (phony, 4), (source_ok, 8), (ignore, 16), (no_warning, 32))
     _call('target', flags, int(bool(regexpr)), *_names(files))
 
 def list_deps():
