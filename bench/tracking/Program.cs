@@ -85,5 +85,24 @@ foreach (var (name, (us, wall)) in results)
     string over = name == "none" ? "-" : $"{us - none:F2} us";
     Console.WriteLine($"{name,-16} {us,8:F2} us {over,10} {us / none,7:F1} {wall,7:F2} s");
 }
+
+// What starting a job costs under each method: /bin/true, one job at a time.
+const int Starts = 100;
+Console.WriteLine($"job start and end (/bin/true, {Starts} jobs one after the other)");
+foreach (var (name, method) in new[] { ("none", AutodepMethod.None), ("ld_preload", AutodepMethod.LdPreload), ("ptrace", AutodepMethod.Ptrace) })
+{
+    var sw = Stopwatch.StartNew();
+    for (int i = 0; i < Starts; i++)
+    {
+        var spec = new JobSpec
+        {
+            Argv = ["/bin/true"], Cwd = repo, RepoRoot = repo, Method = method,
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
+        };
+        var o = TrackedJob.Start(spec).Completion.GetAwaiter().GetResult();
+        if (o.ExitCode != 0) throw new InvalidOperationException($"{method} /bin/true: exit {o.ExitCode}: {o.Stderr}");
+    }
+    Console.WriteLine($"{name,-16} {sw.Elapsed.TotalMilliseconds / Starts,8:F2} ms per job");
+}
 Directory.Delete(work, recursive: true);
 return 0;

@@ -92,3 +92,32 @@ public class PtraceTests
         Assert.InRange(sw.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5));
     }
 }
+
+public class PtraceConcurrencyTests
+{
+    [Fact]
+    public async Task Concurrent_ptrace_and_ld_preload_jobs_each_get_their_own_accesses_and_status()
+    {
+        using var repo = new TempRepo();
+        TrackedJob.ShimPath = InstalledTree.Shim;
+        var jobs = new List<(int I, AutodepMethod Method, TrackedJob Job)>();
+        for (int i = 0; i < 8; i++)
+        {
+            repo.Write($"in{i}", $"{i}\n");
+            var method = i % 2 == 0 ? AutodepMethod.Ptrace : AutodepMethod.LdPreload;
+            var spec = new JobSpec
+            {
+                Argv = ["/bin/bash", "-c", $"for k in 1 2 3; do cat in{i} > /dev/null; done; (cat in{i}) > out{i}; sleep 0.1; exit {i + 10}"],
+                Cwd = repo.Path, RepoRoot = repo.Path, Method = method,
+                Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
+            };
+            jobs.Add((i, method, TrackedJob.Start(spec)));
+        }
+        foreach (var (i, method, job) in jobs)
+        {
+            var o = await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(o.ExitCode == i + 10, $"{method} job {i}: {PtraceJobRunner.Describe(o)}");
+            Assert.Equal($"R in{i}|W out{i}", PtraceJobRunner.Listing(o.Accesses));
+        }
+    }
+}

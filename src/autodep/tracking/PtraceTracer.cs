@@ -277,6 +277,7 @@ internal sealed unsafe class PtraceTracer
                 _report.Add(AccessKind.Exec, true, interpreterName);
         }
         t.Pending.Clear();
+        _report.Flush();  // what ran before a program (an in-job command, say) is known before what it declares
     }
 
     private static string? Interpreter(string script)
