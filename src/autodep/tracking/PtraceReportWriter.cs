@@ -16,6 +16,8 @@ internal sealed unsafe class PtraceReportWriter : IDisposable
     /// <param name="fd">A write end of the job's report pipe, owned (closed) by this writer.</param>
     public PtraceReportWriter(int fd) => _fd = fd;
 
+    public bool IsEmpty => _length == 0;
+
     public void Add(AccessKind kinds, bool existed, string name)
     {
         int max = Encoding.UTF8.GetMaxByteCount(name.Length) + 3;

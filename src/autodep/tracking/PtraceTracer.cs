@@ -109,10 +109,11 @@ internal sealed unsafe class PtraceTracer
 
     private void Loop()
     {
-        int status;
+        int status = 0;
         while (true)
         {
-            int tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD | PtraceNative.WNOHANG);
+            // Records wait in the buffer while stops keep coming; when none is there, they are sent, then the wait.
+            int tid = _report.IsEmpty ? 0 : PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD | PtraceNative.WNOHANG);
             if (tid == 0)
             {
                 _report.Flush();  // idle: what is known reaches the job's reader now
