@@ -25,6 +25,9 @@ public readonly record struct Access(string Name, AccessKind Kinds, bool Existed
     /// <summary>Named by ldepend/ltarget (not only matched by a pattern). A declared dep also has Kinds Read:
     /// it stands for its content, whether the job opened it or not.</summary>
     public bool Declared { get; init; }
+    /// <summary>Named by ltarget, or matched by an ltarget -X pattern: a target of the job (writes allowed),
+    /// whatever its flags (`ltarget x` has none).</summary>
+    public bool DeclaredTarget { get; init; }
     /// <summary>Nonzero for deps declared by one ldepend call (they are parallel: no order among them);
     /// increasing with the calls. 0 for a plain access.</summary>
     public int ParallelGroup { get; init; }

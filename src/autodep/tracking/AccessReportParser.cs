@@ -106,7 +106,7 @@ internal sealed class AccessReportParser
                 _accesses.Add(WithPatterns(new Access(name, AccessKind.None, false)));
             }
             Access a = _accesses[i];
-            _accesses[i] = a with { TargetFlags = a.TargetFlags | flags, Declared = true };
+            _accesses[i] = a with { TargetFlags = a.TargetFlags | flags, Declared = true, DeclaredTarget = true };
         }
     }
 
@@ -135,5 +135,5 @@ internal sealed class AccessReportParser
     }
 
     private static Access Apply(Access a, DeclaredPattern p) =>
-        p.IsTarget ? a with { TargetFlags = a.TargetFlags | p.TargetFlags } : a with { DepFlags = a.DepFlags | p.DepFlags };
+        p.IsTarget ? a with { TargetFlags = a.TargetFlags | p.TargetFlags, DeclaredTarget = true } : a with { DepFlags = a.DepFlags | p.DepFlags };
 }

@@ -48,6 +48,7 @@ public struct DepEntry
     public uint Node;
     public StoredChecksum Seen;
     public byte IsStatic;
+    public byte Flags;       // Rules.DepFlags (low 8 bits); it sits in what was padding, so older stores read 0
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
@@ -139,7 +140,7 @@ public sealed class GraphStore : IDisposable
         for (uint i = 0; i < r.DepsCount; i++)
         {
             DepEntry d = _deps[r.DepsStart + i];
-            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum()));
+            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)d.Flags));
         }
         job.Targets = new List<Node>((int)r.TargetsCount);
         for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(_targets[r.TargetsStart + i].Node));
@@ -149,7 +150,7 @@ public sealed class GraphStore : IDisposable
     {
         uint depsStart = _deps.Count + 1;
         foreach (DepRecord d in job.Deps)
-            _deps.Append(new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0 });
+            _deps.Append(new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags });
         uint targetsStart = _targets.Count + 1;
         foreach (Node t in job.Targets) _targets.Append(new TargetEntry { Node = t.Id });
         ref JobRecord r = ref _jobs[job.Id];

@@ -13,7 +13,7 @@ public enum JobStatus : byte
 }
 
 /// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
-public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen);
+public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen, Rules.DepFlags Flags = Rules.DepFlags.None);
 
 public sealed class Job : MemoSlot
 {

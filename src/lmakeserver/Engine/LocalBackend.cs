@@ -21,11 +21,13 @@ public sealed class LocalBackend
         _slots = new SemaphoreSlim(parallelism);
     }
 
-    public async Task<JobRun> Run(Job job, bool keepTmp, CancellationToken cancelled)
+    /// <param name="maker">The request that runs the job: what the job asks for while running (ldepend -v,
+    /// lcheck_deps) is made in it.</param>
+    public async Task<JobRun> Run(Job job, Maker maker, bool keepTmp, CancellationToken cancelled)
     {
         await _slots.WaitAsync(cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
-        try { return await RunInSlot(job, smallId, keepTmp, cancelled); }
+        try { return await RunInSlot(job, maker, smallId, keepTmp, cancelled); }
         finally
         {
             _freeSmallIds.Push(smallId);
@@ -33,8 +35,9 @@ public sealed class LocalBackend
         }
     }
 
-    private async Task<JobRun> RunInSlot(Job job, int smallId, bool keepTmp, CancellationToken cancelled)
+    private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, CancellationToken cancelled)
     {
+        var commands = new EngineJobCommands(_graph, maker, SynchronizationContext.Current!);
         JobPlan plan = job.Plan;
         string root = _graph.RepoRoot;
         bool keep = keepTmp || plan.KeepTmp;
@@ -56,13 +59,14 @@ public sealed class LocalBackend
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
             Timeout = plan.Timeout,
             KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
+            CommandHandler = commands,
         };
         TrackedJob tracked = TrackedJob.Start(spec);
         JobOutcome outcome;
         using (cancelled.Register(tracked.Kill))
             outcome = await tracked.Completion;
         if (!keep) EmptyTmpDir(tmp);
-        return Analyze(job, outcome);
+        return Analyze(job, outcome, commands);
     }
 
     // directories of targets known to exist: created once per server, not stat'ed again per job
@@ -130,30 +134,40 @@ public sealed class LocalBackend
         return env;
     }
 
-    private JobRun Analyze(Job job, JobOutcome outcome)
+    private JobRun Analyze(Job job, JobOutcome outcome, EngineJobCommands commands)
     {
         JobPlan plan = job.Plan;
         var notes = new List<string>();
         var staticDeps = new HashSet<string>(plan.StaticDeps.Select(d => d.Name), StringComparer.Ordinal);
         var staticTargets = new HashSet<string>(plan.Targets, StringComparer.Ordinal);
         var targets = new List<string>();
-        var deps = new List<string>();
+        var deps = new List<DiscoveredDep>();
         var unexpected = new List<string>();
+        var listed = new List<string>();
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
             if (name.StartsWith("LMAKE/", StringComparison.Ordinal)) continue;
+            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
-            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _);
-            if (written)
+            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
+            if (written || access.DeclaredTarget)
             {
-                if (isTarget) { if (_graph.IsFileOnDisk(name)) targets.Add(name); }
+                if (isTarget) { if (_graph.IsFileOnDisk(name) && !targets.Contains(name)) targets.Add(name); }
                 // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
                 else if (_graph.IsFileOnDisk(name)) unexpected.Add(name);
                 continue;
             }
             if (isTarget || staticDeps.Contains(name)) continue;
-            deps.Add(name);
+            if ((access.Kinds & Access.ReadKinds) == 0) continue;
+            if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
+            if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access)));
+        }
+        foreach (string table in commands.CodecTables)
+        {
+            Graph.Invalidate(_graph.Node(table));   // lencode may have added to it: look at the disk again
+            if (!deps.Any(d => d.Name == table)) deps.Add(new DiscoveredDep(table, Rules.DepFlags.None));
         }
         foreach (string t in plan.Targets)
             if (!targets.Contains(t) && _graph.IsFileOnDisk(t)) targets.Add(t);
@@ -174,7 +188,27 @@ public sealed class LocalBackend
                 fail ??= $"missing target {t}";
                 notes.Add($"missing target : {t}");
             }
+        foreach (string dir in listed)
+        {
+            fail ??= $"readdir of {dir} without readdir_ok";
+            notes.Add($"readdir of {dir} without readdir_ok");
+            notes.Add($"consider : readdir_ok = True in the rule, or ldepend -D {dir}");
+        }
         if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
+        if (commands.CheckDepsFailed) return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true);
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed);
+    }
+
+    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>
+    private static Rules.DepFlags DepFlagsOf(Access access)
+    {
+        DeclaredDepFlags d = access.DepFlags;
+        var flags = Rules.DepFlags.None;
+        if ((d & DeclaredDepFlags.Critical) != 0) flags |= Rules.DepFlags.Critical;
+        if ((d & DeclaredDepFlags.Essential) != 0) flags |= Rules.DepFlags.Essential;
+        if ((d & DeclaredDepFlags.IgnoreError) != 0) flags |= Rules.DepFlags.IgnoreError;
+        if ((d & DeclaredDepFlags.ReaddirOk) != 0) flags |= Rules.DepFlags.ReaddirOk;
+        if (access.Declared && (d & DeclaredDepFlags.NotRequired) == 0) flags |= Rules.DepFlags.Required;
+        return flags;
     }
 }

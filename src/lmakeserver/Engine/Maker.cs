@@ -192,12 +192,22 @@ public sealed class Maker
         {
             // deps it discovered last time: make them, then compare with what it saw
             var known = job.Deps.Where(d => !d.IsStatic).ToList();
-            NodeResult[] results = await Task.WhenAll(known.Select(d => MakeNode(d.Node, depth)));
-            worked |= results.Any(r => r.Worked);
-            for (int i = 0; i < known.Count && reason == null; i++)
+            // made in batches that end at a critical dep: when it changed, the deps after it are not made
+            // (the job, rerun, may not read them any more)
+            for (int start = 0, end; start < known.Count && reason == null; start = end)
             {
-                if (results[i].State is MakeState.Error or MakeState.Dangling) reason = $"dep {known[i].Node.Name} in error";
-                else if (_graph.Refresh(known[i].Node) != known[i].Seen) reason = $"dep {known[i].Node.Name} changed";
+                end = start;
+                while (end < known.Count && (known[end].Flags & Rules.DepFlags.Critical) == 0) end++;
+                if (end < known.Count) end++;
+                var batch = known.GetRange(start, end - start);
+                NodeResult[] results = await Task.WhenAll(batch.Select(d => MakeNode(d.Node, depth)));
+                worked |= results.Any(r => r.Worked);
+                for (int i = 0; i < batch.Count && reason == null; i++)
+                {
+                    if (results[i].State is MakeState.Error or MakeState.Dangling && (batch[i].Flags & Rules.DepFlags.IgnoreError) == 0)
+                        reason = $"dep {batch[i].Node.Name} in error";
+                    else if (_graph.Refresh(batch[i].Node) != batch[i].Seen) reason = $"dep {batch[i].Node.Name} changed";
+                }
             }
             for (int i = 0; i < job.Deps.Count && reason == null; i++)
                 if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen) reason = $"dep {job.Deps[i].Node.Name} changed";
@@ -242,24 +252,28 @@ public sealed class Maker
             foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
             bool steady = job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
-            var discovered = result.DiscoveredDeps.Select(_graph.Node).ToList();
+            var discovered = result.DiscoveredDeps.Select(d => _graph.Node(d.Name)).ToList();
+            var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             var seen = discovered.Select(_graph.DiskChecksum).ToList();
-            bool mayRerun = discovered.Any(NotYetMade);
+            bool mayRerun = result.MustRerun || discovered.Any(NotYetMade);
             if (mayRerun) _req.Status("may_rerun", job.Rule.Name, result.ExecTime, job.Name);
             NodeResult[] results = await Task.WhenAll(discovered.Select(n => MakeNode(n, depth)));
-            bool changed = false;
+            bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
             for (int i = 0; i < discovered.Count; i++)
             {
                 if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
                 if (results[i].State is MakeState.Error or MakeState.Dangling) depErrors.Add(results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name));
+                else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
+                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing"));
             }
             if (changed && run < maxRuns)
             {
                 _req.Status("rerun", job.Rule.Name, result.ExecTime, job.Name);
                 continue;
             }
-            Record(job, result, discovered);
+            Record(job, result, discovered, flags);
             if (changed) return Fail(job, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)");
             if (depErrors.Count > 0)
             {
@@ -288,6 +302,9 @@ public sealed class Maker
             return new NodeResult(MakeState.Ok, true, null);
         }
     }
+
+    /// <summary>Nothing in this request can change the node any more: made already, or nothing makes it.</summary>
+    public bool IsSettled(Node node) => !NotYetMade(node);
 
     /// <summary>A dep that making may still change: buildable and not made yet in this request.</summary>
     private bool NotYetMade(Node node)
@@ -324,7 +341,7 @@ public sealed class Maker
         {
             job.RunCancel = new CancellationTokenSource();
             job.Waiters = 0;
-            run = _backend.Run(job, _options.KeepTmp, job.RunCancel.Token);
+            run = _backend.Run(job, this, _options.KeepTmp, job.RunCancel.Token);
             job.Running = run;
             _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
         }
@@ -353,7 +370,7 @@ public sealed class Maker
         return true;
     }
 
-    private void Record(Job job, JobRun result, List<Node> discovered)
+    private void Record(Job job, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags)
     {
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = RuleSignature.Of(job.Rule);
@@ -366,7 +383,7 @@ public sealed class Maker
             Node n = _graph.Node(d.Name);
             deps.Add(new DepRecord(n, true, _graph.Refresh(n)));
         }
-        foreach (Node n in discovered) deps.Add(new DepRecord(n, false, _graph.Refresh(n)));
+        for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, _graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;
         job.Targets = result.Targets.Select(_graph.Node).ToList();
         _graph.Save(job);

@@ -1,0 +1,123 @@
+// In-job commands inside real lmake builds (spec B, A4, A5): what the engine does with ldepend, ltarget,
+// lcheck_deps, lencode/ldecode and with a directory listed without readdir_ok.
+namespace Lmake.EndToEnd.Tests;
+
+public class EngineJobCommandTests
+{
+    [Fact]
+    public void ADepDeclaredWithLdependRerunsTheJobWhenItChanges()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Stamp(Rule):
+                targets = {'T': r'{F:.*}.stamp'}
+                cmd     = 'ldepend {F}.in; echo stamped > {T}'
+            """);
+        r.Repo.Add("a.in", "1\n");
+        LmakeOutput first = r.Lmake("a.stamp");
+        Assert.True(first.Result.ExitCode == 0, first.ToString());
+        Assert.Equal(["done"], first.Words("a.stamp"));
+        LmakeOutput again = r.Lmake("a.stamp");
+        Assert.Empty(again.Jobs);
+        r.Repo.Write("a.in", "2\n");
+        LmakeOutput changed = r.Lmake("a.stamp");
+        Assert.True(changed.Result.ExitCode == 0, changed.ToString());
+        Assert.Equal(["steady"], changed.Words("a.stamp"));   // it ran again, and made the same file
+    }
+
+    [Fact]
+    public void LdependVerboseMakesTheDepFirstAndPrintsItsChecksum()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Gen(Rule):
+                targets = {'T': r'{F:.*}.gen'}
+                cmd     = 'echo generated > {T}'
+            class Use(Rule):
+                targets = {'T': r'{F:.*}.use'}
+                cmd     = 'ldepend -v {F}.gen > {T}; cat {F}.gen >> {T}'
+            """);
+        LmakeOutput o = r.Lmake("a.use");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        string expected = Installed.Run(Installed.Bin("xxhsum"), [r.Repo["a.gen"]], r.Repo.Path).Stdout.Trim();
+        Assert.Equal($"ok {expected} a.gen\ngenerated\n", r.Repo.Read("a.use"));
+        Assert.Equal(["done"], o.Words("a.gen"));
+        Assert.Equal(["done"], o.Words("a.use"));   // made before the job went on: no rerun needed
+    }
+
+    [Fact]
+    public void AFileDeclaredWithLtargetMayBeWritten()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class W(Rule):
+                targets = {'T': r'{F:.*}.t'}
+                cmd     = 'ltarget side_{F}; echo x > side_{F}; echo y > {T}'
+            """);
+        LmakeOutput o = r.Lmake("a.t");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("x\n", r.Repo.Read("side_a"));
+    }
+
+    [Fact]
+    public void LcheckDepsStopsAJobThatReadAStaleDepAndRerunsIt()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Gen(Rule):
+                targets = {'T': r'{F:.*}.gen'}
+                cmd     = 'echo generated > {T}'
+            class Use(Rule):
+                targets = {'T': r'{F:.*}.use'}
+                cmd     = 'cat {F}.gen > {T} 2>/dev/null; lcheck_deps; echo checked >> {T}'
+            """);
+        LmakeOutput o = r.Lmake("a.use");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("generated\nchecked\n", r.Repo.Read("a.use"));
+        Assert.Contains("rerun", o.Words("a.use"));
+    }
+
+    [Fact]
+    public void ADirectoryListedWithoutReaddirOkFailsTheJob()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class List(Rule):
+                targets = {'T': r'{F:.*}.list'}
+                cmd     = 'ls {F} > {T}'
+            class ListOk(Rule):
+                targets = {'T': r'{F:.*}.oklist'}
+                readdir_ok = True
+                cmd     = 'ls {F} > {T}'
+            """);
+        r.Repo.Add("d/x", "x\n");
+        LmakeOutput bad = r.Lmake("d.list");
+        Assert.Equal(1, bad.Result.ExitCode);
+        Assert.Equal(["failed"], bad.Words("d.list"));
+        Assert.Contains("  readdir of d without readdir_ok", bad.Other);
+        LmakeOutput ok = r.Lmake("d.oklist");
+        Assert.True(ok.Result.ExitCode == 0, ok.ToString());
+        Assert.Equal("x\n", r.Repo.Read("d.oklist"));
+    }
+
+    [Fact]
+    public void CodesEncodedByOneJobDecodeInAnother()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Enc(Rule):
+                targets = {'T': r'{F:.*}.code'}
+                cmd     = 'echo -n "value of {F}" | lencode -t codes -x ctx -l 3 > {T}'
+            class Dec(Rule):
+                targets = {'T': r'{F:.*}.value'}
+                deps    = {'C': '{F}.code'}
+                cmd     = 'ldecode -t codes -x ctx -c $(cat {C}) > {T}'
+            """);
+        r.Repo.Add("codes", "");
+        LmakeOutput o = r.Lmake("a.value", "b.value");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("value of a", r.Repo.Read("a.value").TrimEnd('\n'));
+        Assert.Equal("value of b", r.Repo.Read("b.value").TrimEnd('\n'));
+        Assert.Equal(2, r.Repo.Read("codes").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+}
