@@ -21,8 +21,11 @@ public class JobCommandHandlerTests
             return files.Select(f => f == "bad" ? new DepVerdict("error", "none") : new DepVerdict("ok", "0123456789abcdef-R")).ToList();
         }
 
+        public bool ThrowOnCheck;
+
         public Task<bool> CheckDeps(TrackedJob job, IReadOnlyList<string> depsSoFar)
         {
+            if (ThrowOnCheck) throw new InvalidOperationException("the engine is shutting down");
             Calls.Enqueue("check " + string.Join(',', depsSoFar));
             return Task.FromResult(UpToDate);
         }
@@ -84,6 +87,15 @@ public class JobCommandHandlerTests
         Assert.Equal("rc=1\n", o.Stdout);
         Assert.Contains("lcheck_deps: some deps are not up to date: the job will be rerun\n", o.Stderr);
         Assert.Equal(["check b,a,c"], h.Calls);  // ignored deps are not asked about, later ones not seen yet
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_still_answers_the_job()
+    {
+        using var repo = new TempRepo();
+        var o = await Run(repo, "lcheck_deps; echo rc=$?", new RecordingHandler { ThrowOnCheck = true });
+        Assert.Equal("rc=1\n", o.Stdout);
+        Assert.Equal("lcheck_deps: the engine is shutting down\n", o.Stderr);
     }
 
     [Fact]

@@ -49,8 +49,10 @@ internal static class JobCommandRequest
                     return;
             }
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // bad arguments, or a handler that threw instead of returning a faulted Task: the job must get an
+            // answer in any case, it waits for one
             reply(JobChannelWire.Error(e.Message));
         }
     }
