@@ -5,9 +5,9 @@
 #   request = KEY VERB CWD ARGS...;  reply = "ok" RESULTS... | "error" MESSAGE
 # One connection per call: nothing to keep open, so fork, close_fds and threads cannot break it.
 import os
-import socket
 import struct
-import subprocess
+# socket and subprocess are imported at the first call that needs them: `import lmake` (every Lmakefile.py)
+# must stay cheap.
 
 _BIN = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'bin')
 
@@ -49,6 +49,7 @@ def _call(verb, *args):
     if shim: shim.lmake_autodep_flush()   # the accesses made so far reach the runner before this request
     fields = [key, verb, os.getcwd()] + [str(a) for a in args]
     payload = b''.join(struct.pack('<I', len(b)) + b for b in (f.encode('utf-8', 'surrogateescape') for f in fields))
+    import socket
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         try:
@@ -121,6 +122,7 @@ def decode(code, file, ctx):
 
 def xxhsum_file(name):
     "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-X, <hex>-L)"
+    import subprocess
     proc = subprocess.run([os.path.join(_BIN, 'xxhsum'), os.fspath(name)], capture_output=True, text=True)
     if proc.returncode != 0: raise JobCommandError(f'xxhsum {name} failed: {proc.stderr.strip()}')
     return proc.stdout.split()[0]
