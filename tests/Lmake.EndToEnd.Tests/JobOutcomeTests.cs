@@ -119,4 +119,22 @@ public class JobOutcomeTests
         Assert.Matches(@"^\d+$", f[2]);
         Assert.Matches(@"^\d+$", f[3]);
     }
+
+    [Fact]
+    public void RetryOnErrorRunsAFailedJobAgain()
+    {
+        using var marker = new TempDir("lmake-retry-");   // outside the repo: not a dep, survives the run
+        string flag = marker["failed-once"];
+        using var r = new LmakeRepo($$"""
+            from lmake.rules import Rule
+            class Flaky(Rule):
+                targets = {'T': r'{F:.*}.t'}
+                cmd     = 'if [ -e {{flag}} ]; then echo ok > {T}; else touch {{flag}}; echo flaky >&2; exit 1; fi'
+            """);
+        LmakeOutput o = r.Lmake("-r", "1", "a.t");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal(["retry", "done"], o.Words("a.t"));
+        Assert.Contains("\tflaky", o.Other);
+        Assert.Equal("ok\n", r.Repo.Read("a.t"));
+    }
 }

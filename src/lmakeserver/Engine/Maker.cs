@@ -240,6 +240,7 @@ public sealed class Maker
     private async Task<NodeResult> RunUntilStable(Job job, int depth)
     {
         int maxRuns = _options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
+        int retries = 0;
         for (int run = 1; ; run++)
         {
             QuarantineHandEdits(job);
@@ -293,6 +294,15 @@ public sealed class Maker
                 _req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
+            if (!result.Ok && retries < _options.RetriesOnError && !result.Killed)
+            {
+                // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
+                retries++;
+                _req.Status("retry", job.Rule.Name, result.ExecTime, job.Name);
+                PrintStderr(job, result.Stderr);
+                run--;   // a retry is not a rerun: it does not count towards max_runs
+                continue;
+            }
             if (!result.Ok) return Fail(job, mayRerun ? "was_failed" : "failed", result, result.FailReason);
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
             _req.Status(ok, job.Rule.Name, result.ExecTime, job.Name);
@@ -337,7 +347,7 @@ public sealed class Maker
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
     private async Task<JobRun> RunShared(Job job)
     {
-        if (job.Running is not Task<JobRun> run)
+        if (job.Running is not Task<JobRun> run || run.IsCompleted)   // a finished run is not joined: a rerun or retry starts anew
         {
             job.RunCancel = new CancellationTokenSource();
             job.Waiters = 0;
