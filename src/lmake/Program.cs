@@ -1,6 +1,8 @@
 // The user commands, one executable called by several names (links in bin/): lmake and the admin commands.
 // Each answers -h, --version and usage errors itself, then finds the repo, reaches (or starts) its server,
-// and relays the request there.
+// and relays the request there. On a read-only repo with no server, an admin command is served by a
+// read-only lmakeserver on pipes (ReadOnlyServer); lmake_repair runs `lmakeserver --repair` (no server).
+using System.Text;
 using Lmake.Client;
 using Lmake.Common;
 using Lmake.Common.Commands;
@@ -12,6 +14,7 @@ try
 {
     bool freshServer = false;
     string[] forwarded = args;
+    AdminOptions? admin = null;
     if (command == "lmake")
     {
         forwarded = LmakeCommandLine.PrependEnvironmentArgs(args, Environment.GetEnvironmentVariable("LMAKE_ARGS"));
@@ -22,13 +25,32 @@ try
     {
         return ExitCode.Ok;
     }
+    else
+    {
+        admin = AdminCommandLines.Parse(command, args);   // usage errors without any server
+    }
 
     string cwd = Environment.CurrentDirectory;
     string root = RepoRoot.Find(cwd) ?? throw new UsageException($"{command}: {RepoRoot.NotFoundMessage}");
-    using ServerConnection connection = ServerConnector.Connect(new ServerFiles(root), freshServer);
+    var files = new ServerFiles(root);
+    if (command == "lmake_repair") return Repair.Run(files);
+    using ServerConnection connection = admin != null && ReadOnlyServer.Applies(files)
+        ? ReadOnlyServer.Start(files)
+        : ServerConnector.Connect(files, freshServer);
     var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(),
         StdoutIsTerminal: !Console.IsOutputRedirected);
-    return new RequestSession(connection, command).Run(request);
+    string? script = null;
+    int code = new RequestSession(connection, command)
+    {
+        OnOut = line =>
+        {
+            string text = Encoding.UTF8.GetString(line);
+            if (text.StartsWith(DebugScript.LinePrefix, StringComparison.Ordinal)) script = text[DebugScript.LinePrefix.Length..];
+        },
+    }.Run(request);
+    if (command == "ldebug" && code == ExitCode.Ok && !admin!.DryRun && script != null)
+        return DebugScript.Run(Path.GetFullPath(script, cwd));
+    return code;
 }
 catch (UsageException e)
 {

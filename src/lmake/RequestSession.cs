@@ -24,6 +24,11 @@ internal sealed class RequestSession
         _command = command;
     }
 
+    /// <summary>Sees every Out line (ldebug learns where its script is).</summary>
+    public SpanAction<byte>? OnOut { get; init; }
+
+    public delegate void SpanAction<T>(ReadOnlySpan<T> span);
+
     public int Run(RequestMessage request)
     {
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
@@ -64,6 +69,7 @@ internal sealed class RequestSession
                 case MessageKind.Out:
                     _stderr.Flush();   // keep the order the engine printed in, on a terminal showing both
                     _stdout.WriteLine(f.Payload.Span);
+                    OnOut?.Invoke(f.Payload.Span);
                     break;
                 case MessageKind.Err:
                     _stdout.Flush();
@@ -76,7 +82,7 @@ internal sealed class RequestSession
                     throw new ProtocolException($"unexpected {f.Kind} message from the server");
             }
             // Write in batches while the server is fast, but never leave a line waiting while it is quiet.
-            if (_connection.Socket.Available == 0) Flush();
+            if (_connection.Available == 0) Flush();
         }
     }
 

@@ -1,4 +1,5 @@
-// An authenticated connection to the server of a repo (the hello was accepted).
+// A connection to the server side of a repo: an authenticated socket to the running server, or the pipes of
+// a read-only lmakeserver this client started for one request (ReadOnlyServer).
 using System.Net.Sockets;
 using Lmake.Common.Protocol;
 
@@ -6,18 +7,34 @@ namespace Lmake.Client;
 
 internal sealed class ServerConnection : IDisposable
 {
-    public ServerConnection(Socket socket, NetworkStream stream)
+    private readonly Stream _in, _out;
+    private readonly IDisposable? _owner;
+
+    public ServerConnection(Socket socket, NetworkStream stream) : this(socket, stream, stream, null) { }
+
+    /// <param name="owner">what to dispose with the connection (a child process)</param>
+    public ServerConnection(Socket? socket, Stream fromServer, Stream toServer, IDisposable? owner)
     {
         Socket = socket;
-        Stream = stream;
-        Reader = new FrameReader(stream);
-        Writer = new FrameWriter(stream);
+        _in = fromServer;
+        _out = toServer;
+        _owner = owner;
+        Reader = new FrameReader(fromServer);
+        Writer = new FrameWriter(toServer);
     }
 
-    public Socket Socket { get; }
-    public NetworkStream Stream { get; }
+    /// <summary>null over pipes.</summary>
+    public Socket? Socket { get; }
     public FrameReader Reader { get; }
     public FrameWriter Writer { get; }
 
-    public void Dispose() => Stream.Dispose();
+    /// <summary>Bytes already received and not read yet (0 when unknown): output is flushed when none wait.</summary>
+    public int Available => Socket?.Available ?? 0;
+
+    public void Dispose()
+    {
+        _in.Dispose();
+        if (!ReferenceEquals(_in, _out)) _out.Dispose();
+        _owner?.Dispose();
+    }
 }

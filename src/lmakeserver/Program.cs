@@ -1,25 +1,33 @@
 // The server (and the store dumper, same executable under another name). lmake starts it detached, in the
-// repo, as `lmakeserver --repo ROOT`; it serves every client of that repo and exits when idle.
+// repo, as `lmakeserver --repo ROOT`; it serves every client of that repo and exits when idle. Two other
+// modes serve one client on its own terminal or pipes: --read-only (an admin command on a read-only repo)
+// and --repair (lmake_repair).
 using System.CommandLine;
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
 using Lmake.Server.Transport;
 
-if (CommandName.Invoked == "lmake_dump")
-    return PendingCommand.Run("lmake_dump", "print the store of a repo in readable form", args);
+if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
 
 var root = new RootCommand("lmakeserver: the lmake server of a repo, started by lmake (see LMAKE/server)");
 var repo = new Option<string>("--repo") { Description = "the repo root (default: the current directory)" };
 var grace = new Option<int?>("--idle-grace-ms")
     { Description = "exit after this many ms without any client (default: $LMAKE_SERVER_IDLE_MS, else 1000)" };
+var readOnly = new Option<bool>("--read-only")
+    { Description = "serve one admin request on stdin/stdout without writing anything (a read-only repo)" };
+var repair = new Option<bool>("--repair") { Description = "rebuild the store from the files on disk and the job records (lmake_repair)" };
 root.Options.Add(repo);
 root.Options.Add(grace);
+root.Options.Add(readOnly);
+root.Options.Add(repair);
 try
 {
     if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
     ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lmakeserver");
     string repoRoot = Path.GetFullPath(parsed.GetValue(repo) ?? Environment.CurrentDirectory);
+    if (parsed.GetValue(readOnly)) return Lmake.Server.Admin.ReadOnlyServer.Run(repoRoot);
+    if (parsed.GetValue(repair)) return Lmake.Server.Admin.StoreRepair.Run(repoRoot, Console.Out);
     // The server inherits the environment of the client that started it: $LMAKE_SERVER_IDLE_MS lets a user
     // (or a test) keep it longer, or shorter, than the default.
     int? idleMs = parsed.GetValue(grace)
@@ -39,4 +47,34 @@ catch (Exception e)
 {
     Console.Error.WriteLine($"lmakeserver: {e.Message}");
     return ExitCode.BadServer;
+}
+
+static int DumpCommand(string[] args)
+{
+    var root = new RootCommand("lmake_dump: print the store of a repo in readable form (rules, nodes, jobs)");
+    var repo = new Option<string>("--repo") { Description = "the repo root (default: the repo of the current directory)" };
+    root.Options.Add(repo);
+    try
+    {
+        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lmake_dump");
+        string? repoRoot = parsed.GetValue(repo) is string r ? Path.GetFullPath(r) : RepoRoot.Find(Environment.CurrentDirectory);
+        if (repoRoot == null) throw new UsageException($"lmake_dump: {RepoRoot.NotFoundMessage}");
+        return Lmake.Server.Admin.StoreDump.Run(repoRoot, Console.OpenStandardOutput());
+    }
+    catch (UsageException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return ExitCode.Usage;
+    }
+    catch (Lmake.Store.StoreException e)
+    {
+        Console.Error.WriteLine($"lmake_dump: {e.Message}");
+        return ExitCode.BadState;
+    }
+    catch (Exception e)
+    {
+        Console.Error.WriteLine($"lmake_dump: internal error: {e.Message}");
+        return ExitCode.InternalError;
+    }
 }

@@ -1,6 +1,5 @@
 // The user commands the lmake executable answers to (links in bin/), with what `-h` says of them. Those
-// other than lmake forward their arguments to the server as typed: their options are the engine's business.
-using System.CommandLine;
+// other than lmake forward their arguments to the server as typed; AdminCommandLines defines their options.
 
 namespace Lmake.Common.Commands;
 
@@ -16,13 +15,7 @@ public static class CommandCatalog
         ["lmake_repair"] = "rebuild the state from the files on disk",
     };
 
-    /// <summary>-h / --version of an admin command, answered locally like lmake's.</summary>
-    public static bool TryAnswerLocally(string command, string[] args, TextWriter output)
-    {
-        var root = new RootCommand($"{command}: {AdminCommands[command]}");
-        // The options are the engine's: anything is accepted here and forwarded.
-        root.Arguments.Add(new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore });
-        root.TreatUnmatchedTokensAsErrors = false;
-        return CommandLineParsing.TryAnswerLocally(root, args, output, "\n" + ExitCode.Table);
-    }
+    /// <summary>-h / --version of an admin command, answered locally like lmake's (every option listed).</summary>
+    public static bool TryAnswerLocally(string command, string[] args, TextWriter output) =>
+        AdminCommandLines.TryAnswerLocally(command, args, output);
 }

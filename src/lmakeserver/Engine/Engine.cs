@@ -25,6 +25,10 @@ public sealed class Engine
 
     public string RepoRoot => _graph.RepoRoot;
 
+    /// <summary>For the admin commands (Admin/), which run on the engine thread too.</summary>
+    public Graph Graph => _graph;
+    public Resolver Resolver => _resolver;
+
     public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -74,7 +78,7 @@ public sealed class Engine
     public void Flush() => _graph.Flush();
 
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
-    private void LoadMakefiles(IClientOutput output)
+    internal void LoadMakefiles(IClientOutput output)
     {
         string lmakeDir = Path.Combine(RepoRoot, "LMAKE");
         string saved = Path.Combine(lmakeDir, "makefiles.json");

@@ -14,11 +14,9 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
 
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
     {
-        if (request.Command != "lmake")
-        {
-            output.Err($"{request.Command}: not implemented in this version of lmake-cs");
-            return ExitCode.InternalError;
-        }
+        if (request.Command != "lmake")   // the admin commands (Admin/), on the engine thread too
+            return Admin.AdminCommands.Serve(request, output, _loop,
+                () => new Admin.AdminContext(_engine.Graph, _engine.Resolver, readOnly: false, _engine.LoadMakefiles));
         LmakeOptions options;
         try { options = LmakeCommandLine.Parse(request.Args); }
         catch (UsageException e)

@@ -70,6 +70,13 @@ public sealed class Graph
 
     public void Save(Node node) => _store.SaveNode(node);
 
+    /// <summary>The store itself, for the admin commands that scan every record.</summary>
+    public GraphStore Store => _store;
+
+    /// <summary>lmark's marks (LMAKE/marks), re-read when the file changed.</summary>
+    public Admin.Marks Marks => _marks ??= new Admin.Marks(RepoRoot);
+    private Admin.Marks? _marks;
+
     public void Save(Job job) => _store.SaveJob(job);
 
     public void Flush() => _store.Flush();

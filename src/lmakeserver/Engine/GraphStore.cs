@@ -68,8 +68,14 @@ public sealed class GraphStore : IDisposable
     private readonly Vector<DepEntry> _deps;
     private readonly Vector<TargetEntry> _targets;
 
+    /// <summary>False: opened read-only (lshow on a read-only repo, lmake_dump): names not in the store get
+    /// transient ids past the stored ones, with empty records, and nothing is ever written.</summary>
+    public bool Writable { get; }
+    private uint _transientIds;
+
     public GraphStore(string lmakeDir, bool writable = true)
     {
+        Writable = writable;
         string dir = Path.Combine(lmakeDir, Folder);
         if (writable) Directory.CreateDirectory(dir);
         try
@@ -85,7 +91,7 @@ public sealed class GraphStore : IDisposable
         {
             // a corrupt store, or one written by another version of lmake: say what the user can do
             throw new StoreException(e.FilePath, e.Message.StartsWith(e.FilePath, StringComparison.Ordinal) && e.FilePath.Length > 0
-                ? e.Message[(e.FilePath.Length + 2)..] + $"\n  consider : rm -rf {lmakeDir} (a full clean: the next lmake rebuilds what it must)"
+                ? e.Message[(e.FilePath.Length + 2)..] + "\n  consider : lmake_repair (rebuilds the store from the job records, keeping what is still good)" + $"\n  consider : rm -rf {lmakeDir} (a full clean: the next lmake rebuilds what it must)"
                 : e.Message);
         }
     }
@@ -93,6 +99,7 @@ public sealed class GraphStore : IDisposable
     /// <summary>The id of a node name, created when new (its record zeroed).</summary>
     public uint NodeId(string name)
     {
+        if (!Writable) return _nodeNames.TryGet(name, out uint known) ? known : TransientId();
         uint id = _nodeNames.Insert(name);
         while (_nodes.Count < id) _nodes.Append(default);
         return id;
@@ -100,8 +107,36 @@ public sealed class GraphStore : IDisposable
 
     public string NodeName(uint id) => _nodeNames.NameOf(id);
 
+    private uint TransientId() => 0x8000_0000u + ++_transientIds;
+
+    public uint NodeCount => _nodeNames.Count;
+
+    /// <summary>The id of a stored name, without adding it.</summary>
+    public bool TryNodeId(string name, out uint id) => _nodeNames.TryGet(name, out id);
+    public uint JobCount => Math.Min(_jobNames.Count, _jobs.Count);
+
+    /// <summary>The record of a stored node (an empty one for a transient id).</summary>
+    public NodeRecord NodeRecordOf(uint id) => id <= _nodes.Count ? _nodes[id] : default;
+
+    /// <summary>A job as stored, without building a Job (Admin/StoredJob).</summary>
+    public Admin.StoredJob ReadJob(uint id)
+    {
+        string key = _jobNames.NameOf(id);
+        JobRecord r = id <= _jobs.Count ? _jobs[id] : default;
+        var deps = new Admin.StoredDep[r.Status == 0 ? 0 : r.DepsCount];
+        for (uint i = 0; i < deps.Length; i++)
+        {
+            DepEntry d = _deps[r.DepsStart + i];
+            deps[i] = new Admin.StoredDep(d.Node, d.IsStatic != 0, d.Seen.ToChecksum());
+        }
+        var targets = new uint[r.Status == 0 ? 0 : r.TargetsCount];
+        for (uint i = 0; i < targets.Length; i++) targets[i] = _targets[r.TargetsStart + i].Node;
+        return new Admin.StoredJob(id, key, (JobStatus)r.Status, r.Signature, TimeSpan.FromTicks(r.ExecTicks), new DateTime(r.EndTicks), deps, targets);
+    }
+
     public uint JobId(string key)
     {
+        if (!Writable) return _jobNames.TryGet(key, out uint known) ? known : TransientId();
         uint id = _jobNames.Insert(key);
         while (_jobs.Count < id) _jobs.Append(default);
         return id;
@@ -109,6 +144,7 @@ public sealed class GraphStore : IDisposable
 
     public void LoadNode(Node node)
     {
+        if (node.Id > _nodes.Count) return;   // transient (read-only store)
         ref NodeRecord r = ref _nodes[node.Id];
         node.Known = r.Known != 0;
         node.Checksum = r.Checksum.ToChecksum();
@@ -119,6 +155,7 @@ public sealed class GraphStore : IDisposable
 
     public void SaveNode(Node node)
     {
+        if (!Writable) return;
         ref NodeRecord r = ref _nodes[node.Id];
         Volatile.Write(ref r.Known, (byte)0);
         r.Checksum = StoredChecksum.From(node.Checksum);
@@ -130,6 +167,7 @@ public sealed class GraphStore : IDisposable
 
     public void LoadJob(Job job, Func<uint, Node> nodeById)
     {
+        if (job.Id > _jobs.Count) return;   // transient (read-only store)
         ref JobRecord r = ref _jobs[job.Id];
         job.Status = (JobStatus)r.Status;
         if (job.Status == JobStatus.Never) return;
@@ -148,6 +186,7 @@ public sealed class GraphStore : IDisposable
 
     public void SaveJob(Job job)
     {
+        if (!Writable) return;
         uint depsStart = _deps.Count + 1;
         foreach (DepRecord d in job.Deps)
             _deps.Append(new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags });
@@ -167,6 +206,7 @@ public sealed class GraphStore : IDisposable
 
     public void Flush()
     {
+        if (!Writable) return;
         _nodes.Flush();
         _jobs.Flush();
         _deps.Flush();

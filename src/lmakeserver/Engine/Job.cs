@@ -52,6 +52,12 @@ public sealed class Job : MemoSlot
     public TimeSpan ExecTime;
     public DateTime EndDate;
 
+    /// <summary>Why it last ran, what its backend saw of that run (Admin/JobInfo writes both down), and when
+    /// its current run got a slot (default while queued): for lshow.</summary>
+    public string? LastReason;
+    public Admin.JobRunFacts? LastRunFacts;
+    public DateTime RunStarted;
+
     /// <summary>While running: shared by every request that needs it, so it runs once.</summary>
     public Task<JobRun>? Running;
 

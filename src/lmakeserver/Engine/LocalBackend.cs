@@ -61,10 +61,14 @@ public sealed class LocalBackend
             KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
             CommandHandler = commands,
         };
+        job.RunStarted = DateTime.Now;
         TrackedJob tracked = TrackedJob.Start(spec);
         JobOutcome outcome;
         using (cancelled.Register(tracked.Kill))
             outcome = await tracked.Completion;
+        job.LastRunFacts = new Admin.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
+            tmp, keepTmp || plan.KeepTmp, Environment.MachineName, outcome.Stdout);
+        job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
         return Analyze(job, outcome, commands);
     }
@@ -108,7 +112,7 @@ public sealed class LocalBackend
         catch (UnauthorizedAccessException) { }
     }
 
-    private Dictionary<string, string> Environ(Job job, int smallId, string tmp)
+    internal Dictionary<string, string> Environ(Job job, int smallId, string tmp)
     {
         string root = _graph.RepoRoot;
         var env = new Dictionary<string, string>(StringComparer.Ordinal)

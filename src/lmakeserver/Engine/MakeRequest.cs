@@ -25,6 +25,9 @@ public sealed class MakeRequest
 
     public int NodesMade, JobsMade;
 
+    /// <summary>The lmark marks that changed what this request did: repeated in the summary.</summary>
+    public readonly SortedSet<string> MarksInUse = new(StringComparer.Ordinal);
+
     public bool TryGetMade(MemoSlot item, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<NodeResult>? made)
     {
         if (item.MemoRequest == this) { made = item.MemoTask!; return true; }

@@ -29,6 +29,7 @@ public sealed class Maker
     {
         if (!_req.TryGetMade(node, out Task<NodeResult>? task))
         {
+            if (_graph.Marks.IsFrozen(node.Name)) task = Task.FromResult(MakeFrozen(node)); else
             task = QuickNode(node, depth) ?? DoMakeNode(node, depth);
             _req.SetMade(node, task);
         }
@@ -113,6 +114,23 @@ public sealed class Maker
         FileChecksum sum = _graph.Refresh(node);
         if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
         return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
+    }
+
+    /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
+    private NodeResult MakeFrozen(Node node)
+    {
+        FileChecksum now = _graph.Refresh(node);
+        _req.Status("frozen", "src", null, node.Name);
+        _req.MarksInUse.Add($"frozen : {node.Name}");
+        return new NodeResult(now.IsFile ? MakeState.Ok : MakeState.Missing, false, null);
+    }
+
+    /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
+    private bool Triggers(Node dep)
+    {
+        if (!_graph.Marks.IsNoTrigger(dep.Name)) return true;
+        _req.MarksInUse.Add($"no-trigger : {dep.Name}");
+        return false;
     }
 
     private NodeResult MakeSource(Node node)
@@ -206,17 +224,25 @@ public sealed class Maker
                 {
                     if (results[i].State is MakeState.Error or MakeState.Dangling && (batch[i].Flags & Rules.DepFlags.IgnoreError) == 0)
                         reason = $"dep {batch[i].Node.Name} in error";
-                    else if (_graph.Refresh(batch[i].Node) != batch[i].Seen) reason = $"dep {batch[i].Node.Name} changed";
+                    else if (_graph.Refresh(batch[i].Node) != batch[i].Seen && Triggers(batch[i].Node)) reason = $"dep {batch[i].Node.Name} changed";
                 }
             }
             for (int i = 0; i < job.Deps.Count && reason == null; i++)
-                if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen) reason = $"dep {job.Deps[i].Node.Name} changed";
+                if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen && Triggers(job.Deps[i].Node)) reason = $"dep {job.Deps[i].Node.Name} changed";
         }
         if (reason == null)
         {
             if (job.Status == JobStatus.Ok) return new NodeResult(MakeState.Ok, worked, null);
             return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, "failed", []));
         }
+        if (_graph.Marks.IsFrozenJob(job.Key))
+        {
+            // lmark -f -J: the job is not run, what it left stands (as sources would)
+            _req.Status("frozen", job.Rule.Name, null, job.Name);
+            _req.MarksInUse.Add($"frozen job : {job.Rule.Name} {job.Name}");
+            return new NodeResult(MakeState.Ok, worked, null);
+        }
+        job.LastReason = reason;
         return await RunUntilStable(job, depth);
     }
 
@@ -403,6 +429,7 @@ public sealed class Maker
             t.WrittenChecksum = _graph.Refresh(t);
             _graph.Save(t);
         }
+        Admin.JobInfos.Write(_graph.RepoRoot, job.Id, Admin.JobInfos.Of(job, job.LastRunFacts, t => t.WrittenChecksum));
     }
 
     /// <summary>Targets are removed before the job runs (unless incremental), so that what the job

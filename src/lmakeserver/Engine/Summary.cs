@@ -13,6 +13,7 @@ public static class Summary
         if (req.Steady > 0) o.Out($"steady  time : {StatusLine.FormatSeconds(req.SteadyTime)} ({Jobs(req.Steady)})");
         o.Out($"done    time : {StatusLine.FormatSeconds(req.DoneTime)} ({Jobs(req.Done)})");
         o.Out($"elapsed time : {StatusLine.FormatSeconds(DateTime.Now - req.Start)}");
+        foreach (string mark in req.MarksInUse) o.Out($"marked {mark}   (see lmark -l)");
         foreach (var (name, result) in targets)
         {
             switch (result.State)

@@ -1,0 +1,177 @@
+// The command lines of the admin commands (spec C): lshow, lforget, lmark, ldebug, lcollect, lmake_repair.
+// One definition serves the client (-h, --version and usage errors without a server) and the engine (which
+// re-parses the raw args the client forwarded into an AdminOptions).
+using System.CommandLine;
+
+namespace Lmake.Common.Commands;
+
+/// <summary>What an admin command asks for, once parsed. Only the fields of the command are meaningful.</summary>
+public sealed record AdminOptions
+{
+    public required string Command { get; init; }
+    /// <summary>Files (relative to the client's cwd), or job names with -J, or dirs for lcollect.</summary>
+    public required IReadOnlyList<string> Names { get; init; }
+    /// <summary>-J: the names are job names.</summary>
+    public bool Jobs { get; init; }
+    /// <summary>-R RULE: the job of this rule.</summary>
+    public string? Rule { get; init; }
+    /// <summary>lshow: the one letter asked for (i d t c E o e D T b r u).</summary>
+    public char What { get; init; }
+    public OutputForm Form { get; init; }
+    /// <summary>lforget: -d deps, -t star targets, -r resources.</summary>
+    public bool ForgetDeps { get; init; }
+    public bool ForgetTargets { get; init; }
+    public bool ForgetResources { get; init; }
+    /// <summary>lmark: a (add) d (delete) l (list) c (clear); f (freeze) or t (no-trigger).</summary>
+    public char MarkAction { get; init; }
+    public char MarkKind { get; init; }
+    /// <summary>-n: ldebug does not run the script, lcollect only lists.</summary>
+    public bool DryRun { get; init; }
+    /// <summary>ldebug -t: keep the tmp dir; -k KEY: what to run.</summary>
+    public bool KeepTmp { get; init; }
+    public string DebugKey { get; init; } = "cmd";
+}
+
+public enum OutputForm { Plain, Porcelaine, Json }
+
+public static class AdminCommandLines
+{
+    /// <summary>Legend of the letter columns of `lshow -d` and `lshow -t` (in -h).</summary>
+    public const string FlagLegend =
+        "lshow -d columns: S static dep (else discovered), E essential, c critical, e ignore error, R required,\n" +
+        "                  then the checksum the job saw, then the dep's name.\n" +
+        "lshow -t columns: S static target (else star), I incremental, O optional, P phony, W written by its last run,\n" +
+        "                  then the checksum on disk, then the target's name.\n" +
+        "A '-' stands for a flag that is off.\n";
+
+    private static readonly string[] ShowLetters = ["i", "d", "t", "c", "E", "o", "e", "D", "T", "b", "r", "u"];
+
+    private static readonly Dictionary<string, string> ShowDescriptions = new()
+    {
+        ["i"] = "job info: rule, job, reason it last ran, start/end, exec/cpu time, memory, status, exit code, tmp dir, resources, backend, host",
+        ["d"] = "deps of the job, with their flags and the checksum the job saw",
+        ["t"] = "targets of the job, with their flags",
+        ["c"] = "the job's script (its command)",
+        ["E"] = "the job's environment",
+        ["o"] = "stdout of the job's last run",
+        ["e"] = "stderr of the job's last run",
+        ["D"] = "the jobs that depend on the file",
+        ["T"] = "the rules that can make the file, the chosen one marked",
+        ["b"] = "the sources the file needs, recursively (bill of materials)",
+        ["r"] = "the jobs running or queued now (no file needed)",
+        ["u"] = "trace: the status lines about the file in the recorded lmake outputs (LMAKE/outputs)",
+    };
+
+    public const string ReadOnlyNote =
+        "On a read-only repo with no server running, the command is answered without writing anything\n" +
+        "(lmakeserver --read-only on pipes).\n";
+
+    private sealed class Definition
+    {
+        public readonly RootCommand Root;
+        public readonly Argument<string[]> Names;
+        public readonly Option<bool> Job = new("--job", "-J") { Description = "the names are job names (a target name of the job), not files" };
+        public readonly Option<string?> Rule = new("--rule", "-R") { HelpName = "RULE", Description = "the job of this rule (when several rules can make the name)" };
+        public readonly Dictionary<string, Option<bool>> Letters = new();
+        public readonly Option<bool> Porcelaine = new("--porcelaine", "-p") { Description = "print a Python literal: a dict keyed by file/job (stable, for scripts)" };
+        public readonly Option<bool> Json = new("--json") { Description = "print the same as JSON (stable, for scripts)" };
+        public readonly Option<bool> Deps = new("--deps", "-d") { Description = "forget the deps the jobs discovered (they rerun)" };
+        public readonly Option<bool> Targets = new("--targets", "-t") { Description = "forget the star targets of the jobs (they rerun)" };
+        public readonly Option<bool> Resources = new("--resources", "-r") { Description = "rerun the jobs whose resources changed since their last run" };
+        public readonly Option<bool> Add = new("--add", "-a") { Description = "add the mark to the files" };
+        public readonly Option<bool> Delete = new("--delete", "-d") { Description = "remove the mark from the files" };
+        public readonly Option<bool> List = new("--list", "-l") { Description = "list the marked files" };
+        public readonly Option<bool> Clear = new("--clear", "-c") { Description = "remove every mark of this kind" };
+        public readonly Option<bool> Freeze = new("--freeze", "-f") { Description = "freeze: the file (or job) acts as a source, its job is not run" };
+        public readonly Option<bool> NoTrigger = new("--no-trigger", "-t") { Description = "no-trigger: changes of the file do not rerun the jobs that depend on it" };
+        public readonly Option<bool> DryRun;
+        public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the job's tmp dir after it ran" };
+        public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "what to run: cmd (default: the job's command) or shell (an interactive bash in the job's environment)" };
+
+        public Definition(string command)
+        {
+            Root = new RootCommand($"{command}: {CommandCatalog.AdminCommands[command]}");
+            Names = new Argument<string[]>(command == "lcollect" ? "dirs" : command == "ldebug" ? "target" : "files")
+                { Arity = ArgumentArity.ZeroOrMore, Description = "relative to the current directory" };
+            DryRun = new Option<bool>("--dry-run", "-n")
+                { Description = command == "ldebug" ? "write the script, do not run it" : "list the files, do not remove them" };
+            Option[] options = command switch
+            {
+                "lshow" => [.. ShowLetters.Select(AddLetter), Job, Rule, Porcelaine, Json],
+                "lforget" => [Deps, Targets, Resources, Job, Rule],
+                "lmark" => [Add, Delete, List, Clear, Freeze, NoTrigger, Job, Rule],
+                "ldebug" => [DryRun, KeepTmp, Key, Job, Rule],
+                "lcollect" => [DryRun],
+                _ => [],
+            };
+            if (command != "lmake_repair") Root.Arguments.Add(Names);
+            foreach (Option o in options) Root.Options.Add(o);
+        }
+
+        private Option AddLetter(string letter)
+        {
+            var o = new Option<bool>("-" + letter) { Description = ShowDescriptions[letter] };
+            Letters[letter] = o;
+            return o;
+        }
+    }
+
+    public static bool TryAnswerLocally(string command, string[] args, TextWriter output)
+    {
+        string extra = "\n" + (command == "lshow" ? FlagLegend + "\n" : "") + (command == "lmake_repair" ? "" : ReadOnlyNote + "\n") + ExitCode.Table;
+        return CommandLineParsing.TryAnswerLocally(new Definition(command).Root, args, output, extra);
+    }
+
+    /// <summary>Parses the args of an admin command; throws UsageException naming what is wrong.</summary>
+    public static AdminOptions Parse(string command, string[] args)
+    {
+        var d = new Definition(command);
+        ParseResult r = CommandLineParsing.ParseOrThrow(d.Root, args, command);
+        string[] names = command == "lmake_repair" ? [] : r.GetValue(d.Names) ?? [];
+        if (!args.Contains("--") && names.FirstOrDefault(t => t.Length > 1 && t[0] == '-') is string unknown)
+            throw new UsageException($"{command}: unknown option {unknown}");
+        var o = new AdminOptions { Command = command, Names = names, Jobs = r.GetValue(d.Job), Rule = r.GetValue(d.Rule) };
+        switch (command)
+        {
+            case "lshow":
+            {
+                var asked = d.Letters.Where(kv => r.GetValue(kv.Value)).Select(kv => kv.Key).ToList();
+                if (asked.Count != 1)
+                    throw new UsageException($"lshow: give exactly one of {string.Join(' ', ShowLetters.Select(l => "-" + l))}" +
+                        (asked.Count > 1 ? $" (got {string.Join(' ', asked.Select(l => "-" + l))})" : ""));
+                if (r.GetValue(d.Porcelaine) && r.GetValue(d.Json)) throw new UsageException("lshow: -p and --json exclude each other");
+                if (asked[0] != "r" && names.Length == 0) throw new UsageException($"lshow: -{asked[0]} needs files (or -J job names)");
+                return o with
+                {
+                    What = asked[0][0],
+                    Form = r.GetValue(d.Json) ? OutputForm.Json : r.GetValue(d.Porcelaine) ? OutputForm.Porcelaine : OutputForm.Plain,
+                };
+            }
+            case "lforget":
+                if (names.Length == 0) throw new UsageException("lforget: no file given");
+                return o with { ForgetDeps = r.GetValue(d.Deps), ForgetTargets = r.GetValue(d.Targets), ForgetResources = r.GetValue(d.Resources) };
+            case "lmark":
+            {
+                var actions = new (Option<bool> Opt, char C)[] { (d.Add, 'a'), (d.Delete, 'd'), (d.List, 'l'), (d.Clear, 'c') }
+                    .Where(x => r.GetValue(x.Opt)).Select(x => x.C).ToList();
+                if (actions.Count != 1) throw new UsageException("lmark: give exactly one of -a -d -l -c");
+                var kinds = new (Option<bool> Opt, char C)[] { (d.Freeze, 'f'), (d.NoTrigger, 't') }.Where(x => r.GetValue(x.Opt)).Select(x => x.C).ToList();
+                if (kinds.Count != 1) throw new UsageException("lmark: give exactly one of -f -t");
+                if (actions[0] is 'a' or 'd' && names.Length == 0) throw new UsageException($"lmark: -{actions[0]} needs files");
+                if (kinds[0] == 't' && o.Jobs) throw new UsageException("lmark: -t (no-trigger) applies to files, not jobs");
+                return o with { MarkAction = actions[0], MarkKind = kinds[0] };
+            }
+            case "ldebug":
+            {
+                if (names.Length != 1) throw new UsageException("ldebug: give exactly one target");
+                string key = r.GetValue(d.Key) ?? "cmd";
+                if (key is not ("cmd" or "shell")) throw new UsageException($"ldebug: -k {key}: KEY is cmd or shell");
+                return o with { DryRun = r.GetValue(d.DryRun), KeepTmp = r.GetValue(d.KeepTmp), DebugKey = key };
+            }
+            case "lcollect":
+                return o with { Names = names.Length == 0 ? ["."] : names, DryRun = r.GetValue(d.DryRun) };
+            default:
+                return o;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+// What lmake keeps of a job's last run beyond the store's record (LMAKE/jobs/<id>/info, JSON): why it ran,
+// when, what it cost, how it ended, what it printed, and its deps and targets with their checksums, so that
+// `lshow -i -o -e` can answer and `lmake_repair` can rebuild the store from these files after a crash.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lmake.Server.Engine;
+
+namespace Lmake.Server.Admin;
+
+public sealed class JobInfo
+{
+    public string Key { get; set; } = "";
+    public string Rule { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Reason { get; set; } = "";
+    /// <summary>ok, failed or dep_error (as the store's record says after this run).</summary>
+    public string Status { get; set; } = "";
+    public int ExitCode { get; set; }
+    public DateTime Start { get; set; }
+    public DateTime End { get; set; }
+    public double ExecSeconds { get; set; }
+    public double CpuSeconds { get; set; }
+    public long MaxRssBytes { get; set; }
+    public string TmpDir { get; set; } = "";
+    public bool TmpKept { get; set; }
+    public Dictionary<string, string> Resources { get; set; } = [];
+    public string Backend { get; set; } = "local";
+    public string Host { get; set; } = "";
+    public string Stdout { get; set; } = "";
+    public string Stderr { get; set; } = "";
+    /// <summary>The rule's command signature it ran with (RuleSignature), for lmake_repair.</summary>
+    public ulong Signature { get; set; }
+    public List<JobInfoFile> Deps { get; set; } = [];
+    public List<JobInfoFile> Targets { get; set; } = [];
+}
+
+/// <summary>A dep (with the checksum the job saw) or a target (with the checksum the job left).</summary>
+public sealed class JobInfoFile
+{
+    public string Name { get; set; } = "";
+    public bool Static { get; set; }
+    public string Checksum { get; set; } = "";
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(JobInfo))]
+internal sealed partial class JobInfoJsonContext : JsonSerializerContext { }
+
+public static class JobInfos
+{
+    public static string Dir(string repoRoot, uint jobId) => Path.Combine(repoRoot, "LMAKE", "jobs", jobId.ToString());
+
+    public static string PathOf(string repoRoot, uint jobId) => Path.Combine(Dir(repoRoot, jobId), "info");
+
+    /// <summary>Written whole (temp + rename): a crash leaves the old info or the new one. A file that cannot
+    /// be written (disk full) only makes lshow and lmake_repair know less: it never fails the build.</summary>
+    public static void Write(string repoRoot, uint jobId, JobInfo info)
+    {
+        try
+        {
+            string dir = Dir(repoRoot, jobId);
+            Directory.CreateDirectory(dir);
+            string path = Path.Combine(dir, "info"), tmp = path + ".tmp";
+            File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(info, JobInfoJsonContext.Default.JobInfo));
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"cannot record the info of job {info.Key}: {e.Message}");
+        }
+    }
+
+    /// <summary>The info of a job's last run, or null when it never ran (or its file is unreadable).</summary>
+    public static JobInfo? Read(string repoRoot, uint jobId) => ReadFile(PathOf(repoRoot, jobId));
+
+    public static JobInfo? ReadFile(string path)
+    {
+        try { return JsonSerializer.Deserialize(File.ReadAllBytes(path), JobInfoJsonContext.Default.JobInfo); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
+    }
+
+    /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
+    public static JobInfo Of(Job job, JobRunFacts? facts, Func<Node, Lmake.Common.Checksums.FileChecksum> checksumOf)
+    {
+        var info = new JobInfo
+        {
+            Key = job.Key,
+            Rule = job.Rule.Name,
+            Name = job.Name,
+            Reason = job.LastReason ?? "",
+            Status = StatusWord(job.Status),
+            Signature = job.RanWithSignature,
+            Stderr = job.Stderr,
+            ExecSeconds = job.ExecTime.TotalSeconds,
+            End = job.EndDate,
+            Resources = new Dictionary<string, string>(job.Plan.Resources),
+            Backend = job.Plan.Backend,
+            Deps = job.Deps.Select(d => new JobInfoFile { Name = d.Node.Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
+            Targets = job.Targets.Select(t => new JobInfoFile
+                { Name = t.Name, Static = job.Plan.Targets.Contains(t.Name), Checksum = checksumOf(t).ToString() }).ToList(),
+        };
+        if (facts != null)
+        {
+            info.ExitCode = facts.ExitCode;
+            info.Start = facts.Start;
+            info.End = facts.End;
+            info.CpuSeconds = facts.Cpu.TotalSeconds;
+            info.MaxRssBytes = facts.MaxRssBytes;
+            info.TmpDir = facts.TmpDir;
+            info.TmpKept = facts.TmpKept;
+            info.Host = facts.Host;
+            info.Stdout = facts.Stdout;
+        }
+        return info;
+    }
+
+    public static string StatusWord(JobStatus s) => s switch
+    {
+        JobStatus.Ok => "ok",
+        JobStatus.Failed => "failed",
+        JobStatus.DepError => "dep_error",
+        _ => "never",
+    };
+}

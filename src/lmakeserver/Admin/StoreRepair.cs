@@ -1,0 +1,116 @@
+// `lmakeserver --repair` (lmake_repair): after a crash or a corrupt store, rebuild LMAKE/store from what is
+// on disk and the job records (LMAKE/jobs/<id>/info, written after every run). The old store is kept aside
+// (LMAKE/store.broken). A job is restored when every target it left is on disk with the content it left:
+// then the next lmake does not run it again. A target whose content differs (edited by hand, or half
+// written) is never deleted: it goes to LMAKE/quarantine/ and its job will run again. Tells what it did.
+using Lmake.Common;
+using Lmake.Common.Checksums;
+using Lmake.Common.Protocol;
+using Lmake.Server.Engine;
+
+namespace Lmake.Server.Admin;
+
+public static class StoreRepair
+{
+    public static int Run(string repoRoot, TextWriter output)
+    {
+        var files = new ServerFiles(repoRoot);
+        if (!Directory.Exists(files.AdminDir))
+        {
+            output.WriteLine($"lmake_repair: nothing to repair: {files.AdminDir} does not exist");
+            return ExitCode.Ok;
+        }
+        using FileLock? serverLock = FileLock.TryAcquire(files.LockFile);
+        if (serverLock == null)
+        {
+            Console.Error.WriteLine($"lmake_repair: a server runs for {repoRoot}: wait for the lmake commands of this repo to end, then retry");
+            return ExitCode.BadState;
+        }
+        string lmakeDir = files.AdminDir;
+        string storeDir = Path.Combine(lmakeDir, GraphStore.Folder), broken = storeDir + ".broken";
+        string jobsDir = Path.Combine(lmakeDir, "jobs"), oldJobs = jobsDir + ".repair";
+
+        // 1. the job records, before anything moves (a repair interrupted here can simply be run again)
+        if (Directory.Exists(oldJobs) && !Directory.Exists(jobsDir)) Directory.Move(oldJobs, jobsDir);
+        var infos = new List<JobInfo>();
+        if (Directory.Exists(jobsDir))
+            foreach (string dir in Directory.GetDirectories(jobsDir))
+                if (JobInfos.ReadFile(Path.Combine(dir, "info")) is JobInfo info && info.Key.Length > 0) infos.Add(info);
+        // the latest run of a job, and of the jobs writing a file the latest, win
+        infos = infos.GroupBy(i => i.Key).Select(g => g.OrderByDescending(i => i.End).First()).OrderBy(i => i.End).ToList();
+
+        // 2. the old store aside, a fresh one in its place
+        if (Directory.Exists(broken)) Directory.Delete(broken, recursive: true);
+        if (Directory.Exists(storeDir))
+        {
+            Directory.Move(storeDir, broken);
+            output.WriteLine($"moved the old store to {Path.GetRelativePath(repoRoot, broken)}");
+        }
+        if (Directory.Exists(oldJobs)) Directory.Delete(oldJobs, recursive: true);
+        if (Directory.Exists(jobsDir)) Directory.Move(jobsDir, oldJobs);
+
+        int restored = 0, rerun = 0, quarantined = 0;
+        using (var store = new GraphStore(lmakeDir))
+        {
+            var graph = new Graph(repoRoot, store);
+            var owner = new Dictionary<string, JobInfo>(StringComparer.Ordinal);
+            foreach (JobInfo info in infos)
+                foreach (JobInfoFile t in info.Targets) owner[t.Name] = info;
+            foreach (JobInfo info in infos)
+            {
+                bool intact = info.Status != "never";
+                foreach (JobInfoFile t in info.Targets)
+                {
+                    if (owner[t.Name] != info) { intact = false; continue; }   // a later job wrote it: that one decides
+                    Node node = graph.Node(t.Name);
+                    FileChecksum now = graph.DiskChecksum(node);
+                    if (FileChecksum.TryParse(t.Checksum, out FileChecksum left) && now == left) continue;
+                    intact = false;
+                    if (now.IsFile)
+                    {
+                        string dest = Path.Combine(lmakeDir, "quarantine", t.Name);
+                        Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+                        File.Move(graph.AbsolutePath(node), dest, overwrite: true);
+                        output.WriteLine($"quarantined {t.Name}");
+                        quarantined++;
+                    }
+                }
+                if (!intact)
+                {
+                    rerun++;
+                    continue;
+                }
+                Restore(graph, store, info);
+                restored++;
+            }
+            store.Flush();
+        }
+        if (Directory.Exists(oldJobs)) Directory.Delete(oldJobs, recursive: true);
+        output.WriteLine($"restored {restored} job{(restored == 1 ? "" : "s")} from their records, {rerun} will run again, {quarantined} file{(quarantined == 1 ? "" : "s")} quarantined");
+        output.WriteLine("sources are checked again by the next lmake (they may show as new)");
+        return ExitCode.Ok;
+    }
+
+    private static void Restore(Graph graph, GraphStore store, JobInfo info)
+    {
+        var job = new Job(store.JobId(info.Key), info.Key, null!, null!)
+        {
+            Status = info.Status switch { "ok" => JobStatus.Ok, "dep_error" => JobStatus.DepError, _ => JobStatus.Failed },
+            RanWithSignature = info.Signature,
+            ExecTime = TimeSpan.FromSeconds(info.ExecSeconds),
+            EndDate = info.End,
+        };
+        foreach (JobInfoFile d in info.Deps)
+            job.Deps.Add(new DepRecord(graph.Node(d.Name), d.Static, FileChecksum.TryParse(d.Checksum, out FileChecksum seen) ? seen : FileChecksum.None));
+        foreach (JobInfoFile t in info.Targets)
+        {
+            Node node = graph.Node(t.Name);
+            job.Targets.Add(node);
+            node.WrittenBy = job.Id;
+            node.WrittenChecksum = graph.Refresh(node);
+            graph.Save(node);
+        }
+        store.SaveJob(job);
+        JobInfos.Write(graph.RepoRoot, job.Id, info);
+    }
+}

@@ -1,0 +1,16 @@
+// A job as the store records it, read without building a Job (no rule evaluation): for the queries that scan
+// every job (lshow -D -b, lcollect, lmake_dump).
+using Lmake.Common.Checksums;
+using Lmake.Server.Engine;
+
+namespace Lmake.Server.Admin;
+
+public readonly record struct StoredDep(uint Node, bool IsStatic, FileChecksum Seen);
+
+public sealed record StoredJob(uint Id, string Key, JobStatus Status, ulong Signature, TimeSpan ExecTime, DateTime EndDate,
+    IReadOnlyList<StoredDep> Deps, IReadOnlyList<uint> Targets)
+{
+    /// <summary>The rule name (the key is RULE/JOBNAME).</summary>
+    public string Rule => Key[..Math.Max(0, Key.IndexOf('/'))];
+    public string Name => Key[(Key.IndexOf('/') + 1)..];
+}
