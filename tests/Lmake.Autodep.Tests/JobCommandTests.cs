@@ -134,6 +134,21 @@ public class JobCommandTests
     }
 
     [Fact]
+    public void Ldepend_follows_symlinks_like_a_read()
+    {
+        using var repo = new TempRepo();
+        repo.Write("real/h", "h");
+        repo.Write("sub/x", "");
+        var r = InJob(repo, "ln -s real inc; ln -s ../inc/h sub/link; ldepend inc/h sub/link; cd sub && ldepend -v link/../x; echo rc=$?");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(("LW", ""), Entry(r, "inc"));           // made by ln, then crossed
+        Assert.Equal(("R", "declared group:1"), Entry(r, "real/h"));
+        Assert.Equal("LW", Entry(r, "sub/link").Kinds);
+        Assert.Contains("rc=1\n", r.Stdout);                 // link/.. is real/, which has no x
+        Assert.Equal(("R!", "declared group:2"), Entry(r, "real/x"));
+    }
+
+    [Fact]
     public void Ltarget_flags_and_listings()
     {
         using var repo = new TempRepo();

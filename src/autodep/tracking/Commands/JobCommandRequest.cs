@@ -74,7 +74,11 @@ internal static class JobCommandRequest
         var all = new List<string>(names.Count);
         foreach (string n in names)
         {
-            string abs = Path.GetFullPath(n, cwd);
+            // followed like a read: each link crossed is a dep too, the file it leads to is the declared one
+            string abs = SymlinkWalk.Resolve(n.StartsWith('/') ? n : cwd + "/" + n, link =>
+            {
+                if (Tracked(job, link) is { } linkName) job.Accesses.Add(linkName, AccessKind.Readlink, true);
+            });
             string? tracked = Tracked(job, abs);
             all.Add(tracked ?? abs);
             if (tracked is not null) deps.Add((tracked, Path.Exists(abs)));  // outside the repo: not a dep, as for the shim
