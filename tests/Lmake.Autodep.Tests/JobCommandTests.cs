@@ -106,6 +106,21 @@ public class JobCommandTests
     }
 
     [Fact]
+    public void Lautodep_json_has_the_declarations()
+    {
+        using var repo = new TempRepo();
+        var r = repo.Lautodep("--json", "bash", "-c", $"{Bin}/ldepend -c -e a; {Bin}/ltarget -p t");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        var byName = doc.RootElement.GetProperty("accesses").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
+        Assert.True(byName["a"].GetProperty("declared").GetBoolean());
+        Assert.Equal(["critical", "ignore_error"], byName["a"].GetProperty("dep_flags").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(1, byName["a"].GetProperty("group").GetInt32());
+        Assert.Equal(["phony"], byName["t"].GetProperty("target_flags").EnumerateArray().Select(x => x.GetString()));
+        Assert.Empty(byName["t"].GetProperty("kinds").EnumerateArray());
+    }
+
+    [Fact]
     public void Deps_read_before_ldepend_come_before_the_declared_ones()
     {
         using var repo = new TempRepo();
