@@ -381,6 +381,7 @@ public sealed class Maker
             job.Running = run;
             _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
         }
+        else _req.Status("started", job.Rule.Name, null, job.Name);   // already running for another lmake: joined, not run twice
         job.Waiters++;
         // the client's ^C arrives on a transport thread: hand it to the engine thread
         SynchronizationContext engine = SynchronizationContext.Current!;
