@@ -44,6 +44,22 @@ public class PtraceTests
     }
 
     [Fact]
+    public void Relative_names_follow_the_cwd_of_one_process_across_its_chdirs()
+    {
+        using var repo = new TempRepo();
+        repo.Write("a", "1\n");
+        repo.Write("sub/b", "2\n");
+        repo.Write("sub/deeper/c", "3\n");
+        repo.Write("d", "4\n");
+        // bash's own redirections: one process opening relative names while its cwd moves.
+        var o = PtraceJobRunner.Run(repo.Path,
+            Bash("read x < a; cd sub; read y < b; cd deeper; read z < c; cd ../..; read w < d; echo $x$y$z$w"), AutodepMethod.Ptrace);
+        Assert.True(o.ExitCode == 0, PtraceJobRunner.Describe(o));
+        Assert.Equal("1234\n", o.Stdout);
+        Assert.Equal("R a|R sub/b|R sub/deeper/c|R d", PtraceJobRunner.Listing(o.Accesses, name => name != "sub" && name != "sub/deeper"));
+    }
+
+    [Fact]
     public void The_exit_signal_and_status_of_the_job_are_its_own()
     {
         using var repo = new TempRepo();

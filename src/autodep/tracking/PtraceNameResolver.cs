@@ -18,6 +18,10 @@ internal sealed unsafe class PtraceNameResolver
     // Directories found to be no symlink (tracked ones only), so that a name in them costs one readlink (its
     // last component): forgotten whenever a process of the job renames or removes anything.
     private readonly HashSet<string> _linkFreeDirs = new(StringComparer.Ordinal);
+    // The cwd of each tracee, valid while no chdir/fchdir happened in the job (one /proc readlink saved per
+    // relative name).
+    private readonly Dictionary<int, (long Generation, string Cwd)> _cwds = [];
+    private long _cwdGeneration;
 
     public PtraceNameResolver(JobSpec spec, PtraceReportWriter report)
     {
@@ -115,8 +119,25 @@ internal sealed unsafe class PtraceNameResolver
     /// (pipes, sockets, a removed cwd...).</summary>
     public string? BaseDir(int tid, int dirFd)
     {
-        string link = dirFd == PtraceSyscalls.AT_FDCWD ? $"/proc/{tid}/cwd" : dirFd >= 0 ? $"/proc/{tid}/fd/{dirFd}" : "";
-        if (link.Length == 0) return null;
+        if (dirFd == PtraceSyscalls.AT_FDCWD)
+        {
+            if (_cwds.TryGetValue(tid, out var known) && known.Generation == _cwdGeneration) return known.Cwd;
+            string? cwd = ProcLink($"/proc/{tid}/cwd");
+            if (cwd is not null) _cwds[tid] = (_cwdGeneration, cwd);
+            return cwd;
+        }
+        return dirFd >= 0 ? ProcLink($"/proc/{tid}/fd/{dirFd}") : null;
+    }
+
+    /// <summary>After a chdir or fchdir anywhere in the job (threads share their cwd, and a process may have
+    /// left its threads' group of cwd with unshare): every cwd is read again.</summary>
+    public void ForgetCwds() => _cwdGeneration++;
+
+    /// <summary>A tracee is gone: its id may come back for another process.</summary>
+    public void Forget(int tid) => _cwds.Remove(tid);
+
+    private string? ProcLink(string link)
+    {
         string? target = ReadLink(link, out _);
         return target is not null && target.StartsWith('/') && !target.EndsWith(" (deleted)", StringComparison.Ordinal) ? target : null;
     }

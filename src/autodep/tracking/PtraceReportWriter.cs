@@ -1,6 +1,7 @@
 // The tracer's side of the report pipe: records in the shim's wire format (src/autodep/shim/shim.h), so that
-// TrackedJob reads a ptrace job's accesses exactly as an ld_preload job's. Buffered; the tracer flushes
-// whenever it has nothing else to do, so records reach the reactor before the job's next in-job command.
+// TrackedJob reads a ptrace job's accesses exactly as an ld_preload job's. Buffered (one write per 32 KB, not
+// one per access): the tracer flushes before every exec and connect, so records reach the reactor before
+// what an in-job command declares, and at the end.
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -15,8 +16,6 @@ internal sealed unsafe class PtraceReportWriter : IDisposable
 
     /// <param name="fd">A write end of the job's report pipe, owned (closed) by this writer.</param>
     public PtraceReportWriter(int fd) => _fd = fd;
-
-    public bool IsEmpty => _length == 0;
 
     public void Add(AccessKind kinds, bool existed, string name)
     {

@@ -14,7 +14,7 @@ internal static class PtraceSyscalls
     private const int O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200,
         O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_PATH = 0x200000;
 
-    public const int Open = 2, Stat = 4, Lstat = 6, Access = 21, Execve = 59, Truncate = 76, Getdents = 78, Rename = 82,
+    public const int Open = 2, Stat = 4, Connect = 42, Chdir = 80, Fchdir = 81, Lstat = 6, Access = 21, Execve = 59, Truncate = 76, Getdents = 78, Rename = 82,
         Mkdir = 83, Rmdir = 84, Creat = 85, Link = 86, Unlink = 87, Symlink = 88, Readlink = 89, Chmod = 90, Utime = 132,
         Mknod = 133, Setxattr = 188, Lsetxattr = 189, Removexattr = 197, Lremovexattr = 198, Getdents64 = 217,
         Utimes = 235, Openat = 257, Mkdirat = 258, Mknodat = 259, Futimesat = 261, Newfstatat = 262, Unlinkat = 263,
@@ -28,6 +28,8 @@ internal static class PtraceSyscalls
         Chmod, Utime, Mknod, Setxattr, Lsetxattr, Removexattr, Lremovexattr, Getdents64, Utimes, Openat, Mkdirat, Mknodat,
         Futimesat, Newfstatat, Unlinkat, Renameat, Linkat, Symlinkat, Readlinkat, Fchmodat, Faccessat, Utimensat, Renameat2,
         Execveat, Statx, Openat2, Faccessat2, Fchmodat2,
+        Connect,  // no file: in-job commands connect to the job's channel (see PtraceTracer)
+        Chdir, Fchdir,  // no file: the tracer's cache of cwds is forgotten
     ];
 
     private static readonly HashSet<int> s_traced = [.. Traced];

@@ -36,6 +36,7 @@ internal sealed unsafe class PtraceTracer
         public bool LauncherStopSkipped;
         public readonly List<PendingName> Pending = [];
         public bool PendingChangesTree;  // a rename or removal: the resolver's link-free dirs go when it succeeds
+        public bool PendingCwdChange;  // in a chdir/fchdir: the cached cwds go when it ends
     }
 
     private PtraceTracer(JobSpec spec, int launcherPid, int reportFd)
@@ -112,13 +113,7 @@ internal sealed unsafe class PtraceTracer
         int status = 0;
         while (true)
         {
-            // Records wait in the buffer while stops keep coming; when none is there, they are sent, then the wait.
-            int tid = _report.IsEmpty ? 0 : PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD | PtraceNative.WNOHANG);
-            if (tid == 0)
-            {
-                _report.Flush();  // idle: what is known reaches the job's reader now
-                tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD);
-            }
+            int tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD);
             if (tid < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
@@ -132,7 +127,7 @@ internal sealed unsafe class PtraceTracer
 
     private void OnStatus(int tid, int status)
     {
-        if ((status & 0xff) != 0x7f) { _tracees.Remove(tid); return; }  // exited or killed
+        if ((status & 0xff) != 0x7f) { _tracees.Remove(tid); _names.Forget(tid); return; }  // exited or killed
         if (!_tracees.TryGetValue(tid, out var t)) _tracees[tid] = t = new Tracee();  // a new child, met before its parent's event
         int sig = (status >> 8) & 0xff;
         int ev = (status >> 16) & 0xffff;
@@ -181,7 +176,7 @@ internal sealed unsafe class PtraceTracer
     // Back to running: to the end of its syscall when names wait for its result (or when every syscall stops).
     private void Resume(int tid, Tracee t, int signal)
     {
-        int how = t.Pending.Count > 0 || _traceAll || !_filterInstalled ? PtraceNative.PTRACE_SYSCALL : PtraceNative.PTRACE_CONT;
+        int how = t.Pending.Count > 0 || t.PendingCwdChange || _traceAll || !_filterInstalled ? PtraceNative.PTRACE_SYSCALL : PtraceNative.PTRACE_CONT;
         PtraceNative.Ptrace(how, tid, 0, signal);  // ESRCH: killed meanwhile, its exit comes next
     }
 
@@ -203,6 +198,7 @@ internal sealed unsafe class PtraceTracer
                 break;
             case PtraceNative.SYSCALL_INFO_EXIT:
                 if (t.Pending.Count > 0) OnSyscallEnd(t, info.Rval);
+                if (t.PendingCwdChange) { t.PendingCwdChange = false; _names.ForgetCwds(); }
                 break;
         }
         Resume(tid, t, 0);
@@ -213,6 +209,20 @@ internal sealed unsafe class PtraceTracer
     private void OnSyscallStart(int tid, Tracee t, PtraceNative.SyscallInfo info)
     {
         t.Pending.Clear();
+        if (info.Nr is PtraceSyscalls.Chdir or PtraceSyscalls.Fchdir)
+        {
+            t.PendingCwdChange = true;  // the cwds known are forgotten once it is done (OnSyscallStop)
+            Resume(tid, t, 0);
+            return;
+        }
+        if (info.Nr == PtraceSyscalls.Connect)
+        {
+            // Maybe an in-job command about to talk to the job's channel: what the job did before it must be
+            // known first. Records are otherwise sent when the buffer is full, at exec and at the end.
+            _report.Flush();
+            Resume(tid, t, 0);
+            return;
+        }
         t.PendingChangesTree = PtraceSyscalls.ChangesTree(info.Nr);
         Span<SyscallName> names = stackalloc SyscallName[2];
         var args = new ReadOnlySpan<ulong>(info.Args, 6);
