@@ -42,8 +42,6 @@ def _recv_exactly(sock, n):
 def _call(verb, *args):
     'send one request, return the results of an "ok" reply'
     channel = os.environ.get('LMAKE_JOB_CHANNEL')
-    if not channel:
-        raise JobCommandError('not inside an lmake job ($LMAKE_JOB_CHANNEL is not set): in-job calls run in jobs started by lmake or lautodep')
     name, _, key = channel.rpartition(':')
     shim = _shim()
     if shim: shim.lmake_autodep_flush()   # the accesses made so far reach the runner before this request
@@ -70,6 +68,18 @@ def _call(verb, *args):
     if results and results[0] == 'ok': return results[1:]
     raise JobCommandError(results[1] if len(results) > 1 else "malformed reply from the job's runner")
 
+def _in_job():
+    return bool(os.environ.get('LMAKE_JOB_CHANNEL'))
+
+def _command(cmd, args, stdin=None):
+    """Outside a job the call runs the matching command of bin/ instead, so that python and the shell behave
+    (and explain themselves) exactly alike there: the command says that it is not inside a job and exits 11."""
+    import subprocess
+    proc = subprocess.run([os.path.join(_BIN, cmd)] + [str(a) for a in args], input=stdin, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise JobCommandError(proc.stderr.strip() or f'{cmd} failed (exit code {proc.returncode})')
+    return proc.stdout
+
 def _names(files):
     names = []
     for f in files:
@@ -78,54 +88,66 @@ def _names(files):
     return names
 
 def _bits(*pairs):
-    return sum(bit for on, bit in pairs if on)
+    return sum(bit for on, bit, _ in pairs if on)
 
-# bit values of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags
+def _options(*pairs):
+    return [option for on, _, option in pairs if on]
+
+# (set, bit value of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags, command option)
 def depend(*files, critical=False, essential=False, ignore_error=False, required=True, readdir_ok=False, ignore=False,
            regexpr=False, verbose=False):
     '''declare deps of the running job (all parallel: no order among them), as if read now.
     With verbose=True, wait until they are up to date and return {name: (status, checksum)}.'''
-    flags = _bits((critical, 1), (essential, 2), (ignore_error, 4), (not required, 8), (readdir_ok, 16), (ignore, 32))
     if verbose and regexpr: raise ValueError('verbose cannot be used with regexpr')
+    flags = ((critical, 1, '-c'), (essential, 2, '-E'), (ignore_error, 4, '-e'), (not required, 8, '-r'), (readdir_ok, 16, '-D'),
+             (ignore, 32, '-I'))
     names = _names(files)
-    results = _call('depend', flags, int(bool(regexpr)), int(bool(verbose)), *names)
+    if _in_job():
+        results = _call('depend', _bits(*flags), int(bool(regexpr)), int(bool(verbose)), *names)
+    else:
+        out = _command('ldepend', _options(*flags, (regexpr, 0, '-X'), (verbose, 0, '-v')) + ['--'] + names)
+        results = [x for line in out.splitlines() for x in line.split(' ', 2)[:2]]
     if not verbose: return None
     return {name: (results[2 * i], results[2 * i + 1]) for i, name in enumerate(names)}
 
 def target(*files, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
            no_warning=False):
     'declare targets of the running job (it may write them)'
-    flags = _bits((write, 1), (incremental, 2), (phony, 4), (source_ok, 8), (ignore, 16), (no_warning, 32))
-    _call('target', flags, int(bool(regexpr)), *_names(files))
+    flags = ((write, 1, '-W'), (incremental, 2, '-i'), (phony, 4, '-p'), (source_ok, 8, '-s'), (ignore, 16, '-I'), (no_warning, 32, '-w'))
+    names = _names(files)
+    if _in_job(): _call('target', _bits(*flags), int(bool(regexpr)), *names)
+    else: _command('ltarget', _options(*flags, (regexpr, 0, '-X')) + ['--'] + names)
 
 def list_deps():
     'the deps seen so far, in order'
-    return _call('list_deps')
+    return _call('list_deps') if _in_job() else _command('ldepend', ['-l']).splitlines()
 
 def list_targets():
     'the targets seen so far, in order'
-    return _call('list_targets')
+    return _call('list_targets') if _in_job() else _command('ltarget', ['-l']).splitlines()
 
 def check_deps(sync=False):
     '''True if every dep seen so far is up to date; else the runner stops the job (it reruns later) and this
     returns False if the job is still running.'''
+    if not _in_job():
+        _command('lcheck_deps', ['-s'] if sync else [])
+        return True
     results = _call('check_deps')
     return bool(results) and results[0] == '1'
 
 def encode(value, file, ctx, min_len=1):
     'the short code of value in codec table file (a file or a directory), context ctx; the entry is created if new'
-    return _call('encode', os.fspath(file), ctx, int(min_len), value)[0]
+    if _in_job(): return _call('encode', os.fspath(file), ctx, int(min_len), value)[0]
+    return _command('lencode', ['-t', os.fspath(file), '-x', ctx, '-l', int(min_len)], stdin=value).rstrip('\n')
 
 def decode(code, file, ctx):
     'the value whose code is code in codec table file, context ctx (JobCommandError if there is none)'
-    return _call('decode', os.fspath(file), ctx, code)[0]
+    if _in_job(): return _call('decode', os.fspath(file), ctx, code)[0]
+    return _command('ldecode', ['-t', os.fspath(file), '-x', ctx, '-c', code])
 
 def xxhsum_file(name):
     "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-X, <hex>-L)"
-    import subprocess
-    proc = subprocess.run([os.path.join(_BIN, 'xxhsum'), os.fspath(name)], capture_output=True, text=True)
-    if proc.returncode != 0: raise JobCommandError(f'xxhsum {name} failed: {proc.stderr.strip()}')
-    return proc.stdout.split()[0]
+    return _command('xxhsum', [os.fspath(name)]).split()[0]
 
 _autodep_on = os.environ.get('LMAKE_AUTODEP_ENABLE', '1') != '0'
 
@@ -139,8 +161,7 @@ def set_autodep(enable):
     _autodep_on = bool(enable)
     shim = _shim()
     if shim: shim.lmake_autodep_set(1 if _autodep_on else 0)
-    if _autodep_on: os.environ.pop('LMAKE_AUTODEP_ENABLE', None)
-    else: os.environ['LMAKE_AUTODEP_ENABLE'] = '0'
+    os.environ['LMAKE_AUTODEP_ENABLE'] = '1' if _autodep_on else '0'
 
 class Autodep:
     'with Autodep(False): the accesses made in the block are not reported (in this process and those it starts)'
