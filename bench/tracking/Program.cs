@@ -1,7 +1,8 @@
 // bench-tracking: what dependency tracking costs per access. One job, a C program that stats (even i) or
 // opens and closes (odd i) N distinct files of a repo, runs as a tracked job (TrackedJob, as lmakeserver
 // runs jobs) under autodep none, ld_preload and ptrace (the same program, and a static build of it under
-// ptrace). The program times its own loop; the best of RUNS runs is kept. Usage: INSTALL_DIR WORK_DIR [N] [RUNS]
+// ptrace), and the floor of ptrace on this machine (a minimal C tracer, one stop per access, nothing decoded).
+// The program times its own loop; the best of RUNS runs is kept. Usage: INSTALL_DIR WORK_DIR [N] [RUNS]
 using System.Diagnostics;
 using System.Globalization;
 using Lmake.Autodep;
@@ -43,7 +44,56 @@ File.WriteAllText(Path.Combine(bin, "acc.c"), $$"""
         return 0;
     }
     """);
-var gcc = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "gcc -O2 -o acc acc.c && gcc -O2 -static -o acc-static acc.c"]) { WorkingDirectory = bin })!;
+// The floor of any ptrace tracker on this machine: a minimal C tracer that resumes at once from one seccomp
+// stop per access (no decoding, no names), timed by the traced program like the rows above.
+File.WriteAllText(Path.Combine(bin, "floor.c"), """
+    #define _GNU_SOURCE
+    #include <linux/filter.h>
+    #include <linux/seccomp.h>
+    #include <signal.h>
+    #include <stddef.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <sys/prctl.h>
+    #include <sys/ptrace.h>
+    #include <sys/stat.h>
+    #include <sys/syscall.h>
+    #include <sys/wait.h>
+    #include <fcntl.h>
+    #include <time.h>
+    #include <unistd.h>
+    int main(int argc, char **argv) {
+        int n = atoi(argv[1]);
+        pid_t p = fork();
+        if (p == 0) {
+            struct sock_filter f[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_newfstatat, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+            struct sock_fprog prog = { 4, f };
+            raise(SIGSTOP);
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) _exit(2);
+            struct stat st; struct timespec a, b;
+            clock_gettime(CLOCK_MONOTONIC, &a);
+            for (int i = 0; i < n; i++) fstatat(AT_FDCWD, "d0/f0", &st, 0);
+            clock_gettime(CLOCK_MONOTONIC, &b);
+            printf("%.1f\n", (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec));
+            fflush(stdout);
+            _exit(0);
+        }
+        int st;
+        waitpid(p, &st, WUNTRACED);
+        if (ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) return 1;
+        kill(p, SIGCONT);
+        while (waitpid(p, &st, __WALL) == p && !WIFEXITED(st) && !WIFSIGNALED(st)) {
+            int sig = WSTOPSIG(st);
+            ptrace(PTRACE_CONT, p, 0, (st >> 16) || sig == SIGTRAP || sig == SIGSTOP || sig == SIGCONT ? 0 : sig);
+        }
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    }
+    """);
+var gcc = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "gcc -O2 -o acc acc.c && gcc -O2 -static -o acc-static acc.c && gcc -O2 -o floor floor.c"]) { WorkingDirectory = bin })!;
 gcc.WaitForExit();
 if (gcc.ExitCode != 0) { Console.Error.WriteLine("bench-tracking: gcc failed"); return 1; }
 
@@ -77,6 +127,26 @@ var rows = new (string Name, AutodepMethod Method, string Program)[]
     ("ptrace (static)", AutodepMethod.Ptrace, "acc-static"),
 };
 var results = rows.Select(r => (r.Name, Result: Measure(r.Method, r.Program))).ToList();
+results.Add(("ptrace floor", MeasureFloor()));
+
+// The minimal C tracer, run directly (not as a tracked job: it is the tracer itself).
+(double PerAccessUs, double WallS) MeasureFloor()
+{
+    double best = double.MaxValue, bestWall = double.MaxValue;
+    for (int run = 0; run <= runs; run++)
+    {
+        var sw = Stopwatch.StartNew();
+        var p = Process.Start(new ProcessStartInfo(Path.Combine(bin, "floor"), [n.ToString(CultureInfo.InvariantCulture)])
+            { WorkingDirectory = repo, RedirectStandardOutput = true })!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"floor tracer: exit {p.ExitCode}");
+        if (run == 0) continue;
+        best = Math.Min(best, double.Parse(output.Trim(), CultureInfo.InvariantCulture) / n / 1000);
+        bestWall = Math.Min(bestWall, sw.Elapsed.TotalSeconds);
+    }
+    return (best, bestWall);
+}
 double none = results[0].Result.PerAccessUs;
 Console.WriteLine($"tracking cost: one job, {n} accesses (stat, or open+close, of distinct files), best of {runs}");
 Console.WriteLine($"{"method",-16} {"per access",11} {"over none",10} {"x none",7} {"job wall",9}");
