@@ -7,7 +7,7 @@ namespace Lmake.Autodep.Tests;
 
 public class EntryPointMatrixTests
 {
-    // Files of each fresh repo: f, d/f2, lnk -> f, d2/ (empty), script.sh (#!/bin/sh), lib.so.
+    // Files of each fresh repo: f, d/f2, lnk -> f, dlnk -> d, d2/ (empty), script.sh (#!/bin/sh), lib.so.
     private const string Program = """
         #define _GNU_SOURCE
         #include <dirent.h>
@@ -56,6 +56,9 @@ public class EntryPointMatrixTests
             CASE("open_through_link") r = open("lnk", O_RDONLY);
             CASE("open_nofollow_path") r = open("lnk", O_PATH | O_NOFOLLOW);
             CASE("open_dotdot") r = open("d/../d2/../f", O_RDONLY);
+            CASE("open_through_dir_link") r = open("dlnk/f2", O_RDONLY);
+            CASE("open_absolute") { if (!getcwd(buf, sizeof buf - 4)) return 1; strcat(buf, "/f"); r = open(buf, O_RDONLY); }
+            CASE("stat_outside_repo") r = stat("/etc/passwd", &st);
             CASE("creat") r = creat("new", 0644);
             CASE("creat64") r = creat64("new", 0644);
             CASE("fopen_r") r = fopen("f", "r") ? 0 : -1;
@@ -151,6 +154,9 @@ public class EntryPointMatrixTests
         { "open_through_link", "L lnk|R f", Same },
         { "open_nofollow_path", "S lnk", Same },
         { "open_dotdot", "R f", Same },
+        { "open_through_dir_link", "L dlnk|R d/f2", Same },
+        { "open_absolute", "R f", Same },
+        { "stat_outside_repo", "", Same },
         { "creat", "W new", Same },
         { "creat64", "W new", Same },
         { "fopen_r", "R f", Same },
@@ -251,7 +257,7 @@ public class EntryPointMatrixTests
         repo.Write("f", "content");
         repo.Write("d/f2", "content");
         repo.Write("script.sh", "#!/bin/sh\nexit 0\n");
-        var setup = repo.Shell($"ln -s f lnk && mkdir d2 && chmod +x script.sh && cp {s_binaries.Value}/lib.so .");
+        var setup = repo.Shell($"ln -s f lnk && ln -s d dlnk && mkdir d2 && chmod +x script.sh && cp {s_binaries.Value}/lib.so .");
         Assert.True(setup.ExitCode == 0, setup.ToString());
         return repo;
     }

@@ -60,6 +60,18 @@ public class PtraceTests
     }
 
     [Fact]
+    public void Files_of_a_source_dir_outside_the_repo_are_recorded_by_their_absolute_name()
+    {
+        using var repo = new TempRepo();
+        using var sources = new TempRepo();  // a second temporary dir, outside the repo
+        sources.Write("lib/x.h", "x");
+        var o = PtraceJobRunner.Run(repo.Path, ["/bin/cat", sources["lib/x.h"], "/etc/hostname"], AutodepMethod.Ptrace,
+            sourceDirs: [sources.Path + "/lib/"]);
+        Assert.True(o.ExitCode == 0, PtraceJobRunner.Describe(o));
+        Assert.Equal($"R {sources.Path}/lib/x.h", PtraceJobRunner.Listing(o.Accesses));
+    }
+
+    [Fact]
     public void The_exit_signal_and_status_of_the_job_are_its_own()
     {
         using var repo = new TempRepo();
