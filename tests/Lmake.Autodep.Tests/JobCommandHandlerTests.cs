@@ -137,8 +137,8 @@ public class JobCommandHandlerTests
 
     [Theory]
     [InlineData(AutodepMethod.LdPreload)]
+    [InlineData(AutodepMethod.Ptrace)]
     [InlineData(AutodepMethod.None)]
-    // (Ptrace is left out: its tracer thread may still hold the records of a read made just before the call.)
     public async Task Declared_deps_are_ordered_after_the_accesses_made_before_the_call(AutodepMethod method)
     {
         using var repo = new TempRepo();
