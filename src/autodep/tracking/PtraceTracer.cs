@@ -69,9 +69,6 @@ internal sealed unsafe class PtraceTracer
                 return;
             }
             _tracees[child] = new Tracee { Initial = true };
-            // If C had stopped already, its group-stop would otherwise outlive this attach (and make the job's
-            // later threads start in what looks like a group stop).
-            Native.Kill(child, PtraceNative.SIGCONT);
             Loop();
         }
         catch (Exception e)
@@ -151,6 +148,7 @@ internal sealed unsafe class PtraceTracer
                 {
                     t.Pending.Clear();
                     t.Pending.AddRange(old.Pending);
+                    _names.Forget((int)former);
                 }
                 OnExecDone(tid, t);
                 Resume(tid, t, 0);
@@ -158,7 +156,14 @@ internal sealed unsafe class PtraceTracer
             case PtraceNative.PTRACE_EVENT_STOP:
                 if (sig is PtraceNative.SIGSTOP or PtraceNative.SIGTSTP or PtraceNative.SIGTTIN or PtraceNative.SIGTTOU)
                 {
-                    if (t.Initial && !t.LauncherStopSkipped) { t.LauncherStopSkipped = true; Resume(tid, t, 0); }  // C's own stop
+                    if (t.Initial && !t.LauncherStopSkipped)
+                    {
+                        // C, seized in its own stop. SIGCONT ends that group stop, which would otherwise outlive
+                        // this attach (and make the job's later threads start in what looks like a group stop).
+                        t.LauncherStopSkipped = true;
+                        Native.Kill(tid, PtraceNative.SIGCONT);
+                        Resume(tid, t, 0);
+                    }
                     else PtraceNative.Ptrace(PtraceNative.PTRACE_LISTEN, tid, 0, 0);  // a real group stop: stays stopped until SIGCONT
                 }
                 else Resume(tid, t, 0);  // a new tracee's first stop
