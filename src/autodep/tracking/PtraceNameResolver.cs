@@ -57,6 +57,12 @@ internal sealed unsafe class PtraceNameResolver
         bool missing = false;  // a prefix does not exist: the kernel stops there, no links to read further
         bool lastRead = false, lastThere = false;
         int p = 0;
+        // The components of the (canonical) repo root are neither tracked nor read: start past them.
+        if (_root.Length > 0 && rest.Length > _root.Length && rest[_root.Length] == '/' && rest.StartsWith(_root, StringComparison.Ordinal))
+        {
+            res.Append(_root);
+            p = _root.Length;
+        }
         while (true)
         {
             while (p < rest.Length && rest[p] == '/') p++;
