@@ -152,17 +152,6 @@ public class TrackedJobTests
     }
 
     [Fact]
-    public async Task Ptrace_is_refused_clearly()
-    {
-        using var repo = new TempRepo();
-        repo.Write("marker", "");
-        var o = await TrackedJob.Start(Bash(repo, "rm marker", method: AutodepMethod.Ptrace)).Completion.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(127, o.ExitCode);
-        Assert.Contains("ptrace is not implemented", o.Stderr);
-        Assert.True(File.Exists(repo["marker"]));  // nothing ran
-    }
-
-    [Fact]
     public async Task Method_none_reports_nothing()
     {
         using var repo = new TempRepo();
