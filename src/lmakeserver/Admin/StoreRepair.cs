@@ -1,5 +1,5 @@
 // `lmakeserver --repair` (lmake_repair): after a crash or a corrupt store, rebuild LMAKE/store from what is
-// on disk and the job records (LMAKE/jobs/<id>/info, written after every run). The old store is kept aside
+// on disk and the job records (LMAKE/jobs/<id>, written after every run). The old store is kept aside
 // (LMAKE/store.broken). A job is restored when every target it left is on disk with the content it left:
 // then the next lmake does not run it again. A target whose content differs (edited by hand, or half
 // written) is never deleted: it goes to LMAKE/quarantine/ and its job will run again. Tells what it did.
@@ -34,8 +34,8 @@ public static class StoreRepair
         if (Directory.Exists(oldJobs) && !Directory.Exists(jobsDir)) Directory.Move(oldJobs, jobsDir);
         var infos = new List<JobInfo>();
         if (Directory.Exists(jobsDir))
-            foreach (string dir in Directory.GetDirectories(jobsDir))
-                if (JobInfos.ReadFile(Path.Combine(dir, "info")) is JobInfo info && info.Key.Length > 0) infos.Add(info);
+            foreach (string file in Directory.GetFiles(jobsDir))
+                if (!file.EndsWith(".tmp", StringComparison.Ordinal) && JobInfos.ReadFile(file) is JobInfo info && info.Key.Length > 0) infos.Add(info);
         // the latest run of a job, and of the jobs writing a file the latest, win
         infos = infos.GroupBy(i => i.Key).Select(g => g.OrderByDescending(i => i.End).First()).OrderBy(i => i.End).ToList();
 
@@ -111,6 +111,6 @@ public static class StoreRepair
             graph.Save(node);
         }
         store.SaveJob(job);
-        JobInfos.Write(graph.RepoRoot, job.Id, info);
+        JobInfos.WriteNow(JobInfos.PathOf(graph.RepoRoot, job.Id), info);
     }
 }
