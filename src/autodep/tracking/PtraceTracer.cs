@@ -1,8 +1,9 @@
 // The tracer of one ptrace job, on a thread of its own (ptrace requests must come from the thread that
-// attached). It seizes the launcher's child C (see PtraceLauncher) stopped before the job's exec, installs in
-// it a seccomp filter that stops the job only on file syscalls (SeccompFilter; injected as prctl+seccomp
-// calls at C's execve), then follows every process and thread the job starts (fork, vfork, clone), decodes
-// each file syscall at its start, resolves its names there, and records it at its end from its result.
+// attached). It seizes the launcher's child C (see PtraceLauncher) before the job's exec, installs in it a
+// seccomp filter that stops the job only on file syscalls (SeccompFilter; injected as prctl+seccomp calls at
+// C's first syscall), then follows every process and thread the job starts (fork, vfork, clone), decodes
+// each file syscall at its start and resolves its names there; what only reads is recorded at once, the rest
+// at the syscall's end from its result.
 // Signals are passed on, group stops kept (PTRACE_LISTEN). Without seccomp it stops at every syscall instead.
 // Waits use __WNOTHREAD: this thread has no children of its own, so it only ever reaps its own tracees.
 using System.Runtime.InteropServices;
@@ -198,7 +199,9 @@ internal sealed unsafe class PtraceTracer
         switch (info.Op)
         {
             case PtraceNative.SYSCALL_INFO_ENTRY:
-                if (!_filterInstalled && !_traceAll && t.Initial && PtraceSyscalls.IsExec(info.Nr)) { InstallFilter(tid, t); return; }
+                // The first syscall of C after the attach (its execve, or what the launcher's fork does before it):
+                // from then on only file syscalls stop.
+                if (!_filterInstalled && !_traceAll && t.Initial && info.Arch == PtraceNative.AUDIT_ARCH_X86_64) { InstallFilter(tid, t); return; }
                 if (_traceAll && PtraceSyscalls.IsTraced(info.Nr)) { OnSyscallStart(tid, t, info); return; }
                 break;
             case PtraceNative.SYSCALL_INFO_EXIT:
@@ -346,10 +349,10 @@ internal sealed unsafe class PtraceTracer
         return value;
     }
 
-    // ---- the seccomp filter, injected at C's first execve -------------------------------------------
+    // ---- the seccomp filter, injected at C's first syscall ------------------------------------------
 
-    // The tracee is at the start of its execve: make it run prctl(PR_SET_NO_NEW_PRIVS) then seccomp(filter)
-    // in place of it, then run the execve itself again. If anything fails, every syscall stops instead.
+    // The tracee is at the start of a syscall: make it run prctl(PR_SET_NO_NEW_PRIVS) then seccomp(filter)
+    // in place of it, then run that syscall itself again. If anything fails, every syscall stops instead.
     private void InstallFilter(int tid, Tracee t)
     {
         PtraceNative.Regs saved;
@@ -368,7 +371,7 @@ internal sealed unsafe class PtraceTracer
                  && Inject(tid, t, saved, SysSeccomp, SECCOMP_SET_MODE_FILTER, 0, at) == 0;
         }
         var restore = saved;
-        restore.Rip -= 2;  // back onto the syscall instruction: the execve runs again, this time for real
+        restore.Rip -= 2;  // back onto the syscall instruction: the syscall runs again, this time for real
         restore.Rax = saved.OrigRax;
         PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&restore));
         _filterInstalled = ok;
