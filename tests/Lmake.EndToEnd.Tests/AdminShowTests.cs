@@ -107,6 +107,19 @@ public sealed class AdminShowTests : IDisposable
     }
 
     [Fact]
+    public void AStarJobIsNamedAsItsStatusLineNamesIt()
+    {
+        using var star = new AdminRepo(AdminRepo.Lmakefile + "\nclass Split(Rule):\n    targets = {'P': r'{F:.*}.part{N*:\\d}'}\n    deps = {'S': '{F}'}\n    cmd = 'for i in 1 2; do echo $i > {F}.part$i; done'\n");
+        LmakeOutput o = star.Lmake("hello.c.part1");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Contains(o.Jobs, s => s.Rule == "Split" && s.Name == "hello.c.part{N*}");
+        star.WaitForNoServer();   // a fresh server knows the job from the store only
+        JsonArray targets = star.ShowParsed("-t", "-J", "hello.c.part{N*}")["hello.c.part{N*}"]!.AsArray();
+        Assert.Equal(["hello.c.part1", "hello.c.part2"], targets.Select(t => (string)t!["name"]!).Order().ToArray());
+        Assert.Equal("Split", (string?)star.ShowParsed("-i", "-J", "hello.c.part{N*}", "-R", "Split")["hello.c.part{N*}"]!["rule"]);
+    }
+
+    [Fact]
     public void ASourceHasNoJobAndBadOptionsAreUsageErrors()
     {
         CommandResult source = _r.Run("lshow", "-i", "hello.c");

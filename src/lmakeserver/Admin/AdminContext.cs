@@ -62,6 +62,7 @@ public sealed class AdminContext
         if (rule == null)
         {
             if (node.Producer != null) return node.Producer;
+            if (node.Kind != NodeKind.Source && ByStoredName(name, null) is Job starJob) return starJob;
             why = node.Kind == NodeKind.Source ? "is a source" : node.Multi != null ? $"is made by several rules ({node.Multi})"
                 : node.Uphill != null ? $"is below {node.Uphill}, a file" : "no rule can make it";
             return null;
@@ -76,7 +77,29 @@ public sealed class AdminContext
             }
             return Graph.Job(match, Graph.Evaluator!.Plan(match));
         }
+        if (ByStoredName(name, rule) is Job named) return named;
         why = Graph.Makefiles!.Rules.Any(r => r.Name == rule) ? $"rule {rule} does not match it" : $"no rule named {rule}";
+        return null;
+    }
+
+    /// <summary>A job named as its status lines name it when that is no file name (a star job: `x{N*}.o`):
+    /// found among the recorded jobs, and rebuilt from one of the targets it left.</summary>
+    private Job? ByStoredName(string name, string? rule)
+    {
+        if (!name.Contains('{')) return null;
+        foreach (Job j in Graph.Jobs)
+            if (j.Name == name && (rule == null || j.Rule.Name == rule)) return j;
+        foreach (StoredJob j in StoredJobs())
+        {
+            if (j.Name != name || (rule != null && j.Rule != rule) || j.Targets.Count == 0) continue;
+            string target = Graph.Store.NodeName(j.Targets[0]);
+            foreach (RuleMatch match in Graph.Index!.Candidates(target))
+                if (match.Rule.Name == j.Rule && !match.Rule.IsSpecial)
+                {
+                    JobPlan plan = Graph.Evaluator!.Plan(match);
+                    if (plan.JobName == name) return Graph.Job(match, plan);
+                }
+        }
         return null;
     }
 
