@@ -1,7 +1,7 @@
 // The user commands, one executable called by several names (links in bin/): lmake and the admin commands.
 // Each answers -h, --version and usage errors itself, then finds the repo, reaches (or starts) its server,
 // and relays the request there. On a read-only repo with no server, an admin command is served by a
-// read-only lmakeserver on pipes (ReadOnlyServer); lmake_repair runs `lmakeserver --repair` (no server).
+// read-only lmakeserver on pipes (ReadOnlyServer); lmake_repair runs `lmakeserver --repair` when no server runs.
 using System.Text;
 using Lmake.Client;
 using Lmake.Common;
@@ -14,7 +14,6 @@ try
 {
     bool freshServer = false;
     string[] forwarded = args;
-    AdminOptions? admin = null;
     if (command == "lmake")
     {
         forwarded = LmakeCommandLine.PrependEnvironmentArgs(args, Environment.GetEnvironmentVariable("LMAKE_ARGS"));
@@ -25,16 +24,13 @@ try
     {
         return ExitCode.Ok;
     }
-    else
-    {
-        admin = AdminCommandLines.Parse(command, args);   // usage errors without any server
-    }
 
     string cwd = Environment.CurrentDirectory;
     string root = RepoRoot.Find(cwd) ?? throw new UsageException($"{command}: {RepoRoot.NotFoundMessage}");
     var files = new ServerFiles(root);
-    if (command == "lmake_repair") return Repair.Run(files);
-    using ServerConnection connection = admin != null && ReadOnlyServer.Applies(files)
+    // lmake_repair runs without a server; while one runs, that server tells the user to wait for it
+    if (command == "lmake_repair" && !FileLock.IsHeld(files.LockFile)) return Repair.Run(files);
+    using ServerConnection connection = command != "lmake" && ReadOnlyServer.Applies(files)
         ? ReadOnlyServer.Start(files)
         : ServerConnector.Connect(files, freshServer);
     var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(),
@@ -48,7 +44,8 @@ try
             if (text.StartsWith(DebugScript.LinePrefix, StringComparison.Ordinal)) script = text[DebugScript.LinePrefix.Length..];
         },
     }.Run(request);
-    if (command == "ldebug" && code == ExitCode.Ok && !admin!.DryRun && script != null)
+    // the server checked the options (the admin commands' are the engine's business): -n is read here only
+    if (command == "ldebug" && code == ExitCode.Ok && script != null && !AdminCommandLines.Parse(command, args).DryRun)
         return DebugScript.Run(Path.GetFullPath(script, cwd));
     return code;
 }

@@ -14,9 +14,15 @@ public static class AdminCommands
     public static int Serve(ClientRequest request, IClientOutput output, EngineLoop loop, Func<AdminContext> context)
     {
         string command = request.Command;
-        if (!CommandCatalog.AdminCommands.ContainsKey(command) || command == "lmake_repair")
+        if (command == "lmake_repair")
         {
-            output.Err(command == "lmake_repair" ? "lmake_repair: runs without a server (the client starts it so)" : $"{command}: not a command of lmake");
+            // the client came here because this server runs: both would write the store
+            output.Err($"lmake_repair: a server runs for {request.RepoRoot}: wait for the lmake commands of this repo to end, then retry");
+            return ExitCode.BadState;
+        }
+        if (!CommandCatalog.AdminCommands.ContainsKey(command))
+        {
+            output.Err($"{command}: not a command of lmake");
             return ExitCode.Usage;
         }
         AdminOptions options;
