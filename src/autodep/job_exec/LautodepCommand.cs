@@ -12,8 +12,8 @@ internal static class LautodepCommand
         "Runs cmd under dependency tracking, with the repo root (the nearest dir up with Lmakefile.py, else the\n" +
         "cwd) as the tracked tree, then lists the files it read and wrote. Its stdout and stderr are shown\n" +
         "before the list (which starts on a line of its own); its stdin is /dev/null.\n" +
-        "  -m, --method METHOD     ld_preload (default; ld_audit is a synonym), none (no tracking)\n" +
-        "                          ptrace is not implemented in this version\n" +
+        "  -m, --method METHOD     ld_preload (default; ld_audit is a synonym), none (no tracking),\n" +
+        "                          ptrace (syscalls: static programs too, slower)\n" +
         "In-job commands (ldepend, ltarget, lcheck_deps, lencode, ldecode) work in cmd: deps are verified from the\n" +
         "disk (ldepend -v), every dep is up to date (lcheck_deps), codec tables are read and written directly.\n" +
         "  -s, --source-dir DIR    a dir outside the repo whose files count too (repeatable)\n" +
@@ -70,8 +70,8 @@ internal static class LautodepCommand
                     {
                         case "ld_preload" or "ld_audit": method = AutodepMethod.LdPreload; break;
                         case "none": method = AutodepMethod.None; break;
-                        case "ptrace": return Usage("-m ptrace is not implemented in this version (use ld_preload or none)");
-                        default: return Usage($"unknown method for {a}: '{args[i]}' (ld_preload, ld_audit, none)");
+                        case "ptrace": method = AutodepMethod.Ptrace; break;
+                        default: return Usage($"unknown method for {a}: '{args[i]}' (ld_preload, ld_audit, ptrace, none)");
                     }
                     break;
                 case "-s" or "--source-dir":
