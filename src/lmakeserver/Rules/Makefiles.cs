@@ -53,6 +53,9 @@ public sealed class Makefiles
         try { doc = JsonSerializer.Deserialize(stdout, RulesJsonContext.Default.MakefilesDocument); }
         catch (JsonException e) { throw new LmakefileException($"read_makefiles.py: bad output: {e.Message}", ExitCode.InternalError); }
         if (doc == null) throw new LmakefileException("read_makefiles.py: empty output", ExitCode.InternalError);
+        // what the reader was given, not what it saw: a python3 wrapper (pyenv) edits PATH before the reader
+        // runs, and comparing that with the server's PATH made every new server read Lmakefile.py again
+        foreach (string name in doc.Reads.Environ.Keys.ToList()) doc.Reads.Environ[name] = Environment.GetEnvironmentVariable(name);
         doc.Notes = err.Length == 0 ? null : err.Split('\n').ToList();
         doc.Stamps = doc.Reads.Files.Select(StampOf).ToList();
         return new Makefiles(doc);
