@@ -1,10 +1,10 @@
 // The job's side of the in-job command channel: connect to $LMAKE_JOB_CHANNEL ("NAME:KEY", an abstract unix
-// socket of the process running the job), send one request, wait for the reply. The framing is that of
-// src/autodep/tracking/Commands/JobChannelWire.cs (change both together):
-//   frame = u32le payload length, payload;  payload = fields, each u32le byte count + UTF-8 bytes
+// socket of the process running the job), send one request, wait for the reply, framed as
+// Lmake.Common.Protocol.JobChannelFrames says:
 //   request = KEY VERB CWD ARGS...;  reply = "ok" RESULTS... | "error" MESSAGE
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Lmake.Common.Protocol;
 using System.Text;
 
 namespace Lmake.JobCommands;
@@ -34,13 +34,13 @@ internal static unsafe partial class JobChannelClient
         int fd = Connect(name);
         try
         {
-            SendAll(fd, Frame(fields));
+            SendAll(fd, JobChannelFrames.Frame(fields));
             byte* header = stackalloc byte[4];
             RecvExactly(fd, header, 4);
             int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(header, 4));
             var payload = new byte[length];
             fixed (byte* p = payload) RecvExactly(fd, p, length);
-            List<string> reply = Fields(payload);
+            List<string> reply = JobChannelFrames.Fields(payload) ?? [];
             if (reply.Count >= 1 && reply[0] == "ok") return reply.GetRange(1, reply.Count - 1);
             throw new RequestFailedException(reply.Count >= 2 ? reply[1] : "malformed reply from the job's runner");
         }
@@ -66,35 +66,6 @@ internal static unsafe partial class JobChannelClient
             throw new NotInJobException($"the job's runner cannot be reached at @{name} (the job has ended, or ${EnvironmentName} is stale)");
         }
         return fd;
-    }
-
-    private static byte[] Frame(List<string> fields)
-    {
-        int size = 0;
-        foreach (string f in fields) size += 4 + Encoding.UTF8.GetByteCount(f);
-        var frame = new byte[4 + size];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)size);
-        int at = 4;
-        foreach (string f in fields)
-        {
-            int count = Encoding.UTF8.GetBytes(f, frame.AsSpan(at + 4));
-            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(at), (uint)count);
-            at += 4 + count;
-        }
-        return frame;
-    }
-
-    private static List<string> Fields(ReadOnlySpan<byte> payload)
-    {
-        var fields = new List<string>();
-        while (payload.Length >= 4)
-        {
-            int n = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload);
-            if (n < 0 || n > payload.Length - 4) break;
-            fields.Add(Encoding.UTF8.GetString(payload.Slice(4, n)));
-            payload = payload[(4 + n)..];
-        }
-        return fields;
     }
 
     private static void SendAll(int fd, byte[] data)

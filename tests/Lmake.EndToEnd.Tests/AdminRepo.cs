@@ -7,27 +7,7 @@ namespace Lmake.EndToEnd.Tests;
 
 public sealed class AdminRepo : IDisposable
 {
-    public const string Lmakefile = """
-        import lmake
-        from lmake.rules import Rule, PyRule
-
-        class Compile(Rule):
-            targets = {'OBJ': r'{File:.*}.o'}
-            deps    = {'SRC': '{File}.c'}
-            cmd     = 'gcc -c -Iinc1 -Iinc2 -o {OBJ} {SRC}'
-
-        class Link(Rule):
-            targets = {'EXE': r'{File:.*}.exe'}
-            deps    = {'OBJ': '{File}.o'}
-            cmd     = 'gcc -o {EXE} {OBJ}'
-
-        class Run(PyRule):
-            target = r'{File:.*}.out'
-            deps   = {'EXE': '{File}.exe'}
-            def cmd():
-                import subprocess
-                print(subprocess.run(['./' + EXE], capture_output=True, text=True).stdout, end='')
-
+    public const string Lmakefile = LmakeRepo.HelloLmakefile + "\n\n" + """
         class Talk(Rule):
             targets   = {'T': r'{File:.*}.talk'}
             stderr_ok = True
@@ -99,13 +79,7 @@ public sealed class AdminRepo : IDisposable
 
     public void Dispose()
     {
-        string serverFile = Repo["LMAKE/server"];
-        if (File.Exists(serverFile))
-        {
-            string[] lines = File.ReadAllLines(serverFile);
-            if (lines.Length > 1 && int.TryParse(lines[1], out int pid))
-                try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-        }
+        Repo.KillServer();
         Repo.Dispose();
     }
 }

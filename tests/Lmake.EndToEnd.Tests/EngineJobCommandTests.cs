@@ -4,6 +4,17 @@ namespace Lmake.EndToEnd.Tests;
 
 public class EngineJobCommandTests
 {
+    /// <summary>`X.gen` is generated; `X.use` runs <paramref name="useCmd"/>, which reads X.gen in its own way.</summary>
+    private static string GenAndUse(string useCmd) => $$"""
+        from lmake.rules import Rule
+        class Gen(Rule):
+            targets = {'T': r'{F:.*}.gen'}
+            cmd     = 'echo generated > {T}'
+        class Use(Rule):
+            targets = {'T': r'{F:.*}.use'}
+            cmd     = '{{useCmd}}'
+        """;
+
     [Fact]
     public void ADepDeclaredWithLdependRerunsTheJobWhenItChanges()
     {
@@ -28,15 +39,7 @@ public class EngineJobCommandTests
     [Fact]
     public void LdependVerboseMakesTheDepFirstAndPrintsItsChecksum()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Gen(Rule):
-                targets = {'T': r'{F:.*}.gen'}
-                cmd     = 'echo generated > {T}'
-            class Use(Rule):
-                targets = {'T': r'{F:.*}.use'}
-                cmd     = 'ldepend -v {F}.gen > {T}; cat {F}.gen >> {T}'
-            """);
+        using var r = new LmakeRepo(GenAndUse("ldepend -v {F}.gen > {T}; cat {F}.gen >> {T}"));
         LmakeOutput o = r.Lmake("a.use");
         Assert.True(o.Result.ExitCode == 0, o.ToString());
         string expected = Installed.Run(Installed.Bin("xxhsum"), [r.Repo["a.gen"]], r.Repo.Path).Stdout.Trim();
@@ -62,15 +65,7 @@ public class EngineJobCommandTests
     [Fact]
     public void LcheckDepsStopsAJobThatReadAStaleDepAndRerunsIt()
     {
-        using var r = new LmakeRepo("""
-            from lmake.rules import Rule
-            class Gen(Rule):
-                targets = {'T': r'{F:.*}.gen'}
-                cmd     = 'echo generated > {T}'
-            class Use(Rule):
-                targets = {'T': r'{F:.*}.use'}
-                cmd     = 'cat {F}.gen > {T} 2>/dev/null; lcheck_deps; echo checked >> {T}'
-            """);
+        using var r = new LmakeRepo(GenAndUse("cat {F}.gen > {T} 2>/dev/null; lcheck_deps; echo checked >> {T}"));
         LmakeOutput o = r.Lmake("a.use");
         Assert.True(o.Result.ExitCode == 0, o.ToString());
         Assert.Equal("generated\nchecked\n", r.Repo.Read("a.use"));

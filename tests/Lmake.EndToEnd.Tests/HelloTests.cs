@@ -3,33 +3,11 @@ namespace Lmake.EndToEnd.Tests;
 
 public sealed class HelloTests : IDisposable
 {
-    private const string Lmakefile = """
-        import lmake
-        from lmake.rules import Rule, PyRule
-
-        class Compile(Rule):
-            targets = {'OBJ': r'{File:.*}.o'}
-            deps    = {'SRC': '{File}.c'}
-            cmd     = 'gcc -c -Iinc1 -Iinc2 -o {OBJ} {SRC}'
-
-        class Link(Rule):
-            targets = {'EXE': r'{File:.*}.exe'}
-            deps    = {'OBJ': '{File}.o'}
-            cmd     = 'gcc -o {EXE} {OBJ}'
-
-        class Run(PyRule):
-            target = r'{File:.*}.out'
-            deps   = {'EXE': '{File}.exe'}
-            def cmd():
-                import subprocess
-                print(subprocess.run(['./' + EXE], capture_output=True, text=True).stdout, end='')
-        """;
-
     private readonly TempRepo _repo = new();
 
     public HelloTests()
     {
-        _repo.Add("Lmakefile.py", Lmakefile);
+        _repo.Add("Lmakefile.py", LmakeRepo.HelloLmakefile);
         _repo.Add("hello.c", "#include \"hello.h\"\n#include <stdio.h>\nint main() { printf(\"%s\\n\", GREETING); return 0; }\n");
         _repo.Add("inc2/hello.h", "// the greeting\n#define GREETING \"hello\"\n");
     }

@@ -12,6 +12,29 @@ public sealed class LmakeRepo : IDisposable
             cmd     = 'cat {SRC} > {DST}'
         """;
 
+    /// <summary>The hello example of spec A2: compile, link, run (a PyRule).</summary>
+    public const string HelloLmakefile = """
+        import lmake
+        from lmake.rules import Rule, PyRule
+
+        class Compile(Rule):
+            targets = {'OBJ': r'{File:.*}.o'}
+            deps    = {'SRC': '{File}.c'}
+            cmd     = 'gcc -c -Iinc1 -Iinc2 -o {OBJ} {SRC}'
+
+        class Link(Rule):
+            targets = {'EXE': r'{File:.*}.exe'}
+            deps    = {'OBJ': '{File}.o'}
+            cmd     = 'gcc -o {EXE} {OBJ}'
+
+        class Run(PyRule):
+            target = r'{File:.*}.out'
+            deps   = {'EXE': '{File}.exe'}
+            def cmd():
+                import subprocess
+                print(subprocess.run(['./' + EXE], capture_output=True, text=True).stdout, end='')
+        """;
+
     public LmakeRepo(string lmakefile)
     {
         Repo.Add("Lmakefile.py", lmakefile);
@@ -23,14 +46,7 @@ public sealed class LmakeRepo : IDisposable
 
     public void Dispose()
     {
-        // the server exits by itself when idle; a test that failed mid-way must not leave one behind
-        string serverFile = Repo["LMAKE/server"];
-        if (File.Exists(serverFile))
-        {
-            string[] lines = File.ReadAllLines(serverFile);
-            if (lines.Length > 1 && int.TryParse(lines[1], out int pid))
-                try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-        }
+        Repo.KillServer();
         Repo.Dispose();
     }
 }

@@ -51,6 +51,17 @@ public sealed class TempRepo : TempDir
         Git("add", relative);
     }
 
+    /// <summary>Kills the repo's server if one runs (a test that failed mid-way must not leave one behind).
+    /// The server may be exiting at the same moment: its LMAKE/server can vanish while it is read.</summary>
+    public void KillServer()
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(this["LMAKE/server"]); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return; }
+        if (lines.Length > 1 && int.TryParse(lines[1], out int pid))
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+    }
+
     /// <summary>Runs an installed command with the repo as cwd.</summary>
     public CommandResult Run(string command, params string[] args) =>
         Installed.Run(Installed.Bin(command), args, Path);

@@ -8,12 +8,12 @@ public sealed class EngineJobCommands : IJobCommandHandler
 {
     private readonly Graph _graph;
     private readonly Maker _maker;
-    private readonly SynchronizationContext _engine;
+    private readonly EngineLoop _engine;
     private readonly object _lock = new();
     private readonly HashSet<string> _codecTables = new(StringComparer.Ordinal);
 
     /// <param name="maker">The request that started the job: deps the job asks for are made in it.</param>
-    public EngineJobCommands(Graph graph, Maker maker, SynchronizationContext engine)
+    public EngineJobCommands(Graph graph, Maker maker, EngineLoop engine)
     {
         _graph = graph;
         _maker = maker;
@@ -30,7 +30,7 @@ public sealed class EngineJobCommands : IJobCommandHandler
     }
 
     public Task<IReadOnlyList<DepVerdict>> VerifyDeps(TrackedJob job, IReadOnlyList<string> files) =>
-        OnEngine<IReadOnlyList<DepVerdict>>(async () =>
+        _engine.Run<IReadOnlyList<DepVerdict>>(async () =>
         {
             var nodes = files.Select(_graph.Node).ToArray();
             NodeResult[] made = await Task.WhenAll(nodes.Select(n => _maker.MakeNode(n)));
@@ -53,7 +53,7 @@ public sealed class EngineJobCommands : IJobCommandHandler
     /// job may still change means the job read a stale file, so it is stopped, the dep is made, and the job
     /// reruns.</summary>
     public Task<bool> CheckDeps(TrackedJob job, IReadOnlyList<string> depsSoFar) =>
-        OnEngine(() =>
+        _engine.Run(() =>
         {
             bool upToDate = true;
             foreach (string name in depsSoFar)
@@ -88,16 +88,5 @@ public sealed class EngineJobCommands : IJobCommandHandler
     private void Remember(string table)
     {
         lock (_lock) _codecTables.Add(table);
-    }
-
-    private Task<T> OnEngine<T>(Func<Task<T>> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _engine.Post(async _ =>
-        {
-            try { done.SetResult(await work()); }
-            catch (Exception e) { done.SetException(e); }
-        }, null);
-        return done.Task;
     }
 }

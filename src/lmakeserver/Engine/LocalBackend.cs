@@ -37,7 +37,7 @@ public sealed class LocalBackend
 
     private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, CancellationToken cancelled)
     {
-        var commands = new EngineJobCommands(_graph, maker, SynchronizationContext.Current!);
+        var commands = new EngineJobCommands(_graph, maker, (EngineLoop)SynchronizationContext.Current!);
         JobPlan plan = job.Plan;
         string root = _graph.RepoRoot;
         bool keep = keepTmp || plan.KeepTmp;
@@ -102,10 +102,12 @@ public sealed class LocalBackend
     {
         try
         {
-            foreach (string entry in Directory.EnumerateFileSystemEntries(tmp))
+            // the listing already says what each entry is: a real directory goes recursively, anything else
+            // (a file, a symlink even to a directory) is unlinked
+            foreach (FileSystemInfo entry in new DirectoryInfo(tmp).EnumerateFileSystemInfos())
             {
-                if (Directory.Exists(entry) && !File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint)) Directory.Delete(entry, recursive: true);
-                else File.Delete(entry);
+                if (entry is DirectoryInfo dir && dir.LinkTarget == null) dir.Delete(recursive: true);
+                else entry.Delete();
             }
         }
         catch (IOException) { }

@@ -4,6 +4,7 @@
 // per job), which also authenticates it: the abstract namespace is open to every local user.
 // Each in-job command connects, sends one request frame (JobChannelWire), reads the reply and closes; so
 // nothing depends on the job keeping an fd open (close_fds, daemons, env -i all leave it working).
+using Lmake.Common.Protocol;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -100,7 +101,7 @@ internal sealed unsafe class JobChannel
         }
         while (c.Length >= 4)
         {
-            int payload = JobChannelWire.PayloadLength(c.Buffer);
+            int payload = JobChannelFrames.PayloadLength(c.Buffer);
             if (payload < 0) { Send(c, JobChannelWire.Error("request too large")); Close(c); return; }
             if (c.Length < 4 + payload) return;
             byte[] request = c.Buffer.AsSpan(4, payload).ToArray();
@@ -112,7 +113,7 @@ internal sealed unsafe class JobChannel
 
     private void Handle(Connection c, byte[] request)
     {
-        List<string>? fields = JobChannelWire.Fields(request);
+        List<string>? fields = JobChannelFrames.Fields(request);
         if (fields is null || fields.Count < 3) { Send(c, JobChannelWire.Error("malformed request")); return; }
         if (!_jobs.TryGetValue(fields[0], out TrackedJob? job))
         {
