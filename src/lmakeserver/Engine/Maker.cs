@@ -113,7 +113,29 @@ public sealed class Maker
     {
         FileChecksum sum = _graph.Refresh(node);
         if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
+        if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
+        {
+            // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since
+            string? done = StaleOutputs.Remove(_graph, node);
+            if (done != null) _req.Status(done, writerRule, null, node.Name);
+            return new NodeResult(MakeState.Missing, false, null);
+        }
         return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
+    }
+
+    /// <summary>The job that wrote the file is not one the current rules can have (its rule was removed, or its
+    /// targets or stems changed). A job that still exists keeps what it wrote, side targets and ltarget's included.</summary>
+    private bool WriterIsGone(Node node, out string writerRule)
+    {
+        writerRule = "src";
+        if (node.WrittenBy > _graph.Store.JobCount) return false;
+        string key = _graph.Store.JobKey(node.WrittenBy);
+        int slash = key.IndexOf('/');
+        if (slash < 0) return false;
+        writerRule = key[..slash];
+        string ruleName = writerRule;
+        Rules.Rule? rule = _graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
+        return rule == null || rule.IsSpecial || !rule.CanHaveJob(key[(slash + 1)..]);
     }
 
     /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
@@ -448,16 +470,13 @@ public sealed class Maker
     /// (A4): move it to LMAKE/quarantine/ before the job overwrites it.</summary>
     private void QuarantineHandEdits(Job job)
     {
-        foreach (Node t in job.Targets)
+        // its own targets, and files of its plan that an earlier job (of a rule since changed) left
+        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(_graph.Node)).Distinct())
         {
-            if (t.WrittenBy != job.Id) continue;
-            string path = _graph.AbsolutePath(t);
+            if (t.WrittenBy == 0) continue;
             FileChecksum now = _graph.Refresh(t);
             if (!now.IsFile || now == t.WrittenChecksum) continue;
-            string dest = Path.Combine(_graph.RepoRoot, "LMAKE", "quarantine", t.Name);
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Move(path, dest, overwrite: true);
-            Graph.Invalidate(t);
+            StaleOutputs.Quarantine(_graph, t);
             _req.Status("quarantined", job.Rule.Name, null, t.Name);
             _graph.Refresh(t);
         }
