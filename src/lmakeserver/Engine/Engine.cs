@@ -54,8 +54,8 @@ public sealed class Engine
         }
         int parallelism = options.Jobs is int j && j > 0 ? j : Math.Max(1, _graph.Makefiles!.Config.LocalCpu);
         _backend ??= new LocalBackend(_graph, _layout, parallelism);
-        var req = new MakeRequest(output, cancelled, _graph.RuleWidth);
-        var maker = new Maker(_graph, _resolver, _backend, req, new MakeOptions(options.KeepTmp, options.ForgetOldErrors, options.MaxRuns, options.RetryOnError));
+        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, MakeOptions.From(options));
+        var maker = new Maker(_graph, _resolver, _backend, req);
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;

@@ -12,14 +12,16 @@ public sealed class Maker
     private readonly MakeRequest _req;
     private readonly MakeOptions _options;
 
-    public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request, MakeOptions options)
+    public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request)
     {
         _graph = graph;
         _resolver = resolver;
         _backend = backend;
         _req = request;
-        _options = options;
+        _options = request.Options;
     }
+
+    public MakeOptions Options => _options;
 
     private static readonly Task<NodeResult> OkIdle = Task.FromResult(new NodeResult(MakeState.Ok, false, null));
     private static readonly Task<NodeResult> OkWorked = Task.FromResult(new NodeResult(MakeState.Ok, true, null));
@@ -221,9 +223,9 @@ public sealed class Maker
         {
             var (dep, node) = staticNodes[i];
             if (statics[i].State is MakeState.Error or MakeState.Dangling && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add(statics[i].Why ?? ErrorChain.Leaf("", node.Name));
+                causes.Add((statics[i].Why ?? ErrorChain.Leaf("", node.Name)) with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
             else if (statics[i].State == MakeState.Missing && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing"));
+                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing") with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
         }
         if (causes.Count > 0) return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
@@ -305,7 +307,7 @@ public sealed class Maker
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             var seen = discovered.Select(_graph.DiskChecksum).ToList();
             bool mayRerun = result.MustRerun || discovered.Any(NotYetMade);
-            if (mayRerun) _req.Status("may_rerun", job.Rule.Name, result.ExecTime, job.Name);
+            if (mayRerun) SayStatus(job, "may_rerun", result.ExecTime);
             NodeResult[] results = await Task.WhenAll(discovered.Select(n => MakeNode(n, depth)));
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
@@ -313,13 +315,15 @@ public sealed class Maker
             {
                 if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
                 if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
-                if (results[i].State is MakeState.Error or MakeState.Dangling) depErrors.Add(results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name));
+                bool essential = (flags[i] & Rules.DepFlags.Essential) != 0;
+                if (results[i].State is MakeState.Error or MakeState.Dangling)
+                    depErrors.Add((results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name)) with { Essential = essential });
                 else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
-                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing"));
+                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing") with { Essential = essential });
             }
             if (changed && run < maxRuns)
             {
-                _req.Status("rerun", job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, "rerun", result.ExecTime);
                 continue;
             }
             Record(job, result, discovered, flags);
@@ -328,7 +332,7 @@ public sealed class Maker
             {
                 job.Status = JobStatus.DepError;
                 string status = mayRerun ? "was_dep_error" : "dep_error";
-                _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, status, result.ExecTime);
                 foreach (ErrorChain e in depErrors)
                 {
                     if (e.Rule == "dangling")
@@ -346,14 +350,14 @@ public sealed class Maker
             {
                 // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
                 retries++;
-                _req.Status("retry", job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, "retry", result.ExecTime);
                 PrintStderr(job, result.Stderr);
                 run--;   // a retry is not a rerun: it does not count towards max_runs
                 continue;
             }
             if (!result.Ok) return Fail(job, mayRerun ? "was_failed" : "failed", result, result.FailReason);
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
-            _req.Status(ok, job.Rule.Name, result.ExecTime, job.Name);
+            SayStatus(job, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
             if (steady) { _req.Steady++; _req.SteadyTime += result.ExecTime; }
             else { _req.Done++; _req.DoneTime += result.ExecTime; }
@@ -375,7 +379,7 @@ public sealed class Maker
     private NodeResult Fail(Job job, string status, JobRun result, string? reason)
     {
         job.Status = JobStatus.Failed;
-        _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+        SayStatus(job, status, result.ExecTime);
         foreach (string note in result.Notes) _req.Note(note);
         PrintStderr(job, result.Stderr);
         _req.Failed++;
@@ -388,8 +392,8 @@ public sealed class Maker
         if (stderr.Length == 0) return;
         string[] lines = stderr.TrimEnd('\n').Split('\n');
         int max = job.Plan.MaxStderrLen > 0 ? job.Plan.MaxStderrLen : int.MaxValue;
-        foreach (string line in lines.Take(max)) _req.Output.Out(StatusLine.StderrLine(line));
-        if (lines.Length > max) _req.Output.Out(StatusLine.StderrLine("..."));
+        foreach (string line in lines.Take(max)) _req.Detail(StatusLine.StderrLine(line));
+        if (lines.Length > max) _req.Detail(StatusLine.StderrLine("..."));
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
@@ -403,7 +407,7 @@ public sealed class Maker
             job.Running = run;
             _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
         }
-        else _req.Status("started", job.Rule.Name, null, job.Name);   // already running for another lmake: joined, not run twice
+        else SayStatus(job, "started", null);   // already running for another lmake: joined, not run twice
         job.Waiters++;
         // the client's ^C arrives on a transport thread: hand it to the engine thread
         SynchronizationContext engine = SynchronizationContext.Current!;
@@ -416,6 +420,15 @@ public sealed class Maker
             return await run;
         }
     }
+
+    /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
+    private void SayStatus(Job job, string status, TimeSpan? execTime)
+    {
+        _req.Status(status, job.Rule.Name, execTime, job.Name);
+        if (_options.Verbose && job.LastReason != null && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {job.LastReason}");
+    }
+
+    private HashSet<Job>? _reasonSaid;
 
     private bool SameTargets(Job job, JobRun result)
     {
@@ -461,7 +474,7 @@ public sealed class Maker
     {
         foreach (string name in job.Targets.Select(t => t.Name).Concat(job.Plan.Targets).Distinct())
         {
-            if (job.Plan.IsIncrementalTarget(name)) continue;
+            if (job.Plan.IsIncrementalTarget(name) && !_options.IgnoreIncremental) continue;
             if (_graph.IsFileOnDisk(name)) File.Delete(Path.Combine(_graph.RepoRoot, name));
         }
     }

@@ -45,6 +45,8 @@ public static class Summary
         string line = $"{indent}{rule.PadRight(req.RuleWidth)}  {chain.Name}";
         if (chain.Reason != null && chain.Causes.Count == 0) line += $"  ({chain.Reason})";
         req.Output.Out(line);
-        foreach (ErrorChain cause in chain.Causes) PrintTree(req, cause, depth + 1);
+        if (req.Options.NoDeps) return;   // -D: the failing targets' jobs only
+        foreach (ErrorChain cause in chain.Causes)
+            if (cause.Essential || !req.Options.EssentialDepsOnly) PrintTree(req, cause, depth + 1);
     }
 }
