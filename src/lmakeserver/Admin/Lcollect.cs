@@ -41,7 +41,7 @@ public static class Lcollect
     {
         if (writer.Status == JobStatus.Never || !writer.Targets.Contains(id)) return false;
         Node node = ctx.Node(name);
-        return node.Producer?.Key == writer.Key;
+        return node.Producer?.Key == writer.Key || (node.Candidates?.Any(c => c.Key == writer.Key) ?? false);
     }
 
     private static IEnumerable<string> Files(string dir)

@@ -51,12 +51,28 @@ public sealed class Maker
         {
             case NodeKind.Source:
                 return Completed(MakeSource(node));
-            case NodeKind.Generated:
+            case NodeKind.Generated when node.Candidates == null:
             {
                 Task<NodeResult> job = MakeJob(node.Producer!, depth + 1);
                 if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
                 _graph.Refresh(node);
                 return job.Result.Worked ? OkWorked : OkIdle;
+            }
+            case NodeKind.Generated:
+            {
+                bool worked = false;
+                foreach (Job candidate in node.Candidates)
+                {
+                    Task<NodeResult> job = MakeJob(candidate, depth + 1);
+                    if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
+                    worked |= job.Result.Worked;
+                    if (candidate.Wrote(node))
+                    {
+                        _graph.Refresh(node);
+                        return worked ? OkWorked : OkIdle;
+                    }
+                }
+                return null;   // none made it: the async path says why
             }
             default:
                 return Completed(MakeUnbuildable(node));
@@ -97,6 +113,8 @@ public sealed class Maker
         {
             case NodeKind.Source:
                 return MakeSource(node);
+            case NodeKind.Generated when node.Candidates != null:
+                return await MakeCandidates(node, node.Candidates, depth);
             case NodeKind.Generated:
             {
                 Job job = node.Producer!;
@@ -108,6 +126,26 @@ public sealed class Maker
             default:
                 return MakeUnbuildable(node);
         }
+    }
+
+    /// <summary>Jobs that may make the node (star or optional targets), tried in order (A3): the first that
+    /// wrote it makes it; one that ran and did not passes to the next; when none did, nothing makes it.</summary>
+    private async Task<NodeResult> MakeCandidates(Node node, Job[] candidates, int depth)
+    {
+        bool worked = false;
+        var passed = new List<string>();
+        foreach (Job job in candidates)
+        {
+            NodeResult jr = await MakeJob(job, depth + 1);
+            worked |= jr.Worked;
+            if (jr.State == MakeState.Error) { _graph.Refresh(node); return jr; }
+            if (job.Wrote(node)) { _graph.Refresh(node); return new NodeResult(MakeState.Ok, worked, null); }
+            passed.Add($"rule {job.Rule.Name} does not produce it");
+        }
+        NodeResult none = MakeUnbuildable(node);
+        return none.State == MakeState.Missing
+            ? new NodeResult(MakeState.Missing, worked, ErrorChain.Leaf("", node.Name, string.Join('\n', passed)))
+            : none with { Worked = worked };
     }
 
     /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>

@@ -23,7 +23,9 @@ public static class Summary
                     break;
                 case MakeState.Missing:
                     o.Out($"no rule for {name}");
-                    o.Out("  no rule matches and the file does not exist");
+                    // the candidates that ran and did not make it, else no rule at all
+                    foreach (string why in (result.Why?.Reason ?? "no rule matches and the file does not exist").Split('\n'))
+                        o.Out($"  {why}");
                     break;
                 case MakeState.Dangling:
                     o.Out($"dangling {name}");
