@@ -4,7 +4,7 @@ using Lmake.Common.Checksums;
 
 namespace Lmake.Server.Engine;
 
-public sealed class Maker
+public sealed partial class Maker
 {
     private readonly Graph _graph;
     private readonly Resolver _resolver;
@@ -232,7 +232,7 @@ public sealed class Maker
         bool worked = false;
         foreach (Node dep in StaticNodes(job))
         {
-            Task<NodeResult> made = MakeNode(dep, depth);
+            Task<NodeResult> made = MakeDep(dep, depth);
             if (!made.IsCompletedSuccessfully || made.Result.State != MakeState.Ok) return null;
             worked |= made.Result.Worked;
         }
@@ -241,11 +241,11 @@ public sealed class Maker
         {
             if (!dep.IsStatic)
             {
-                Task<NodeResult> made = MakeNode(dep.Node, depth);
+                Task<NodeResult> made = MakeDep(dep.Node, depth);
                 if (!made.IsCompletedSuccessfully || made.Result.State is MakeState.Error or MakeState.Dangling) return null;
                 worked |= made.Result.Worked;
             }
-            if (_graph.Refresh(dep.Node) != dep.Seen) return null;
+            if (Current(dep.Node) != dep.Seen) return null;
         }
         return worked ? OkWorked : OkIdle;
     }
@@ -254,7 +254,7 @@ public sealed class Maker
     {
         // static deps first, all at once: a static dep in error means the job is not run (no status line)
         var staticNodes = job.Plan.StaticDeps.Select(d => (dep: d, node: _graph.Node(d.Name))).ToList();
-        NodeResult[] statics = await Task.WhenAll(staticNodes.Select(s => MakeNode(s.node, depth)));
+        NodeResult[] statics = await Task.WhenAll(staticNodes.Select(s => MakeDep(s.node, depth)));
         bool worked = statics.Any(r => r.Worked);
         var causes = new List<ErrorChain>();
         for (int i = 0; i < statics.Length; i++)
@@ -280,17 +280,17 @@ public sealed class Maker
                 while (end < known.Count && (known[end].Flags & Rules.DepFlags.Critical) == 0) end++;
                 if (end < known.Count) end++;
                 var batch = known.GetRange(start, end - start);
-                NodeResult[] results = await Task.WhenAll(batch.Select(d => MakeNode(d.Node, depth)));
+                NodeResult[] results = await Task.WhenAll(batch.Select(d => MakeDep(d.Node, depth)));
                 worked |= results.Any(r => r.Worked);
                 for (int i = 0; i < batch.Count && reason == null; i++)
                 {
                     if (results[i].State is MakeState.Error or MakeState.Dangling && (batch[i].Flags & Rules.DepFlags.IgnoreError) == 0)
                         reason = $"dep {batch[i].Node.Name} in error";
-                    else if (_graph.Refresh(batch[i].Node) != batch[i].Seen && Triggers(batch[i].Node)) reason = $"dep {batch[i].Node.Name} changed";
+                    else if (Current(batch[i].Node) != batch[i].Seen && Triggers(batch[i].Node)) reason = $"dep {batch[i].Node.Name} changed";
                 }
             }
             for (int i = 0; i < job.Deps.Count && reason == null; i++)
-                if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen && Triggers(job.Deps[i].Node)) reason = $"dep {job.Deps[i].Node.Name} changed";
+                if (job.Deps[i].IsStatic && Current(job.Deps[i].Node) != job.Deps[i].Seen && Triggers(job.Deps[i].Node)) reason = $"dep {job.Deps[i].Node.Name} changed";
         }
         if (reason == null)
         {
@@ -305,11 +305,14 @@ public sealed class Maker
             return new NodeResult(MakeState.Ok, worked, null);
         }
         job.LastReason = reason;
+        if (await MaterializeDeps(job, depth) is ErrorChain missing)
+            return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
         return await RunUntilStable(job, depth);
     }
 
-    /// <summary>Why the job must run without looking at its discovered deps, or null.</summary>
-    private string? ReasonToRun(Job job)
+    /// <summary>Why the job must run without looking at its discovered deps, or null. <paramref name="missingTargetsOk"/>:
+    /// targets it made that were deleted since are no reason (MakeDep: nothing needs their content yet).</summary>
+    private string? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
         if (job.Status == JobStatus.Never) return "never ran";
         if (job.RanWithSignature != RuleSignature.Of(job.Rule)) return "command changed";
@@ -318,7 +321,8 @@ public sealed class Maker
         foreach (Node t in job.Targets)
         {
             FileChecksum now = _graph.Refresh(t);
-            if (now != t.WrittenChecksum) return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
+            if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
+            return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
         foreach (string t in job.Plan.Targets)
             if (!job.Targets.Any(n => n.Name == t) && !job.Plan.IsOptionalTarget(t)) return $"target {t} is missing";
