@@ -29,7 +29,7 @@ internal static unsafe class JobLauncher
         {
             for (int i = 0; i < 3; i++)
             {
-                if (i == 0 && spec.StdoutPath is not null) continue;
+                if (i == 0 && spec.StdoutIsFile) continue;
                 if (Native.Pipe2(fds, Native.O_CLOEXEC) != 0) { error = "pipe: " + Native.ErrorText(Marshal.GetLastPInvokeError()); return default; }
                 parentEnds[i] = fds[0];
                 childEnds[i] = fds[1];
@@ -95,7 +95,7 @@ internal static unsafe class JobLauncher
         byte* exePtr = strings.Add(exe);
         byte* cwdPtr = strings.Add(spec.Cwd);
         byte* stdinPtr = strings.Add(spec.StdinPath ?? "/dev/null");
-        byte* stdoutPtr = spec.StdoutPath is null ? null : strings.Add(spec.StdoutPath);
+        byte* stdoutPtr = spec.StdoutIsFile ? strings.Add(spec.StdoutPath!) : null;
         byte** argv = strings.AddArray(spec.Argv);
         byte** envp = strings.AddArray(env);
 

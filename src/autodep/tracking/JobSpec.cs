@@ -22,6 +22,13 @@ public sealed class JobSpec
     public string? StdinPath { get; init; }
     /// <summary>null: captured in JobOutcome.Stdout.</summary>
     public string? StdoutPath { get; init; }
+    /// <summary>Called on the tracking thread with each piece of the job's stdout as it comes (a copy, cut
+    /// anywhere, not at line ends), for `lmake -o`. With a <see cref="StdoutPath"/>, the stdout still goes
+    /// to that file (written by the tracker, not by the job, so that it is seen too).</summary>
+    public Action<byte[]>? LiveStdout { get; init; }
+
+    /// <summary>The job's fd 1 is the file itself (no pipe, no copy).</summary>
+    internal bool StdoutIsFile => StdoutPath is not null && LiveStdout is null;
     public TimeSpan? Timeout { get; init; }
     /// <summary>Sent in turn to the job's process group, <see cref="TrackedJob.KillGrace"/> apart.</summary>
     public IReadOnlyList<int> KillSignals { get; init; } = [15, 9];

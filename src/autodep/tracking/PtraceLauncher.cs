@@ -23,6 +23,7 @@ internal static unsafe class PtraceLauncher
         Method = AutodepMethod.Ptrace,  // no shim in the environment
         StdinPath = spec.StdinPath,
         StdoutPath = spec.StdoutPath,
+        LiveStdout = spec.LiveStdout,
         Timeout = spec.Timeout,
         KillSignals = spec.KillSignals,
     };

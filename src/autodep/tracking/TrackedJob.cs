@@ -26,6 +26,8 @@ public sealed unsafe class TrackedJob
     private readonly AccessReportParser _accesses = new();
     private readonly MemoryStream _stdout = new();
     private readonly MemoryStream _stderr = new();
+    // the stdout target of a job whose stdout is also shown live (JobSpec.LiveStdout): written here
+    private FileStream? _stdoutFile;
 
     // Running state, touched only on the reactor thread once registered.
     internal int Slot;
@@ -75,6 +77,14 @@ public sealed unsafe class TrackedJob
             job._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", [],
                 Stopwatch.GetElapsedTime(start), TimeSpan.Zero, 0));
             return job;
+        }
+        if (spec.LiveStdout is not null && spec.StdoutPath is not null)
+        {
+            try { job._stdoutFile = new FileStream(spec.StdoutPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1 << 16); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                job._stderr.Write(Encoding.UTF8.GetBytes($"lmake: cannot write the stdout of the job to {spec.StdoutPath}: {e.Message}\n"));
+            }
         }
         job.Pid = launched.Pid;
         job.StdoutFd = launched.StdoutFd;
@@ -181,7 +191,8 @@ public sealed unsafe class TrackedJob
                 {
                     var data = new ReadOnlySpan<byte>(b, (int)n);
                     if (what == JobReactor.WhatReport) _accesses.Feed(data);
-                    else (what == JobReactor.WhatStdout ? _stdout : _stderr).Write(data);
+                    else if (what == JobReactor.WhatStderr) _stderr.Write(data);
+                    else OnStdout(data);
                     if (n < buffer.Length) return;  // level-triggered: epoll says when there is more
                     continue;
                 }
@@ -196,6 +207,13 @@ public sealed unsafe class TrackedJob
                 return;
             }
         }
+    }
+
+    private void OnStdout(ReadOnlySpan<byte> data)
+    {
+        if (_stdoutFile is not null) _stdoutFile.Write(data);
+        else if (_spec.StdoutPath is null) _stdout.Write(data);
+        _spec.LiveStdout?.Invoke(data.ToArray());
     }
 
     internal void OnPidReady(JobReactor reactor)
@@ -242,15 +260,24 @@ public sealed unsafe class TrackedJob
         if (_completed) return;
         _completed = true;
         CloseFd(ref StdoutFd); CloseFd(ref StderrFd); CloseFd(ref ReportFd); CloseFd(ref PidFd);
+        CloseStdoutFile();
         reactor.Release(this);
         JobChannel.Shared.Unregister(_channelKey);
         _completion.TrySetException(e);
+    }
+
+    private void CloseStdoutFile()
+    {
+        try { _stdoutFile?.Dispose(); }
+        catch (IOException e) { _stderr.Write(Encoding.UTF8.GetBytes($"lmake: cannot write the stdout of the job: {e.Message}\n")); }
+        _stdoutFile = null;
     }
 
     private bool TryComplete(JobReactor reactor)
     {
         if (!_reaped || StdoutFd >= 0 || StderrFd >= 0 || ReportFd >= 0) return false;
         _completed = true;
+        CloseStdoutFile();
         reactor.Release(this);
         JobChannel.Shared.Unregister(_channelKey);
         int exitCode = (_status & 0x7f) == 0 ? (_status >> 8) & 0xff : 128 + (_status & 0x7f);

@@ -14,7 +14,7 @@ public static class LmakeCommandLine
         public readonly Argument<string[]> Targets = new("targets")
             { Arity = ArgumentArity.ZeroOrMore, Description = "the files to make, relative to the current directory" };
         public readonly Option<int?> Jobs = new("--jobs", "-j")
-            { HelpName = "N", Description = "run at most N jobs at once (0: no limit; default: the local cpu resource)" };
+            { HelpName = "N", Description = "run at most N jobs of this command at once, on top of the resources they ask (0 or absent: the resources alone limit them)" };
         public readonly Option<bool> ForgetOldErrors = new("--forget-old-errors", "-e")
             { Description = "run again the jobs in error from an earlier run instead of reporting them" };
         public readonly Option<int?> Retry = new("--retry-on-error", "-r")
@@ -24,8 +24,8 @@ public static class LmakeCommandLine
         public readonly Option<bool> SourceOk = new("--source-ok", "-s") { Description = "allow jobs to overwrite sources" };
         public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the tmp dirs of the jobs" };
         public readonly Option<bool> LiveOut = new("--live-out", "-o")
-            { Description = "show the live stdout of the jobs making the asked targets" };
-        public readonly Option<bool> Local = new("--local", "-l") { Description = "run every job on the local backend" };
+            { Description = "show the stdout of the jobs making the asked targets while they run, each line tab-indented" };
+        public readonly Option<bool> Local = new("--local", "-l") { Description = "run every job on the local backend (the only backend today)" };
         public readonly Option<int?> MaxRuns = new("--max-runs", "-m")
             { HelpName = "N", Description = "run a job at most N times in a row (reruns included)" };
         public readonly Option<int?> MaxSubmits = new("--max-submits", "-M")

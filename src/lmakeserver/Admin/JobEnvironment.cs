@@ -6,5 +6,5 @@ namespace Lmake.Server.Admin;
 public static class JobEnvironment
 {
     public static Dictionary<string, string> Of(AdminContext ctx, Job job, string tmpDir) =>
-        new LocalBackend(ctx.Graph, AdminContext.Layout, 1).Environ(job, 1, tmpDir);
+        new LocalBackend(ctx.Graph, AdminContext.Layout).Environ(job, 1, tmpDir);
 }

@@ -52,9 +52,12 @@ public sealed class Engine
             }
             targets.Add(rel);
         }
-        int parallelism = options.Jobs is int j && j > 0 ? j : Math.Max(1, _graph.Makefiles!.Config.LocalCpu);
-        _backend ??= new LocalBackend(_graph, _layout, parallelism);
-        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, MakeOptions.From(options));
+        _backend ??= new LocalBackend(_graph, _layout);
+        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, MakeOptions.From(options))
+        {
+            JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
+            LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
+        };
         var maker = new Maker(_graph, _resolver, _backend, req);
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();

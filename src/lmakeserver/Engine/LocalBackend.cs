@@ -7,32 +7,54 @@ namespace Lmake.Server.Engine;
 
 public sealed class LocalBackend
 {
+    /// <summary>How long a waiting job may be passed by later, smaller ones before its demand is held back.</summary>
+    public static readonly TimeSpan HoldBackAfter = TimeSpan.FromSeconds(3);
+
     private readonly Graph _graph;
     private readonly InstallLayout _layout;
-    private readonly SemaphoreSlim _slots;
     private readonly Stack<int> _freeSmallIds = new();
     private int _nextSmallId = 1;
     private long _sequence;
+    private ResourcePool? _pool;
+    private Config? _poolConfig;
 
-    public LocalBackend(Graph graph, InstallLayout layout, int parallelism)
+    public LocalBackend(Graph graph, InstallLayout layout)
     {
         _graph = graph;
         _layout = layout;
-        _slots = new SemaphoreSlim(parallelism);
     }
 
+    /// <summary>The resources of lmake.config.backends.local; made anew when the Lmakefile changed them
+    /// (jobs still running then give theirs back to the pool they took them from).</summary>
+    private ResourcePool Pool
+    {
+        get
+        {
+            Config config = _graph.Makefiles!.Config;
+            if (_pool == null || _poolConfig != config)
+            {
+                Dictionary<string, long> capacity = ResourceDemand.LocalCapacity(config);
+                if (_pool == null || !SameCapacity(_pool, capacity)) _pool = new ResourcePool(capacity, HoldBackAfter);
+                _poolConfig = config;
+            }
+            return _pool;
+        }
+    }
+
+    private static bool SameCapacity(ResourcePool pool, Dictionary<string, long> capacity) =>
+        pool.Names.Count == capacity.Count && pool.Names.Select((n, i) => capacity.TryGetValue(n, out long c) && c == pool.Capacity(i)).All(x => x);
+
     /// <param name="maker">The request that runs the job: what the job asks for while running (ldepend -v,
-    /// lcheck_deps) is made in it.</param>
+    /// lcheck_deps) is made in it; its -j bounds the jobs it runs at once, its -o shows their stdout.</param>
     public async Task<JobRun> Run(Job job, Maker maker, bool keepTmp, CancellationToken cancelled)
     {
-        await _slots.WaitAsync(cancelled);
+        ResourcePool pool = Pool;
+        if (ResourceDemand.Of(job.Plan, pool, out string? refusal) is not long[] demand)
+            return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
+        using ResourceGrant grant = await pool.Acquire(demand, maker.Request.JobLimit, cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
         try { return await RunInSlot(job, maker, smallId, keepTmp, cancelled); }
-        finally
-        {
-            _freeSmallIds.Push(smallId);
-            _slots.Release();
-        }
+        finally { _freeSmallIds.Push(smallId); }
     }
 
     private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, CancellationToken cancelled)
@@ -47,6 +69,7 @@ public sealed class LocalBackend
             string? dir = Path.GetDirectoryName(Path.Combine(root, target));
             if (dir != null && _madeDirs.Add(dir)) Directory.CreateDirectory(dir);
         }
+        LiveStdoutLines? live = IsAskedTarget(job, maker.Request) ? new LiveStdoutLines(maker.Request, SynchronizationContext.Current!) : null;
         var spec = new JobSpec
         {
             Argv = SimpleCommand.Direct(plan.Argv) ?? plan.Argv,
@@ -57,6 +80,7 @@ public sealed class LocalBackend
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
+            LiveStdout = live == null ? null : live.OnChunk,
             Timeout = plan.Timeout,
             KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
             CommandHandler = commands,
@@ -66,11 +90,21 @@ public sealed class LocalBackend
         JobOutcome outcome;
         using (cancelled.Register(tracked.Kill))
             outcome = await tracked.Completion;
+        live?.Finish();
         job.LastRunFacts = new Admin.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
             tmp, keepTmp || plan.KeepTmp, Environment.MachineName, outcome.Stdout);
         job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
         return Analyze(job, outcome, commands, maker.Options.SourceOk);
+    }
+
+    /// <summary>lmake -o: does the job make one of the targets on the command line?</summary>
+    private static bool IsAskedTarget(Job job, MakeRequest req)
+    {
+        if (req.LiveOutTargets is not { } asked) return false;
+        foreach (Node target in asked)
+            if (target.Producer == job) return true;
+        return false;
     }
 
     // directories of targets known to exist: created once per server, not stat'ed again per job

@@ -18,6 +18,10 @@ public sealed class MakeRequest
     public CancellationToken Cancelled { get; }
     public int RuleWidth { get; }
     public DateTime Start { get; } = DateTime.Now;
+    /// <summary>lmake -j N: at most N jobs of this request run at once; null: as many as the resources allow.</summary>
+    public JobCountLimit? JobLimit { get; init; }
+    /// <summary>lmake -o: the asked targets, whose producer jobs show their stdout while they run; null without -o.</summary>
+    public IReadOnlyList<Node>? LiveOutTargets { get; init; }
 
     // what this request made, when another live request holds the node's or job's own slot
     private readonly Dictionary<MemoSlot, Task<NodeResult>> _made = [];

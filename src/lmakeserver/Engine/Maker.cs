@@ -23,6 +23,9 @@ public sealed partial class Maker
 
     public MakeOptions Options => _options;
 
+    /// <summary>The request this maker serves (the backend reads its -j and -o).</summary>
+    public MakeRequest Request => _req;
+
     private static readonly Task<NodeResult> OkIdle = Task.FromResult(new NodeResult(MakeState.Ok, false, null));
     private static readonly Task<NodeResult> OkWorked = Task.FromResult(new NodeResult(MakeState.Ok, true, null));
     private static readonly Task<NodeResult> MissingIdle = Task.FromResult(new NodeResult(MakeState.Missing, false, null));

@@ -65,7 +65,7 @@ public sealed class Config
                 if (p.Name == "environ" && p.Value.ValueKind == JsonValueKind.Object)
                     foreach (JsonProperty e in p.Value.EnumerateObject()) environ[e.Name] = e.Value.ToString();
                 else if (p.Value.ValueKind == JsonValueKind.Number) resources[p.Name] = (long)p.Value.GetDouble();
-                else if (p.Value.ValueKind == JsonValueKind.String && ParseSize(p.Value.GetString()!) is long n) resources[p.Name] = n;
+                else if (p.Value.ValueKind == JsonValueKind.String && ResourceAmount.Parse(p.Name, p.Value.GetString()!) is long n) resources[p.Name] = n;
             }
         LocalResources = resources;
         LocalEnviron = environ;
@@ -88,17 +88,6 @@ public sealed class Config
 
     private static IReadOnlyList<string> Strings(JsonElement? e) =>
         e is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray().Select(x => x.ToString()).ToList() : [];
-
-    /// <summary>"4G", "512M", "100k" or a plain count, in the unit open-lmake uses for mem/tmp (MB for M/G/T).</summary>
-    private static long? ParseSize(string text)
-    {
-        text = text.Trim();
-        if (text.Length == 0) return null;
-        char unit = char.ToUpperInvariant(text[^1]);
-        bool hasUnit = unit is 'K' or 'M' or 'G' or 'T';
-        if (!long.TryParse(hasUnit ? text[..^1] : text, out long n)) return null;
-        return unit switch { 'K' => n / 1024, 'G' => n * 1024, 'T' => n * 1024 * 1024, _ => n };
-    }
 
     /// <summary>Human-readable "key : value" lines, for LMAKE/config.</summary>
     public string Describe()

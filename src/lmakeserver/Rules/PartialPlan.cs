@@ -42,9 +42,12 @@ internal sealed class PartialPlan
         if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, name, flags));
     }
 
+    /// <summary>The job's resources, once known (Finish): variables of its cmd and environ too.</summary>
+    private readonly Dictionary<string, string> _resources = new(StringComparer.Ordinal);
+
     private string? Lookup(string name) =>
         Stems.TryGetValue(name, out string? s) ? s : TargetValues.TryGetValue(name, out string? t) ? t :
-        DepValues.TryGetValue(name, out string? d) ? d : null;
+        DepValues.TryGetValue(name, out string? d) ? d : _resources.TryGetValue(name, out string? r) ? r : null;
 
     public void Apply(HelperAnswer answer)
     {
@@ -95,6 +98,12 @@ internal sealed class PartialPlan
         }
         string jobName = rule.JobName.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
 
+        // resources first: the cmd and the environ may use them
+        _resources.Clear();
+        foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
+            _resources[k] = new Template(parts).Expand(Lookup);
+        var resources = new Dictionary<string, string>(_resources, StringComparer.Ordinal);
+
         // native cmds are expanded last: their deps may have come from the helper
         if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
             _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(Lookup);
@@ -124,9 +133,6 @@ internal sealed class PartialPlan
             foreach (var (k, parts) in dict ?? [])
                 environ[k] = EnvironValue(k, new Template(parts).Expand(Lookup), config);
         }
-        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
-            resources[k] = new Template(parts).Expand(Lookup);
 
         double? timeout = Pick("timeout", d.Timeout, s.Timeout);
         return new JobPlan
@@ -185,6 +191,8 @@ internal sealed class PartialPlan
         foreach (var (k, v) in Stems) Define(k, v);
         foreach (var (k, v) in TargetValues) Define(k, v);
         foreach (var (k, v) in DepValues) Define(k, v);
+        foreach (var (k, v) in _resources)
+            if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);
         return sb.ToString();
     }
 

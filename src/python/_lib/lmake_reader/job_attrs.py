@@ -65,11 +65,23 @@ def evaluate(cls, request):
             if v['name'] is not None: v['name'] = str(v['name'])
             if v['name'] is not None: ctx[k] = v['name']
         answer['deps'] = deps
+    # the job's resources, before what may use them (cmd, environ...); a stem, target or dep of the same name wins
+    resources = merged_dict(cls, 'resources')
+    if not isinstance(resources, dict): resources = _call(resources, ctx, glbs) or {}
+    resource_values = {}
+    for k, v in resources.items():
+        v = _value(v, ctx, glbs)
+        if v is not None: resource_values[str(k)] = str(v)
+    for k, v in resource_values.items():
+        if k not in ctx: ctx[k] = v
     if 'cmd' in want:
         answer['cmd'] = '\n'.join(str(eval_fstring(c, glbs, ctx)) for c in _cmd_chain(cls))
     attrs = {}
     for attr in DICT_ATTRS:
         if attr not in want: continue
+        if attr == 'resources':
+            attrs[attr] = {k: [v] for k, v in resource_values.items()}
+            continue
         d = merged_dict(cls, attr)
         if not isinstance(d, dict): d = _call(d, ctx, glbs) or {}
         out = {}

@@ -234,7 +234,10 @@ def compile_rule(cls, module_globals, user_modules):
     if len(kinds) > 1: raise LmakefileError('cmd mixes shell strings and python functions along the class hierarchy')
     is_python = kinds == {'python'}
     rule['is_python'] = is_python
-    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps}
+    # the job's resources are variables of its cmd and environ too (`make -j{cpu}`); known here when fixed
+    resources = merged_dict(cls, 'resources')
+    resource_names = {str(k) for k in resources} if isinstance(resources, dict) else set()
+    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps} | resource_names
     if is_python:
         try: script = by_value.script(chain, names, user_modules, class_attrs_of(cls))
         except by_value.ByValueError as e: raise LmakefileError(str(e)) from None
@@ -259,7 +262,8 @@ def compile_rule(cls, module_globals, user_modules):
         if not isinstance(d, dict): dynamic.append(attr); continue
         out = {}
         for k, v in d.items():
-            p = native_parts(v, plain_stems, consts) if isinstance(v, str) else None if callable(v) else [str(v)]
+            known = plain_stems if attr == 'resources' else set(plain_stems) | resource_names
+            p = native_parts(v, known, consts) if isinstance(v, str) else None if callable(v) else [str(v)]
             if p is None: out = None; break
             out[str(k)] = p
         if out is None: dynamic.append(attr)

@@ -1,0 +1,27 @@
+// What a running job holds of the local backend's resources: given back exactly once, when disposed.
+namespace Lmake.Server.Engine;
+
+public sealed class ResourceGrant : IDisposable
+{
+    private readonly ResourcePool _pool;
+    private bool _released;
+
+    internal ResourceGrant(ResourcePool pool, long[] demand, JobCountLimit? limit)
+    {
+        _pool = pool;
+        Demand = demand;
+        Limit = limit;
+    }
+
+    /// <summary>One amount per resource of the pool.</summary>
+    public long[] Demand { get; }
+    public JobCountLimit? Limit { get; }
+
+    public void Dispose()
+    {
+        // a second dispose (an exception path after a normal end) must not give the resources back twice
+        if (_released) return;
+        _released = true;
+        _pool.Release(this);
+    }
+}
