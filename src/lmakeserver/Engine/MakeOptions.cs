@@ -8,6 +8,7 @@ public sealed record MakeOptions
     public bool KeepTmp { get; init; }
     public bool ForgetOldErrors { get; init; }
     public int? MaxRuns { get; init; }
+    public int? MaxSubmits { get; init; }
     public int RetriesOnError { get; init; }
     /// <summary>-a: intermediate files are made to exist too, not only when something needs their content.</summary>
     public bool Archive { get; init; }
@@ -27,6 +28,7 @@ public sealed record MakeOptions
         KeepTmp = o.KeepTmp,
         ForgetOldErrors = o.ForgetOldErrors,
         MaxRuns = o.MaxRuns,
+        MaxSubmits = o.MaxSubmits,
         RetriesOnError = o.RetryOnError,
         Archive = o.Archive,
         SourceOk = o.SourceOk,

@@ -335,6 +335,8 @@ public sealed partial class Maker
     private async Task<NodeResult> RunUntilStable(Job job, int depth)
     {
         int maxRuns = _options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
+        // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
+        int maxSubmits = _options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
         int retries = 0;
         for (int run = 1; ; run++)
         {
@@ -366,13 +368,16 @@ public sealed partial class Maker
                 else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
                     depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing") with { Essential = essential });
             }
-            if (changed && run < maxRuns)
+            bool submitsLeft = run + retries < maxSubmits;
+            if (changed && run < maxRuns && submitsLeft)
             {
                 SayStatus(job, "rerun", result.ExecTime);
                 continue;
             }
             Record(job, result, discovered, flags);
-            if (changed) return Fail(job, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)");
+            if (changed)
+                return run >= maxRuns ? Fail(job, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
+                    : Fail(job, "submit_loop", result, $"stopped after {maxSubmits} submissions (max_submits)");
             if (depErrors.Count > 0)
             {
                 job.Status = JobStatus.DepError;
@@ -391,7 +396,7 @@ public sealed partial class Maker
                 _req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
-            if (!result.Ok && retries < _options.RetriesOnError && !result.Killed)
+            if (!result.Ok && retries < _options.RetriesOnError && !result.Killed && submitsLeft)
             {
                 // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
                 retries++;
