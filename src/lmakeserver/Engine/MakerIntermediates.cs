@@ -30,9 +30,9 @@ public sealed partial class Maker
         _resolver.Resolve(node);
         if (node.Kind != NodeKind.Generated || node.Candidates != null || node.Multi != null) return false;
         Job job = node.Producer!;
-        if (job.Status != JobStatus.Ok || _graph.Marks.IsFrozen(node.Name)) return false;
+        if (job.Status != JobStatus.Ok) return false;
         foreach (Node t in job.Targets)
-            if (t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile) return true;
+            if (t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile) return !_graph.Marks.IsFrozen(node.Name);
         return false;
     }
 
