@@ -195,7 +195,7 @@ public class TrackedJobTests
     }
 
     [Fact]
-    public async Task Many_concurrent_trivial_jobs_all_complete_quickly()
+    public async Task Many_concurrent_trivial_jobs_all_complete()
     {
         using var repo = new TempRepo();
         var spec = new JobSpec
@@ -219,8 +219,7 @@ public class TrackedJobTests
         double seconds = sw.Elapsed.TotalSeconds;
         double ownCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         _output.WriteLine($"{Jobs} jobs of /bin/true, {Parallel} at a time: {Jobs / seconds:F0} jobs/s, runner CPU {ownCpuMs / Jobs:F3} ms/job");
-        // The figure that matters is printed above; the floor only catches a runner that stalls (the test
-        // machine is shared with parallel builds).
-        Assert.True(Jobs / seconds > 50, $"only {Jobs / seconds:F0} jobs/s");
+        // the rate printed above is for reading, not asserted: speed is measured by bench/ (the test machine is
+        // shared with parallel builds); a stalled runner is caught by the timeout of the wait
     }
 }
