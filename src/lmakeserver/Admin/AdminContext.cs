@@ -61,6 +61,8 @@ public sealed class AdminContext
         Node node = Node(name);
         if (rule == null)
         {
+            // among candidates that only may make it, the one that did (else the first, which would be tried first)
+            if (node.Candidates?.FirstOrDefault(c => c.Wrote(node)) is Job maker) return maker;
             if (node.Producer != null) return node.Producer;
             if (node.Kind != NodeKind.Source && ByStoredName(name, null) is Job starJob) return starJob;
             why = node.Kind == NodeKind.Source ? "is a source" : node.Multi != null ? $"is made by several rules ({node.Multi})"
