@@ -79,6 +79,62 @@ public class RuleChoiceTests
         Assert.Empty(o.Jobs);
     }
 
+    private const string SplitRule = """
+        from lmake.rules import Rule
+        class Split(Rule):
+            prio    = 1
+            targets = {'P': r'part{N*:\d+}.txt'}
+            cmd     = 'echo one > part1.txt; echo two > part2.txt'
+        """;
+
+    [Fact]
+    public void AFileAStarJobDidNotMakeIsMadeByALowerPrio()
+    {
+        using var r = new LmakeRepo(SplitRule + """
+
+            class Default(Rule):
+                targets = {'T': r'part{N:\d+}.txt'}
+                cmd     = 'echo default > {T}'
+            """);
+        LmakeOutput o = r.Lmake("part1.txt", "part3.txt");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal(["Split", "Default"], o.Jobs.Where(s => s.Word == "done").Select(s => s.Rule).Order().Reverse());
+        Assert.Equal("one\n", r.Repo.Read("part1.txt"));
+        Assert.Equal("default\n", r.Repo.Read("part3.txt"));
+        o = r.Lmake("part1.txt", "part3.txt");
+        Assert.Empty(o.Jobs);
+        Assert.Contains("was already up-to-date : part3.txt", o.Summary);
+    }
+
+    [Fact]
+    public void AFileNoStarJobMadeHasNoRuleAndSaysWhy()
+    {
+        using var r = new LmakeRepo(SplitRule);
+        LmakeOutput o = r.Lmake("part3.txt");
+        Assert.Equal(1, o.Result.ExitCode);
+        Assert.Contains(new Status("done", "Split", "part{N*}.txt"), o.Statuses);
+        Assert.Contains("no rule for part3.txt", o.Summary);
+        Assert.Contains("  rule Split does not produce it", o.Summary);
+    }
+
+    [Fact]
+    public void StarRulesOfTheSamePrioAreTriedInTurnNotMulti()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class A(Rule):
+                targets = {'P': r'part{N*:\d+}.txt'}
+                cmd     = 'echo a > part1.txt'
+            class B(Rule):
+                targets = {'P': r'part{N*:\d+}.txt'}
+                cmd     = 'echo b > part2.txt'
+            """);
+        LmakeOutput o = r.Lmake("part2.txt");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("b\n", r.Repo.Read("part2.txt"));
+        Assert.DoesNotContain("multi", o.Statuses.Select(s => s.Word));
+    }
+
     [Fact]
     public void TwoRulesOfTheSamePrioAreMulti()
     {

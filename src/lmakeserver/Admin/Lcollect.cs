@@ -2,7 +2,6 @@
 // changed, or their job stopped writing them). Only files a job of this repo wrote are touched: sources and
 // files lmake never made are kept; a generated file edited by hand since is moved to LMAKE/quarantine/.
 using Lmake.Common;
-using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
 using Lmake.Server.Transport;
@@ -30,25 +29,8 @@ public static class Lcollect
                     output.Out(name);
                     continue;
                 }
-                Node node = ctx.Graph.Node(name);
-                FileChecksum now = ctx.Graph.DiskChecksum(node);
-                if (now != node.WrittenChecksum)
-                {
-                    string dest = Path.Combine(ctx.LmakeDir, "quarantine", name);
-                    Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-                    File.Move(file, dest, overwrite: true);
-                    output.Out($"quarantined {name}");
-                }
-                else
-                {
-                    File.Delete(file);
-                    output.Out($"unlink {name}");
-                }
-                node.WrittenBy = 0;
-                node.WrittenChecksum = FileChecksum.None;
-                Graph.Invalidate(node);
-                ctx.Graph.Refresh(node);
-                ctx.Graph.Save(node);
+                string? done = StaleOutputs.Remove(ctx.Graph, ctx.Graph.Node(name));
+                if (done != null) output.Out($"{done} {name}");
             }
         }
         return ExitCode.Ok;
@@ -59,7 +41,7 @@ public static class Lcollect
     {
         if (writer.Status == JobStatus.Never || !writer.Targets.Contains(id)) return false;
         Node node = ctx.Node(name);
-        return node.Producer?.Key == writer.Key;
+        return node.Producer?.Key == writer.Key || (node.Candidates?.Any(c => c.Key == writer.Key) ?? false);
     }
 
     private static IEnumerable<string> Files(string dir)

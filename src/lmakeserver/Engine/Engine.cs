@@ -53,12 +53,12 @@ public sealed class Engine
             targets.Add(rel);
         }
         _backend ??= new LocalBackend(_graph, _layout);
-        var req = new MakeRequest(output, cancelled, _graph.RuleWidth)
+        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, MakeOptions.From(options))
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
         };
-        var maker = new Maker(_graph, _resolver, _backend, req, new MakeOptions(options.KeepTmp, options.ForgetOldErrors, options.MaxRuns, options.RetryOnError));
+        var maker = new Maker(_graph, _resolver, _backend, req);
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;

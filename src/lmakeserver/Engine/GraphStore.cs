@@ -118,6 +118,9 @@ public sealed class GraphStore : IDisposable
     /// <summary>The record of a stored node (an empty one for a transient id).</summary>
     public NodeRecord NodeRecordOf(uint id) => id <= _nodes.Count ? _nodes[id] : default;
 
+    /// <summary>RULE/JOBNAME of a stored job.</summary>
+    public string JobKey(uint id) => _jobNames.NameOf(id);
+
     /// <summary>A job as stored, without building a Job (Admin/StoredJob).</summary>
     public Admin.StoredJob ReadJob(uint id)
     {

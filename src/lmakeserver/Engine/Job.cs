@@ -48,6 +48,17 @@ public sealed class Job : MemoSlot
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];
 
+    /// <summary>Did its last run leave this file? (A star job with many targets gets a set, built once per run.)</summary>
+    public bool Wrote(Node node)
+    {
+        if (Targets.Count <= 8) return Targets.Contains(node);
+        if (_targetSetOf != Targets) { _targetSet = [.. Targets]; _targetSetOf = Targets; }
+        return _targetSet!.Contains(node);
+    }
+
+    private HashSet<Node>? _targetSet;
+    private List<Node>? _targetSetOf;
+
     public string Stderr = "";
     public TimeSpan ExecTime;
     public DateTime EndDate;

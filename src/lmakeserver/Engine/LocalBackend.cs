@@ -95,7 +95,7 @@ public sealed class LocalBackend
             tmp, keepTmp || plan.KeepTmp, Environment.MachineName, outcome.Stdout);
         job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
-        return Analyze(job, outcome, commands);
+        return Analyze(job, outcome, commands, maker.Options.SourceOk);
     }
 
     /// <summary>lmake -o: does the job make one of the targets on the command line?</summary>
@@ -174,7 +174,8 @@ public sealed class LocalBackend
         return env;
     }
 
-    private JobRun Analyze(Job job, JobOutcome outcome, EngineJobCommands commands)
+    /// <param name="sourceOk">lmake -s: the job may write sources.</param>
+    private JobRun Analyze(Job job, JobOutcome outcome, EngineJobCommands commands, bool sourceOk)
     {
         JobPlan plan = job.Plan;
         var notes = new List<string>();
@@ -184,6 +185,7 @@ public sealed class LocalBackend
         var deps = new List<DiscoveredDep>();
         var unexpected = new List<string>();
         var listed = new List<string>();
+        var writtenSources = new List<string>();
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -191,6 +193,12 @@ public sealed class LocalBackend
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
+            if (written && _graph.IsSource(name))
+            {
+                // a source stays a source: written only with lmake -s or a source_ok target, else an error
+                if (!sourceOk && (PlanFlags.Of(plan, name) & Rules.TargetFlags.SourceOk) == 0) writtenSources.Add(name);
+                continue;
+            }
             if (written || access.DeclaredTarget)
             {
                 if (isTarget) { if (_graph.IsFileOnDisk(name) && !targets.Contains(name)) targets.Add(name); }
@@ -228,6 +236,12 @@ public sealed class LocalBackend
                 fail ??= $"missing target {t}";
                 notes.Add($"missing target : {t}");
             }
+        foreach (string name in writtenSources)
+        {
+            fail ??= $"wrote the source {name}";
+            notes.Add($"unexpected write to source {name}");
+            notes.Add("consider : lmake -s, or the source_ok flag on the target");
+        }
         foreach (string dir in listed)
         {
             fail ??= $"readdir of {dir} without readdir_ok";

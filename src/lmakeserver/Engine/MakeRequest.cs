@@ -5,14 +5,16 @@ namespace Lmake.Server.Engine;
 
 public sealed class MakeRequest
 {
-    public MakeRequest(IClientOutput output, CancellationToken cancelled, int ruleWidth)
+    public MakeRequest(IClientOutput output, CancellationToken cancelled, int ruleWidth, MakeOptions options)
     {
+        Options = options;
         Output = output;
         Cancelled = cancelled;
         RuleWidth = ruleWidth;
     }
 
     public IClientOutput Output { get; }
+    public MakeOptions Options { get; }
     public CancellationToken Cancelled { get; }
     public int RuleWidth { get; }
     public DateTime Start { get; } = DateTime.Now;
@@ -53,8 +55,23 @@ public sealed class MakeRequest
     public int Done, Steady, Failed;
     public TimeSpan DoneTime, SteadyTime, FailedTime;
 
-    public void Status(string status, string rule, TimeSpan? execTime, string name) =>
-        Output.Out(StatusLine.Format(DateTime.Now, status, rule, RuleWidth, execTime, name));
+    public void Status(string status, string rule, TimeSpan? execTime, string name)
+    {
+        _quieted = Options.Quiet && !QuietKeeps.Contains(status);
+        if (!_quieted) Output.Out(StatusLine.Format(DateTime.Now, status, rule, RuleWidth, execTime, name));
+    }
 
-    public void Note(string text) => Output.Out(StatusLine.Note(text));
+    /// <summary>A line under the last status line (a note, a line of the job's stderr): it goes where its status line went.</summary>
+    public void Detail(string line)
+    {
+        if (!_quieted) Output.Out(line);
+    }
+
+    public void Note(string text) => Detail(StatusLine.Note(text));
+
+    // -q: the status lines of what went wrong, or of what lmake did to the user's files
+    private static readonly HashSet<string> QuietKeeps = new(StringComparer.Ordinal)
+        { "failed", "dep_error", "was_failed", "was_dep_error", "killed", "run_loop", "submit_loop", "missing",
+          "dangling", "multi", "quarantined", "unlink" };
+    private bool _quieted;
 }

@@ -4,7 +4,7 @@ using Lmake.Common.Checksums;
 
 namespace Lmake.Server.Engine;
 
-public sealed class Maker
+public sealed partial class Maker
 {
     private readonly Graph _graph;
     private readonly Resolver _resolver;
@@ -12,14 +12,16 @@ public sealed class Maker
     private readonly MakeRequest _req;
     private readonly MakeOptions _options;
 
-    public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request, MakeOptions options)
+    public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request)
     {
         _graph = graph;
         _resolver = resolver;
         _backend = backend;
         _req = request;
-        _options = options;
+        _options = request.Options;
     }
+
+    public MakeOptions Options => _options;
 
     /// <summary>The request this maker serves (the backend reads its -j and -o).</summary>
     public MakeRequest Request => _req;
@@ -52,12 +54,28 @@ public sealed class Maker
         {
             case NodeKind.Source:
                 return Completed(MakeSource(node));
-            case NodeKind.Generated:
+            case NodeKind.Generated when node.Candidates == null:
             {
                 Task<NodeResult> job = MakeJob(node.Producer!, depth + 1);
                 if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
                 _graph.Refresh(node);
                 return job.Result.Worked ? OkWorked : OkIdle;
+            }
+            case NodeKind.Generated:
+            {
+                bool worked = false;
+                foreach (Job candidate in node.Candidates)
+                {
+                    Task<NodeResult> job = MakeJob(candidate, depth + 1);
+                    if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
+                    worked |= job.Result.Worked;
+                    if (candidate.Wrote(node))
+                    {
+                        _graph.Refresh(node);
+                        return worked ? OkWorked : OkIdle;
+                    }
+                }
+                return null;   // none made it: the async path says why
             }
             default:
                 return Completed(MakeUnbuildable(node));
@@ -98,6 +116,8 @@ public sealed class Maker
         {
             case NodeKind.Source:
                 return MakeSource(node);
+            case NodeKind.Generated when node.Candidates != null:
+                return await MakeCandidates(node, node.Candidates, depth);
             case NodeKind.Generated:
             {
                 Job job = node.Producer!;
@@ -111,12 +131,54 @@ public sealed class Maker
         }
     }
 
+    /// <summary>Jobs that may make the node (star or optional targets), tried in order (A3): the first that
+    /// wrote it makes it; one that ran and did not passes to the next; when none did, nothing makes it.</summary>
+    private async Task<NodeResult> MakeCandidates(Node node, Job[] candidates, int depth)
+    {
+        bool worked = false;
+        var passed = new List<string>();
+        foreach (Job job in candidates)
+        {
+            NodeResult jr = await MakeJob(job, depth + 1);
+            worked |= jr.Worked;
+            if (jr.State == MakeState.Error) { _graph.Refresh(node); return jr; }
+            if (job.Wrote(node)) { _graph.Refresh(node); return new NodeResult(MakeState.Ok, worked, null); }
+            passed.Add($"rule {job.Rule.Name} does not produce it");
+        }
+        NodeResult none = MakeUnbuildable(node);
+        return none.State == MakeState.Missing
+            ? new NodeResult(MakeState.Missing, worked, ErrorChain.Leaf("", node.Name, string.Join('\n', passed)))
+            : none with { Worked = worked };
+    }
+
     /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>
     private NodeResult MakeUnbuildable(Node node)
     {
         FileChecksum sum = _graph.Refresh(node);
         if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
+        if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
+        {
+            // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since
+            string? done = StaleOutputs.Remove(_graph, node);
+            if (done != null) _req.Status(done, writerRule, null, node.Name);
+            return new NodeResult(MakeState.Missing, false, null);
+        }
         return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
+    }
+
+    /// <summary>The job that wrote the file is not one the current rules can have (its rule was removed, or its
+    /// targets or stems changed). A job that still exists keeps what it wrote, side targets and ltarget's included.</summary>
+    private bool WriterIsGone(Node node, out string writerRule)
+    {
+        writerRule = "src";
+        if (node.WrittenBy > _graph.Store.JobCount) return false;
+        string key = _graph.Store.JobKey(node.WrittenBy);
+        int slash = key.IndexOf('/');
+        if (slash < 0) return false;
+        writerRule = key[..slash];
+        string ruleName = writerRule;
+        Rules.Rule? rule = _graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
+        return rule == null || rule.IsSpecial || !rule.CanHaveJob(key[(slash + 1)..]);
     }
 
     /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
@@ -173,7 +235,7 @@ public sealed class Maker
         bool worked = false;
         foreach (Node dep in StaticNodes(job))
         {
-            Task<NodeResult> made = MakeNode(dep, depth);
+            Task<NodeResult> made = MakeDep(dep, depth);
             if (!made.IsCompletedSuccessfully || made.Result.State != MakeState.Ok) return null;
             worked |= made.Result.Worked;
         }
@@ -182,11 +244,11 @@ public sealed class Maker
         {
             if (!dep.IsStatic)
             {
-                Task<NodeResult> made = MakeNode(dep.Node, depth);
+                Task<NodeResult> made = MakeDep(dep.Node, depth);
                 if (!made.IsCompletedSuccessfully || made.Result.State is MakeState.Error or MakeState.Dangling) return null;
                 worked |= made.Result.Worked;
             }
-            if (_graph.Refresh(dep.Node) != dep.Seen) return null;
+            if (Current(dep.Node) != dep.Seen) return null;
         }
         return worked ? OkWorked : OkIdle;
     }
@@ -195,16 +257,16 @@ public sealed class Maker
     {
         // static deps first, all at once: a static dep in error means the job is not run (no status line)
         var staticNodes = job.Plan.StaticDeps.Select(d => (dep: d, node: _graph.Node(d.Name))).ToList();
-        NodeResult[] statics = await Task.WhenAll(staticNodes.Select(s => MakeNode(s.node, depth)));
+        NodeResult[] statics = await Task.WhenAll(staticNodes.Select(s => MakeDep(s.node, depth)));
         bool worked = statics.Any(r => r.Worked);
         var causes = new List<ErrorChain>();
         for (int i = 0; i < statics.Length; i++)
         {
             var (dep, node) = staticNodes[i];
             if (statics[i].State is MakeState.Error or MakeState.Dangling && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add(statics[i].Why ?? ErrorChain.Leaf("", node.Name));
+                causes.Add((statics[i].Why ?? ErrorChain.Leaf("", node.Name)) with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
             else if (statics[i].State == MakeState.Missing && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing"));
+                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing") with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
         }
         if (causes.Count > 0) return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
@@ -221,17 +283,17 @@ public sealed class Maker
                 while (end < known.Count && (known[end].Flags & Rules.DepFlags.Critical) == 0) end++;
                 if (end < known.Count) end++;
                 var batch = known.GetRange(start, end - start);
-                NodeResult[] results = await Task.WhenAll(batch.Select(d => MakeNode(d.Node, depth)));
+                NodeResult[] results = await Task.WhenAll(batch.Select(d => MakeDep(d.Node, depth)));
                 worked |= results.Any(r => r.Worked);
                 for (int i = 0; i < batch.Count && reason == null; i++)
                 {
                     if (results[i].State is MakeState.Error or MakeState.Dangling && (batch[i].Flags & Rules.DepFlags.IgnoreError) == 0)
                         reason = $"dep {batch[i].Node.Name} in error";
-                    else if (_graph.Refresh(batch[i].Node) != batch[i].Seen && Triggers(batch[i].Node)) reason = $"dep {batch[i].Node.Name} changed";
+                    else if (Current(batch[i].Node) != batch[i].Seen && Triggers(batch[i].Node)) reason = $"dep {batch[i].Node.Name} changed";
                 }
             }
             for (int i = 0; i < job.Deps.Count && reason == null; i++)
-                if (job.Deps[i].IsStatic && _graph.Refresh(job.Deps[i].Node) != job.Deps[i].Seen && Triggers(job.Deps[i].Node)) reason = $"dep {job.Deps[i].Node.Name} changed";
+                if (job.Deps[i].IsStatic && Current(job.Deps[i].Node) != job.Deps[i].Seen && Triggers(job.Deps[i].Node)) reason = $"dep {job.Deps[i].Node.Name} changed";
         }
         if (reason == null)
         {
@@ -246,11 +308,14 @@ public sealed class Maker
             return new NodeResult(MakeState.Ok, worked, null);
         }
         job.LastReason = reason;
+        if (await MaterializeDeps(job, depth) is ErrorChain missing)
+            return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
         return await RunUntilStable(job, depth);
     }
 
-    /// <summary>Why the job must run without looking at its discovered deps, or null.</summary>
-    private string? ReasonToRun(Job job)
+    /// <summary>Why the job must run without looking at its discovered deps, or null. <paramref name="missingTargetsOk"/>:
+    /// targets it made that were deleted since are no reason (MakeDep: nothing needs their content yet).</summary>
+    private string? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
         if (job.Status == JobStatus.Never) return "never ran";
         if (job.RanWithSignature != RuleSignature.Of(job.Rule)) return "command changed";
@@ -259,7 +324,8 @@ public sealed class Maker
         foreach (Node t in job.Targets)
         {
             FileChecksum now = _graph.Refresh(t);
-            if (now != t.WrittenChecksum) return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
+            if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
+            return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
         foreach (string t in job.Plan.Targets)
             if (!job.Targets.Any(n => n.Name == t) && !job.Plan.IsOptionalTarget(t)) return $"target {t} is missing";
@@ -286,7 +352,7 @@ public sealed class Maker
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             var seen = discovered.Select(_graph.DiskChecksum).ToList();
             bool mayRerun = result.MustRerun || discovered.Any(NotYetMade);
-            if (mayRerun) _req.Status("may_rerun", job.Rule.Name, result.ExecTime, job.Name);
+            if (mayRerun) SayStatus(job, "may_rerun", result.ExecTime);
             NodeResult[] results = await Task.WhenAll(discovered.Select(n => MakeNode(n, depth)));
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
@@ -294,13 +360,15 @@ public sealed class Maker
             {
                 if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
                 if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
-                if (results[i].State is MakeState.Error or MakeState.Dangling) depErrors.Add(results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name));
+                bool essential = (flags[i] & Rules.DepFlags.Essential) != 0;
+                if (results[i].State is MakeState.Error or MakeState.Dangling)
+                    depErrors.Add((results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name)) with { Essential = essential });
                 else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
-                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing"));
+                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing") with { Essential = essential });
             }
             if (changed && run < maxRuns)
             {
-                _req.Status("rerun", job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, "rerun", result.ExecTime);
                 continue;
             }
             Record(job, result, discovered, flags);
@@ -309,7 +377,7 @@ public sealed class Maker
             {
                 job.Status = JobStatus.DepError;
                 string status = mayRerun ? "was_dep_error" : "dep_error";
-                _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, status, result.ExecTime);
                 foreach (ErrorChain e in depErrors)
                 {
                     if (e.Rule == "dangling")
@@ -327,14 +395,14 @@ public sealed class Maker
             {
                 // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
                 retries++;
-                _req.Status("retry", job.Rule.Name, result.ExecTime, job.Name);
+                SayStatus(job, "retry", result.ExecTime);
                 PrintStderr(job, result.Stderr);
                 run--;   // a retry is not a rerun: it does not count towards max_runs
                 continue;
             }
             if (!result.Ok) return Fail(job, mayRerun ? "was_failed" : "failed", result, result.FailReason);
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
-            _req.Status(ok, job.Rule.Name, result.ExecTime, job.Name);
+            SayStatus(job, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
             if (steady) { _req.Steady++; _req.SteadyTime += result.ExecTime; }
             else { _req.Done++; _req.DoneTime += result.ExecTime; }
@@ -356,7 +424,7 @@ public sealed class Maker
     private NodeResult Fail(Job job, string status, JobRun result, string? reason)
     {
         job.Status = JobStatus.Failed;
-        _req.Status(status, job.Rule.Name, result.ExecTime, job.Name);
+        SayStatus(job, status, result.ExecTime);
         foreach (string note in result.Notes) _req.Note(note);
         PrintStderr(job, result.Stderr);
         _req.Failed++;
@@ -369,8 +437,8 @@ public sealed class Maker
         if (stderr.Length == 0) return;
         string[] lines = stderr.TrimEnd('\n').Split('\n');
         int max = job.Plan.MaxStderrLen > 0 ? job.Plan.MaxStderrLen : int.MaxValue;
-        foreach (string line in lines.Take(max)) _req.Output.Out(StatusLine.StderrLine(line));
-        if (lines.Length > max) _req.Output.Out(StatusLine.StderrLine("..."));
+        foreach (string line in lines.Take(max)) _req.Detail(StatusLine.StderrLine(line));
+        if (lines.Length > max) _req.Detail(StatusLine.StderrLine("..."));
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
@@ -384,7 +452,7 @@ public sealed class Maker
             job.Running = run;
             _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
         }
-        else _req.Status("started", job.Rule.Name, null, job.Name);   // already running for another lmake: joined, not run twice
+        else SayStatus(job, "started", null);   // already running for another lmake: joined, not run twice
         job.Waiters++;
         // the client's ^C arrives on a transport thread: hand it to the engine thread
         SynchronizationContext engine = SynchronizationContext.Current!;
@@ -397,6 +465,15 @@ public sealed class Maker
             return await run;
         }
     }
+
+    /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
+    private void SayStatus(Job job, string status, TimeSpan? execTime)
+    {
+        _req.Status(status, job.Rule.Name, execTime, job.Name);
+        if (_options.Verbose && job.LastReason != null && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {job.LastReason}");
+    }
+
+    private HashSet<Job>? _reasonSaid;
 
     private bool SameTargets(Job job, JobRun result)
     {
@@ -442,7 +519,7 @@ public sealed class Maker
     {
         foreach (string name in job.Targets.Select(t => t.Name).Concat(job.Plan.Targets).Distinct())
         {
-            if (job.Plan.IsIncrementalTarget(name)) continue;
+            if (job.Plan.IsIncrementalTarget(name) && !_options.IgnoreIncremental) continue;
             if (_graph.IsFileOnDisk(name)) File.Delete(Path.Combine(_graph.RepoRoot, name));
         }
     }
@@ -451,16 +528,13 @@ public sealed class Maker
     /// (A4): move it to LMAKE/quarantine/ before the job overwrites it.</summary>
     private void QuarantineHandEdits(Job job)
     {
-        foreach (Node t in job.Targets)
+        // its own targets, and files of its plan that an earlier job (of a rule since changed) left
+        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(_graph.Node)).Distinct())
         {
-            if (t.WrittenBy != job.Id) continue;
-            string path = _graph.AbsolutePath(t);
+            if (t.WrittenBy == 0) continue;
             FileChecksum now = _graph.Refresh(t);
             if (!now.IsFile || now == t.WrittenChecksum) continue;
-            string dest = Path.Combine(_graph.RepoRoot, "LMAKE", "quarantine", t.Name);
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Move(path, dest, overwrite: true);
-            Graph.Invalidate(t);
+            StaleOutputs.Quarantine(_graph, t);
             _req.Status("quarantined", job.Rule.Name, null, t.Name);
             _graph.Refresh(t);
         }

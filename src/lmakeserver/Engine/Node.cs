@@ -34,6 +34,10 @@ public sealed class Node : MemoSlot
 
     public Job? Producer;
 
+    /// <summary>When the rules of highest prio only may make it (star or optional targets): the jobs to try in
+    /// order, Producer first; a job that ran and did not make it passes to the next (A3). Null: Producer surely makes it.</summary>
+    public Job[]? Candidates;
+
     /// <summary>Set when two rules of the same prio both make it (A3 `multi`): it is then an error.</summary>
     public string? Multi;
 

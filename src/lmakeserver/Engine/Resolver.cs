@@ -15,6 +15,7 @@ public sealed class Resolver
     {
         if (node.ResolvedGeneration == _graph.Generation) return;
         node.Producer = null;
+        node.Candidates = null;
         node.Kind = NodeKind.NoRule;
         node.Multi = null;
         node.Uphill = null;
@@ -29,29 +30,41 @@ public sealed class Resolver
         node.ResolvedGeneration = _graph.Generation;
     }
 
+    /// <summary>Rules by prio, highest first: the first one that surely makes the file (a plain target) wins, and
+    /// two of the same prio are `multi`; those before it that only may make it (a star or optional target) are
+    /// candidates tried first (Maker.MakeCandidates).</summary>
     private void ChooseProducer(Node node, int depth)
     {
-        Job? chosen = null;
-        double chosenPrio = double.NaN;
+        var candidates = new List<Job>();
+        Rule? sure = null;
         foreach (RuleMatch match in _graph.Index!.Candidates(node.Name))
         {
             Rule rule = match.Rule;
-            if (chosen != null && rule.Prio < chosenPrio) break;
-            if (rule.Kind == RuleKind.Anti) { if (chosen == null) return; break; }
-            if (rule.Kind == RuleKind.Source) { if (chosen == null) node.Kind = NodeKind.Source; return; }
+            if (sure != null && rule.Prio < sure.Prio) break;
+            if (rule.Kind == RuleKind.Anti) { if (candidates.Count == 0) return; break; }
+            if (rule.Kind == RuleKind.Source) { if (candidates.Count == 0) node.Kind = NodeKind.Source; return; }
             JobPlan plan = _graph.Evaluator!.Plan(match);
             if (!StaticDepsBuildable(plan, depth)) continue;
-            if (chosen != null)
+            TargetSpec target = rule.Targets[match.TargetIndex];
+            bool maybe = target.IsStar || (target.Flags & (TargetFlags.Optional | TargetFlags.Phony)) != 0;
+            if (sure != null)
             {
-                node.Multi = $"{chosen.Rule.Name} and {rule.Name}";
+                if (!maybe) node.Multi = $"{sure.Name} and {rule.Name}";
                 continue;
             }
-            chosen = _graph.Job(match, plan);
-            chosenPrio = rule.Prio;
+            Job job = _graph.Job(match, plan);
+            if (!maybe)
+            {
+                // a rule that surely makes it: the ones of its prio that only may are not needed
+                candidates.RemoveAll(c => c.Rule.Prio == rule.Prio);
+                sure = rule;
+            }
+            candidates.Add(job);
         }
-        if (chosen == null) return;
+        if (candidates.Count == 0) return;
         node.Kind = NodeKind.Generated;
-        node.Producer = chosen;
+        node.Producer = candidates[0];
+        node.Candidates = sure != null && candidates.Count == 1 ? null : candidates.ToArray();
     }
 
     /// <summary>The nearest parent directory that is itself a source or a buildable file, if any: what is

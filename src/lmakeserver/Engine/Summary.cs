@@ -23,7 +23,9 @@ public static class Summary
                     break;
                 case MakeState.Missing:
                     o.Out($"no rule for {name}");
-                    o.Out("  no rule matches and the file does not exist");
+                    // the candidates that ran and did not make it, else no rule at all
+                    foreach (string why in (result.Why?.Reason ?? "no rule matches and the file does not exist").Split('\n'))
+                        o.Out($"  {why}");
                     break;
                 case MakeState.Dangling:
                     o.Out($"dangling {name}");
@@ -45,6 +47,8 @@ public static class Summary
         string line = $"{indent}{rule.PadRight(req.RuleWidth)}  {chain.Name}";
         if (chain.Reason != null && chain.Causes.Count == 0) line += $"  ({chain.Reason})";
         req.Output.Out(line);
-        foreach (ErrorChain cause in chain.Causes) PrintTree(req, cause, depth + 1);
+        if (req.Options.NoDeps) return;   // -D: the failing targets' jobs only
+        foreach (ErrorChain cause in chain.Causes)
+            if (cause.Essential || !req.Options.EssentialDepsOnly) PrintTree(req, cause, depth + 1);
     }
 }

@@ -88,6 +88,17 @@ public sealed class Rule
         CmdSignature = Signature(doc);
     }
 
+    /// <summary>Can this rule have a job of this name (star stems shown as {Stem*})? False once the Lmakefile
+    /// changed the rule's targets or stems so that the job is gone.</summary>
+    public bool CanHaveJob(string jobName)
+    {
+        _jobNameRegex ??= TargetSpec.BuildRegex(JobName, DotNetStems,
+            StarStems.ToDictionary(s => s, s => "{" + s + "*}", StringComparer.Ordinal));
+        return _jobNameRegex.IsMatch(jobName);
+    }
+
+    private System.Text.RegularExpressions.Regex? _jobNameRegex;
+
     private LmakefileException Error(string message) => new($"{File}:{Line}: rule {Name}: {message}");
 
     private static string Signature(RuleDocument doc)

@@ -1,0 +1,79 @@
+// Intermediate files deleted by hand (A4, lmake -a): without -a such a file is not remade while nothing needs its
+// content. A dependent checking whether it is up to date needs only the file's state, which its job vouches for when
+// that job is up to date but for the deleted targets; the file is remade once a job that reads it must run.
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Engine;
+
+public sealed partial class Maker
+{
+    // this request's intermediates that are up to date but not on disk, and the results of the state-only checks
+    private readonly HashSet<Node> _absent = [];
+    private readonly Dictionary<Node, Task<NodeResult>> _stateMade = [];
+    private readonly Dictionary<Job, Task<bool>> _upToDateButTargets = [];
+
+    /// <summary>Makes a dep of a job that is checking whether it must run: only the dep's state is needed. An
+    /// intermediate deleted by hand is then left absent when its job is otherwise up to date (unless -a).</summary>
+    private Task<NodeResult> MakeDep(Node node, int depth)
+    {
+        if (_options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return MakeNode(node, depth);
+        if (!_stateMade.TryGetValue(node, out made)) _stateMade[node] = made = MakeStateOnly(node, depth);
+        return made;
+    }
+
+    /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
+    private FileChecksum Current(Node node) => _absent.Contains(node) ? node.WrittenChecksum : _graph.Refresh(node);
+
+    /// <summary>A file whose single producer ran fine and left a target that is now gone.</summary>
+    private bool MayBeAbsent(Node node)
+    {
+        _resolver.Resolve(node);
+        if (node.Kind != NodeKind.Generated || node.Candidates != null || node.Multi != null) return false;
+        Job job = node.Producer!;
+        if (job.Status != JobStatus.Ok || _graph.Marks.IsFrozen(node.Name)) return false;
+        foreach (Node t in job.Targets)
+            if (t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile) return true;
+        return false;
+    }
+
+    private async Task<NodeResult> MakeStateOnly(Node node, int depth)
+    {
+        if (!await UpToDateButTargets(node.Producer!, depth)) return await MakeNode(node, depth);
+        if (!_graph.Refresh(node).IsFile) _absent.Add(node);
+        return new NodeResult(MakeState.Ok, false, null);
+    }
+
+    /// <summary>The job needs no run but for targets deleted since: its deps are settled and unchanged.</summary>
+    private Task<bool> UpToDateButTargets(Job job, int depth)
+    {
+        if (!_upToDateButTargets.TryGetValue(job, out Task<bool>? known))
+            _upToDateButTargets[job] = known = CheckUpToDateButTargets(job, depth);
+        return known;
+    }
+
+    private async Task<bool> CheckUpToDateButTargets(Job job, int depth)
+    {
+        foreach (Node dep in StaticNodes(job))
+            if ((await MakeDep(dep, depth + 1)).State != MakeState.Ok) return false;
+        if (ReasonToRun(job, missingTargetsOk: true) != null) return false;
+        foreach (DepRecord dep in job.Deps)
+        {
+            if (!dep.IsStatic && (await MakeDep(dep.Node, depth + 1)).State is MakeState.Error or MakeState.Dangling) return false;
+            if (Current(dep.Node) != dep.Seen) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The job must run: the absent intermediates it reads are remade first. Returns the first one that
+    /// could not be, or null.</summary>
+    private async Task<ErrorChain?> MaterializeDeps(Job job, int depth)
+    {
+        if (_absent.Count == 0) return null;
+        var needed = StaticNodes(job).Concat(job.Deps.Select(d => d.Node)).Where(_absent.Contains).Distinct().ToList();
+        foreach (Node n in needed) _absent.Remove(n);
+        NodeResult[] made = await Task.WhenAll(needed.Select(n => MakeNode(n, depth)));
+        for (int i = 0; i < needed.Count; i++)
+            if (made[i].State != MakeState.Ok) return made[i].Why ?? ErrorChain.Leaf("", needed[i].Name);
+        return null;
+    }
+}
