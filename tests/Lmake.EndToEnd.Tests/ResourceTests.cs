@@ -152,6 +152,22 @@ public class ResourceTests
     }
 
     [Fact]
+    public void APythonCmdSeesItsResourcesAsGlobals()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import PyRule
+            class Py(PyRule):
+                target    = r'{F:.*}.t'
+                resources = {'cpu': 1, 'mem': '{F}M'}
+                def cmd():
+                    print(cpu, mem)
+            """);
+        LmakeOutput o = r.Lmake("100.t");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("1 100M\n", r.Repo.Read("100.t"));
+    }
+
+    [Fact]
     public void WhatAFailedJobHeldIsGivenBack()
     {
         using var r = new LmakeRepo("""

@@ -50,7 +50,10 @@ public sealed class LocalBackend
     {
         ResourcePool pool = Pool;
         if (ResourceDemand.Of(job.Plan, pool, out string? refusal) is not long[] demand)
+        {
+            job.LastRunFacts = null;   // it did not run: lshow -i must not show the times of an earlier run
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
+        }
         using ResourceGrant grant = await pool.Acquire(demand, maker.Request.JobLimit, cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
         try { return await RunInSlot(job, maker, smallId, keepTmp, cancelled); }
