@@ -49,6 +49,17 @@ public class EngineJobCommandTests
     }
 
     [Fact]
+    public void AJobWaitingOnLdependVerboseLendsItsSlotToTheDep()
+    {
+        // with -j1 the only slot is the waiting job's: held, the dep could never run
+        using var r = new LmakeRepo(GenAndUse("ldepend -v {F}.gen > /dev/null; cat {F}.gen > {T}"));
+        LmakeOutput o = r.Lmake("-j", "1", "a.use");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("generated\n", r.Repo.Read("a.use"));
+        Assert.Equal(["done"], o.Words("a.use"));
+    }
+
+    [Fact]
     public void AFileDeclaredWithLtargetMayBeWritten()
     {
         using var r = new LmakeRepo("""

@@ -12,12 +12,16 @@ public sealed class EngineJobCommands : IJobCommandHandler
     private readonly object _lock = new();
     private readonly HashSet<string> _codecTables = new(StringComparer.Ordinal);
 
+    private readonly HeldResources _held;
+
     /// <param name="maker">The request that started the job: deps the job asks for are made in it.</param>
-    public EngineJobCommands(Graph graph, Maker maker, EngineLoop engine)
+    /// <param name="held">The job's resources: lent back while it waits for the deps it asked for.</param>
+    public EngineJobCommands(Graph graph, Maker maker, EngineLoop engine, HeldResources held)
     {
         _graph = graph;
         _maker = maker;
         _engine = engine;
+        _held = held;
     }
 
     /// <summary>lcheck_deps answered "not up to date": the job was stopped and must run again.</summary>
@@ -33,7 +37,8 @@ public sealed class EngineJobCommands : IJobCommandHandler
         _engine.Run<IReadOnlyList<DepVerdict>>(async () =>
         {
             var nodes = files.Select(_graph.Node).ToArray();
-            NodeResult[] made = await Task.WhenAll(nodes.Select(n => _maker.MakeNode(n)));
+            Task<NodeResult[]> making = Task.WhenAll(nodes.Select(n => _maker.MakeNode(n)));
+            NodeResult[] made = making.IsCompleted ? await making : await _held.WhileLent(() => making);
             var verdicts = new DepVerdict[nodes.Length];
             for (int i = 0; i < nodes.Length; i++)
             {

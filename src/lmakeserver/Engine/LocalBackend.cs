@@ -54,15 +54,16 @@ public sealed class LocalBackend
             job.LastRunFacts = null;   // it did not run: lshow -i must not show the times of an earlier run
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
         }
-        using ResourceGrant grant = await pool.Acquire(demand, maker.Request.JobLimit, cancelled);
+        using var held = new HeldResources(pool, demand, maker.Request.JobLimit,
+            await pool.Acquire(demand, maker.Request.JobLimit, cancelled), cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
-        try { return await RunInSlot(job, maker, smallId, keepTmp, cancelled); }
+        try { return await RunInSlot(job, maker, smallId, keepTmp, held, cancelled); }
         finally { _freeSmallIds.Push(smallId); }
     }
 
-    private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, CancellationToken cancelled)
+    private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, HeldResources held, CancellationToken cancelled)
     {
-        var commands = new EngineJobCommands(_graph, maker, (EngineLoop)SynchronizationContext.Current!);
+        var commands = new EngineJobCommands(_graph, maker, (EngineLoop)SynchronizationContext.Current!, held);
         JobPlan plan = job.Plan;
         string root = _graph.RepoRoot;
         bool keep = keepTmp || plan.KeepTmp;

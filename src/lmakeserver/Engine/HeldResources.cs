@@ -1,0 +1,38 @@
+// What a running job holds of the local backend's pool. While the job waits for deps it asked to be made
+// (ldepend -v), its share is lent back: a job blocked on its deps must not hold the slots they need to run
+// (with -j1, or every cpu taken by such jobs, nothing could ever run again).
+namespace Lmake.Server.Engine;
+
+public sealed class HeldResources : IDisposable
+{
+    private readonly ResourcePool _pool;
+    private readonly long[] _demand;
+    private readonly JobCountLimit? _limit;
+    private readonly CancellationToken _cancelled;
+    private ResourceGrant? _grant;
+
+    public HeldResources(ResourcePool pool, long[] demand, JobCountLimit? limit, ResourceGrant grant, CancellationToken cancelled)
+    {
+        _pool = pool;
+        _demand = demand;
+        _limit = limit;
+        _grant = grant;
+        _cancelled = cancelled;
+    }
+
+    /// <summary>Runs <paramref name="wait"/> with the job's share given back, then takes it again (waiting
+    /// its turn like any job) before the job goes on.</summary>
+    public async Task<T> WhileLent<T>(Func<Task<T>> wait)
+    {
+        _grant?.Dispose();
+        _grant = null;
+        try { return await wait(); }
+        finally { _grant = await _pool.Acquire(_demand, _limit, _cancelled); }
+    }
+
+    public void Dispose()
+    {
+        _grant?.Dispose();
+        _grant = null;
+    }
+}
