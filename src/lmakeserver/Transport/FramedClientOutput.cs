@@ -16,14 +16,13 @@ internal sealed class FramedClientOutput : IClientOutput
     private List<(MessageKind Kind, byte[] Payload)> _queued = new();
     private bool _finished;
     private volatile bool _broken;
-    private readonly Thread _sender;
+    private readonly ManualResetEventSlim _sent = new(false, 0);   // set when the sender is done; waited for without spinning
 
     public FramedClientOutput(Stream stream, CancellationTokenSource clientGone)
     {
         _stream = stream;
         _clientGone = clientGone;
-        _sender = new Thread(SendLoop) { IsBackground = true, Name = "client output" };
-        _sender.Start();
+        ParkedThreads.Run(() => { try { SendLoop(); } finally { _sent.Set(); } }, "client output");
     }
 
     public void Out(string line) => Enqueue(MessageKind.Out, Encoding.UTF8.GetBytes(line));
@@ -39,7 +38,7 @@ internal sealed class FramedClientOutput : IClientOutput
             _finished = true;
             Monitor.PulseAll(_lock);
         }
-        _sender.Join();
+        _sent.Wait();
     }
 
     private void Enqueue(MessageKind kind, byte[] payload)
