@@ -3,6 +3,7 @@
 // `lshow -i -o -e` can answer and `lmake_repair` can rebuild the store from these files after a crash.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Lmake.Common.Files;
 using Lmake.Server.Engine;
 
 namespace Lmake.Server.Admin;
@@ -73,25 +74,22 @@ public static class JobInfos
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
-    /// <summary>Written whole (temp + rename): a crash leaves the old info or the new one. A file that cannot
+    /// <summary>Written whole (temp + rename when there is an old one): a crash leaves the old info or the new one. A file that cannot
     /// be written (disk full) only makes lshow and lmake_repair know less: it never fails a build.</summary>
     internal static void WriteNow(string path, JobInfo info)
     {
-        try
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, JobInfoJsonContext.Default.JobInfo);
+        // a job's first run has no old info to keep: the file is written in place, no temp, no rename (a crash
+        // then leaves a truncated file, which readers take for no info at all)
+        int err = WholeFile.CreateNew(path, json);
+        if (err == WholeFile.ENOENT)
         {
-            string tmp = path + ".tmp";
-            try { File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(info, JobInfoJsonContext.Default.JobInfo)); }
-            catch (DirectoryNotFoundException)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(info, JobInfoJsonContext.Default.JobInfo));
-            }
-            File.Move(tmp, path, overwrite: true);
+            try { Directory.CreateDirectory(Path.GetDirectoryName(path)!); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            err = WholeFile.CreateNew(path, json);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"cannot record the info of job {info.Key}: {e.Message}");
-        }
+        if (err == WholeFile.EEXIST) err = WholeFile.Replace(path, path + ".tmp", json);
+        if (err != 0) Console.Error.WriteLine($"cannot record the info of job {info.Key}: {WholeFile.ErrorText(err)}");
     }
 
     /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>

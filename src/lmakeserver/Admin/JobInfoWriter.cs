@@ -10,7 +10,13 @@ internal sealed class JobInfoWriter
     private readonly Dictionary<string, JobInfo> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private bool _writing;
+    private bool _idle;   // waiting for work: only then does a new info wake the writer
     private Thread? _thread;
+
+    /// <summary>After writing what was queued, the writer pauses this long: the infos of the jobs that end
+    /// meanwhile are then written in one wake-up instead of one each (a wake-up costs both threads a
+    /// context switch, paid per job when jobs are short).</summary>
+    private const int BatchPauseMs = 10;
 
     public void Enqueue(string path, JobInfo info)
     {
@@ -23,7 +29,7 @@ internal sealed class JobInfoWriter
                 _thread = new Thread(Run) { IsBackground = true, Name = "job info writer" };
                 _thread.Start();
             }
-            Monitor.PulseAll(_lock);
+            if (_idle) Monitor.PulseAll(_lock);
         }
     }
 
@@ -42,23 +48,40 @@ internal sealed class JobInfoWriter
     {
         while (true)
         {
-            string path;
-            JobInfo info;
             lock (_lock)
             {
+                _idle = true;
                 while (_order.Count == 0) Monitor.Wait(_lock);
-                path = _order.Dequeue();
-                info = _pending[path];
-                _writing = true;
+                _idle = false;
             }
-            JobInfos.WriteNow(path, info);
-            lock (_lock)
+            while (TakeNext(out string path, out JobInfo info))
             {
-                // keep serving it until on disk; a newer info queued meanwhile stays pending
-                if (ReferenceEquals(_pending.GetValueOrDefault(path), info)) _pending.Remove(path);
-                _writing = false;
-                Monitor.PulseAll(_lock);
+                JobInfos.WriteNow(path, info);
+                Written(path, info);
             }
+            Thread.Sleep(BatchPauseMs);
+        }
+    }
+
+    private bool TakeNext(out string path, out JobInfo info)
+    {
+        lock (_lock)
+        {
+            if (!_order.TryDequeue(out path!)) { info = null!; return false; }
+            info = _pending[path];
+            _writing = true;
+            return true;
+        }
+    }
+
+    private void Written(string path, JobInfo info)
+    {
+        lock (_lock)
+        {
+            // keep serving it until on disk; a newer info queued meanwhile stays pending
+            if (ReferenceEquals(_pending.GetValueOrDefault(path), info)) _pending.Remove(path);
+            _writing = false;
+            Monitor.PulseAll(_lock);
         }
     }
 }

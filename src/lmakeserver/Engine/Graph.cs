@@ -19,7 +19,12 @@ public sealed class Graph
         RepoRoot = repoRoot;
         _store = store;
         _rootFd = FileStat.OpenDirectory(repoRoot);
+        _watch = Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
+
+    /// <summary>Which nodes cannot have changed since last stat'ed (null: inotify unavailable, or LMAKE_NO_WATCH
+    /// set to compare): a no-op request then costs no lstat per node.</summary>
+    private readonly DirectoryWatch? _watch;
 
     /// <summary>The repo root, open: nodes are stat'ed relative to it (see FileStat.At). -1 if it could not
     /// be opened, and then absolute paths are used.</summary>
@@ -112,16 +117,29 @@ public sealed class Graph
     /// <summary>Starts a new request epoch: every file will be looked at again, once.</summary>
     public int Epoch { get; private set; } = 1;
 
-    public void NewEpoch() => Epoch++;
+    public void NewEpoch()
+    {
+        Epoch++;
+        _watch?.Drain();   // what happened before the request is seen by it
+    }
 
     /// <summary>A job wrote or removed this file: look at the disk again.</summary>
-    public static void Invalidate(Node node) => node.CheckedEpoch = 0;
+    public static void Invalidate(Node node)
+    {
+        node.CheckedEpoch = 0;
+        node.WatchSeq = 0;   // its events may not be read yet
+    }
 
     /// <summary>The checksum on disk now, recomputed only when the modification date moved.</summary>
     public FileChecksum Refresh(Node node)
     {
         if (node.CheckedEpoch == Epoch) return node.Checksum;
         node.CheckedEpoch = Epoch;
+        if (_watch != null)
+        {
+            if (node.Known && _watch.Unchanged(node)) return node.Checksum;
+            _watch.Stating(node);
+        }
         var (checksum, date) = OnDisk(node);
         if (node.Known && date == node.Date) return node.Checksum;
         node.Checksum = checksum;

@@ -80,7 +80,7 @@ public sealed class LocalBackend
             Cwd = root,
             Environment = Environ(job, smallId, tmp),
             RepoRoot = root,
-            SourceDirs = _graph.Makefiles!.SourceDirs.Where(Path.IsPathRooted).ToArray(),
+            SourceDirs = AbsoluteSourceDirs(),
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
@@ -109,6 +109,21 @@ public sealed class LocalBackend
         foreach (Node target in asked)
             if (target.Producer == job) return true;
         return false;
+    }
+
+    private Rules.Makefiles? _sourceDirsOf;
+    private string[] _absoluteSourceDirs = [];
+
+    /// <summary>The source dirs outside the repo, which the shim reports by absolute name: listed once per Lmakefile read.</summary>
+    private string[] AbsoluteSourceDirs()
+    {
+        Rules.Makefiles makefiles = _graph.Makefiles!;
+        if (_sourceDirsOf != makefiles)
+        {
+            _absoluteSourceDirs = makefiles.SourceDirs.Where(Path.IsPathRooted).ToArray();
+            _sourceDirsOf = makefiles;
+        }
+        return _absoluteSourceDirs;
     }
 
     // directories of targets known to exist: created once per server, not stat'ed again per job

@@ -155,13 +155,13 @@ public sealed partial class Maker
     private NodeResult MakeUnbuildable(Node node)
     {
         FileChecksum sum = _graph.Refresh(node);
-        if (!sum.IsFile) return new NodeResult(MakeState.Missing, false, null);
+        if (!sum.IsFile) return MissingIdle.Result;
         if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
         {
             // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since
             string? done = StaleOutputs.Remove(_graph, node);
             if (done != null) _req.Status(done, writerRule, null, node.Name);
-            return new NodeResult(MakeState.Missing, false, null);
+            return MissingIdle.Result;
         }
         return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
     }
@@ -207,14 +207,14 @@ public sealed partial class Maker
         if (!now.IsFile)
         {
             if (listed && (!known || before.IsFile)) _req.Status("missing", "src", null, node.Name);
-            return new NodeResult(MakeState.Missing, false, null);
+            return MissingIdle.Result;
         }
         if (!Path.IsPathRooted(node.Name))
         {
             if (!known) _req.Status("new", "src", null, node.Name);
             else if (before != now) _req.Status("changed", "src", null, node.Name);
         }
-        return new NodeResult(MakeState.Ok, false, null);
+        return OkIdle.Result;
     }
 
     public Task<NodeResult> MakeJob(Job job, int depth)
@@ -327,9 +327,20 @@ public sealed partial class Maker
             if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
-        foreach (string t in job.Plan.Targets)
-            if (!job.Targets.Any(n => n.Name == t) && !job.Plan.IsOptionalTarget(t)) return $"target {t} is missing";
+        IReadOnlyList<string> planned = job.Plan.Targets;
+        for (int i = 0; i < planned.Count; i++)
+            if (!HasTarget(job, planned[i], i) && !job.Plan.IsOptionalTarget(planned[i])) return $"target {planned[i]} is missing";
         return null;
+    }
+
+    /// <summary>Is <paramref name="name"/> among the targets the job last left? Looked at first where it was
+    /// in the plan: targets are recorded in the plan's order, so a no-op finds each at once.</summary>
+    private static bool HasTarget(Job job, string name, int hint)
+    {
+        List<Node> targets = job.Targets;
+        if (hint < targets.Count && targets[hint].Name == name) return true;
+        foreach (Node t in targets) if (t.Name == name) return true;
+        return false;
     }
 
     private async Task<NodeResult> RunUntilStable(Job job, int depth)

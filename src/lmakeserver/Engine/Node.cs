@@ -54,6 +54,11 @@ public sealed class Node : MemoSlot
     /// stat'ed once (a header is a dep of hundreds of jobs), unless a job of the request wrote it.</summary>
     public int CheckedEpoch;
 
+    /// <summary>For DirectoryWatch: the node's directory, and the event sequence it was last stat'ed at (0: it
+    /// must be stat'ed).</summary>
+    internal DirectoryWatch.Dir? WatchDir;
+    internal long WatchSeq;
+
     /// <summary>The job that last wrote this file and the checksum it left: a different content on disk
     /// is a hand edit, to be quarantined before that job runs again.</summary>
     public uint WrittenBy;   // job id, 0: none

@@ -7,5 +7,11 @@ namespace Lmake.Server.Engine;
 
 public static class RuleSignature
 {
-    public static ulong Of(Rule rule) => XxHash.Xxh3_64(Encoding.UTF8.GetBytes(rule.CmdSignature)) | 1; // 0 is "never ran"
+    /// <summary>Asked for every job of every request: hashed once per rule (a Rule does not change, a new
+    /// Lmakefile makes new ones).</summary>
+    public static ulong Of(Rule rule)
+    {
+        if (rule.SignatureHash == 0) rule.SignatureHash = XxHash.Xxh3_64(Encoding.UTF8.GetBytes(rule.CmdSignature)) | 1; // 0 is "never ran"
+        return rule.SignatureHash;
+    }
 }

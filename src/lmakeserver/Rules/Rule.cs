@@ -33,6 +33,8 @@ public sealed class Rule
     public IReadOnlySet<string> Dynamic { get; }
     /// <summary>A hash of what makes a job of this rule stale when it changes: cmd, shell/python, environ, kind.</summary>
     public string CmdSignature { get; }
+    /// <summary>CmdSignature hashed (Engine.RuleSignature), 0 until first asked.</summary>
+    internal ulong SignatureHash;
 
     internal AttrsDocument Attrs { get; }
     /// <summary>The stems' regexprs translated to .NET syntax.</summary>

@@ -68,8 +68,8 @@ internal sealed class ClientSession
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_serverStopping);
         var output = new FramedClientOutput(stream, cancel);
-        var watcher = new Thread(() => WatchForCancel(reader, cancel)) { IsBackground = true, Name = "client watch" };
-        watcher.Start();
+        var watched = new ManualResetEventSlim(false, 0);   // no spinning: the watcher ends when the client hangs up
+        ParkedThreads.Run(() => { WatchForCancel(reader, cancel); watched.Set(); }, "client watch");
 
         int code = Handle(request, output, cancel.Token);
         bool cancelled = cancel.IsCancellationRequested;   // before Exit: the client hangs up once it has it
@@ -77,7 +77,8 @@ internal sealed class ClientSession
         _log.Write($"{request.Command} {string.Join(' ', request.Args)}: exit {code}{(cancelled ? " (cancelled)" : "")}");
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
         _socket.Close();
-        watcher.Join();
+        watched.Wait();
+        watched.Dispose();
     }
 
     private int Handle(RequestMessage m, FramedClientOutput output, CancellationToken cancelled)

@@ -15,15 +15,20 @@ internal sealed class FramedClientOutput : IClientOutput
     private readonly object _lock = new();
     private List<(MessageKind Kind, byte[] Payload)> _queued = new();
     private bool _finished;
+    private bool _idle;   // the sender waits for lines: only then does a new line wake it (Finish always does)
+
+    /// <summary>After a write, the sender lets lines gather this long before the next one (unless the
+    /// request ends): one wake-up and one socket write for the status lines of several short jobs, not
+    /// one each, on both sides of the connection. Too short for a person to see.</summary>
+    private const int GatherMs = 5;
     private volatile bool _broken;
-    private readonly Thread _sender;
+    private readonly ManualResetEventSlim _sent = new(false, 0);   // set when the sender is done; waited for without spinning
 
     public FramedClientOutput(Stream stream, CancellationTokenSource clientGone)
     {
         _stream = stream;
         _clientGone = clientGone;
-        _sender = new Thread(SendLoop) { IsBackground = true, Name = "client output" };
-        _sender.Start();
+        ParkedThreads.Run(() => { try { SendLoop(); } finally { _sent.Set(); } }, "client output");
     }
 
     public void Out(string line) => Enqueue(MessageKind.Out, Encoding.UTF8.GetBytes(line));
@@ -39,7 +44,7 @@ internal sealed class FramedClientOutput : IClientOutput
             _finished = true;
             Monitor.PulseAll(_lock);
         }
-        _sender.Join();
+        _sent.Wait();
     }
 
     private void Enqueue(MessageKind kind, byte[] payload)
@@ -50,7 +55,7 @@ internal sealed class FramedClientOutput : IClientOutput
         {
             if (_finished) return;
             _queued.Add((kind, payload));
-            if (_queued.Count == 1) Monitor.PulseAll(_lock);
+            if (_queued.Count == 1 && _idle) Monitor.PulseAll(_lock);
         }
     }
 
@@ -62,7 +67,9 @@ internal sealed class FramedClientOutput : IClientOutput
         {
             lock (_lock)
             {
+                _idle = true;
                 while (_queued.Count == 0 && !_finished) Monitor.Wait(_lock);
+                _idle = false;
                 if (_queued.Count == 0) return;
                 (taken, _queued) = (_queued, taken);
             }
@@ -72,6 +79,8 @@ internal sealed class FramedClientOutput : IClientOutput
             try
             {
                 _stream.Write(batch.WrittenSpan);
+                lock (_lock)
+                    if (!_finished) Monitor.Wait(_lock, GatherMs);   // Finish pulses: the end of a request is not delayed
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {

@@ -1,4 +1,4 @@
-// Listens on loopback for clients and serves each on a thread of its own, until no client has been
+// Listens on loopback for clients and serves each on a thread of its own (a parked one reused, see ParkedThreads), until no client has been
 // connected for a grace period (the server exits when its last client is gone, spec A9).
 using System.Net;
 using System.Net.Sockets;
@@ -105,7 +105,7 @@ public sealed class ServerHost : IDisposable
                 _everConnected = true;
             }
             var session = new ClientSession(client, _handler, _key, _log, _stopping.Token);
-            new Thread(() => RunSession(session)) { IsBackground = true, Name = "client" }.Start();
+            ParkedThreads.Run(() => RunSession(session), "client");
         }
     }
 
