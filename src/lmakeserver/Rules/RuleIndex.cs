@@ -38,7 +38,8 @@ public sealed class RuleIndex
             if (!_bySuffix.TryGetValue(name.Substring(name.Length - len), out List<Entry>? entries)) continue;
             foreach (Entry e in entries) Add(found, e, name);
         }
-        return Order(found);
+        // one rule or none, by far the most common: already in order, no sorting to allocate for
+        return found.Count <= 1 ? found : Order(found);
     }
 
     private static void Add(List<RuleMatch> found, Entry e, string name)

@@ -55,9 +55,29 @@ internal sealed unsafe class JobChannel
     /// <summary>Gives the job its key; returns the value of $LMAKE_JOB_CHANNEL for it.</summary>
     public string Register(TrackedJob job, out string key)
     {
-        key = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        key = NewKey();
         _jobs[key] = job;
         return Name + ":" + key;
+    }
+
+    // random bytes for keys, drawn 4 KiB at a time: one RNG call per job was a few % of the server's time
+    private readonly byte[] _random = new byte[4096];
+    private int _randomUsed = 4096;
+
+    private string NewKey()
+    {
+        lock (_random)
+        {
+            if (_randomUsed + 16 > _random.Length)
+            {
+                RandomNumberGenerator.Fill(_random);
+                _randomUsed = 0;
+            }
+            string key = Convert.ToHexStringLower(_random, _randomUsed, 16);
+            Array.Clear(_random, _randomUsed, 16);   // a key is never handed out twice, nor kept in memory longer than needed
+            _randomUsed += 16;
+            return key;
+        }
     }
 
     public void Unregister(string? key)
