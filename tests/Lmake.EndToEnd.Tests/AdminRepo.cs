@@ -52,9 +52,11 @@ public sealed class AdminRepo : IDisposable
         }
     }
 
-    private bool LockHeld() =>
-        File.Exists(Repo["LMAKE/server.lock"]) &&
-        Installed.Shell($"flock -n '{Repo["LMAKE/server.lock"]}' true").ExitCode != 0;
+    // the store's own lock too: an exiting server's last threads still hold its files for a moment
+    private bool LockHeld() => Held("LMAKE/server.lock") || Held("LMAKE/store/nodes");
+
+    private bool Held(string file) =>
+        File.Exists(Repo[file]) && Installed.Shell($"flock -n '{Repo[file]}' true").ExitCode != 0;
 
     /// <summary>A successful command's stdout.</summary>
     public string Out(string command, params string[] args)
