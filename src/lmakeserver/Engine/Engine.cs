@@ -53,7 +53,7 @@ public sealed class Engine
             targets.Add(rel);
         }
         _backend ??= new LocalBackend(_graph, _layout);
-        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, MakeOptions.From(options))
+        var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,

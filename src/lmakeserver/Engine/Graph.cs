@@ -14,6 +14,9 @@ public sealed class Graph
     private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
     private string[] _sourceDirs = [];
 
+    /// <summary>The source dirs outside the repo, which the shim reports by absolute name (given to every job).</summary>
+    public string[] AbsoluteSourceDirs { get; private set; } = [];
+
     public Graph(string repoRoot, GraphStore store)
     {
         RepoRoot = repoRoot;
@@ -55,6 +58,7 @@ public sealed class Graph
         _sources.Clear();
         _sources.UnionWith(makefiles.Sources);
         _sourceDirs = makefiles.SourceDirs.ToArray();
+        AbsoluteSourceDirs = _sourceDirs.Where(Path.IsPathRooted).ToArray();
         RuleWidth = Math.Max(3, makefiles.Rules.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         Generation++;
     }

@@ -1,6 +1,7 @@
 // The local backend: runs jobs on this machine, at most -j at once, under dependency tracking (spec A8 environment) and sorts its accesses into a JobRun.
 using Lmake.Autodep;
 using Lmake.Common;
+using Lmake.Common.Commands;
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Engine;
@@ -46,7 +47,7 @@ public sealed class LocalBackend
 
     /// <param name="maker">The request that runs the job: what the job asks for while running (ldepend -v,
     /// lcheck_deps) is made in it; its -j bounds the jobs it runs at once, its -o shows their stdout.</param>
-    public async Task<JobRun> Run(Job job, Maker maker, bool keepTmp, CancellationToken cancelled)
+    public async Task<JobRun> Run(Job job, Maker maker, CancellationToken cancelled)
     {
         ResourcePool pool = Pool;
         if (ResourceDemand.Of(job.Plan, pool, out string? refusal) is not long[] demand)
@@ -57,16 +58,17 @@ public sealed class LocalBackend
         using var held = new HeldResources(pool, demand, maker.Request.JobLimit,
             await pool.Acquire(demand, maker.Request.JobLimit, cancelled), cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
-        try { return await RunInSlot(job, maker, smallId, keepTmp, held, cancelled); }
+        try { return await RunInSlot(job, maker, smallId, held, cancelled); }
         finally { _freeSmallIds.Push(smallId); }
     }
 
-    private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, bool keepTmp, HeldResources held, CancellationToken cancelled)
+    private async Task<JobRun> RunInSlot(Job job, Maker maker, int smallId, HeldResources held, CancellationToken cancelled)
     {
+        LmakeOptions options = maker.Request.Options;
         var commands = new EngineJobCommands(_graph, maker, (EngineLoop)SynchronizationContext.Current!, held);
         JobPlan plan = job.Plan;
         string root = _graph.RepoRoot;
-        bool keep = keepTmp || plan.KeepTmp;
+        bool keep = options.KeepTmp || plan.KeepTmp;
         string tmp = TmpDir(job, smallId, keep);
         foreach (string target in plan.Targets)
         {
@@ -80,7 +82,7 @@ public sealed class LocalBackend
             Cwd = root,
             Environment = Environ(job, smallId, tmp),
             RepoRoot = root,
-            SourceDirs = AbsoluteSourceDirs(),
+            SourceDirs = _graph.AbsoluteSourceDirs,
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
@@ -96,10 +98,10 @@ public sealed class LocalBackend
             outcome = await tracked.Completion;
         live?.Finish();
         job.LastRunFacts = new Admin.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
-            tmp, keepTmp || plan.KeepTmp, Environment.MachineName, outcome.Stdout);
+            tmp, keep, Environment.MachineName, outcome.Stdout);
         job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
-        return Analyze(job, outcome, commands, maker.Options.SourceOk);
+        return Analyze(job, outcome, commands, options.SourceOk);
     }
 
     /// <summary>lmake -o: does the job make one of the targets on the command line?</summary>
@@ -109,21 +111,6 @@ public sealed class LocalBackend
         foreach (Node target in asked)
             if (target.Producer == job) return true;
         return false;
-    }
-
-    private Rules.Makefiles? _sourceDirsOf;
-    private string[] _absoluteSourceDirs = [];
-
-    /// <summary>The source dirs outside the repo, which the shim reports by absolute name: listed once per Lmakefile read.</summary>
-    private string[] AbsoluteSourceDirs()
-    {
-        Rules.Makefiles makefiles = _graph.Makefiles!;
-        if (_sourceDirsOf != makefiles)
-        {
-            _absoluteSourceDirs = makefiles.SourceDirs.Where(Path.IsPathRooted).ToArray();
-            _sourceDirsOf = makefiles;
-        }
-        return _absoluteSourceDirs;
     }
 
     // directories of targets known to exist: created once per server, not stat'ed again per job

@@ -1,11 +1,12 @@
 // One client's `lmake` command while it runs: its options, its output, what it made, what to summarize.
+using Lmake.Common.Commands;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
 
 public sealed class MakeRequest
 {
-    public MakeRequest(IClientOutput output, CancellationToken cancelled, int ruleWidth, MakeOptions options)
+    public MakeRequest(IClientOutput output, CancellationToken cancelled, int ruleWidth, LmakeOptions options)
     {
         Options = options;
         Output = output;
@@ -14,7 +15,7 @@ public sealed class MakeRequest
     }
 
     public IClientOutput Output { get; }
-    public MakeOptions Options { get; }
+    public LmakeOptions Options { get; }
     public CancellationToken Cancelled { get; }
     public int RuleWidth { get; }
     public DateTime Start { get; } = DateTime.Now;

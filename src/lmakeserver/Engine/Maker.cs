@@ -1,6 +1,7 @@
 // The make algorithm for one request: down from the asked targets (node -> job -> deps), each node and
 // job made once per request, jobs rerun only when a dep's content changed (A4), errors chained (A5).
 using Lmake.Common.Checksums;
+using Lmake.Common.Commands;
 
 namespace Lmake.Server.Engine;
 
@@ -10,7 +11,6 @@ public sealed partial class Maker
     private readonly Resolver _resolver;
     private readonly LocalBackend _backend;
     private readonly MakeRequest _req;
-    private readonly MakeOptions _options;
 
     public Maker(Graph graph, Resolver resolver, LocalBackend backend, MakeRequest request)
     {
@@ -18,10 +18,9 @@ public sealed partial class Maker
         _resolver = resolver;
         _backend = backend;
         _req = request;
-        _options = request.Options;
     }
 
-    public MakeOptions Options => _options;
+    private LmakeOptions Options => _req.Options;
 
     /// <summary>The request this maker serves (the backend reads its -j and -o).</summary>
     public MakeRequest Request => _req;
@@ -263,10 +262,12 @@ public sealed partial class Maker
         for (int i = 0; i < statics.Length; i++)
         {
             var (dep, node) = staticNodes[i];
-            if (statics[i].State is MakeState.Error or MakeState.Dangling && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add((statics[i].Why ?? ErrorChain.Leaf("", node.Name)) with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
-            else if (statics[i].State == MakeState.Missing && !dep.Flags.HasFlag(Rules.DepFlags.IgnoreError))
-                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing") with { Essential = dep.Flags.HasFlag(Rules.DepFlags.Essential) });
+            if (dep.Flags.HasFlag(Rules.DepFlags.IgnoreError)) continue;
+            bool essential = dep.Flags.HasFlag(Rules.DepFlags.Essential);
+            if (statics[i].State is MakeState.Error or MakeState.Dangling)
+                causes.Add((statics[i].Why ?? ErrorChain.Leaf("", node.Name)) with { Essential = essential });
+            else if (statics[i].State == MakeState.Missing)
+                causes.Add(ErrorChain.Leaf("missing", node.Name, "static dep is missing") with { Essential = essential });
         }
         if (causes.Count > 0) return new NodeResult(MakeState.Error, worked, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
@@ -345,14 +346,13 @@ public sealed partial class Maker
 
     private async Task<NodeResult> RunUntilStable(Job job, int depth)
     {
-        int maxRuns = _options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
+        int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
         // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
-        int maxSubmits = _options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
+        int maxSubmits = Options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
         int retries = 0;
         for (int run = 1; ; run++)
         {
-            QuarantineHandEdits(job);
-            RemoveOldTargets(job);
+            ClearTargets(job);
             JobRun result = await RunShared(job);
             // killed because every client that wanted it left: nothing to record, nobody to tell
             if (result.Killed && _req.Cancelled.IsCancellationRequested) throw new OperationCanceledException(_req.Cancelled);
@@ -407,7 +407,7 @@ public sealed partial class Maker
                 _req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
-            if (!result.Ok && retries < _options.RetriesOnError && !result.Killed && submitsLeft)
+            if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft)
             {
                 // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
                 retries++;
@@ -464,7 +464,7 @@ public sealed partial class Maker
         {
             job.RunCancel = new CancellationTokenSource();
             job.Waiters = 0;
-            run = _backend.Run(job, this, _options.KeepTmp, job.RunCancel.Token);
+            run = _backend.Run(job, this, job.RunCancel.Token);
             job.Running = run;
             _ = run.ContinueWith(_ => { if (job.Running == run) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
         }
@@ -486,7 +486,7 @@ public sealed partial class Maker
     private void SayStatus(Job job, string status, TimeSpan? execTime)
     {
         _req.Status(status, job.Rule.Name, execTime, job.Name);
-        if (_options.Verbose && job.LastReason != null && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {job.LastReason}");
+        if (Options.Verbose && job.LastReason != null && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {job.LastReason}");
     }
 
     private HashSet<Job>? _reasonSaid;
@@ -529,30 +529,26 @@ public sealed partial class Maker
         Admin.JobInfos.Write(_graph.RepoRoot, job.Id, Admin.JobInfos.Of(job, job.LastRunFacts, t => t.WrittenChecksum));
     }
 
-    /// <summary>Targets are removed before the job runs (unless incremental), so that what the job
-    /// leaves is only what it made this time.</summary>
-    private void RemoveOldTargets(Job job)
+    /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since
+    /// changed, left), so that what the job leaves is only what it made this time; incremental ones stay (unless
+    /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.</summary>
+    private void ClearTargets(Job job)
     {
-        foreach (string name in job.Targets.Select(t => t.Name).Concat(job.Plan.Targets).Distinct())
-        {
-            if (job.Plan.IsIncrementalTarget(name) && !_options.IgnoreIncremental) continue;
-            if (_graph.IsFileOnDisk(name)) File.Delete(Path.Combine(_graph.RepoRoot, name));
-        }
-    }
-
-    /// <summary>A target whose content is not what its job left was edited by hand: never lose it
-    /// (A4): move it to LMAKE/quarantine/ before the job overwrites it.</summary>
-    private void QuarantineHandEdits(Job job)
-    {
-        // its own targets, and files of its plan that an earlier job (of a rule since changed) left
         foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(_graph.Node)).Distinct())
         {
-            if (t.WrittenBy == 0) continue;
-            FileChecksum now = _graph.Refresh(t);
-            if (!now.IsFile || now == t.WrittenChecksum) continue;
-            StaleOutputs.Quarantine(_graph, t);
-            _req.Status("quarantined", job.Rule.Name, null, t.Name);
-            _graph.Refresh(t);
+            if (t.WrittenBy != 0)
+            {
+                FileChecksum now = _graph.Refresh(t);
+                if (now.IsFile && now != t.WrittenChecksum)
+                {
+                    StaleOutputs.Quarantine(_graph, t);
+                    _req.Status("quarantined", job.Rule.Name, null, t.Name);
+                    _graph.Refresh(t);
+                    continue;
+                }
+            }
+            if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) continue;
+            if (_graph.IsFileOnDisk(t.Name)) File.Delete(_graph.AbsolutePath(t));
         }
     }
 }

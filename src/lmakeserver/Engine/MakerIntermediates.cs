@@ -16,7 +16,7 @@ public sealed partial class Maker
     /// intermediate deleted by hand is then left absent when its job is otherwise up to date (unless -a).</summary>
     private Task<NodeResult> MakeDep(Node node, int depth)
     {
-        if (_options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return MakeNode(node, depth);
+        if (Options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return MakeNode(node, depth);
         if (!_stateMade.TryGetValue(node, out made)) _stateMade[node] = made = MakeStateOnly(node, depth);
         return made;
     }
