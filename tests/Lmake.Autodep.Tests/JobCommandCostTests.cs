@@ -1,5 +1,5 @@
-// What an in-job command costs the job: `ldepend a` run 100 times in a row (start of the AOT executable,
-// connect, request, reply). Printed for the record; the bound only catches a gross regression.
+// `ldepend a` run 100 times in a row in one job: every call is recorded. What a call costs (start of the AOT
+// executable, connect, request, reply) is printed for the record, never asserted: bench/ measures speed.
 using System.Diagnostics;
 using Xunit.Abstractions;
 
@@ -8,7 +8,7 @@ namespace Lmake.Autodep.Tests;
 public class JobCommandCostTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Ldepend_takes_a_few_milliseconds()
+    public async Task A_hundred_ldepend_calls_in_a_row_are_all_recorded()
     {
         TrackedJob.ShimPath = InstalledTree.Shim;
         using var repo = new TempRepo();
@@ -26,6 +26,5 @@ public class JobCommandCostTests(ITestOutputHelper output)
         output.WriteLine($"ldepend: {perCall:F2} ms per call (wall, under ld_preload, {Calls} calls)");
         Assert.Equal(0, o.ExitCode);
         Assert.Equal($"{Calls}\n", o.Stdout);
-        Assert.True(perCall < 50, $"{perCall:F1} ms per ldepend call");
     }
 }

@@ -107,12 +107,10 @@ public sealed class ServerHostTests : IDisposable
         c.Request("wait");
         Frame first = c.Reader.Read()!.Value;
         Assert.Equal(MessageKind.Out, first.Kind);
-        var clock = Stopwatch.StartNew();
         c.Writer.Write(MessageKind.Cancel);
         var (lines, code) = c.ReadAnswer();
         Assert.Equal(["out:stopped"], lines);
-        Assert.Equal(42, code);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"cancel took {clock.Elapsed}");
+        Assert.Equal(42, code);   // 42: the handler saw the cancel (it answers 0 after waiting 20 s without one)
     }
 
     [Fact]
@@ -165,7 +163,8 @@ public class ServerHostIdleTests
         host.Start();
         var clock = Stopwatch.StartNew();
         host.RunUntilIdle();
-        Assert.InRange(clock.Elapsed, ServerHost.FirstClientGrace - TimeSpan.FromMilliseconds(50), ServerHost.FirstClientGrace * 2);
+        // Not before the grace; the upper bound only says it did stop (the machine may be loaded).
+        Assert.InRange(clock.Elapsed, ServerHost.FirstClientGrace - TimeSpan.FromMilliseconds(50), ServerHost.FirstClientGrace + TimeSpan.FromSeconds(60));
         // The listener is closed: a late client is refused and would start a server of its own.
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         Assert.Throws<SocketException>(() => socket.Connect(host.EndPoint));
@@ -187,6 +186,6 @@ public class ServerHostIdleTests
         var clock = Stopwatch.StartNew();
         c.Dispose();
         Assert.True(runner.Wait(TimeSpan.FromSeconds(10)));
-        Assert.InRange(clock.ElapsedMilliseconds, 250, 5_000);
+        Assert.True(clock.ElapsedMilliseconds >= 250, $"stopped before its grace: {clock.Elapsed}");
     }
 }

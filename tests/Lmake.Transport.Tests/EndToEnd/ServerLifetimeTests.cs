@@ -89,12 +89,10 @@ public sealed class ServerLifetimeTests : IDisposable
         ServerHostTests.WaitFor(() => !Alive(first));
         Assert.True(File.Exists(_files.AddressFile), "a killed server cannot clean up: LMAKE/server is stale");
 
-        var clock = Stopwatch.StartNew();
         AssertServed(Lmake(30_000, "x"));
         int second = _files.ReadAddress()!.Value.Pid;
         Assert.NotEqual(first, second);
         Assert.True(Alive(second));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
     [Fact]
@@ -114,7 +112,6 @@ public sealed class ServerLifetimeTests : IDisposable
     {
         AssertServed(Lmake(300, "x"));
         ServerAddress? address = _files.ReadAddress();
-        var clock = Stopwatch.StartNew();
         ServerHostTests.WaitFor(() => !File.Exists(_files.AddressFile), 10_000);
         if (address is { } a) ServerHostTests.WaitFor(() => !Alive(a.Pid), 10_000);
         Assert.False(FileLock.IsHeld(_files.LockFile));
