@@ -1,9 +1,8 @@
-// What lmake keeps of a job's last run beyond the store's record (LMAKE/jobs/<id>, JSON): why it ran,
-// when, what it cost, how it ended, what it printed, and its deps and targets with their checksums, so that
-// `lshow -i -o -e` can answer and `lmake_repair` can rebuild the store from these files after a crash.
+// What lmake keeps of a job's last run beyond the store's record (in LMAKE/job_infos, see JobInfoLog): why it
+// ran, when, what it cost, how it ended, what it printed, and its deps and targets with their checksums, so
+// that `lshow -i -o -e` can answer and `lmake_repair` can rebuild the store from these records after a crash.
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Lmake.Common.Files;
 using Lmake.Server.Engine;
 
 namespace Lmake.Server.Admin;
@@ -43,54 +42,25 @@ public sealed class JobInfoFile
     public string Checksum { get; set; } = "";
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(JobInfo))]
 internal sealed partial class JobInfoJsonContext : JsonSerializerContext { }
 
 public static class JobInfos
 {
-    public static string DirOf(string repoRoot) => Path.Combine(repoRoot, "LMAKE", "jobs");
-
-    public static string PathOf(string repoRoot, uint jobId) => Path.Combine(DirOf(repoRoot), jobId.ToString());
-
-    /// <summary>Queues the info for the writer thread: writing a file costs the engine thread up to milliseconds
-    /// per job on a loaded machine (measured: 600 trivial jobs took 2.1 s without the files, 5.2 s with them
+    /// <summary>Queues the info for the writer thread: writing costs the engine thread up to milliseconds per
+    /// job on a loaded machine (measured: 600 trivial jobs took 2.1 s without the records, 5.2 s with them
     /// written inline), far above what a job may cost it.</summary>
-    public static void Write(string repoRoot, uint jobId, JobInfo info) => JobInfoWriter.Instance.Enqueue(PathOf(repoRoot, jobId), info);
+    public static void Write(string repoRoot, uint jobId, JobInfo info) => JobInfoWriter.Instance.Enqueue(AdminDir(repoRoot), jobId, info);
 
-    /// <summary>Waits until every queued info is on disk (at server exit, and before lmake_repair reads them).</summary>
+    /// <summary>Waits until every queued info is on disk (at server exit).</summary>
     public static void Flush() => JobInfoWriter.Instance.Flush();
 
-    /// <summary>The info of a job's last run (queued or on disk), or null when it never ran (or its file is unreadable).</summary>
-    public static JobInfo? Read(string repoRoot, uint jobId)
-    {
-        string path = PathOf(repoRoot, jobId);
-        return JobInfoWriter.Instance.Pending(path) ?? ReadFile(path);
-    }
+    /// <summary>The info of a job's last run (queued or on disk), or null when it never ran (or its record is unreadable).</summary>
+    public static JobInfo? Read(string repoRoot, uint jobId) =>
+        JobInfoWriter.Instance.Pending(AdminDir(repoRoot), jobId) ?? JobInfoLog.ReadOne(AdminDir(repoRoot), jobId);
 
-    public static JobInfo? ReadFile(string path)
-    {
-        try { return JsonSerializer.Deserialize(File.ReadAllBytes(path), JobInfoJsonContext.Default.JobInfo); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
-    }
-
-    /// <summary>Written whole (temp + rename when there is an old one): a crash leaves the old info or the new one. A file that cannot
-    /// be written (disk full) only makes lshow and lmake_repair know less: it never fails a build.</summary>
-    internal static void WriteNow(string path, JobInfo info)
-    {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, JobInfoJsonContext.Default.JobInfo);
-        // a job's first run has no old info to keep: the file is written in place, no temp, no rename (a crash
-        // then leaves a truncated file, which readers take for no info at all)
-        int err = WholeFile.CreateNew(path, json);
-        if (err == WholeFile.ENOENT)
-        {
-            try { Directory.CreateDirectory(Path.GetDirectoryName(path)!); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            err = WholeFile.CreateNew(path, json);
-        }
-        if (err == WholeFile.EEXIST) err = WholeFile.Replace(path, path + ".tmp", json);
-        if (err != 0) Console.Error.WriteLine($"cannot record the info of job {info.Key}: {WholeFile.ErrorText(err)}");
-    }
+    private static string AdminDir(string repoRoot) => Path.Combine(repoRoot, "LMAKE");
 
     /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
     public static JobInfo Of(Job job, JobRunFacts? facts, Func<Node, Lmake.Common.Checksums.FileChecksum> checksumOf)

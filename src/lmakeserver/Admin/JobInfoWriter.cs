@@ -1,5 +1,6 @@
-// Writes job infos (LMAKE/jobs/<id>) on a thread of its own, so the engine thread only builds them. The
-// latest info of a job not yet written is kept here and served to readers (lshow) in its place.
+// Writes job infos (JobInfoLog) on a thread of its own, so the engine thread only builds them. The infos of
+// the jobs that ended since the last write go to the log in one batch; the latest info of a job not yet
+// written is kept here and served to readers (lshow) in its place.
 namespace Lmake.Server.Admin;
 
 internal sealed class JobInfoWriter
@@ -7,23 +8,24 @@ internal sealed class JobInfoWriter
     public static readonly JobInfoWriter Instance = new();
 
     private readonly object _lock = new();
-    private readonly Dictionary<string, JobInfo> _pending = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private readonly Dictionary<(string LmakeDir, uint JobId), JobInfo> _pending = [];
+    private readonly List<(string LmakeDir, uint JobId)> _order = [];
     private bool _writing;
     private bool _idle;   // waiting for work: only then does a new info wake the writer
     private Thread? _thread;
 
-    /// <summary>After writing what was queued, the writer pauses this long: the infos of the jobs that end
-    /// meanwhile are then written in one wake-up instead of one each (a wake-up costs both threads a
-    /// context switch, paid per job when jobs are short).</summary>
+    /// <summary>After writing a batch, the writer pauses this long: the infos of the jobs that end meanwhile
+    /// are then written in one wake-up instead of one each (a wake-up costs both threads a context switch,
+    /// paid per job when jobs are short).</summary>
     private const int BatchPauseMs = 10;
 
-    public void Enqueue(string path, JobInfo info)
+    /// <summary>Queues the info of a job of the repo whose admin dir is <paramref name="lmakeDir"/>.</summary>
+    public void Enqueue(string lmakeDir, uint jobId, JobInfo info)
     {
         lock (_lock)
         {
-            if (!_pending.ContainsKey(path)) _order.Enqueue(path);
-            _pending[path] = info;   // a job that ran again before its info was written: the latest only
+            if (!_pending.ContainsKey((lmakeDir, jobId))) _order.Add((lmakeDir, jobId));
+            _pending[(lmakeDir, jobId)] = info;   // a job that ran again before its info was written: the latest only
             if (_thread == null)
             {
                 _thread = new Thread(Run) { IsBackground = true, Name = "job info writer" };
@@ -33,9 +35,9 @@ internal sealed class JobInfoWriter
         }
     }
 
-    public JobInfo? Pending(string path)
+    public JobInfo? Pending(string lmakeDir, uint jobId)
     {
-        lock (_lock) return _pending.GetValueOrDefault(path);
+        lock (_lock) return _pending.GetValueOrDefault((lmakeDir, jobId));
     }
 
     public void Flush()
@@ -46,40 +48,44 @@ internal sealed class JobInfoWriter
 
     private void Run()
     {
+        var logs = new Dictionary<string, JobInfoLog>();   // a server serves one repo; tests may run several
         while (true)
         {
+            List<(string LmakeDir, uint JobId, JobInfo Info)> batch;
             lock (_lock)
             {
                 _idle = true;
                 while (_order.Count == 0) Monitor.Wait(_lock);
                 _idle = false;
+                batch = _order.Select(k => (k.LmakeDir, k.JobId, _pending[k])).ToList();
+                _order.Clear();
+                _writing = true;
             }
-            while (TakeNext(out string path, out JobInfo info))
+            foreach (var repo in batch.GroupBy(b => b.LmakeDir))
             {
-                JobInfos.WriteNow(path, info);
-                Written(path, info);
+                try
+                {
+                    if (!logs.TryGetValue(repo.Key, out JobInfoLog? log)) logs[repo.Key] = log = JobInfoLog.OpenForWriting(repo.Key);
+                    log.Append(repo.Select(b => (b.JobId, b.Info)).ToList());
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // a record that cannot be written (disk full) only makes lshow and lmake_repair know less
+                    Console.Error.WriteLine($"cannot record the infos of {repo.Count()} job(s) in {repo.Key}: {e.Message}");
+                }
             }
+            Written(batch);
             Thread.Sleep(BatchPauseMs);
         }
     }
 
-    private bool TakeNext(out string path, out JobInfo info)
+    private void Written(List<(string LmakeDir, uint JobId, JobInfo Info)> batch)
     {
         lock (_lock)
         {
-            if (!_order.TryDequeue(out path!)) { info = null!; return false; }
-            info = _pending[path];
-            _writing = true;
-            return true;
-        }
-    }
-
-    private void Written(string path, JobInfo info)
-    {
-        lock (_lock)
-        {
-            // keep serving it until on disk; a newer info queued meanwhile stays pending
-            if (ReferenceEquals(_pending.GetValueOrDefault(path), info)) _pending.Remove(path);
+            // served from here until on disk; a newer info queued meanwhile stays pending
+            foreach (var (dir, jobId, info) in batch)
+                if (ReferenceEquals(_pending.GetValueOrDefault((dir, jobId)), info)) _pending.Remove((dir, jobId));
             _writing = false;
             Monitor.PulseAll(_lock);
         }

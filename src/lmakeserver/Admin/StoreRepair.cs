@@ -1,5 +1,5 @@
 // `lmakeserver --repair` (lmake_repair): after a crash or a corrupt store, rebuild LMAKE/store from what is
-// on disk and the job records (LMAKE/jobs/<id>, written after every run). The old store is kept aside
+// on disk and the job records (LMAKE/job_infos, written after every run: JobInfoLog). The old store is kept aside
 // (LMAKE/store.broken). A job is restored when every target it left is on disk with the content it left:
 // then the next lmake does not run it again. A target whose content differs (edited by hand, or half
 // written) is never deleted: it goes to LMAKE/quarantine/ and its job will run again. Tells what it did.
@@ -28,16 +28,14 @@ public static class StoreRepair
         }
         string lmakeDir = files.AdminDir;
         string storeDir = Path.Combine(lmakeDir, GraphStore.Folder), broken = storeDir + ".broken";
-        string jobsDir = Path.Combine(lmakeDir, "jobs"), oldJobs = jobsDir + ".repair";
+        string logPath = JobInfoLog.LogPath(lmakeDir), oldLog = logPath + ".repair";
 
         // 1. the job records, before anything moves (a repair interrupted here can simply be run again)
-        if (Directory.Exists(oldJobs) && !Directory.Exists(jobsDir)) Directory.Move(oldJobs, jobsDir);
-        var infos = new List<JobInfo>();
-        if (Directory.Exists(jobsDir))
-            foreach (string file in Directory.GetFiles(jobsDir))
-                if (!file.EndsWith(".tmp", StringComparison.Ordinal) && JobInfos.ReadFile(file) is JobInfo info && info.Key.Length > 0) infos.Add(info);
-        // the latest run of a job, and of the jobs writing a file the latest, win
-        infos = infos.GroupBy(i => i.Key).Select(g => g.OrderByDescending(i => i.End).First()).OrderBy(i => i.End).ToList();
+        if (File.Exists(oldLog) && !File.Exists(logPath)) File.Move(oldLog, logPath);
+        using (JobInfoLog.OpenForWriting(lmakeDir)) { }   // cuts a torn tail, takes in records of the older layout
+        // the latest record of a job (in the order written), and of the jobs writing a file the latest, win
+        List<JobInfo> infos = JobInfoLog.Scan(logPath).Select(r => r.Info).Where(i => i.Key.Length > 0)
+            .GroupBy(i => i.Key).Select(g => g.Last()).OrderBy(i => i.End).ToList();
 
         // 2. the old store aside, a fresh one in its place
         if (Directory.Exists(broken)) Directory.Delete(broken, recursive: true);
@@ -46,12 +44,14 @@ public static class StoreRepair
             Directory.Move(storeDir, broken);
             output.WriteLine($"moved the old store to {Path.GetRelativePath(repoRoot, broken)}");
         }
-        if (Directory.Exists(oldJobs)) Directory.Delete(oldJobs, recursive: true);
-        if (Directory.Exists(jobsDir)) Directory.Move(jobsDir, oldJobs);
+        File.Move(logPath, oldLog, overwrite: true);
+        File.Delete(JobInfoLog.IndexPath(lmakeDir));
 
         int restored = 0, rerun = 0, quarantined = 0;
         using (var store = new GraphStore(lmakeDir))
+        using (JobInfoLog log = JobInfoLog.OpenForWriting(lmakeDir))
         {
+            var records = new List<(uint, JobInfo)>();
             var graph = new Graph(repoRoot, store);
             var owner = new Dictionary<string, JobInfo>(StringComparer.Ordinal);
             foreach (JobInfo info in infos)
@@ -80,18 +80,20 @@ public static class StoreRepair
                     rerun++;
                     continue;
                 }
-                Restore(graph, store, info);
+                records.Add((Restore(graph, store, info), info));
                 restored++;
             }
             store.Flush();
+            log.Append(records);
         }
-        if (Directory.Exists(oldJobs)) Directory.Delete(oldJobs, recursive: true);
+        File.Delete(oldLog);
         output.WriteLine($"restored {restored} job{(restored == 1 ? "" : "s")} from their records, {rerun} will run again, {quarantined} file{(quarantined == 1 ? "" : "s")} quarantined");
         output.WriteLine("sources are checked again by the next lmake (they may show as new)");
         return ExitCode.Ok;
     }
 
-    private static void Restore(Graph graph, GraphStore store, JobInfo info)
+    /// <summary>Puts the job back in the store as its record says it ran; returns its id in the new store.</summary>
+    private static uint Restore(Graph graph, GraphStore store, JobInfo info)
     {
         var job = new Job(store.JobId(info.Key), info.Key, null!, null!)
         {
@@ -111,6 +113,6 @@ public static class StoreRepair
             graph.Save(node);
         }
         store.SaveJob(job);
-        JobInfos.WriteNow(JobInfos.PathOf(graph.RepoRoot, job.Id), info);
+        return job.Id;
     }
 }
