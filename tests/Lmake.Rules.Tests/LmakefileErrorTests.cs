@@ -106,4 +106,28 @@ public class ConfigValueErrorTests
         Assert.Equal(8, e.ExitCode);
         Assert.Equal("Lmakefile.py:4: config: key 'path_max' = 'long': expected a number", e.Message);
     }
+
+    [Theory]
+    [InlineData("lmake.config.backends.local.gpu = 'two'", "local resource gpu = 'two': expected a whole count")]
+    [InlineData("lmake.config.backends.local.cpu = 1.5", "local resource cpu = 1.5: expected a whole count")]
+    [InlineData("lmake.config.backends.local.licence = -1", "local resource licence = -1: expected a whole count")]
+    [InlineData("lmake.config.backends.local.mem = '4X'", "local resource mem = '4X': expected a size in MB or with a unit such as '4G'")]
+    public void ALocalCapacityThatIsNoAmountIsALmakefileError(string line, string expected)
+    {
+        using var repo = new LmakefileRepo($"import lmake\nlmake.manifest = ('Lmakefile.py',)\n\n{line}\n");
+        LmakefileException e = repo.ReadFails();
+        Assert.Equal(8, e.ExitCode);
+        Assert.Equal($"Lmakefile.py:4: config: key 'backends': {expected}", e.Message);
+    }
+
+    [Fact]
+    public void LocalCapacitiesWrittenAsOpenLmakeWritesThemAreAccepted()
+    {
+        using var repo = new LmakefileRepo("import lmake\nlmake.manifest = ('Lmakefile.py',)\n" +
+            "lmake.config.backends.local.update(cpu=2, mem='4G', tmp='512M', gpu='1', licence=3.0, environ={'A': 'b'})\n");
+        Makefiles m = repo.Read();
+        Assert.Equal(4096, m.Config.LocalResources["mem"]);
+        Assert.Equal(1, m.Config.LocalResources["gpu"]);
+        Assert.Equal(3, m.Config.LocalResources["licence"]);
+    }
 }

@@ -1,5 +1,6 @@
 # lmake.config: the repo-wide settings, with exactly the keys open-lmake knows. Setting another key is a
 # Lmakefile error reported at the line that set it.
+import re
 import os
 
 from ._pdict import pdict
@@ -96,7 +97,25 @@ def check_and_merge(config):
     for k, d in defaults().items():
         if k in config: _check_type(k, d, config[k])
         result[k] = _merge(d, config[k]) if k in config else _plain(d)
+    _check_local_resources(result['backends'].get('local'))
     return result
+
+_COUNT = re.compile(r'\s*\d+(\.0*)?\s*')
+_SIZE  = re.compile(r'\s*\d+(\.0*)?\s*[kKmMgGtT]?\s*')
+
+def _check_local_resources(local):
+    'the capacities of the local backend: a whole count, or for mem and tmp a size (MB, or with a unit: 4G)'
+    if not isinstance(local, dict): return
+    for name, value in local.items():
+        if name == 'environ': continue
+        size = name in ('mem', 'tmp')
+        if isinstance(value, bool): ok = False
+        elif isinstance(value, (int, float)): ok = value >= 0 and value == int(value)
+        elif isinstance(value, str): ok = (_SIZE if size else _COUNT).fullmatch(value) is not None
+        else: ok = False
+        if not ok:
+            what = "a size in MB or with a unit such as '4G'" if size else 'a whole count'
+            raise LmakefileError(f'config: key \'backends\': local resource {name} = {value!r}: expected {what}')
 
 def _check_type(key, default, value):
     'a number where a number is expected, a dict where a dict is: the server must not guess'
