@@ -59,6 +59,26 @@ public class LiveOutTests
         Assert.Equal("line1\nline2\n", r.Repo.Read("a.shout"));
     }
 
+    [Fact]
+    public void TheStdoutOfEachRuleThatMayMakeTheAskedTargetIsShown()
+    {
+        // A (prio 1) may make part2.txt but does not; B, tried next, does: both ran for the asked target
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class A(Rule):
+                prio    = 1
+                targets = {'P': r'part{N*:\d+}.txt'}
+                cmd     = 'echo from-a; echo a > part1.txt'
+            class B(Rule):
+                targets = {'P': r'part{N:\d+}.txt'}
+                cmd     = 'echo from-b; echo b > {P}'
+            """);
+        LmakeOutput o = r.Lmake("-o", "part2.txt");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("b\n", r.Repo.Read("part2.txt"));
+        Assert.True(o.Other.Contains("\tfrom-a") && o.Other.Contains("\tfrom-b"), o.ToString());
+    }
+
     /// <summary>Runs lmake, reading its stdout as it comes: once line1 is there (and the job is still
     /// running, its target not made), makes the file the job waits for; returns every stdout line.</summary>
     private static List<string> RunReleasingAfterLine1(LmakeRepo r, string go, params string[] args)

@@ -98,8 +98,12 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
         {
             case Files.StatKind.Regular:
             case Files.StatKind.Executable:
-                if (stat.Size == 0) return new FileChecksum(stat.Kind == Files.StatKind.Executable ? FileKind.Executable : FileKind.Regular, XxHash.Xxh3_64(ReadOnlySpan<byte>.Empty), true);
+            {
+                FileKind kind = stat.Kind == Files.StatKind.Executable ? FileKind.Executable : FileKind.Regular;
+                if (stat.Size == 0) return new FileChecksum(kind, XxHash.Xxh3_64(ReadOnlySpan<byte>.Empty), true);
+                if (RegularFileHash.TryXxh3(path, out ulong hash, out long length)) return new FileChecksum(kind, hash, length == 0);
                 return Of(path);
+            }
             case Files.StatKind.Symlink:
                 return Of(path);
             case Files.StatKind.Directory:

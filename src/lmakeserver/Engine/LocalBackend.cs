@@ -11,6 +11,9 @@ public sealed class LocalBackend
     /// <summary>How long a waiting job may be passed by later, smaller ones before its demand is held back.</summary>
     public static readonly TimeSpan HoldBackAfter = TimeSpan.FromSeconds(3);
 
+    /// <summary>Where local jobs run (asked once: each read is a uname syscall).</summary>
+    private static readonly string Host = Environment.MachineName;
+
     private readonly Graph _graph;
     private readonly InstallLayout _layout;
     private readonly Stack<int> _freeSmallIds = new();
@@ -98,18 +101,19 @@ public sealed class LocalBackend
             outcome = await tracked.Completion;
         live?.Finish();
         job.LastRunFacts = new Admin.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
-            tmp, keep, Environment.MachineName, outcome.Stdout);
+            tmp, keep, Host, outcome.Stdout);
         job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
         return Analyze(job, outcome, commands, options.SourceOk);
     }
 
-    /// <summary>lmake -o: does the job make one of the targets on the command line?</summary>
+    /// <summary>lmake -o: may the job make one of the targets on the command line? (Of the rules that only may
+    /// make a target, star or optional ones, each is tried in turn: each one's output is shown.)</summary>
     private static bool IsAskedTarget(Job job, MakeRequest req)
     {
         if (req.LiveOutTargets is not { } asked) return false;
         foreach (Node target in asked)
-            if (target.Producer == job) return true;
+            if (target.Producer == job || (target.Candidates is { } candidates && Array.IndexOf(candidates, job) >= 0)) return true;
         return false;
     }
 
