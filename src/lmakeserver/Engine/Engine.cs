@@ -32,6 +32,7 @@ public sealed class Engine
     public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
         using var output = new Transcript(client, Path.Combine(RepoRoot, "LMAKE"), DateTime.Now);
         TimeSpan transcript = clock.Elapsed;
         try { LoadMakefiles(output); }
@@ -74,7 +75,8 @@ public sealed class Engine
         Summary.Print(req, targets.Zip(results).ToList());
         // one line in LMAKE/server.log per request: where its time went (for profiling, not for users)
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
-            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms");
+            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
+            $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2)");
         return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
     }
 
