@@ -88,7 +88,7 @@ public sealed class Engine
     private Makefiles? ReadSavedMakefiles()
     {
         if (!File.Exists(SavedMakefiles)) return null;
-        try { return Makefiles.FromJson(File.ReadAllText(SavedMakefiles)); }
+        try { return Makefiles.FromJson(File.ReadAllBytes(SavedMakefiles)); }
         catch (Exception e) when (e is LmakefileException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return null; }
     }
 

@@ -12,8 +12,11 @@ public sealed class TargetSpec
     public bool IsStar { get; }
     public bool IsSide { get; }                 // a side target: claimed by the job, never used to choose it
     public bool IsStdout { get; }               // `target =`: receives the job's stdout
-    /// <summary>Matches a whole file name; a group per stem.</summary>
-    public Regex Regex { get; }
+    /// <summary>Matches a whole file name; a group per stem. Built when first needed if the stems are simple
+    /// (see SimpleStems): such a pattern is always a valid regex, and is matched without it.</summary>
+    public Regex Regex => _regex ??= BuildRegex(Pattern, _dotNetStems, fixedStems: null);
+    private Regex? _regex;
+    private readonly IReadOnlyDictionary<string, string> _dotNetStems;
     /// <summary>The fixed text before the first stem and after the last one (the whole name when there is no stem).</summary>
     public string Prefix { get; }
     public string Suffix { get; }
@@ -24,8 +27,10 @@ public sealed class TargetSpec
         Key = key; Pattern = pattern; Flags = flags; IsStar = isStar; IsSide = isSide; IsStdout = isStdout;
         Prefix = pattern.Parts[0];
         Suffix = pattern.Parts.Count == 1 ? "" : pattern.Parts[^1];
-        Regex = BuildRegex(pattern, dotNetStems, fixedStems: null);
+        _dotNetStems = dotNetStems;
         _simpleStems = SimpleStems(pattern, dotNetStems);
+        // other regexprs are checked now, when the Lmakefile is read: a bad one is an error of the Lmakefile
+        if (_simpleStems == null) _regex = BuildRegex(pattern, dotNetStems, fixedStems: null);
     }
 
     public bool HasStems => Pattern.Parts.Count > 1;
