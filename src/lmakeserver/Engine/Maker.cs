@@ -355,7 +355,6 @@ public sealed partial class Maker
         int retries = 0;
         for (int run = 1; ; run++)
         {
-            ClearTargets(job);
             JobRun result = await RunShared(job);
             // killed because every client that wanted it left: nothing to record, nobody to tell
             if (result.Killed && _req.Cancelled.IsCancellationRequested) throw new OperationCanceledException(_req.Cancelled);
@@ -465,6 +464,9 @@ public sealed partial class Maker
     {
         if (job.Running is not Task<JobRun> run || run.IsCompleted)   // a finished run is not joined: a rerun or retry starts anew
         {
+            // only the request that starts the run clears the targets: one that joins it later would delete
+            // what the run has already written
+            ClearTargets(job);
             job.RunCancel = new CancellationTokenSource();
             job.Waiters = 0;
             run = _backend.Run(job, this, job.RunCancel.Token);
