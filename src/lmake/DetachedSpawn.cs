@@ -12,8 +12,12 @@ internal static unsafe partial class DetachedSpawn
     // Opaque glibc structures (80 and 336 bytes on x86_64): room to spare.
     private const int OpaqueSize = 1024;
 
+    /// <summary>The number the child gets the handed fd as (its first one past stdin, stdout and stderr).</summary>
+    public const int HandedFd = 3;
+
     /// <summary>Returns the child's pid; throws IOException with the system's reason when it cannot start.</summary>
-    public static int Start(string exe, IReadOnlyList<string> args, string cwd, string logFile)
+    /// <param name="handedFd">a fd of ours the child gets as <see cref="HandedFd"/> (must not be that number)</param>
+    public static int Start(string exe, IReadOnlyList<string> args, string cwd, string logFile, int? handedFd = null)
     {
         var allocated = new List<nint>();
         byte* actions = (byte*)NativeMemory.AllocZeroed(OpaqueSize);
@@ -27,6 +31,7 @@ internal static unsafe partial class DetachedSpawn
             Check(posix_spawn_file_actions_addopen(actions, 1, Utf8(logFile, allocated), O_WRONLY | O_CREAT | O_APPEND,
                 Convert.ToInt32("644", 8)), "addopen");
             Check(posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
+            if (handedFd is int fd) Check(posix_spawn_file_actions_adddup2(actions, fd, HandedFd), "adddup2");
             Check(posix_spawn_file_actions_addchdir_np(actions, Utf8(cwd, allocated)), "addchdir");
             Check(posix_spawnattr_setsigmask(attributes, emptySignalSet), "setsigmask");
             Check(posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK), "setflags");

@@ -1,7 +1,6 @@
 // Sends one request and relays the server's answer: Out lines to stdout, Err lines to stderr, then the exit
 // code. ^C sends Cancel (the server stops what only this client needed) and the client exits 130 once the
 // server has answered, or after a short wait; a second ^C exits at once.
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Lmake.Common;
 using Lmake.Common.Protocol;
@@ -38,7 +37,7 @@ internal sealed class RequestSession
         {
             return Relay();
         }
-        catch (Exception e) when (e is IOException or SocketException or ProtocolException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ProtocolException or ObjectDisposedException)
         {
             if (Volatile.Read(ref _interrupts) > 0) return Interrupted.ExitCode;
             Flush();
@@ -100,7 +99,7 @@ internal sealed class RequestSession
         {
             _connection.Writer.Write(MessageKind.Cancel);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             Environment.Exit(Interrupted.ExitCode);
         }

@@ -1,7 +1,7 @@
 // A connection to the server side of a repo: an authenticated socket to the running server, or the pipes of
 // a read-only lmakeserver this client started for one request (ReadOnlyServer).
-using System.Net.Sockets;
 using Lmake.Common.Protocol;
+using Lmake.Common.Sockets;
 
 namespace Lmake.Client;
 
@@ -10,10 +10,10 @@ internal sealed class ServerConnection : IDisposable
     private readonly Stream _in, _out;
     private readonly IDisposable? _owner;
 
-    public ServerConnection(Socket socket, NetworkStream stream) : this(socket, stream, stream, null) { }
+    public ServerConnection(LoopbackStream socket) : this(socket, socket, socket, null) { }
 
     /// <param name="owner">what to dispose with the connection (a child process)</param>
-    public ServerConnection(Socket? socket, Stream fromServer, Stream toServer, IDisposable? owner)
+    public ServerConnection(LoopbackStream? socket, Stream fromServer, Stream toServer, IDisposable? owner)
     {
         Socket = socket;
         _in = fromServer;
@@ -24,7 +24,7 @@ internal sealed class ServerConnection : IDisposable
     }
 
     /// <summary>null over pipes.</summary>
-    public Socket? Socket { get; }
+    public LoopbackStream? Socket { get; }
     public FrameReader Reader { get; }
     public FrameWriter Writer { get; }
 

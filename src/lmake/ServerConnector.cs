@@ -2,9 +2,9 @@
 // answers there (no file, connection refused, dead pid: the leftovers of a kill -9) and no process holds
 // LMAKE/server.lock, the client starts _bin/lmakeserver detached and waits for it to publish its address.
 // Several clients may do this at once: the servers that lose the lock exit, every client meets the winner.
-using System.Net.Sockets;
 using Lmake.Common;
 using Lmake.Common.Protocol;
+using Lmake.Common.Sockets;
 
 namespace Lmake.Client;
 
@@ -24,48 +24,66 @@ internal static class ServerConnector
         long deadline = Environment.TickCount64 + (long)StartTimeout.TotalMilliseconds;
         long? lastSpawn = null;
         int? spawned = null;
+        ServerReadyPipe? ready = null;   // while the server we started has not said it listens
         string? lastRefusal = null;
         long? refusedSince = null;
         int pause = 5;
-        while (true)
+        try
         {
-            if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
+            while (true)
             {
-                switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
+                if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
                 {
-                    case Handshake.Accepted: return connection!;
-                    case Handshake.Refused:
-                        lastRefusal = refusal;
-                        refusedSince ??= Environment.TickCount64;
-                        break;
-                    case Handshake.NoAnswer:
-                        refusedSince = null;
-                        lastRefusal = null;
-                        break;
+                    switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
+                    {
+                        case Handshake.Accepted: return connection!;
+                        case Handshake.Refused:
+                            lastRefusal = refusal;
+                            refusedSince ??= Environment.TickCount64;
+                            break;
+                        case Handshake.NoAnswer:
+                            refusedSince = null;
+                            lastRefusal = null;
+                            break;
+                    }
                 }
+                long now = Environment.TickCount64;
+                if (refusedSince is long since && now - since > RefusalTimeout.TotalMilliseconds)
+                    deadline = now;
+                if (now >= deadline)
+                    throw new ServerUnavailableException(lastRefusal is not null
+                        ? $"the server of {files.RepoRoot} refused this client: {lastRefusal}"
+                        : $"cannot start the server of {files.RepoRoot}{LogTail(files)}");
+                // A server we started that failed (not a loser of the lock race, which exits 0) will not come.
+                if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
+                {
+                    spawned = null;
+                    if (exitCode != ExitCode.Ok)
+                        throw new ServerUnavailableException(
+                            $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");
+                }
+                if ((lastSpawn is null || now - lastSpawn >= RespawnDelay.TotalMilliseconds) && !FileLock.IsHeld(files.LockFile))
+                {
+                    ready?.Dispose();
+                    ready = ServerReadyPipe.Create();
+                    spawned = Spawn(files, ready);
+                    lastSpawn = now;
+                }
+                if (ready is not null)
+                {
+                    // it says when it listens, or exits (having lost the race to another server, or failed)
+                    ready.Wait(deadline - now);
+                    ready.Dispose();
+                    ready = null;
+                    continue;
+                }
+                Thread.Sleep(pause);
+                pause = Math.Min(pause * 2, 50);
             }
-            long now = Environment.TickCount64;
-            if (refusedSince is long since && now - since > RefusalTimeout.TotalMilliseconds)
-                deadline = now;
-            if (now >= deadline)
-                throw new ServerUnavailableException(lastRefusal is not null
-                    ? $"the server of {files.RepoRoot} refused this client: {lastRefusal}"
-                    : $"cannot start the server of {files.RepoRoot}{LogTail(files)}");
-            // A server we started that failed (not a loser of the lock race, which exits 0) will not come.
-            if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
-            {
-                spawned = null;
-                if (exitCode != ExitCode.Ok)
-                    throw new ServerUnavailableException(
-                        $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");
-            }
-            if ((lastSpawn is null || now - lastSpawn >= RespawnDelay.TotalMilliseconds) && !FileLock.IsHeld(files.LockFile))
-            {
-                spawned = Spawn(files);
-                lastSpawn = now;
-            }
-            Thread.Sleep(pause);
-            pause = Math.Min(pause * 2, 50);
+        }
+        finally
+        {
+            ready?.Dispose();
         }
     }
 
@@ -76,17 +94,18 @@ internal static class ServerConnector
         connection = null;
         refusal = null;
         if (key is null) return Handshake.NoAnswer;
-        var socket = new Socket(address.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        LoopbackStream? socket = null;
         try
         {
-            socket.Connect(address.EndPoint);
-            socket.ReceiveTimeout = (int)HandshakeTimeout.TotalMilliseconds;
-            var c = new ServerConnection(socket, new NetworkStream(socket, ownsSocket: true));
+            socket = LoopbackStream.Connect(address.EndPoint);
+            socket.SetNoDelay();
+            socket.ReceiveTimeout = HandshakeTimeout;
+            var c = new ServerConnection(socket);
             c.Writer.Write(MessageKind.Hello, Hello.Encode(key));
             Frame? answer = c.Reader.Read();
             if (answer is { Kind: MessageKind.Welcome })
             {
-                socket.ReceiveTimeout = 0;
+                socket.ReceiveTimeout = TimeSpan.Zero;
                 connection = c;
                 return Handshake.Accepted;
             }
@@ -94,10 +113,10 @@ internal static class ServerConnector
             c.Dispose();
             return refusal is null ? Handshake.NoAnswer : Handshake.Refused;
         }
-        catch (Exception e) when (e is SocketException or IOException or ProtocolException)
+        catch (Exception e) when (e is IOException or ProtocolException)
         {
             // Refused, reset (a server stopping), or something that is not our server on that port.
-            socket.Dispose();
+            socket?.Dispose();
             return Handshake.NoAnswer;
         }
     }
@@ -114,7 +133,7 @@ internal static class ServerConnector
         }
     }
 
-    private static int Spawn(ServerFiles files)
+    private static int Spawn(ServerFiles files, ServerReadyPipe? ready)
     {
         try { Directory.CreateDirectory(files.AdminDir); }
         catch (UnauthorizedAccessException)
@@ -126,11 +145,17 @@ internal static class ServerConnector
         if (!File.Exists(exe)) throw new ServerUnavailableException($"cannot find {exe}");
         try
         {
-            return DetachedSpawn.Start(exe, ["--repo", files.RepoRoot], files.RepoRoot, files.LogFile);
+            if (ready is null) return DetachedSpawn.Start(exe, ["--repo", files.RepoRoot], files.RepoRoot, files.LogFile);
+            string[] args = ["--repo", files.RepoRoot, "--ready-fd", DetachedSpawn.HandedFd.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            return DetachedSpawn.Start(exe, args, files.RepoRoot, files.LogFile, ready.WriteEnd);
         }
         catch (IOException e)
         {
             throw new ServerUnavailableException(e.Message);
+        }
+        finally
+        {
+            ready?.CloseWriteEnd();
         }
     }
 

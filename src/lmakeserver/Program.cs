@@ -16,11 +16,14 @@ var grace = new Option<int?>("--idle-grace-ms")
     { Description = "exit after this many ms without any client (default: $LMAKE_SERVER_IDLE_MS, else 1000)" };
 var readOnly = new Option<bool>("--read-only")
     { Description = "serve one admin request on stdin/stdout without writing anything (a read-only repo)" };
+var readyFd = new Option<int?>("--ready-fd")
+    { Description = "write one byte on this fd (a pipe from the client that starts the server) once listening" };
 var repair = new Option<bool>("--repair") { Description = "rebuild the store from the files on disk and the job records (lmake_repair)" };
 root.Options.Add(repo);
 root.Options.Add(grace);
 root.Options.Add(readOnly);
 root.Options.Add(repair);
+root.Options.Add(readyFd);
 try
 {
     if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
@@ -33,7 +36,8 @@ try
     int? idleMs = parsed.GetValue(grace)
         ?? (int.TryParse(Environment.GetEnvironmentVariable("LMAKE_SERVER_IDLE_MS"), out int fromEnv) ? fromEnv : null);
     TimeSpan idle = idleMs is int ms && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : ServerProcess.DefaultIdleGrace;
-    int code = ServerProcess.Run(repoRoot, idle, r => new EngineHandler(r), new ServerLog(Console.Error));
+    int code = ServerProcess.Run(repoRoot, idle, r => new EngineHandler(r), new ServerLog(Console.Error),
+        parsed.GetValue(readyFd));
     // Exit now, whatever threads the engine may still have: a server past its end must not hold the repo.
     Environment.Exit(code);
     return code;

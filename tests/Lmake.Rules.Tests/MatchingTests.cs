@@ -109,6 +109,44 @@ public class MatchingTests
         }
         Assert.True(nonEmpty > 300, $"only {nonEmpty} names matched: the test does not exercise the index");
     }
+
+    [Fact]
+    public void StemsOfTheCommonRegexprsAreTheOnesTheRegexGives()
+    {
+        // these patterns are matched without running their regex: the stems must still be the regex's choice
+        var rnd = new Random(4321);
+        string[] regexprs = [".*", ".+", "[^/]*", "[^/]+"];
+        string[] texts = ["", "/", ".", "-", "a", "/x.", ".o"];
+        var lmakefile = new System.Text.StringBuilder(Head);
+        for (int r = 0; r < 40; r++)
+        {
+            var pattern = new System.Text.StringBuilder(texts[rnd.Next(texts.Length)]);
+            int stems = 1 + rnd.Next(3);
+            for (int k = 0; k < stems; k++)
+                pattern.Append($"{{S{k}:{regexprs[rnd.Next(regexprs.Length)]}}}").Append(texts[rnd.Next(texts.Length)]);
+            lmakefile.Append($"class R{r}(Rule):\n    target = r'{pattern}'\n    cmd = 'true'\n");
+        }
+        using var repo = new LmakefileRepo(lmakefile.ToString());
+        Makefiles m = repo.Read();
+        char[] alphabet = ['a', 'b', '/', '.', '-', '\n', 'o', 'x'];
+        int matched = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            string name = new(Enumerable.Range(0, rnd.Next(9)).Select(_ => alphabet[rnd.Next(alphabet.Length)]).ToArray());
+            foreach (Rule rule in m.Rules)
+            {
+                TargetSpec target = rule.Targets[0];
+                System.Text.RegularExpressions.Match expected = target.Regex.Match(name);
+                Dictionary<string, string>? actual = target.Match(name);
+                Assert.True(expected.Success == (actual != null), $"{target.Pattern} on {name}: regex says {expected.Success}");
+                if (actual == null) continue;
+                matched++;
+                foreach (string stem in target.Pattern.Names)
+                    Assert.True(expected.Groups[stem].Value == actual[stem], $"{target.Pattern} on {name}: {stem} = {actual[stem]}, regex {expected.Groups[stem].Value}");
+            }
+        }
+        Assert.True(matched > 1000, $"only {matched} matches: the test does not exercise the matcher");
+    }
 }
 
 public class AliasRuleTests

@@ -16,7 +16,6 @@ public sealed class ServerHostTests : IDisposable
     public ServerHostTests()
     {
         _host = new ServerHost(_handler, Key, TimeSpan.FromMinutes(5), ServerLog.None);
-        _host.Start();
         _runner = new Thread(_host.RunUntilIdle) { IsBackground = true };
         _runner.Start();
     }
@@ -160,7 +159,6 @@ public class ServerHostIdleTests
     public void WhenNoClientEverComesStopsAfterTheFirstClientGrace()
     {
         using var host = new ServerHost(new FakeHandler(), "k", TimeSpan.Zero, ServerLog.None);
-        host.Start();
         var clock = Stopwatch.StartNew();
         host.RunUntilIdle();
         // Not before the grace; the upper bound only says it did stop (the machine may be loaded).
@@ -175,7 +173,6 @@ public class ServerHostIdleTests
     {
         var handler = new FakeHandler();
         using var host = new ServerHost(handler, "k", TimeSpan.FromMilliseconds(300), ServerLog.None);
-        host.Start();
         var runner = DedicatedThread.Run(host.RunUntilIdle);
         var c = new TestClient(host.EndPoint);
         Assert.Null(c.Hello("k"));

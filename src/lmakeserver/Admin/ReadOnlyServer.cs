@@ -14,12 +14,13 @@ public static class ReadOnlyServer
 {
     public static int Run(string repoRoot)
     {
-        using Stream stdin = Console.OpenStandardInput(), stdout = Console.OpenStandardOutput();
+        using Stream stdin = Console.OpenStandardInput();
         Frame? frame = new FrameReader(stdin).Read();
         if (frame is null) return ExitCode.Ok;
         RequestMessage m = RequestMessage.Decode(frame.Value);
         using var gone = new CancellationTokenSource();
-        var output = new FramedClientOutput(stdout, gone);
+        const int Stdout = 1;
+        var output = new FramedClientOutput(Stdout, gone);
         int code;
         try { code = Serve(repoRoot, m, output); }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -36,6 +36,7 @@ public sealed partial class DirectoryWatch
     private readonly string _root;
     private readonly int _fd;
     private readonly Dictionary<string, Dir> _dirs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dir>.AlternateLookup<ReadOnlySpan<char>> _dirsBySpan;
     private readonly Dictionary<int, Dir> _byWd = [];
     private readonly byte[] _buffer = new byte[64 * 1024];
     private long _seq = 1;         // bumped by each read that brings events; a node remembers the one it was stat'ed at
@@ -48,6 +49,7 @@ public sealed partial class DirectoryWatch
         _fd = fd;
         var rootDir = new Dir("", null);
         _dirs.Add("", rootDir);
+        _dirsBySpan = _dirs.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>null when inotify is not available (instance limit reached...): every node is then stat'ed.</summary>
@@ -139,7 +141,8 @@ public sealed partial class DirectoryWatch
             string name = node.Name;
             if (Path.IsPathRooted(name) || name.StartsWith("LMAKE/", StringComparison.Ordinal) || name == "LMAKE") return;
             int slash = name.LastIndexOf('/');
-            node.WatchDir = DirNamed(slash < 0 ? "" : name[..slash]);
+            ReadOnlySpan<char> dirName = slash < 0 ? "" : name.AsSpan(0, slash);
+            node.WatchDir = _dirsBySpan.TryGetValue(dirName, out Dir? known) ? known : DirNamed(dirName.ToString());
         }
         if (!Watch(node.WatchDir)) return;
         node.WatchSeq = _seq;

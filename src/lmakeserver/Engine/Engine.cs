@@ -32,6 +32,7 @@ public sealed class Engine
     public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
         using var output = new Transcript(client, Path.Combine(RepoRoot, "LMAKE"), DateTime.Now);
         TimeSpan transcript = clock.Elapsed;
         try { LoadMakefiles(output); }
@@ -74,24 +75,39 @@ public sealed class Engine
         Summary.Print(req, targets.Zip(results).ToList());
         // one line in LMAKE/server.log per request: where its time went (for profiling, not for users)
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
-            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms");
+            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
+            $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2)");
         return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
     }
 
     public void Flush() => _graph.Flush();
 
+    private string SavedMakefiles => Path.Combine(RepoRoot, "LMAKE", "makefiles.json");
+
+    /// <summary>What an earlier server read of the Lmakefile (LMAKE/makefiles.json), if readable.</summary>
+    private Makefiles? ReadSavedMakefiles()
+    {
+        if (!File.Exists(SavedMakefiles)) return null;
+        try { return Makefiles.FromJson(File.ReadAllBytes(SavedMakefiles)); }
+        catch (Exception e) when (e is LmakefileException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>At server start, before any request comes: takes the rules an earlier server saved when they
+    /// are still valid, so that the first request does not wait for them. Whatever else (nothing saved, a
+    /// changed Lmakefile) is left to the request, which tells its user what it does.</summary>
+    internal void Preload()
+    {
+        if (_graph.Makefiles == null && ReadSavedMakefiles() is { } saved && !saved.IsStale(RepoRoot))
+            _graph.SetMakefiles(saved, new RuleEvaluator(saved, _layout, RepoRoot));
+    }
+
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
     internal void LoadMakefiles(IClientOutput output)
     {
         string lmakeDir = Path.Combine(RepoRoot, "LMAKE");
-        string saved = Path.Combine(lmakeDir, "makefiles.json");
-        Makefiles? current = _graph.Makefiles;
-        if (current == null && File.Exists(saved))
-        {
-            // what an earlier server read: no python run at all when nothing changed
-            try { current = Makefiles.FromJson(File.ReadAllText(saved)); }
-            catch (Exception e) when (e is LmakefileException or System.Text.Json.JsonException or IOException) { current = null; }
-        }
+        string saved = SavedMakefiles;
+        // what an earlier server read: no python run at all when nothing changed
+        Makefiles? current = _graph.Makefiles ?? ReadSavedMakefiles();
         if (current != null && !current.IsStale(RepoRoot))
         {
             if (_graph.Makefiles == null) _graph.SetMakefiles(current, new RuleEvaluator(current, _layout, RepoRoot));

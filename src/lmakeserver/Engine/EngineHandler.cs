@@ -10,7 +10,17 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
     private readonly EngineLoop _loop = new();
     private readonly Engine _engine;
 
-    public EngineHandler(string repoRoot) => _engine = new Engine(repoRoot, InstallLayout.Current);
+    public EngineHandler(string repoRoot)
+    {
+        _engine = new Engine(repoRoot, InstallLayout.Current);
+        // on the engine thread while the server publishes itself and its first client connects
+        _loop.Run(() =>
+        {
+            try { _engine.Preload(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }   // the first request meets it again and says it
+            return Task.FromResult(0);
+        });
+    }
 
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
     {

@@ -7,16 +7,13 @@ namespace Lmake.Server.Engine;
 public sealed class EngineLoop : SynchronizationContext, IDisposable
 {
     private readonly Queue<(SendOrPostCallback callback, object? state)> _queue = new();
-    private readonly Thread _thread;
     private bool _sleeping, _disposed;
 
-    public EngineLoop()
-    {
-        _thread = new Thread(Run) { Name = "engine", IsBackground = true };
-        _thread.Start();
-    }
+    [ThreadStatic] private static EngineLoop? t_ownLoop;   // set on an engine thread, to its loop
 
-    public bool IsEngineThread => Thread.CurrentThread == _thread;
+    public EngineLoop() => Lmake.Common.NativeThread.Start(Run, "engine");
+
+    public bool IsEngineThread => t_ownLoop == this;
 
     public override void Post(SendOrPostCallback d, object? state)
     {
@@ -59,6 +56,7 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
 
     private void Run()
     {
+        t_ownLoop = this;
         SetSynchronizationContext(this);
         var batch = new List<(SendOrPostCallback callback, object? state)>();
         while (true)

@@ -7,9 +7,10 @@ namespace Lmake.Server.Engine;
 
 public sealed class Graph
 {
-    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<uint, Node> _nodesById = [];
-    private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Node> _nodes;
+    private readonly Dictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> _nodesBySpan;
+    private readonly Dictionary<uint, Node> _nodesById;
+    private readonly Dictionary<string, Job> _jobs;
     private readonly GraphStore _store;
     private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
     private string[] _sourceDirs = [];
@@ -21,6 +22,12 @@ public sealed class Graph
     {
         RepoRoot = repoRoot;
         _store = store;
+        // sized for what the store knows: a no-op of the whole repo meets every node, and growing these one
+        // doubling at a time was a tenth of what a new server allocated for it
+        _nodes = new((int)Math.Min(store.NodeCount, int.MaxValue / 2), StringComparer.Ordinal);
+        _nodesBySpan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        _nodesById = new((int)Math.Min(store.NodeCount, int.MaxValue / 2));
+        _jobs = new((int)Math.Min(store.JobCount, int.MaxValue / 2), StringComparer.Ordinal);
         _rootFd = FileStat.OpenDirectory(repoRoot);
         _watch = Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
@@ -74,6 +81,9 @@ public sealed class Graph
         }
         return node;
     }
+
+    /// <summary>The node of a name given as a part of a longer one: no string is made when it is known.</summary>
+    public Node Node(ReadOnlySpan<char> name) => _nodesBySpan.TryGetValue(name, out Node? node) ? node : Node(name.ToString());
 
     public Node NodeById(uint id) => _nodesById.TryGetValue(id, out Node? node) ? node : Node(_store.NodeName(id));
 

@@ -86,7 +86,10 @@ public sealed partial class Maker
     {
         if (job.StaticNodesOf != job.Plan)
         {
-            job.StaticNodes = job.Plan.StaticDeps.Select(d => _graph.Node(d.Name)).ToArray();
+            IReadOnlyList<Rules.StaticDep> deps = job.Plan.StaticDeps;
+            var nodes = deps.Count == 0 ? [] : new Node[deps.Count];
+            for (int i = 0; i < nodes.Length; i++) nodes[i] = _graph.Node(deps[i].Name);
+            job.StaticNodes = nodes;
             job.StaticNodesOf = job.Plan;
         }
         return job.StaticNodes;

@@ -35,14 +35,16 @@ public sealed class Resolver
     /// candidates tried first (Maker.MakeCandidates).</summary>
     private void ChooseProducer(Node node, int depth)
     {
-        var candidates = new List<Job>();
+        List<Job>? candidates = null;   // most names have no rule at all
         Rule? sure = null;
-        foreach (RuleMatch match in _graph.Index!.Candidates(node.Name))
+        IReadOnlyList<RuleMatch> matches = _graph.Index!.Candidates(node.Name);
+        for (int m = 0; m < matches.Count; m++)
         {
+            RuleMatch match = matches[m];
             Rule rule = match.Rule;
             if (sure != null && rule.Prio < sure.Prio) break;
-            if (rule.Kind == RuleKind.Anti) { if (candidates.Count == 0) return; break; }
-            if (rule.Kind == RuleKind.Source) { if (candidates.Count == 0) node.Kind = NodeKind.Source; return; }
+            if (rule.Kind == RuleKind.Anti) { if (candidates == null) return; break; }
+            if (rule.Kind == RuleKind.Source) { if (candidates == null) node.Kind = NodeKind.Source; return; }
             JobPlan plan = _graph.Evaluator!.Plan(match);
             if (!StaticDepsBuildable(plan, depth)) continue;
             TargetSpec target = rule.Targets[match.TargetIndex];
@@ -53,15 +55,16 @@ public sealed class Resolver
                 continue;
             }
             Job job = _graph.Job(match, plan);
+            candidates ??= new List<Job>(1);
             if (!maybe)
             {
                 // a rule that surely makes it: the ones of its prio that only may are not needed
-                candidates.RemoveAll(c => c.Rule.Prio == rule.Prio);
+                if (candidates.Count > 0) candidates.RemoveAll(c => c.Rule.Prio == rule.Prio);
                 sure = rule;
             }
             candidates.Add(job);
         }
-        if (candidates.Count == 0) return;
+        if (candidates == null || candidates.Count == 0) return;
         node.Kind = NodeKind.Generated;
         node.Producer = candidates[0];
         node.Candidates = sure != null && candidates.Count == 1 ? null : candidates.ToArray();
@@ -74,7 +77,7 @@ public sealed class Resolver
         if (Path.IsPathRooted(node.Name)) return null;
         for (int slash = node.Name.LastIndexOf('/'); slash > 0; slash = node.Name.LastIndexOf('/', slash - 1))
         {
-            Node dir = _graph.Node(node.Name[..slash]);
+            Node dir = _graph.Node(node.Name.AsSpan(0, slash));
             Resolve(dir, depth + 1);
             if (dir.Kind is NodeKind.Source or NodeKind.Generated) return dir.Name;
         }
@@ -83,9 +86,10 @@ public sealed class Resolver
 
     private bool StaticDepsBuildable(JobPlan plan, int depth)
     {
-        foreach (StaticDep dep in plan.StaticDeps)
+        IReadOnlyList<StaticDep> deps = plan.StaticDeps;
+        for (int i = 0; i < deps.Count; i++)
         {
-            Node d = _graph.Node(dep.Name);
+            Node d = _graph.Node(deps[i].Name);
             Resolve(d, depth + 1);
             if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated) continue;
             // an existing file nothing makes is dangling: the rule applies and the job reports it

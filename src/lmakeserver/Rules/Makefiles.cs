@@ -134,6 +134,15 @@ public sealed class Makefiles
         return new Makefiles(doc ?? throw new LmakefileException("stored rules: empty", ExitCode.BadState));
     }
 
+    /// <summary>From the bytes of a file as saved (UTF-8): no text to decode, then encode again for the parser.</summary>
+    public static Makefiles FromJson(ReadOnlySpan<byte> utf8Json)
+    {
+        MakefilesDocument? doc;
+        try { doc = JsonSerializer.Deserialize(utf8Json, RulesJsonContext.Default.MakefilesDocument); }
+        catch (JsonException e) { throw new LmakefileException($"stored rules: corrupt ({e.Message})", ExitCode.BadState); }
+        return new Makefiles(doc ?? throw new LmakefileException("stored rules: empty", ExitCode.BadState));
+    }
+
     /// <summary>Writes LMAKE/config, LMAKE/rules and LMAKE/manifest: what was understood, for users to read.</summary>
     public void WriteSummaries(string lmakeDir)
     {

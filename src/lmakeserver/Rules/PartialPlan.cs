@@ -8,12 +8,13 @@ namespace Lmake.Server.Rules;
 internal sealed class PartialPlan
 {
     public RuleMatch Match { get; }
-    public Dictionary<string, string> Stems { get; } = new(StringComparer.Ordinal);
+    /// <summary>The non-star stems (the match's own stems when the rule has no star stem).</summary>
+    public IReadOnlyDictionary<string, string> Stems { get; }
     /// <summary>Target key to name (star targets: their pattern with {Stem*}), for f-strings.</summary>
-    public Dictionary<string, string> TargetValues { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> DepValues { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> TargetValues { get; }
+    public Dictionary<string, string> DepValues { get; }
 
-    private readonly List<StaticDep> _deps = new();
+    private readonly List<StaticDep> _deps;
     private string? _stdinDep;
     private string? _cmd;
     private AttrsDocument? _dynamicAttrs;
@@ -22,10 +23,18 @@ internal sealed class PartialPlan
     {
         Match = match;
         Rule rule = match.Rule;
-        foreach (var (stem, value) in match.Stems)
-            if (!rule.StarStems.Contains(stem)) Stems[stem] = value;
-        foreach (TargetSpec t in rule.Targets)
-            TargetValues[t.Key] = t.Pattern.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
+        if (rule.StarStems.Count == 0) Stems = match.Stems;
+        else
+        {
+            var stems = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (stem, value) in match.Stems)
+                if (!rule.StarStems.Contains(stem)) stems[stem] = value;
+            Stems = stems;
+        }
+        TargetValues = new Dictionary<string, string>(rule.Targets.Count, StringComparer.Ordinal);
+        foreach (TargetSpec t in rule.Targets) TargetValues[t.Key] = t.Pattern.ExpandStems(Stems);
+        DepValues = new Dictionary<string, string>(rule.Deps.Count, StringComparer.Ordinal);
+        _deps = new List<StaticDep>(rule.Deps.Count);
         if (!rule.Dynamic.Contains("deps"))
             foreach (DepSpec d in rule.Deps)
             {
@@ -42,12 +51,20 @@ internal sealed class PartialPlan
         if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, name, flags));
     }
 
-    /// <summary>The job's resources, once known (Finish): variables of its cmd and environ too.</summary>
-    private readonly Dictionary<string, string> _resources = new(StringComparer.Ordinal);
+    /// <summary>The job's resources, once known (Finish): variables of its cmd and environ too (null: none).</summary>
+    private Dictionary<string, string>? _resources;
 
     private string? Lookup(string name) =>
         Stems.TryGetValue(name, out string? s) ? s : TargetValues.TryGetValue(name, out string? t) ? t :
-        DepValues.TryGetValue(name, out string? d) ? d : _resources.TryGetValue(name, out string? r) ? r : null;
+        DepValues.TryGetValue(name, out string? d) ? d : _resources != null && _resources.TryGetValue(name, out string? r) ? r : null;
+
+    private Func<string, string?>? _lookup;
+    private Func<string, string?> LookupFunction => _lookup ??= Lookup;
+
+    // what a job without such attributes shares (never written to)
+    private static readonly Dictionary<string, string> NoResources = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string?> NoEnviron = new(StringComparer.Ordinal);
+    private static readonly string[] EnvironAttributes = ["environ_ancillary", "environ_resources", "environ"];
 
     public void Apply(HelperAnswer answer)
     {
@@ -81,14 +98,14 @@ internal sealed class PartialPlan
         bool Dyn(string name) => rule.Dynamic.Contains(name);
         T Pick<T>(string name, T dynamicValue, T staticValue) => Dyn(name) ? dynamicValue : staticValue;
 
-        var stars = new List<TargetPattern>();
-        var targets = new List<string>();
-        var targetFlags = new List<TargetFlags>();
+        List<TargetPattern>? stars = null;
+        var targets = new List<string>(rule.Targets.Count);
+        var targetFlags = new List<TargetFlags>(rule.Targets.Count);
         string? stdoutTarget = null;
         foreach (TargetSpec t in rule.Targets)
         {
             if (t.IsStar)
-                stars.Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, rule.DotNetStems, Stems), t.Flags, TargetValues[t.Key]));
+                (stars ??= []).Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, rule.DotNetStems, Stems), t.Flags, TargetValues[t.Key]));
             else
             {
                 targets.Add(TargetValues[t.Key]);
@@ -96,17 +113,17 @@ internal sealed class PartialPlan
                 if (t.IsStdout) stdoutTarget = TargetValues[t.Key];
             }
         }
-        string jobName = rule.JobName.Expand(n => Stems.TryGetValue(n, out string? v) ? v : "{" + n + "*}");
+        string jobName = rule.JobName.ExpandStems(Stems);
 
         // resources first: the cmd and the environ may use them
-        _resources.Clear();
+        _resources = null;
         foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
-            _resources[k] = new Template(parts).Expand(Lookup);
-        var resources = new Dictionary<string, string>(_resources, StringComparer.Ordinal);
+            (_resources ??= new(StringComparer.Ordinal))[k] = new Template(parts).Expand(LookupFunction);
+        Dictionary<string, string> resources = _resources == null ? NoResources : new(_resources, StringComparer.Ordinal);
 
         // native cmds are expanded last: their deps may have come from the helper
         if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
-            _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(Lookup);
+            _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(LookupFunction);
         string cmd = _cmd ?? "";
         string script;
         string[] argv;
@@ -121,8 +138,8 @@ internal sealed class PartialPlan
             argv = [.. Pick("shell", d.Shell, s.Shell) ?? ["/bin/bash"], "-c", script];
         }
 
-        var environ = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (string attr in new[] { "environ_ancillary", "environ_resources", "environ" })
+        Dictionary<string, string?>? environ = null;
+        foreach (string attr in EnvironAttributes)
         {
             Dictionary<string, List<string>>? dict = attr switch
             {
@@ -131,7 +148,7 @@ internal sealed class PartialPlan
                 _ => Pick(attr, d.EnvironAncillary, s.EnvironAncillary),
             };
             foreach (var (k, parts) in dict ?? [])
-                environ[k] = EnvironValue(k, new Template(parts).Expand(Lookup), config);
+                (environ ??= new(StringComparer.Ordinal))[k] = EnvironValue(k, new Template(parts).Expand(LookupFunction), config);
         }
 
         double? timeout = Pick("timeout", d.Timeout, s.Timeout);
@@ -142,13 +159,13 @@ internal sealed class PartialPlan
             JobName = jobName,
             Targets = targets,
             TargetFlags = targetFlags,
-            StarTargets = stars,
+            StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
             StaticDeps = _deps,
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
             StdoutTarget = stdoutTarget,
-            Environ = environ,
+            Environ = environ ?? NoEnviron,
             Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",
             Timeout = timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null,
             KillSigs = Pick("kill_sigs", d.KillSigs, s.KillSigs) ?? [9],
@@ -191,7 +208,7 @@ internal sealed class PartialPlan
         foreach (var (k, v) in Stems) Define(k, v);
         foreach (var (k, v) in TargetValues) Define(k, v);
         foreach (var (k, v) in DepValues) Define(k, v);
-        foreach (var (k, v) in _resources)
+        foreach (var (k, v) in _resources ?? NoResources)
             if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);
         return sb.ToString();
     }

@@ -27,7 +27,13 @@ public sealed class RuleEvaluator : IDisposable
     /// <summary>How many requests went to the python helper (a plan made natively costs none).</summary>
     public int HelperRequests { get; private set; }
 
-    public JobPlan Plan(RuleMatch match) => PlanMany([match])[0];
+    public JobPlan Plan(RuleMatch match)
+    {
+        // one job at a time, as the resolver asks: no batch to build
+        PartialPlan partial = Native(match);
+        if (match.Rule.Dynamic.Count > 0) partial.Apply(AskHelper([partial])[0]);
+        return partial.Finish(_makefiles.Config);
+    }
 
     /// <summary>Plans of several jobs; those that need Python share one round trip to the helper.
     /// Throws <see cref="RuleEvaluationException"/> when an attribute of a job cannot be computed.</summary>
@@ -60,7 +66,7 @@ public sealed class RuleEvaluator : IDisposable
             {
                 var request = new HelperRequest
                 {
-                    Rule = p.Match.Rule.Index, Name = p.Match.Rule.Name, Stems = new(p.Stems),
+                    Rule = p.Match.Rule.Index, Name = p.Match.Rule.Name, Stems = new(p.Stems, StringComparer.Ordinal),
                     Targets = new(p.TargetValues), Deps = new(p.DepValues), Want = p.Match.Rule.Dynamic.ToList(),
                 };
                 lines.Append(JsonSerializer.Serialize(request, RulesJsonContext.Default.HelperRequest)).Append('\n');

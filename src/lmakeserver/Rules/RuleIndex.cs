@@ -7,6 +7,7 @@ public sealed class RuleIndex
     private readonly record struct Entry(Rule Rule, int TargetIndex);
 
     private readonly Dictionary<string, List<Entry>> _bySuffix = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entry>>.AlternateLookup<ReadOnlySpan<char>> _bySuffixOfSpan;
     private readonly Dictionary<string, List<Entry>> _exact = new(StringComparer.Ordinal);
     private readonly int[] _suffixLengths;        // distinct suffix lengths, longest first
 
@@ -23,29 +24,30 @@ public sealed class RuleIndex
                 list.Add(new Entry(rule, t));
             }
         _suffixLengths = _bySuffix.Keys.Select(k => k.Length).Distinct().OrderByDescending(l => l).ToArray();
+        _bySuffixOfSpan = _bySuffix.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The rules that can make <paramref name="name"/>, in the order spec A3 tries them: AntiRule and
     /// SourceRule first, then the others; within each, higher prio first, then definition order. One match per rule.</summary>
     public IReadOnlyList<RuleMatch> Candidates(string name)
     {
-        var found = new List<RuleMatch>();
+        List<RuleMatch>? found = null;   // none, for most names a new server meets (sources, dirs, headers)
         if (_exact.TryGetValue(name, out List<Entry>? exact))
-            foreach (Entry e in exact) Add(found, e, name);
+            foreach (Entry e in exact) Add(ref found, e, name);
         foreach (int len in _suffixLengths)
         {
             if (len > name.Length) continue;
-            if (!_bySuffix.TryGetValue(name.Substring(name.Length - len), out List<Entry>? entries)) continue;
-            foreach (Entry e in entries) Add(found, e, name);
+            if (!_bySuffixOfSpan.TryGetValue(name.AsSpan(name.Length - len), out List<Entry>? entries)) continue;
+            foreach (Entry e in entries) Add(ref found, e, name);
         }
         // one rule or none, by far the most common: already in order, no sorting to allocate for
-        return found.Count <= 1 ? found : Order(found);
+        return found == null ? [] : found.Count == 1 ? found : Order(found);
     }
 
-    private static void Add(List<RuleMatch> found, Entry e, string name)
+    private static void Add(ref List<RuleMatch>? found, Entry e, string name)
     {
         Dictionary<string, string>? stems = e.Rule.Targets[e.TargetIndex].Match(name);
-        if (stems != null) found.Add(new RuleMatch(e.Rule, e.TargetIndex, stems));
+        if (stems != null) (found ??= new List<RuleMatch>(1)).Add(new RuleMatch(e.Rule, e.TargetIndex, stems));
     }
 
     /// <summary>Sorts matches in A3 order, keeping the first target of each rule (also used by tests on a plain scan).</summary>

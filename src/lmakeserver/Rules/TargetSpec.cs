@@ -12,8 +12,11 @@ public sealed class TargetSpec
     public bool IsStar { get; }
     public bool IsSide { get; }                 // a side target: claimed by the job, never used to choose it
     public bool IsStdout { get; }               // `target =`: receives the job's stdout
-    /// <summary>Matches a whole file name; a group per stem.</summary>
-    public Regex Regex { get; }
+    /// <summary>Matches a whole file name; a group per stem. Built when first needed if the stems are simple
+    /// (see SimpleStems): such a pattern is always a valid regex, and is matched without it.</summary>
+    public Regex Regex => _regex ??= BuildRegex(Pattern, _dotNetStems, fixedStems: null);
+    private Regex? _regex;
+    private readonly IReadOnlyDictionary<string, string> _dotNetStems;
     /// <summary>The fixed text before the first stem and after the last one (the whole name when there is no stem).</summary>
     public string Prefix { get; }
     public string Suffix { get; }
@@ -24,13 +27,11 @@ public sealed class TargetSpec
         Key = key; Pattern = pattern; Flags = flags; IsStar = isStar; IsSide = isSide; IsStdout = isStdout;
         Prefix = pattern.Parts[0];
         Suffix = pattern.Parts.Count == 1 ? "" : pattern.Parts[^1];
-        Regex = BuildRegex(pattern, dotNetStems, fixedStems: null);
-        // The most common pattern, one stem of regexpr .* or .+ ('{File:.*}.o'), needs no regex run at all.
-        if (pattern.Parts.Count == 3 && dotNetStems.TryGetValue(pattern.Parts[1], out string? only) && only is ".*" or ".+")
-            _anyTextStem = only == ".*" ? 0 : 1;
+        _dotNetStems = dotNetStems;
+        _simpleStems = SimpleStems(pattern, dotNetStems);
+        // other regexprs are checked now, when the Lmakefile is read: a bad one is an error of the Lmakefile
+        if (_simpleStems == null) _regex = BuildRegex(pattern, dotNetStems, fixedStems: null);
     }
-
-    private readonly int _anyTextStem = -1;       // -1: run the regex; else the minimal length of the single stem
 
     public bool HasStems => Pattern.Parts.Count > 1;
 
@@ -39,17 +40,78 @@ public sealed class TargetSpec
     {
         if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal)
             || name.Length < Prefix.Length + Suffix.Length) return null;
-        if (_anyTextStem >= 0)
-        {
-            int len = name.Length - Prefix.Length - Suffix.Length;
-            if (len < _anyTextStem || name.AsSpan(Prefix.Length, len).Contains('\n')) return null;
-            return new Dictionary<string, string>(1, StringComparer.Ordinal) { [Pattern.Parts[1]] = name.Substring(Prefix.Length, len) };
-        }
+        if (_simpleStems != null) return MatchSimple(name);
         Match m = Regex.Match(name);
         if (!m.Success) return null;
         var stems = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string stem in Pattern.Names) stems[stem] = m.Groups[stem].Value;
         return stems;
+    }
+
+    // The most common patterns ('{File:.*}.o', '{Dir:.+}/{Base:[^/]+}.o') are fixed text and stems of a few
+    // regexprs, each stem once: they are matched here, with the regex's own greedy choices, without running
+    // the regex (a regex match allocated more than the rest of a job's resolution by a new server).
+    private enum StemClass : byte { AnyText, NoSlash }   // '.': anything but a newline; '[^/]': anything but a slash
+
+    private readonly record struct SimpleStem(StemClass Class, int MinLength);
+
+    private readonly SimpleStem[]? _simpleStems;   // null: the regex decides
+
+    private static SimpleStem[]? SimpleStems(Template pattern, IReadOnlyDictionary<string, string> dotNetStems)
+    {
+        var stems = new SimpleStem[pattern.Parts.Count / 2];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < stems.Length; i++)
+        {
+            string name = pattern.Parts[2 * i + 1];
+            if (!seen.Add(name) || !dotNetStems.TryGetValue(name, out string? regexpr)) return null;   // a repeated stem: a back reference
+            SimpleStem? simple = regexpr switch
+            {
+                ".*" => new SimpleStem(StemClass.AnyText, 0),
+                ".+" => new SimpleStem(StemClass.AnyText, 1),
+                "[^/]*" => new SimpleStem(StemClass.NoSlash, 0),
+                "[^/]+" => new SimpleStem(StemClass.NoSlash, 1),
+                _ => null,
+            };
+            if (simple is not SimpleStem known) return null;
+            stems[i] = known;
+        }
+        return stems;
+    }
+
+    private Dictionary<string, string>? MatchSimple(string name)
+    {
+        SimpleStem[] stems = _simpleStems!;
+        Span<int> starts = stackalloc int[stems.Length];
+        Span<int> ends = stackalloc int[stems.Length];
+        if (!MatchStems(name, 0, Prefix.Length, starts, ends)) return null;
+        var values = new Dictionary<string, string>(stems.Length, StringComparer.Ordinal);
+        for (int i = 0; i < stems.Length; i++) values[Pattern.Parts[2 * i + 1]] = name[starts[i]..ends[i]];
+        return values;
+    }
+
+    /// <summary>Stem <paramref name="k"/> and what follows, from <paramref name="at"/>: each stem as long as
+    /// it can be first, then shorter, as a regex backtracks (so the stems are the ones the regex gives).</summary>
+    private bool MatchStems(string name, int k, int at, Span<int> starts, Span<int> ends)
+    {
+        if (k == _simpleStems!.Length) return at == name.Length;
+        SimpleStem stem = _simpleStems[k];
+        string after = Pattern.Parts[2 * k + 2];
+        bool last = k == _simpleStems.Length - 1;
+        int longest = 0;
+        char excluded = stem.Class == StemClass.AnyText ? '\n' : '/';
+        while (at + longest < name.Length && name[at + longest] != excluded) longest++;
+        for (int len = longest; len >= stem.MinLength; len--)
+        {
+            int end = at + len;
+            if (last ? name.Length - end != after.Length : name.Length - end < after.Length) continue;
+            if (!name.AsSpan(end).StartsWith(after, StringComparison.Ordinal)) continue;
+            if (!MatchStems(name, k + 1, end + after.Length, starts, ends)) continue;
+            starts[k] = at;
+            ends[k] = end;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>A regex for the pattern, with the stems of <paramref name="fixedStems"/> replaced by their values.</summary>

@@ -1,9 +1,9 @@
-// One client connection on its own thread: checks the key, reads the request, runs the handler while
-// another thread watches the socket for Cancel or a hang-up (either fires the request's token), and ends
-// with the Exit message.
-using System.Net.Sockets;
+// One client connection on its own thread: checks the key, reads the request and runs the handler, while
+// the connection's output link (FramedClientOutput) sends the lines and watches the socket for Cancel or a
+// hang-up (either fires the request's token); ends with the Exit message.
 using Lmake.Common;
 using Lmake.Common.Protocol;
+using Lmake.Common.Sockets;
 
 namespace Lmake.Server.Transport;
 
@@ -12,15 +12,15 @@ internal sealed class ClientSession
     /// <summary>A client that connects must say hello and send its request within this time.</summary>
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Socket _socket;
+    private readonly LoopbackStream _stream;
     private readonly IRequestHandler _handler;
     private readonly string _key;
     private readonly ServerLog _log;
     private readonly CancellationToken _serverStopping;
 
-    public ClientSession(Socket socket, IRequestHandler handler, string key, ServerLog log, CancellationToken serverStopping)
+    public ClientSession(LoopbackStream stream, IRequestHandler handler, string key, ServerLog log, CancellationToken serverStopping)
     {
-        _socket = socket;
+        _stream = stream;
         _handler = handler;
         _key = key;
         _log = log;
@@ -31,11 +31,10 @@ internal sealed class ClientSession
     {
         try
         {
-            _socket.NoDelay = true;
-            using var stream = new NetworkStream(_socket, ownsSocket: true);
-            Serve(stream);
+            _stream.SetNoDelay();
+            Serve();
         }
-        catch (Exception e) when (e is IOException or SocketException or ProtocolException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ProtocolException or ObjectDisposedException)
         {
             _log.Write($"client connection ended: {e.Message}");
         }
@@ -43,13 +42,17 @@ internal sealed class ClientSession
         {
             _log.Write($"internal error in a client connection: {e}");
         }
+        finally
+        {
+            _stream.Dispose();
+        }
     }
 
-    private void Serve(NetworkStream stream)
+    private void Serve()
     {
-        var reader = new FrameReader(stream);
-        var writer = new FrameWriter(stream);
-        _socket.ReceiveTimeout = (int)HandshakeTimeout.TotalMilliseconds;
+        var reader = new FrameReader(_stream);
+        var writer = new FrameWriter(_stream);
+        _stream.ReceiveTimeout = HandshakeTimeout;
 
         Frame? hello = reader.Read();
         if (hello is null) return;
@@ -64,21 +67,23 @@ internal sealed class ClientSession
         Frame? requestFrame = reader.Read();
         if (requestFrame is null) return;
         RequestMessage request = RequestMessage.Decode(requestFrame.Value);
-        _socket.ReceiveTimeout = 0;
+        _stream.ReceiveTimeout = TimeSpan.Zero;
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_serverStopping);
-        var output = new FramedClientOutput(stream, cancel);
-        var watched = new ManualResetEventSlim(false, 0);   // no spinning: the watcher ends when the client hangs up
-        ParkedThreads.Run(() => { WatchForCancel(reader, cancel); watched.Set(); }, "client watch");
-
-        int code = Handle(request, output, cancel.Token);
-        bool cancelled = cancel.IsCancellationRequested;   // before Exit: the client hangs up once it has it
-        output.Finish(code);
+        var output = new FramedClientOutput(_stream, cancel);
+        int code = ExitCode.InternalError;
+        bool cancelled = false;
+        try
+        {
+            code = Handle(request, output, cancel.Token);
+            cancelled = cancel.IsCancellationRequested;   // before Exit: the client hangs up once it has it
+        }
+        finally
+        {
+            output.Finish(code);   // the link is done with the socket once this returns
+        }
         _log.Write($"{request.Command} {string.Join(' ', request.Args)}: exit {code}{(cancelled ? " (cancelled)" : "")}");
-        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
-        _socket.Close();
-        watched.Wait();
-        watched.Dispose();
+        _stream.Shutdown();
     }
 
     private int Handle(RequestMessage m, FramedClientOutput output, CancellationToken cancelled)
@@ -98,18 +103,5 @@ internal sealed class ClientSession
             output.Err($"{m.Command}: internal error in lmakeserver: {e.Message} (see LMAKE/server.log)");
             return ExitCode.InternalError;
         }
-    }
-
-    /// <summary>After the request, a client only ever sends Cancel; anything else, or the end of the
-    /// connection, means it is gone.</summary>
-    private static void WatchForCancel(FrameReader reader, CancellationTokenSource cancel)
-    {
-        try
-        {
-            Frame? f = reader.Read();
-            _ = f;   // Cancel, a hang-up or garbage: all mean the same
-        }
-        catch (Exception e) when (e is IOException or SocketException or ProtocolException or ObjectDisposedException) { }
-        try { cancel.Cancel(); } catch (ObjectDisposedException) { }
     }
 }

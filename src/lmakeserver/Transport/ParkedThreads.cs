@@ -1,8 +1,9 @@
-// Threads for blocking work (a client's socket, its output, its hang-up watch) that park when done and are
-// handed the next piece of work instead of exiting. Starting a thread costs the starter a spin of
-// sched_yield until the new thread runs (NativeAOT's Thread.Start), a stack mapping and a clone: three per
-// connection were a fifth of the server's CPU in a no-op `lmake`. The .NET thread pool is no substitute:
-// this work blocks for the whole request, and the pool adds threads for blocked work only after a delay.
+// Threads for blocking work (a client's session, its output link) that park when done and are handed the
+// next piece of work instead of exiting. Starting a thread costs a stack mapping and a clone (and, with
+// NativeAOT's Thread.Start, a spin of sched_yield until the new thread runs: they are started as native
+// threads, see NativeThread): several per connection were a fifth of the server's CPU in a no-op `lmake`.
+// The .NET thread pool is no substitute: this work blocks for the whole request, and the pool adds
+// threads for blocked work only after a delay.
 namespace Lmake.Server.Transport;
 
 internal static class ParkedThreads
@@ -41,7 +42,7 @@ internal static class ParkedThreads
             return;
         }
         var worker = new Worker { Work = work };
-        new Thread(() => Loop(worker)) { IsBackground = true, Name = name }.Start();
+        Lmake.Common.NativeThread.Start(() => Loop(worker), name);
     }
 
     private static void Loop(Worker worker)

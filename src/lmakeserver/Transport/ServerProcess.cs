@@ -13,8 +13,11 @@ public static class ServerProcess
     public static readonly TimeSpan DefaultIdleGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>Serves <paramref name="repoRoot"/> until idle; returns the process exit code.</summary>
-    public static int Run(string repoRoot, TimeSpan idleGrace, Func<string, IRequestHandler> makeHandler, ServerLog log)
+    /// <param name="readyFd">a pipe to the client that started this server, told when the address is published</param>
+    public static int Run(string repoRoot, TimeSpan idleGrace, Func<string, IRequestHandler> makeHandler, ServerLog log,
+        int? readyFd = null)
     {
+        ReadySignal? ready = ReadySignal.Adopt(readyFd);
         var files = new ServerFiles(repoRoot);
         Directory.CreateDirectory(files.AdminDir);
         FileLock? serverLock = FileLock.TryAcquire(files.LockFile);
@@ -33,8 +36,8 @@ public static class ServerProcess
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; host.Stop(); });
             using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; host.Stop(); });
             using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; host.Stop(); });
-            host.Start();
             files.WriteAddress(new ServerAddress(host.EndPoint, pid));
+            ready?.Send();
             log.Write($"server {pid} listening on {host.EndPoint} for {repoRoot}");
             host.RunUntilIdle();
             log.Write($"server {pid} idle: exiting");

@@ -21,7 +21,6 @@ internal sealed class FakeServer : IDisposable
         _lock = FileLock.TryAcquire(Files.LockFile) ?? throw new InvalidOperationException("lock held");
         string key = Hello.NewKey();
         _host = new ServerHost(Handler, key, TimeSpan.FromMinutes(5), ServerLog.None);
-        _host.Start();
         new Thread(_host.RunUntilIdle) { IsBackground = true }.Start();
         Files.WriteKey(keyInFile ?? key);
         Files.WriteAddress(new ServerAddress(_host.EndPoint, Environment.ProcessId));

@@ -7,7 +7,6 @@
 using Lmake.Common.Protocol;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace Lmake.Autodep;
 
@@ -42,7 +41,7 @@ internal sealed unsafe class JobChannel
     private JobChannel(JobReactor reactor)
     {
         _reactor = reactor;
-        Name = $"lmake-job-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+        Name = $"lmake-job-{Environment.ProcessId}-{NameSuffix()}";
         _listenFd = ChannelNative.Socket(ChannelNative.AF_UNIX, ChannelNative.SOCK_STREAM | ChannelNative.SOCK_NONBLOCK | ChannelNative.SOCK_CLOEXEC, 0);
         if (_listenFd < 0) throw new InvalidOperationException("socket: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         byte* addr = stackalloc byte[110];
@@ -50,6 +49,13 @@ internal sealed unsafe class JobChannel
         if (ChannelNative.Bind(_listenFd, addr, len) != 0 || ChannelNative.Listen(_listenFd, 1024) != 0)
             throw new InvalidOperationException($"in-job command channel {Name}: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         reactor.WatchChannel(_listenFd, JobReactor.ChannelListenMarker);
+    }
+
+    private static string NameSuffix()
+    {
+        Span<byte> random = stackalloc byte[6];
+        Lmake.Common.SecureRandom.Fill(random);
+        return Convert.ToHexStringLower(random);
     }
 
     /// <summary>Gives the job its key; returns the value of $LMAKE_JOB_CHANNEL for it.</summary>
@@ -70,7 +76,7 @@ internal sealed unsafe class JobChannel
         {
             if (_randomUsed + 16 > _random.Length)
             {
-                RandomNumberGenerator.Fill(_random);
+                Lmake.Common.SecureRandom.Fill(_random);
                 _randomUsed = 0;
             }
             string key = Convert.ToHexStringLower(_random, _randomUsed, 16);

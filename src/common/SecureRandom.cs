@@ -1,0 +1,27 @@
+// Random bytes for keys, from the kernel (getrandom(2)). RandomNumberGenerator loads OpenSSL (libssl and
+// libcrypto: a few milliseconds of dynamic linking) at the first call, which every server start paid.
+using System.Runtime.InteropServices;
+
+namespace Lmake.Common;
+
+public static unsafe partial class SecureRandom
+{
+    public static void Fill(Span<byte> into)
+    {
+        while (!into.IsEmpty)
+        {
+            nint n;
+            fixed (byte* p = into) n = getrandom(p, into.Length, 0);
+            if (n < 0)
+            {
+                const int EINTR = 4;
+                if (Marshal.GetLastPInvokeError() == EINTR) continue;
+                throw new IOException($"getrandom: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            }
+            into = into[(int)n..];
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint getrandom(byte* buffer, nint length, uint flags);
+}
