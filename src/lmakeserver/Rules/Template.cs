@@ -34,7 +34,14 @@ public sealed class Template
         return Release(sb);
     }
 
-    public string Expand(IReadOnlyDictionary<string, string> values)
+    public string Expand(IReadOnlyDictionary<string, string> values) => Expand(values, "}");
+
+    /// <summary>The text with each stem replaced by its value; a stem without one (a star stem) is shown
+    /// as {Stem*}, as in job names and star target patterns.</summary>
+    public string ExpandStems(IReadOnlyDictionary<string, string> stems) => Expand(stems, "*}");
+
+    /// <summary>Each name replaced by its value; one without a value is left as {name then <paramref name="unknownEnd"/>.</summary>
+    private string Expand(IReadOnlyDictionary<string, string> values, string unknownEnd)
     {
         if (Parts.Count == 1) return Parts[0];
         StringBuilder sb = TakeBuilder();
@@ -42,22 +49,7 @@ public sealed class Template
         {
             if (i % 2 == 0) { sb.Append(Parts[i]); continue; }
             if (values.TryGetValue(Parts[i], out string? value)) sb.Append(value);
-            else sb.Append('{').Append(Parts[i]).Append('}');
-        }
-        return Release(sb);
-    }
-
-    /// <summary>The text with each stem replaced by its value; a stem without one (a star stem) is shown
-    /// as {Stem*}, as in job names and star target patterns.</summary>
-    public string ExpandStems(IReadOnlyDictionary<string, string> stems)
-    {
-        if (Parts.Count == 1) return Parts[0];
-        StringBuilder sb = TakeBuilder();
-        for (int i = 0; i < Parts.Count; i++)
-        {
-            if (i % 2 == 0) { sb.Append(Parts[i]); continue; }
-            if (stems.TryGetValue(Parts[i], out string? value)) sb.Append(value);
-            else sb.Append('{').Append(Parts[i]).Append("*}");
+            else sb.Append('{').Append(Parts[i]).Append(unknownEnd);
         }
         return Release(sb);
     }
