@@ -22,6 +22,14 @@ public static unsafe partial class SecureRandom
         }
     }
 
+    /// <summary><paramref name="bytes"/> random bytes as lowercase hex (keys, unique names).</summary>
+    public static string Hex(int bytes)
+    {
+        Span<byte> random = stackalloc byte[bytes];
+        Fill(random);
+        return Convert.ToHexStringLower(random);
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint getrandom(byte* buffer, nint length, uint flags);
 }

@@ -24,66 +24,55 @@ internal static class ServerConnector
         long deadline = Environment.TickCount64 + (long)StartTimeout.TotalMilliseconds;
         long? lastSpawn = null;
         int? spawned = null;
-        ServerReadyPipe? ready = null;   // while the server we started has not said it listens
         string? lastRefusal = null;
         long? refusedSince = null;
         int pause = 5;
-        try
+        while (true)
         {
-            while (true)
+            if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
             {
-                if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
+                switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
                 {
-                    switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
-                    {
-                        case Handshake.Accepted: return connection!;
-                        case Handshake.Refused:
-                            lastRefusal = refusal;
-                            refusedSince ??= Environment.TickCount64;
-                            break;
-                        case Handshake.NoAnswer:
-                            refusedSince = null;
-                            lastRefusal = null;
-                            break;
-                    }
+                    case Handshake.Accepted: return connection!;
+                    case Handshake.Refused:
+                        lastRefusal = refusal;
+                        refusedSince ??= Environment.TickCount64;
+                        break;
+                    case Handshake.NoAnswer:
+                        refusedSince = null;
+                        lastRefusal = null;
+                        break;
                 }
-                long now = Environment.TickCount64;
-                if (refusedSince is long since && now - since > RefusalTimeout.TotalMilliseconds)
-                    deadline = now;
-                if (now >= deadline)
-                    throw new ServerUnavailableException(lastRefusal is not null
-                        ? $"the server of {files.RepoRoot} refused this client: {lastRefusal}"
-                        : $"cannot start the server of {files.RepoRoot}{LogTail(files)}");
-                // A server we started that failed (not a loser of the lock race, which exits 0) will not come.
-                if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
-                {
-                    spawned = null;
-                    if (exitCode != ExitCode.Ok)
-                        throw new ServerUnavailableException(
-                            $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");
-                }
-                if ((lastSpawn is null || now - lastSpawn >= RespawnDelay.TotalMilliseconds) && !FileLock.IsHeld(files.LockFile))
-                {
-                    ready?.Dispose();
-                    ready = ServerReadyPipe.Create();
-                    spawned = Spawn(files, ready);
-                    lastSpawn = now;
-                }
+            }
+            long now = Environment.TickCount64;
+            if (refusedSince is long since && now - since > RefusalTimeout.TotalMilliseconds)
+                deadline = now;
+            if (now >= deadline)
+                throw new ServerUnavailableException(lastRefusal is not null
+                    ? $"the server of {files.RepoRoot} refused this client: {lastRefusal}"
+                    : $"cannot start the server of {files.RepoRoot}{LogTail(files)}");
+            // A server we started that failed (not a loser of the lock race, which exits 0) will not come.
+            if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
+            {
+                spawned = null;
+                if (exitCode != ExitCode.Ok)
+                    throw new ServerUnavailableException(
+                        $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");
+            }
+            if ((lastSpawn is null || now - lastSpawn >= RespawnDelay.TotalMilliseconds) && !FileLock.IsHeld(files.LockFile))
+            {
+                using ServerReadyPipe? ready = ServerReadyPipe.Create();
+                spawned = Spawn(files, ready);
+                lastSpawn = now;
                 if (ready is not null)
                 {
                     // it says when it listens, or exits (having lost the race to another server, or failed)
                     ready.Wait(deadline - now);
-                    ready.Dispose();
-                    ready = null;
                     continue;
                 }
-                Thread.Sleep(pause);
-                pause = Math.Min(pause * 2, 50);
             }
-        }
-        finally
-        {
-            ready?.Dispose();
+            Thread.Sleep(pause);
+            pause = Math.Min(pause * 2, 50);
         }
     }
 

@@ -1,11 +1,11 @@
 // The pipe on which a server this client starts says that it listens (see the server's ReadySignal): the
 // client waits on it instead of polling LMAKE/server with growing sleeps, which cost a cold start up to
 // the length of a sleep after the server was ready.
-using System.Runtime.InteropServices;
+using Lmake.Common;
 
 namespace Lmake.Client;
 
-internal sealed unsafe partial class ServerReadyPipe : IDisposable
+internal sealed unsafe class ServerReadyPipe : IDisposable
 {
     private int _read, _write;
 
@@ -18,15 +18,15 @@ internal sealed unsafe partial class ServerReadyPipe : IDisposable
     /// <summary>Null when no pipe can be made: the client then polls as it would for a server it did not start.</summary>
     public static ServerReadyPipe? Create()
     {
-        const int O_CLOEXEC = 0x80000, F_DUPFD_CLOEXEC = 1030, LowestHandedFd = 10;
+        const int LowestHandedFd = 10;
         int* fds = stackalloc int[2];
-        if (pipe2(fds, O_CLOEXEC) != 0) return null;
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0) return null;
         // handed to the server as a fd of its own number: never one of the numbers it is given as (see DetachedSpawn)
-        int write = fcntl(fds[1], F_DUPFD_CLOEXEC, LowestHandedFd);
-        close(fds[1]);
+        int write = Libc.Fcntl(fds[1], Libc.F_DUPFD_CLOEXEC, LowestHandedFd);
+        Libc.Close(fds[1]);
         if (write < 0)
         {
-            close(fds[0]);
+            Libc.Close(fds[0]);
             return null;
         }
         return new ServerReadyPipe(fds[0], write);
@@ -38,34 +38,21 @@ internal sealed unsafe partial class ServerReadyPipe : IDisposable
     /// <summary>Once the server holds its copy: ours must go, or the end of the server would not wake us.</summary>
     public void CloseWriteEnd()
     {
-        if (_write >= 0) close(_write);
+        if (_write >= 0) Libc.Close(_write);
         _write = -1;
     }
 
     /// <summary>Until the server says it listens or exits, or <paramref name="timeoutMs"/> passed.</summary>
     public void Wait(long timeoutMs)
     {
-        const short POLLIN = 1;
-        var fd = new PollFd { Fd = _read, Events = POLLIN };
-        poll(&fd, 1, (int)Math.Clamp(timeoutMs, 0, int.MaxValue));
+        var fd = new Libc.PollFd { Fd = _read, Events = Libc.POLLIN };
+        Libc.Poll(&fd, 1, (int)Math.Clamp(timeoutMs, 0, int.MaxValue));
     }
 
     public void Dispose()
     {
         CloseWriteEnd();
-        if (_read >= 0) close(_read);
+        if (_read >= 0) Libc.Close(_read);
         _read = -1;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events, Revents;
-    }
-
-    [LibraryImport("libc")] private static partial int pipe2(int* fds, int flags);
-    [LibraryImport("libc")] private static partial int fcntl(int fd, int command, int argument);
-    [LibraryImport("libc")] private static partial int poll(PollFd* fds, nint count, int timeoutMs);
-    [LibraryImport("libc")] private static partial int close(int fd);
 }

@@ -17,10 +17,20 @@ public class ResourceTests
             cmd       = 'echo start {F} >> {{log}}; sleep 0.3; echo end {F} >> {{log}}; echo {F} > {T}'
         """;
 
-    /// <summary>The log's lines alternate start/end: never two jobs at once.</summary>
-    private static void AssertOneAtATime(string log, int jobs)
+    /// <summary>Runs lmake on <paramref name="args"/> in a repo of the logging rule; checks it succeeded and
+    /// returns its output and the log's lines.</summary>
+    private static (LmakeOutput Output, string[] Log) RunLogged(string config, string resources, params string[] args)
     {
-        string[] lines = File.ReadAllLines(log);
+        using var logs = new TempDir();
+        using var r = new LmakeRepo(LoggingLmakefile(logs["log"], config, resources));
+        LmakeOutput o = r.Lmake(args);
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        return (o, File.ReadAllLines(logs["log"]));
+    }
+
+    /// <summary>The log's lines alternate start/end: never two jobs at once.</summary>
+    private static void AssertOneAtATime(string[] lines, int jobs)
+    {
         Assert.Equal(2 * jobs, lines.Length);
         for (int i = 0; i < lines.Length; i += 2)
         {
@@ -32,32 +42,21 @@ public class ResourceTests
     [Fact]
     public void JobsAskingTheOnlyGpuRunOneAtATimeWhateverTheJobCount()
     {
-        using var logs = new TempDir();
-        using var r = new LmakeRepo(LoggingLmakefile(logs["log"], "{'cpu': 2, 'gpu': 1}", "{'gpu': 1}"));
-        LmakeOutput o = r.Lmake("-j", "4", "a.t", "b.t", "c.t");
-        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        var (o, log) = RunLogged("{'cpu': 2, 'gpu': 1}", "{'gpu': 1}", "-j", "4", "a.t", "b.t", "c.t");
         Assert.Equal(3, o.Jobs.Count(s => s.Word == "done"));
-        AssertOneAtATime(logs["log"], 3);
+        AssertOneAtATime(log, 3);
     }
 
     [Fact]
     public void JobsAskingEveryCpuRunOneAtATime()
     {
-        using var logs = new TempDir();
-        using var r = new LmakeRepo(LoggingLmakefile(logs["log"], "{'cpu': 2}", "{'cpu': 2}"));
-        LmakeOutput o = r.Lmake("-j", "4", "a.t", "b.t", "c.t");
-        Assert.True(o.Result.ExitCode == 0, o.ToString());
-        AssertOneAtATime(logs["log"], 3);
+        AssertOneAtATime(RunLogged("{'cpu': 2}", "{'cpu': 2}", "-j", "4", "a.t", "b.t", "c.t").Log, 3);
     }
 
     [Fact]
     public void JobsOfOneCpuOnTwoCpusRunTwoAtATime()
     {
-        using var logs = new TempDir();
-        using var r = new LmakeRepo(LoggingLmakefile(logs["log"], "{'cpu': 2}", "{'cpu': 1}"));
-        LmakeOutput o = r.Lmake("-j", "4", "a.t", "b.t");
-        Assert.True(o.Result.ExitCode == 0, o.ToString());
-        string[] lines = File.ReadAllLines(logs["log"]);
+        string[] lines = RunLogged("{'cpu': 2}", "{'cpu': 1}", "-j", "4", "a.t", "b.t").Log;
         Assert.StartsWith("start ", lines[0]);
         Assert.StartsWith("start ", lines[1]);   // the second started before the first ended
     }
@@ -65,11 +64,7 @@ public class ResourceTests
     [Fact]
     public void DashJStillCapsTheJobsRunningAtOnce()
     {
-        using var logs = new TempDir();
-        using var r = new LmakeRepo(LoggingLmakefile(logs["log"], "{'cpu': 4}", "{'cpu': 1}"));
-        LmakeOutput o = r.Lmake("-j", "1", "a.t", "b.t", "c.t");
-        Assert.True(o.Result.ExitCode == 0, o.ToString());
-        AssertOneAtATime(logs["log"], 3);
+        AssertOneAtATime(RunLogged("{'cpu': 4}", "{'cpu': 1}", "-j", "1", "a.t", "b.t", "c.t").Log, 3);
     }
 
     [Fact]

@@ -2,24 +2,20 @@
 // job it runs, and a .NET file handle adds an fstat, an flock pair and an fadvise to each file it opens.
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text;
+using Lmake.Common.Files;
 
 namespace Lmake.Common.Checksums;
 
-internal static unsafe partial class RegularFileHash
+internal static unsafe class RegularFileHash
 {
-    private const int O_RDONLY = 0, O_CLOEXEC = 0x80000, EINTR = 4;
-
     /// <summary>The hash and length of the content; false when the file cannot be opened or read (the caller
     /// then takes the slow path, which tells why).</summary>
     public static bool TryXxh3(string path, out ulong hash, out long length)
     {
         (hash, length) = (0, 0);
-        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        Span<byte> name = max <= 1024 ? stackalloc byte[max] : new byte[max];
-        name[Encoding.UTF8.GetBytes(path, name)] = 0;
+        Span<byte> name = NativePath.Encode(path, stackalloc byte[NativePath.StackSize]);
         int fd;
-        fixed (byte* p = name) fd = open(p, O_RDONLY | O_CLOEXEC);
+        fixed (byte* p = name) fd = Libc.Open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) return false;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(XxHash.FileChunk);
         XxHasher? streaming = null;
@@ -49,7 +45,7 @@ internal static unsafe partial class RegularFileHash
         {
             streaming?.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
-            close(fd);
+            Libc.Close(fd);
         }
     }
 
@@ -60,24 +56,15 @@ internal static unsafe partial class RegularFileHash
         fixed (byte* b = buffer)
             while (done < buffer.Length)
             {
-                nint n = read(fd, b + done, buffer.Length - done);
+                nint n = Libc.Read(fd, b + done, buffer.Length - done);
                 if (n == 0) break;
                 if (n < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == EINTR) continue;
+                    if (Marshal.GetLastPInvokeError() == Libc.EINTR) continue;
                     return -1;
                 }
                 done += (int)n;
             }
         return done;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int open(byte* path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint read(int fd, byte* buf, nint count);
-
-    [LibraryImport("libc")]
-    private static partial int close(int fd);
 }

@@ -22,10 +22,7 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
     /// of stat'ing every node of a repo deep in the file system.</summary>
     public static unsafe FileStat At(int dirFd, string path)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
-        int n = Encoding.UTF8.GetBytes(path, buffer);
-        buffer[n] = 0;
+        Span<byte> buffer = NativePath.Encode(path, stackalloc byte[NativePath.StackSize]);
         NativeStat st;
         fixed (byte* p = buffer)
             if (fstatat(dirFd, p, &st, AtSymlinkNoFollow) != 0) return default;

@@ -29,10 +29,5 @@ public static class Hello
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 
     /// <summary>A fresh random key, as written in LMAKE/server_key.</summary>
-    public static string NewKey()
-    {
-        Span<byte> random = stackalloc byte[32];
-        SecureRandom.Fill(random);
-        return Convert.ToHexStringLower(random);
-    }
+    public static string NewKey() => SecureRandom.Hex(32);
 }

@@ -1,11 +1,11 @@
 // A connected TCP socket (the client's connection to its server, or one the server accepted) as a Stream,
-// over the raw fd (see SocketCalls for why not System.Net.Sockets). Reads and writes block; failures are
+// over the raw fd (see Libc for why not System.Net.Sockets). Reads and writes block; failures are
 // IOExceptions, as a NetworkStream's would be. A read and a write may run at once on two threads (the
 // client sends Cancel from its ^C handler while it reads); closing waits for nobody, so the owner closes
 // only once the other users of the fd are done.
 using System.Net;
 using System.Net.Sockets;
-using static Lmake.Common.Sockets.SocketCalls;
+using static Lmake.Common.Libc;
 
 namespace Lmake.Common.Sockets;
 
@@ -27,11 +27,11 @@ public sealed unsafe class LoopbackStream : Stream
         int fd = Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) throw new IOException($"socket: {LastError()}");
         SockAddrIn to = SockAddrIn.For(address, endPoint.Port);
-        while (SocketCalls.Connect(fd, &to, sizeof(SockAddrIn)) != 0)
+        while (Libc.Connect(fd, &to, sizeof(SockAddrIn)) != 0)
         {
             if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == EINTR) continue;
             string error = LastError();
-            SocketCalls.Close(fd);
+            Libc.Close(fd);
             throw new IOException($"cannot connect to {endPoint}: {error}");
         }
         return new LoopbackStream(fd);
@@ -73,7 +73,7 @@ public sealed unsafe class LoopbackStream : Stream
     public void Shutdown()
     {
         int fd = Fd;
-        if (fd >= 0) SocketCalls.Shutdown(fd, SHUT_RDWR);
+        if (fd >= 0) Libc.Shutdown(fd, SHUT_RDWR);
     }
 
     public override int Read(Span<byte> buffer)
@@ -127,7 +127,7 @@ public sealed unsafe class LoopbackStream : Stream
     protected override void Dispose(bool disposing)
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) SocketCalls.Close(fd);
+        if (fd >= 0) Libc.Close(fd);
         base.Dispose(disposing);
     }
 }

@@ -91,9 +91,14 @@ public sealed class AdminContext
         if (!name.Contains('{')) return null;
         foreach (Job j in Graph.Jobs)
             if (j.Name == name && (rule == null || j.Rule.Name == rule)) return j;
-        foreach (StoredJob j in StoredJobs())
+        GraphStore store = Graph.Store;
+        for (uint id = 1; id <= store.JobCount; id++)
         {
-            if (j.Name != name || (rule != null && j.Rule != rule) || j.Targets.Count == 0) continue;
+            // the key says whether it is the one: the whole record is read only then
+            var (keyRule, keyName) = Job.SplitKey(store.JobKey(id));
+            if (keyName != name || (rule != null && keyRule != rule)) continue;
+            StoredJob j = store.ReadJob(id);
+            if (j.Targets.Count == 0) continue;
             string target = Graph.Store.NodeName(j.Targets[0]);
             foreach (RuleMatch match in Graph.Index!.Candidates(target))
                 if (match.Rule.Name == j.Rule && !match.Rule.IsSpecial)

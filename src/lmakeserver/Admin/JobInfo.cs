@@ -28,7 +28,7 @@ public sealed class JobInfo
     public string Host { get; set; } = "";
     public string Stdout { get; set; } = "";
     public string Stderr { get; set; } = "";
-    /// <summary>The rule's command signature it ran with (RuleSignature), for lmake_repair.</summary>
+    /// <summary>The rule's command signature it ran with (Rule.SignatureHash), for lmake_repair.</summary>
     public ulong Signature { get; set; }
     public List<JobInfoFile> Deps { get; set; } = [];
     public List<JobInfoFile> Targets { get; set; } = [];

@@ -143,7 +143,7 @@ public sealed class JobInfoLog : IDisposable
         using SafeFileHandle log = File.OpenHandle(logPath, FileMode.Open, FileAccess.Read);
         Span<byte> header = stackalloc byte[HeaderSize];
         if (ReadHeader(log, header) is not (_, long committed, _)) return records;
-        ScanRecords(log, committed, (offset, jobId, info) => records.Add((jobId, info)));
+        ScanRecords(log, committed, (_, jobId, _, info) => records.Add((jobId, info)));
         return records;
     }
 
@@ -168,9 +168,9 @@ public sealed class JobInfoLog : IDisposable
         catch (JsonException) { return null; }
     }
 
-    /// <summary>Calls <paramref name="each"/> for the records below <paramref name="committed"/>, in order; stops at
-    /// the first damaged one (what follows cannot be framed).</summary>
-    private static void ScanRecords(SafeFileHandle log, long committed, Action<long, uint, JobInfo> each)
+    /// <summary>Calls <paramref name="each"/> (offset, job id, size with its header, info) for the records below
+    /// <paramref name="committed"/>, in order; stops at the first damaged one (what follows cannot be framed).</summary>
+    private static void ScanRecords(SafeFileHandle log, long committed, Action<long, uint, long, JobInfo> each)
     {
         Span<byte> recordHeader = stackalloc byte[RecordHeaderSize];
         for (long offset = HeaderSize; offset + RecordHeaderSize <= committed;)
@@ -179,7 +179,7 @@ public sealed class JobInfoLog : IDisposable
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader);
             uint jobId = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader[4..]);
             if (ReadRecord(log, committed, offset, jobId) is not JobInfo info) return;
-            each(offset, jobId, info);
+            each(offset, jobId, RecordHeaderSize + length, info);
             offset += RecordHeaderSize + length;
         }
     }
@@ -199,15 +199,15 @@ public sealed class JobInfoLog : IDisposable
     private void RebuildIndex()
     {
         RandomAccess.SetLength(_index, 0);
-        var latest = new Dictionary<uint, long>();
+        var latest = new Dictionary<uint, (long Offset, long Size)>();
         long live = 0;
-        ScanRecords(_log, _committed, (offset, jobId, _) => latest[jobId] = offset);
+        ScanRecords(_log, _committed, (offset, jobId, size, _) => latest[jobId] = (offset, size));
         Span<byte> entry = stackalloc byte[8];
-        foreach (var (jobId, offset) in latest)
+        foreach (var (jobId, (offset, size)) in latest)
         {
             BinaryPrimitives.WriteInt64LittleEndian(entry, offset);
             RandomAccess.Write(_index, entry, 8L * jobId);
-            live += RecordLength(offset) ?? 0;
+            live += size;
         }
         BinaryPrimitives.WriteUInt64LittleEndian(entry, _stamp);
         RandomAccess.Write(_index, entry, 0);
@@ -285,5 +285,10 @@ public sealed class JobInfoLog : IDisposable
         return RandomAccess.Read(file, bytes, offset) == 8 ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
     }
 
-    private static ulong NewStamp() => BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) | 1;
+    private static ulong NewStamp()
+    {
+        Span<byte> random = stackalloc byte[8];
+        Lmake.Common.SecureRandom.Fill(random);
+        return BinaryPrimitives.ReadUInt64LittleEndian(random) | 1;
+    }
 }

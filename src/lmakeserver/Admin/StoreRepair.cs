@@ -32,7 +32,8 @@ public static class StoreRepair
 
         // 1. the job records, before anything moves (a repair interrupted here can simply be run again)
         if (File.Exists(oldLog) && !File.Exists(logPath)) File.Move(oldLog, logPath);
-        using (JobInfoLog.OpenForWriting(lmakeDir)) { }   // cuts a torn tail, takes in records of the older layout
+        // takes in records of the older layout; not compacted: the log is rewritten below anyway
+        using (JobInfoLog.OpenForWriting(lmakeDir, compactAbove: long.MaxValue)) { }
         // the latest record of a job (in the order written), and of the jobs writing a file the latest, win
         List<JobInfo> infos = JobInfoLog.Scan(logPath).Select(r => r.Info).Where(i => i.Key.Length > 0)
             .GroupBy(i => i.Key).Select(g => g.Last()).OrderBy(i => i.End).ToList();
@@ -68,9 +69,7 @@ public static class StoreRepair
                     intact = false;
                     if (now.IsFile)
                     {
-                        string dest = Path.Combine(lmakeDir, "quarantine", t.Name);
-                        Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-                        File.Move(graph.AbsolutePath(node), dest, overwrite: true);
+                        StaleOutputs.Quarantine(graph, node);
                         output.WriteLine($"quarantined {t.Name}");
                         quarantined++;
                     }

@@ -10,7 +10,6 @@ public readonly record struct StoredDep(uint Node, bool IsStatic, FileChecksum S
 public sealed record StoredJob(uint Id, string Key, JobStatus Status, ulong Signature, TimeSpan ExecTime, DateTime EndDate,
     IReadOnlyList<StoredDep> Deps, IReadOnlyList<uint> Targets)
 {
-    /// <summary>The rule name (the key is RULE/JOBNAME).</summary>
-    public string Rule => Key[..Math.Max(0, Key.IndexOf('/'))];
-    public string Name => Key[(Key.IndexOf('/') + 1)..];
+    public string Rule => Job.SplitKey(Key).Rule;
+    public string Name => Job.SplitKey(Key).Name;
 }

@@ -10,6 +10,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common.Files;
 
 namespace Lmake.Server.Engine;
 
@@ -175,7 +176,7 @@ public sealed partial class DirectoryWatch
         dir.Tried = true;
         string path = dir.Name.Length == 0 ? _root : _root + "/" + dir.Name;
         int wd;
-        unsafe { fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0")) wd = inotify_add_watch(_fd, p, WatchMask); }
+        unsafe { fixed (byte* p = NativePath.Encode(path, stackalloc byte[NativePath.StackSize])) wd = inotify_add_watch(_fd, p, WatchMask); }
         if (wd >= 0 && _byWd.TryAdd(wd, dir))
         {
             dir.Wd = wd;

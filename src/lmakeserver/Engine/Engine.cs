@@ -19,7 +19,7 @@ public sealed class Engine
         _layout = layout;
         string lmakeDir = Path.Combine(repoRoot, "LMAKE");
         Directory.CreateDirectory(lmakeDir);
-        _graph = new Graph(repoRoot, new GraphStore(lmakeDir));
+        _graph = new Graph(repoRoot, new GraphStore(lmakeDir), serving: true);
         _resolver = new Resolver(_graph);
     }
 

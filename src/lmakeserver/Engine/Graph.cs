@@ -18,18 +18,22 @@ public sealed class Graph
     /// <summary>The source dirs outside the repo, which the shim reports by absolute name (given to every job).</summary>
     public string[] AbsoluteSourceDirs { get; private set; } = [];
 
-    public Graph(string repoRoot, GraphStore store)
+    /// <param name="serving">A server's graph, which lives across requests: its tables are sized for a request
+    /// of the whole repo and the directories it stats are watched. A one-shot command (lshow without a server,
+    /// lmake_repair) would pay both for nothing.</param>
+    public Graph(string repoRoot, GraphStore store, bool serving = false)
     {
         RepoRoot = repoRoot;
         _store = store;
         // sized for what the store knows: a no-op of the whole repo meets every node, and growing these one
         // doubling at a time was a tenth of what a new server allocated for it
-        _nodes = new((int)Math.Min(store.NodeCount, int.MaxValue / 2), StringComparer.Ordinal);
+        int nodes = serving ? (int)Math.Min(store.NodeCount, int.MaxValue / 2) : 0;
+        _nodes = new(nodes, StringComparer.Ordinal);
         _nodesBySpan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        _nodesById = new((int)Math.Min(store.NodeCount, int.MaxValue / 2));
-        _jobs = new((int)Math.Min(store.JobCount, int.MaxValue / 2), StringComparer.Ordinal);
+        _nodesById = new(nodes);
+        _jobs = new(serving ? (int)Math.Min(store.JobCount, int.MaxValue / 2) : 0, StringComparer.Ordinal);
         _rootFd = FileStat.OpenDirectory(repoRoot);
-        _watch = Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
+        _watch = serving && Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
 
     /// <summary>Which nodes cannot have changed since last stat'ed (null: inotify unavailable, or LMAKE_NO_WATCH
@@ -104,7 +108,7 @@ public sealed class Graph
 
     public Job Job(RuleMatch match, JobPlan plan)
     {
-        string key = match.Rule.Name + "/" + plan.JobName;
+        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, plan.JobName);
         if (_jobs.TryGetValue(key, out Job? job))
         {
             job.Match = match;

@@ -5,34 +5,23 @@ namespace Lmake.Server.Engine;
 
 public sealed class HeldResources : IDisposable
 {
-    private readonly ResourcePool _pool;
-    private readonly long[] _demand;
-    private readonly JobCountLimit? _limit;
     private readonly CancellationToken _cancelled;
-    private ResourceGrant? _grant;
+    private ResourceGrant _grant;   // disposed while lent (a grant gives back once however often disposed)
 
-    public HeldResources(ResourcePool pool, long[] demand, JobCountLimit? limit, ResourceGrant grant, CancellationToken cancelled)
+    public HeldResources(ResourceGrant grant, CancellationToken cancelled)
     {
-        _pool = pool;
-        _demand = demand;
-        _limit = limit;
         _grant = grant;
         _cancelled = cancelled;
     }
 
-    /// <summary>Runs <paramref name="wait"/> with the job's share given back, then takes it again (waiting
-    /// its turn like any job) before the job goes on.</summary>
+    /// <summary>Runs <paramref name="wait"/> with the job's share given back, then takes the same share again
+    /// (waiting its turn like any job) before the job goes on.</summary>
     public async Task<T> WhileLent<T>(Func<Task<T>> wait)
     {
-        _grant?.Dispose();
-        _grant = null;
+        _grant.Dispose();
         try { return await wait(); }
-        finally { _grant = await _pool.Acquire(_demand, _limit, _cancelled); }
+        finally { _grant = await _grant.Pool.Acquire(_grant.Demand, _grant.Limit, _cancelled); }
     }
 
-    public void Dispose()
-    {
-        _grant?.Dispose();
-        _grant = null;
-    }
+    public void Dispose() => _grant.Dispose();
 }

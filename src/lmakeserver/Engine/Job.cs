@@ -30,6 +30,16 @@ public sealed class Job : MemoSlot
     /// <summary>Rule name and job name: what identifies a job across runs.</summary>
     public string Key { get; }
 
+    /// <summary>The key of a job: RULE/JOBNAME (a rule name has no '/', a job name may have some).</summary>
+    public static string KeyOf(string rule, string jobName) => rule + "/" + jobName;
+
+    /// <summary>The rule and job names of a key (KeyOf); the whole key as the job name when it has no '/'.</summary>
+    public static (string Rule, string Name) SplitKey(string key)
+    {
+        int slash = key.IndexOf('/');
+        return (key[..Math.Max(0, slash)], key[(slash + 1)..]);
+    }
+
     public RuleMatch Match;
     public JobPlan Plan;
 

@@ -58,8 +58,7 @@ public sealed class LocalBackend
             job.LastRunFacts = null;   // it did not run: lshow -i must not show the times of an earlier run
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
         }
-        using var held = new HeldResources(pool, demand, maker.Request.JobLimit,
-            await pool.Acquire(demand, maker.Request.JobLimit, cancelled), cancelled);
+        using var held = new HeldResources(await pool.Acquire(demand, maker.Request.JobLimit, cancelled), cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
         try { return await RunInSlot(job, maker, smallId, held, cancelled); }
         finally { _freeSmallIds.Push(smallId); }

@@ -175,12 +175,11 @@ public sealed partial class Maker
         writerRule = "src";
         if (node.WrittenBy > _graph.Store.JobCount) return false;
         string key = _graph.Store.JobKey(node.WrittenBy);
-        int slash = key.IndexOf('/');
-        if (slash < 0) return false;
-        writerRule = key[..slash];
+        if (!key.Contains('/')) return false;
+        (writerRule, string jobName) = Job.SplitKey(key);
         string ruleName = writerRule;
         Rules.Rule? rule = _graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
-        return rule == null || rule.IsSpecial || !rule.CanHaveJob(key[(slash + 1)..]);
+        return rule == null || rule.IsSpecial || !rule.CanHaveJob(jobName);
     }
 
     /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
@@ -322,7 +321,7 @@ public sealed partial class Maker
     private string? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
         if (job.Status == JobStatus.Never) return "never ran";
-        if (job.RanWithSignature != RuleSignature.Of(job.Rule)) return "command changed";
+        if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
         if (job.Status != JobStatus.Ok) return "previous run failed";
         if (job.Rule.Kind == Rules.RuleKind.Alias) return "alias";
         foreach (Node t in job.Targets)
@@ -510,8 +509,9 @@ public sealed partial class Maker
 
     private void Record(Job job, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags)
     {
+        _lostATarget.Remove(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
-        job.RanWithSignature = RuleSignature.Of(job.Rule);
+        job.RanWithSignature = job.Rule.SignatureHash;
         job.ExecTime = result.ExecTime;
         job.Stderr = result.Stderr;
         job.EndDate = DateTime.Now;

@@ -11,6 +11,9 @@ public sealed partial class Maker
     private readonly HashSet<Node> _absent = [];
     private readonly Dictionary<Node, Task<NodeResult>> _stateMade = [];
     private readonly Dictionary<Job, Task<bool>> _upToDateButTargets = [];
+    // jobs of this request that ran fine and left a target now gone: asked once per job, not once per target
+    // (a star job's targets are each a dep to check); forgotten when the job runs again (Record)
+    private readonly Dictionary<Job, bool> _lostATarget = [];
 
     /// <summary>Makes a dep of a job that is checking whether it must run: only the dep's state is needed. An
     /// intermediate deleted by hand is then left absent when its job is otherwise up to date (unless -a).</summary>
@@ -31,9 +34,9 @@ public sealed partial class Maker
         if (node.Kind != NodeKind.Generated || node.Candidates != null || node.Multi != null) return false;
         Job job = node.Producer!;
         if (job.Status != JobStatus.Ok) return false;
-        foreach (Node t in job.Targets)
-            if (t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile) return !_graph.Marks.IsFrozen(node.Name);
-        return false;
+        if (!_lostATarget.TryGetValue(job, out bool lost))
+            _lostATarget[job] = lost = job.Targets.Any(t => t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile);
+        return lost && !_graph.Marks.IsFrozen(node.Name);
     }
 
     private async Task<NodeResult> MakeStateOnly(Node node, int depth)

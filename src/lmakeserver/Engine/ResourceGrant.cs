@@ -3,15 +3,17 @@ namespace Lmake.Server.Engine;
 
 public sealed class ResourceGrant : IDisposable
 {
-    private readonly ResourcePool _pool;
     private bool _released;
 
     internal ResourceGrant(ResourcePool pool, long[] demand, JobCountLimit? limit)
     {
-        _pool = pool;
+        Pool = pool;
         Demand = demand;
         Limit = limit;
     }
+
+    /// <summary>The pool it was taken from.</summary>
+    public ResourcePool Pool { get; }
 
     /// <summary>One amount per resource of the pool.</summary>
     public long[] Demand { get; }
@@ -22,6 +24,6 @@ public sealed class ResourceGrant : IDisposable
         // a second dispose (an exception path after a normal end) must not give the resources back twice
         if (_released) return;
         _released = true;
-        _pool.Release(this);
+        Pool.Release(this);
     }
 }

@@ -119,7 +119,7 @@ internal sealed class PartialPlan
         _resources = null;
         foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
             (_resources ??= new(StringComparer.Ordinal))[k] = new Template(parts).Expand(LookupFunction);
-        Dictionary<string, string> resources = _resources == null ? NoResources : new(_resources, StringComparer.Ordinal);
+        Dictionary<string, string> resources = _resources ?? NoResources;   // a fresh one per Finish: the plan may keep it
 
         // native cmds are expanded last: their deps may have come from the helper
         if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))

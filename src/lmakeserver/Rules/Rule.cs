@@ -33,8 +33,8 @@ public sealed class Rule
     public IReadOnlySet<string> Dynamic { get; }
     /// <summary>A hash of what makes a job of this rule stale when it changes: cmd, shell/python, environ, kind.</summary>
     public string CmdSignature { get; }
-    /// <summary>CmdSignature hashed (Engine.RuleSignature), 0 until first asked.</summary>
-    internal ulong SignatureHash;
+    /// <summary>CmdSignature hashed: what a job remembers of the rule it ran with (never 0: 0 is "never ran").</summary>
+    public ulong SignatureHash { get; }
 
     internal AttrsDocument Attrs { get; }
     /// <summary>The stems' regexprs translated to .NET syntax.</summary>
@@ -88,6 +88,7 @@ public sealed class Rule
         Dynamic = new HashSet<string>(doc.Dynamic, StringComparer.Ordinal);
         Attrs = doc.Attrs;
         CmdSignature = Signature(doc);
+        SignatureHash = Lmake.Common.Checksums.XxHash.Xxh3_64(System.Text.Encoding.UTF8.GetBytes(CmdSignature)) | 1;
     }
 
     /// <summary>Can this rule have a job of this name (star stems shown as {Stem*})? False once the Lmakefile

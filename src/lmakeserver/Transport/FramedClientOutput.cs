@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Lmake.Common.Protocol;
 using Lmake.Common.Sockets;
-using static Lmake.Common.Sockets.SocketCalls;
+using static Lmake.Common.Libc;
 
 namespace Lmake.Server.Transport;
 
@@ -22,7 +22,7 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
     private List<(MessageKind Kind, byte[] Payload)> _queued = new();
     private bool _finished;
     private bool _idle;      // the link waits for lines: only then does a new line wake it (Finish always does)
-    private int _wakeFd;     // eventfd the link polls besides the socket; -1 once the link is done (guarded by _lock)
+    private readonly WakeFd _wake = new();   // the link polls it besides the socket; disposed once the link is done
 
     /// <summary>After a write, the link lets lines gather this long before the next one (unless the
     /// request ends): one wake-up and one socket write for the status lines of several short jobs, not
@@ -44,18 +44,12 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
         _fd = fd;
         _isSocket = isSocket;
         _clientGone = clientGone;
-        _wakeFd = EventFd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (_wakeFd < 0) throw new IOException($"eventfd: {LastError()}");
         ParkedThreads.Run(() =>
         {
             try { Link(); }
             finally
             {
-                lock (_lock)
-                {
-                    Close(_wakeFd);
-                    _wakeFd = -1;
-                }
+                _wake.Dispose();
                 _sent.Set();
             }
         }, "client link");
@@ -73,7 +67,7 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
         lock (_lock)
         {
             _finished = true;
-            WakeLink();
+            _wake.Signal();
         }
         _sent.Wait();
     }
@@ -86,16 +80,8 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
         {
             if (_finished) return;
             _queued.Add((kind, payload));
-            if (_queued.Count == 1 && _idle) WakeLink();
+            if (_queued.Count == 1 && _idle) _wake.Signal();
         }
-    }
-
-    /// <summary>Under _lock.</summary>
-    private void WakeLink()
-    {
-        if (_wakeFd < 0) return;
-        ulong one = 1;
-        Write(_wakeFd, (byte*)&one, sizeof(ulong));
     }
 
     private void Link()
@@ -132,13 +118,9 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
             }
             short events = (short)((watching ? POLLIN : 0) | (pending ? POLLOUT : 0));
             fds[0] = new PollFd { Fd = events != 0 ? fd : -1, Events = events };   // -1: a hung-up socket would wake poll at once
-            fds[1] = new PollFd { Fd = _wakeFd, Events = POLLIN };
+            fds[1] = new PollFd { Fd = _wake.Fd, Events = POLLIN };
             if (Poll(fds, 2, pending ? Timeout.Infinite : timeout) < 0) continue;   // EINTR
-            if (fds[1].Revents != 0)
-            {
-                ulong count;
-                Read(_wakeFd, (byte*)&count, sizeof(ulong));
-            }
+            if (fds[1].Revents != 0) _wake.Drain();
             short revents = fds[0].Revents;
             if (watching && (revents & (POLLIN | POLLHUP | POLLERR)) != 0 && ClientSpoke(fd))
             {

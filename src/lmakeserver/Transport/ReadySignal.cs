@@ -2,11 +2,11 @@
 // (`--ready-fd N`) and waits on the read end, so it connects as soon as the address is published instead of
 // polling LMAKE/server with sleeps. The end of the pipe (this server exits, e.g. having lost the race for
 // the repo's lock) wakes the client too.
-using System.Runtime.InteropServices;
+using Lmake.Common;
 
 namespace Lmake.Server.Transport;
 
-internal sealed unsafe partial class ReadySignal
+internal sealed unsafe class ReadySignal
 {
     private int _fd;
 
@@ -16,8 +16,7 @@ internal sealed unsafe partial class ReadySignal
     public static ReadySignal? Adopt(int? fd)
     {
         if (fd is not int f || f < 0) return null;
-        const int F_SETFD = 2, FD_CLOEXEC = 1;
-        return fcntl(f, F_SETFD, FD_CLOEXEC) == 0 ? new ReadySignal(f) : null;   // not open: nobody waits
+        return Libc.Fcntl(f, Libc.F_SETFD, Libc.FD_CLOEXEC) == 0 ? new ReadySignal(f) : null;   // not open: nobody waits
     }
 
     /// <summary>Says "listening" and closes the pipe; later calls do nothing.</summary>
@@ -26,11 +25,7 @@ internal sealed unsafe partial class ReadySignal
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd < 0) return;
         byte ready = 1;
-        write(fd, &ready, 1);
-        close(fd);
+        Libc.Write(fd, &ready, 1);
+        Libc.Close(fd);
     }
-
-    [LibraryImport("libc")] private static partial int fcntl(int fd, int command, int argument);
-    [LibraryImport("libc")] private static partial nint write(int fd, byte* buffer, nint count);
-    [LibraryImport("libc")] private static partial int close(int fd);
 }

@@ -51,12 +51,7 @@ internal sealed unsafe class JobChannel
         reactor.WatchChannel(_listenFd, JobReactor.ChannelListenMarker);
     }
 
-    private static string NameSuffix()
-    {
-        Span<byte> random = stackalloc byte[6];
-        Lmake.Common.SecureRandom.Fill(random);
-        return Convert.ToHexStringLower(random);
-    }
+    private static string NameSuffix() => Lmake.Common.SecureRandom.Hex(6);
 
     /// <summary>Gives the job its key; returns the value of $LMAKE_JOB_CHANNEL for it.</summary>
     public string Register(TrackedJob job, out string key)

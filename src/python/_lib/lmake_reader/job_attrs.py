@@ -65,13 +65,11 @@ def evaluate(cls, request):
             if v['name'] is not None: v['name'] = str(v['name'])
             if v['name'] is not None: ctx[k] = v['name']
         answer['deps'] = deps
+    if all(w == 'deps' for w in want):   # deps are computed before the resources and never see them
+        answer['attrs'] = {}
+        return answer
     # the job's resources, before what may use them (cmd, environ...); a stem, target or dep of the same name wins
-    resources = merged_dict(cls, 'resources')
-    if not isinstance(resources, dict): resources = _call(resources, ctx, glbs) or {}
-    resource_values = {}
-    for k, v in resources.items():
-        v = _value(v, ctx, glbs)
-        if v is not None: resource_values[str(k)] = str(v)
+    resource_values = _eval_dict(cls, 'resources', ctx, glbs)
     for k, v in resource_values.items():
         if k not in ctx: ctx[k] = v
     if 'cmd' in want:
@@ -79,20 +77,22 @@ def evaluate(cls, request):
     attrs = {}
     for attr in DICT_ATTRS:
         if attr not in want: continue
-        if attr == 'resources':
-            attrs[attr] = {k: [v] for k, v in resource_values.items()}
-            continue
-        d = merged_dict(cls, attr)
-        if not isinstance(d, dict): d = _call(d, ctx, glbs) or {}
-        out = {}
-        for k, v in d.items():
-            v = _value(v, ctx, glbs)
-            if v is not None: out[str(k)] = [str(v)]
-        attrs[attr] = out
+        values = resource_values if attr == 'resources' else _eval_dict(cls, attr, ctx, glbs)
+        attrs[attr] = {k: [v] for k, v in values.items()}
     for attr, kind in SCALAR_ATTRS.items():
         if attr in want: attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
     answer['attrs'] = attrs
     return answer
+
+def _eval_dict(cls, attr, ctx, glbs):
+    'a dict attribute of the job (or the dict its function returns), values computed; those that are None left out'
+    d = merged_dict(cls, attr)
+    if not isinstance(d, dict): d = _call(d, ctx, glbs) or {}
+    out = {}
+    for k, v in d.items():
+        v = _value(v, ctx, glbs)
+        if v is not None: out[str(k)] = str(v)
+    return out
 
 def serve(rules, stdin, stdout):
     'rules: the compiled rule classes, in the order of the JSON document'

@@ -1,12 +1,12 @@
-// The libc calls behind lmake's loopback TCP connection (client and server), made directly: .NET's Socket
-// starts an epoll thread on first use (its async engine) that lmake never needs, and thread starts are a
-// large share of a command that lasts a few milliseconds. All fds are opened close-on-exec: jobs never
-// inherit them.
+// The libc calls lmake makes directly, declared once: the loopback TCP connection (client and server; .NET's
+// Socket starts an epoll thread on first use, its async engine, that lmake never needs, and thread starts are
+// a large share of a command that lasts a few milliseconds), pipes, eventfds, plain file reads. All fds are
+// opened close-on-exec: jobs never inherit them.
 using System.Runtime.InteropServices;
 
-namespace Lmake.Common.Sockets;
+namespace Lmake.Common;
 
-public static unsafe partial class SocketCalls
+public static unsafe partial class Libc
 {
     public const int AF_INET = 2, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1, SO_RCVTIMEO = 20, IPPROTO_TCP = 6, TCP_NODELAY = 1;
@@ -15,6 +15,8 @@ public static unsafe partial class SocketCalls
     public const short POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10, POLLNVAL = 0x20;
     public const int EINTR = 4, EAGAIN = 11;
     public const int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
+    public const int O_RDONLY = 0, O_CLOEXEC = 0x80000;
+    public const int F_SETFD = 2, FD_CLOEXEC = 1, F_DUPFD_CLOEXEC = 1030;
     public const uint Loopback = 0x7F00_0001;   // 127.0.0.1, host order
 
     [StructLayout(LayoutKind.Sequential)]
@@ -96,6 +98,15 @@ public static unsafe partial class SocketCalls
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
 
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
