@@ -1,5 +1,6 @@
 // The local backend's resource pool: who starts when, in which order, and that every grant comes back.
-using Lmake.Server.Engine;
+using Lmake.Server.Backends;
+using Lmake.Server.Backends.Local;
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Tests;

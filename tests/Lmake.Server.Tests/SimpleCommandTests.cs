@@ -1,5 +1,5 @@
 // Which shell cmds run without a shell: exactly those where bash would only split words and exec.
-using Lmake.Server.Engine;
+using Lmake.Server.Backends;
 
 namespace Lmake.Server.Tests;
 

@@ -111,7 +111,7 @@ public sealed class AdminContext
     }
 
     /// <summary>The jobs the server knows of right now that are running or waiting for a slot.</summary>
-    public IEnumerable<Job> RunningJobs() => Graph.Jobs.Where(j => j.Running is { IsCompleted: false });
+    public IEnumerable<Job> RunningJobs() => Graph.Jobs.Where(j => j.Running is { IsOver: false });
 
     /// <summary>Every job recorded in the store: loaded (ran at least once under some rules), by its key.</summary>
     public IEnumerable<StoredJob> StoredJobs()

@@ -63,14 +63,14 @@ public static class JobInfos
     private static string AdminDir(string repoRoot) => Path.Combine(repoRoot, "LMAKE");
 
     /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
-    public static JobInfo Of(Job job, JobRunFacts? facts, Func<Node, Lmake.Common.Checksums.FileChecksum> checksumOf)
+    public static JobInfo Of(Job job, string? reason, Backends.JobRunFacts? facts, Func<Node, Lmake.Common.Checksums.FileChecksum> checksumOf)
     {
         var info = new JobInfo
         {
             Key = job.Key,
             Rule = job.Rule.Name,
             Name = job.Name,
-            Reason = job.LastReason ?? "",
+            Reason = reason ?? "",
             Status = StatusWord(job.Status),
             Signature = job.RanWithSignature,
             Stderr = job.Stderr,

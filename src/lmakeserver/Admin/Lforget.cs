@@ -23,7 +23,7 @@ public static class Lforget
                 code = ExitCode.BuildFailed;
                 continue;
             }
-            if (job.Running is { IsCompleted: false })
+            if (job.Running is { IsOver: false })
             {
                 output.Err($"lforget: job {job.Rule.Name} {job.Name} is running: try again when it is over");
                 code = ExitCode.BuildFailed;

@@ -83,7 +83,7 @@ public static class Lshow
 
     private static ShowDict Info(AdminContext ctx, Job job, JobInfo? info)
     {
-        string status = job.Running is { IsCompleted: false } ? (job.RunStarted == default ? "queued" : "running") : JobInfos.StatusWord(job.Status);
+        string status = job.Running is { IsOver: false } running ? (running.Started == default ? "queued" : "running") : JobInfos.StatusWord(job.Status);
         var d = new ShowDict
         {
             { "rule", job.Rule.Name },
@@ -104,7 +104,7 @@ public static class Lshow
         var resources = new ShowDict();
         foreach (var (k, v) in (IEnumerable<KeyValuePair<string, string>>?)info?.Resources ?? job.Plan.Resources) resources.Add(k, v);
         d.Add("resources", resources);
-        if (job.Running is { IsCompleted: false } && job.RunStarted != default) d.Add("running_since", AdminContext.FormatDate(job.RunStarted));
+        if (job.Running is { IsOver: false } run && run.Started != default) d.Add("running_since", AdminContext.FormatDate(run.Started));
         _ = ctx;
         return d;
     }
@@ -243,11 +243,11 @@ public static class Lshow
     private static ShowTable Running(AdminContext ctx)
     {
         var table = new ShowTable();
-        foreach (Job j in ctx.RunningJobs().OrderBy(j => j.RunStarted))
+        foreach (Job j in ctx.RunningJobs().OrderBy(j => j.Running!.Started))
             table.Add(new ShowDict
             {
-                { "state", j.RunStarted == default ? "queued" : "running" },
-                { "since", j.RunStarted == default ? "" : j.RunStarted.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) },
+                { "state", j.Running!.Started == default ? "queued" : "running" },
+                { "since", j.Running.Started == default ? "" : j.Running.Started.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) },
                 { "rule", j.Rule.Name },
                 { "job", j.Name },
             });

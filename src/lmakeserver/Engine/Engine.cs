@@ -2,6 +2,9 @@
 // Everything here runs on the engine thread (EngineLoop).
 using Lmake.Common;
 using Lmake.Common.Commands;
+using Lmake.Server.Backends;
+using Lmake.Server.Backends.Local;
+using Lmake.Server.Cache;
 using Lmake.Server.Rules;
 using Lmake.Server.Transport;
 
@@ -12,7 +15,8 @@ public sealed class Engine
     private readonly InstallLayout _layout;
     private readonly Graph _graph;
     private readonly Resolver _resolver;
-    private LocalBackend? _backend;
+    private IBackend? _backend;
+    private readonly IJobCache _cache = NoJobCache.Instance;
 
     public Engine(string repoRoot, InstallLayout layout)
     {
@@ -53,13 +57,13 @@ public sealed class Engine
             }
             targets.Add(rel);
         }
-        _backend ??= new LocalBackend(_graph, _layout);
+        _backend ??= new LocalBackend(RepoRoot, _layout);
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
         };
-        var maker = new Maker(_graph, _resolver, _backend, req);
+        var maker = new Maker(_graph, _resolver, _backend, _cache, req);
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;

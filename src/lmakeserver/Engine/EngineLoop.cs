@@ -1,6 +1,7 @@
 // The engine thread: one thread owns every node and job, so the make algorithm needs no locks. Other
 // threads (clients, job reapers) only post work to it; `await` inside the engine resumes on it.
 // Waits never spin: on 2 cores a spinning waiter steals the CPU the jobs (or the engine) need.
+using Lmake.Common;
 
 namespace Lmake.Server.Engine;
 
@@ -36,16 +37,7 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
 
     /// <summary>Runs an async engine function on the engine thread and returns its task (awaitable from
     /// any thread).</summary>
-    public Task<T> Run<T>(Func<Task<T>> work)
-    {
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(async _ =>
-        {
-            try { tcs.SetResult(await work()); }
-            catch (Exception e) { tcs.SetException(e); }
-        }, null);
-        return tcs.Task;
-    }
+    public Task<T> Run<T>(Func<Task<T>> work) => this.RunOn(work);
 
     /// <summary>Blocks the calling (non-engine) thread until <paramref name="task"/> ends, without spinning.</summary>
     public static T Wait<T>(Task<T> task)

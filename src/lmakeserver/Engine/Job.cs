@@ -73,19 +73,8 @@ public sealed class Job : MemoSlot
     public TimeSpan ExecTime;
     public DateTime EndDate;
 
-    /// <summary>Why it last ran, what its backend saw of that run (Admin/JobInfo writes both down), and when
-    /// its current run got a slot (default while queued): for lshow.</summary>
-    public string? LastReason;
-    public Admin.JobRunFacts? LastRunFacts;
-    public DateTime RunStarted;
-
-    /// <summary>While running: shared by every request that needs it, so it runs once.</summary>
-    public Task<JobRun>? Running;
-
-    /// <summary>While running: how many requests still want the run, and what stops it when none does
-    /// (^C of one of two clients sharing a job must not kill it for the other).</summary>
-    public int Waiters;
-    public CancellationTokenSource? RunCancel;
+    /// <summary>While a run of it is under way (shared by every request that needs it); null otherwise.</summary>
+    public RunningJob? Running;
 
     public override string ToString() => Key;
 }

@@ -1,5 +1,6 @@
 // One client's `lmake` command while it runs: its options, its output, what it made, what to summarize.
 using Lmake.Common.Commands;
+using Lmake.Server.Backends;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;

@@ -3,7 +3,7 @@
 // Waiting jobs are served in the order they asked; one that fits may pass a bigger one that does not,
 // but once a waiting job has waited past HoldBackAfter its demand is held back from later ones, so a
 // stream of small jobs cannot starve a big one forever.
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends.Local;
 
 public sealed class ResourcePool
 {

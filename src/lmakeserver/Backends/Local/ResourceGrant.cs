@@ -1,5 +1,5 @@
 // What a running job holds of the local backend's resources: given back exactly once, when disposed.
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends.Local;
 
 public sealed class ResourceGrant : IDisposable
 {

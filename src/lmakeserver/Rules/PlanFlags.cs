@@ -1,7 +1,6 @@
 // Flags of a job's static targets, looked up by name.
-using Lmake.Server.Rules;
 
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Rules;
 
 public static class PlanFlags
 {

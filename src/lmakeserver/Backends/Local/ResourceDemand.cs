@@ -2,7 +2,7 @@
 // amounts of the pool's resources, or the reason it can never run there.
 using Lmake.Server.Rules;
 
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends.Local;
 
 public static class ResourceDemand
 {

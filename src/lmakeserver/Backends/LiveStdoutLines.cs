@@ -1,20 +1,20 @@
 // `lmake -o`: the stdout of a job making an asked target, shown to the client line by line while the job
-// runs. Lines are tab-indented like the job's stderr (spec A6: only status lines start with a word character).
+// runs: cut into whole lines here, shown by the engine (IJobHost.ShowStdoutLine).
 using System.Text;
 
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends;
 
 internal sealed class LiveStdoutLines
 {
-    private readonly MakeRequest _req;
+    private readonly IJobHost _host;
     private readonly SynchronizationContext _engine;
     // the bytes after the last newline: a line is decoded only once whole (a UTF-8 character may be cut)
     private readonly MemoryStream _partial = new();
 
-    /// <param name="engine">The engine thread, which owns the request's output.</param>
-    public LiveStdoutLines(MakeRequest req, SynchronizationContext engine)
+    /// <param name="engine">The engine thread, where the host is called.</param>
+    public LiveStdoutLines(IJobHost host, SynchronizationContext engine)
     {
-        _req = req;
+        _host = host;
         _engine = engine;
     }
 
@@ -45,9 +45,5 @@ internal sealed class LiveStdoutLines
         _partial.SetLength(0);
     }
 
-    private void Show(ReadOnlySpan<byte> line)
-    {
-        if (_req.Finished) return;   // the request this job ran for is over (a job shared with a later one)
-        _req.Output.Out(StatusLine.StderrLine(Encoding.UTF8.GetString(line)));
-    }
+    private void Show(ReadOnlySpan<byte> line) => _host.ShowStdoutLine(Encoding.UTF8.GetString(line));
 }

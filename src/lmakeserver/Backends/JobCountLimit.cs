@@ -1,5 +1,5 @@
 // `lmake -j N`: at most N jobs of one request run at once, on top of what the resources allow.
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends;
 
 public sealed class JobCountLimit(int max)
 {

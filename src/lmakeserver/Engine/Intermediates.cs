@@ -5,27 +5,43 @@ using Lmake.Common.Checksums;
 
 namespace Lmake.Server.Engine;
 
-public sealed partial class Maker
+internal sealed class Intermediates
 {
+    private readonly Maker _maker;
+    private readonly Graph _graph;
+    private readonly Resolver _resolver;
+    private readonly MakeRequest _req;
+
     // this request's intermediates that are up to date but not on disk, and the results of the state-only checks
     private readonly HashSet<Node> _absent = [];
     private readonly Dictionary<Node, Task<NodeResult>> _stateMade = [];
     private readonly Dictionary<Job, Task<bool>> _upToDateButTargets = [];
     // jobs of this request that ran fine and left a target now gone: asked once per job, not once per target
-    // (a star job's targets are each a dep to check); forgotten when the job runs again (Record)
+    // (a star job's targets are each a dep to check); forgotten when the job runs again (Ran)
     private readonly Dictionary<Job, bool> _lostATarget = [];
+
+    public Intermediates(Maker maker, Graph graph, Resolver resolver, MakeRequest request)
+    {
+        _maker = maker;
+        _graph = graph;
+        _resolver = resolver;
+        _req = request;
+    }
 
     /// <summary>Makes a dep of a job that is checking whether it must run: only the dep's state is needed. An
     /// intermediate deleted by hand is then left absent when its job is otherwise up to date (unless -a).</summary>
-    private Task<NodeResult> MakeDep(Node node, int depth)
+    public Task<NodeResult> MakeDep(Node node, int depth)
     {
-        if (Options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return MakeNode(node, depth);
+        if (_req.Options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return _maker.MakeNode(node, depth);
         if (!_stateMade.TryGetValue(node, out made)) _stateMade[node] = made = MakeStateOnly(node, depth);
         return made;
     }
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
-    private FileChecksum Current(Node node) => _absent.Contains(node) ? node.WrittenChecksum : _graph.Refresh(node);
+    public FileChecksum Current(Node node) => _absent.Contains(node) ? node.WrittenChecksum : _graph.Refresh(node);
+
+    /// <summary>The job ran again in this request: whether it lost a target is to be asked anew.</summary>
+    public void Ran(Job job) => _lostATarget.Remove(job);
 
     /// <summary>A file whose single producer ran fine and left a target that is now gone.</summary>
     private bool MayBeAbsent(Node node)
@@ -41,7 +57,7 @@ public sealed partial class Maker
 
     private async Task<NodeResult> MakeStateOnly(Node node, int depth)
     {
-        if (!await UpToDateButTargets(node.Producer!, depth)) return await MakeNode(node, depth);
+        if (!await UpToDateButTargets(node.Producer!, depth)) return await _maker.MakeNode(node, depth);
         if (!_graph.Refresh(node).IsFile) _absent.Add(node);
         return new NodeResult(MakeState.Ok, false, null);
     }
@@ -54,27 +70,17 @@ public sealed partial class Maker
         return known;
     }
 
-    private async Task<bool> CheckUpToDateButTargets(Job job, int depth)
-    {
-        foreach (Node dep in StaticNodes(job))
-            if ((await MakeDep(dep, depth + 1)).State != MakeState.Ok) return false;
-        if (ReasonToRun(job, missingTargetsOk: true) != null) return false;
-        foreach (DepRecord dep in job.Deps)
-        {
-            if (!dep.IsStatic && (await MakeDep(dep.Node, depth + 1)).State is MakeState.Error or MakeState.Dangling) return false;
-            if (Current(dep.Node) != dep.Seen) return false;
-        }
-        return true;
-    }
+    private async Task<bool> CheckUpToDateButTargets(Job job, int depth) =>
+        (await _maker.UpToDate.Check(job, depth + 1, stateOnly: true)).IsUpToDate;
 
     /// <summary>The job must run: the absent intermediates it reads are remade first. Returns the first one that
     /// could not be, or null.</summary>
-    private async Task<ErrorChain?> MaterializeDeps(Job job, int depth)
+    public async Task<ErrorChain?> MaterializeDeps(Job job, int depth)
     {
         if (_absent.Count == 0) return null;
-        var needed = StaticNodes(job).Concat(job.Deps.Select(d => d.Node)).Where(_absent.Contains).Distinct().ToList();
+        var needed = _maker.StaticNodes(job).Concat(job.Deps.Select(d => d.Node)).Where(_absent.Contains).Distinct().ToList();
         foreach (Node n in needed) _absent.Remove(n);
-        NodeResult[] made = await Task.WhenAll(needed.Select(n => MakeNode(n, depth)));
+        NodeResult[] made = await Task.WhenAll(needed.Select(n => _maker.MakeNode(n, depth)));
         for (int i = 0; i < needed.Count; i++)
             if (made[i].State != MakeState.Ok) return made[i].Why ?? ErrorChain.Leaf("", needed[i].Name);
         return null;

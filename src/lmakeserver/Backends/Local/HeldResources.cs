@@ -1,7 +1,7 @@
 // What a running job holds of the local backend's pool. While the job waits for deps it asked to be made
 // (ldepend -v), its share is lent back: a job blocked on its deps must not hold the slots they need to run
 // (with -j1, or every cpu taken by such jobs, nothing could ever run again).
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends.Local;
 
 public sealed class HeldResources : IDisposable
 {
@@ -14,12 +14,12 @@ public sealed class HeldResources : IDisposable
         _cancelled = cancelled;
     }
 
-    /// <summary>Runs <paramref name="wait"/> with the job's share given back, then takes the same share again
-    /// (waiting its turn like any job) before the job goes on.</summary>
-    public async Task<T> WhileLent<T>(Func<Task<T>> wait)
+    /// <summary>Waits for <paramref name="wait"/> with the job's share given back, then takes the same share
+    /// again (waiting its turn like any job) before the job goes on.</summary>
+    public async Task WhileLent(Task wait)
     {
         _grant.Dispose();
-        try { return await wait(); }
+        try { await wait; }
         finally { _grant = await _grant.Pool.Acquire(_grant.Demand, _grant.Limit, _cancelled); }
     }
 

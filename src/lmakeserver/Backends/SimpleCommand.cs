@@ -1,7 +1,7 @@
 // A shell cmd that is one plain command (words, no quoting, expansion, redirection or operator) is run
 // directly, without starting bash: a bash costs 2-3 ms a job here, a C build runs a thousand of them.
 // The result is the same: bash would only split the words and exec the command found along PATH.
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.Backends;
 
 public static class SimpleCommand
 {

@@ -1,0 +1,102 @@
+// Sorting a finished job's accesses into what the engine records: the deps it read (in first-access order), the
+// targets it left, and whether it broke a rule (an unexpected write, a missing target, a source written, a readdir
+// without readdir_ok). The same for every backend: a remote job_exec reports the same accesses.
+using Lmake.Autodep;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Backends;
+
+public static class AccessSorter
+{
+    /// <param name="facts">What the backend saw of the run, carried into the JobRun.</param>
+    public static JobRun Sort(JobPlan plan, JobOutcome outcome, JobCommands commands, IJobHost host, JobRunFacts facts)
+    {
+        bool sourceOk = host.SourceOk;
+        var notes = new List<string>();
+        var staticDeps = new HashSet<string>(plan.StaticDeps.Select(d => d.Name), StringComparer.Ordinal);
+        var staticTargets = new HashSet<string>(plan.Targets, StringComparer.Ordinal);
+        var targets = new List<string>();
+        var deps = new List<DiscoveredDep>();
+        var unexpected = new List<string>();
+        var listed = new List<string>();
+        var writtenSources = new List<string>();
+        foreach (Access access in outcome.Accesses)
+        {
+            string name = access.Name;
+            if (name.StartsWith("LMAKE/", StringComparison.Ordinal)) continue;
+            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
+            bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
+            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
+            if (written && host.IsSource(name))
+            {
+                // a source stays a source: written only with lmake -s or a source_ok target, else an error
+                if (!sourceOk && (PlanFlags.Of(plan, name) & Rules.TargetFlags.SourceOk) == 0) writtenSources.Add(name);
+                continue;
+            }
+            if (written || access.DeclaredTarget)
+            {
+                if (isTarget) { if (host.IsFileOnDisk(name) && !targets.Contains(name)) targets.Add(name); }
+                // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
+                else if (host.IsFileOnDisk(name)) unexpected.Add(name);
+                continue;
+            }
+            if (isTarget || staticDeps.Contains(name)) continue;
+            if ((access.Kinds & Access.ReadKinds) == 0) continue;
+            if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
+            if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access)));
+        }
+        foreach (string table in commands.CodecTables)
+        {
+            host.Changed(table);   // lencode may have added to it: look at the disk again
+            if (!deps.Any(d => d.Name == table)) deps.Add(new DiscoveredDep(table, Rules.DepFlags.None));
+        }
+        foreach (string t in plan.Targets)
+            if (!targets.Contains(t) && host.IsFileOnDisk(t)) targets.Add(t);
+
+        string? fail = null;
+        if (outcome.TimedOut) fail = "timeout";
+        else if (outcome.Killed) fail = "killed";
+        else if (outcome.ExitCode != 0) fail = outcome.ExitCode > 128 ? $"killed by signal {outcome.ExitCode - 128}" : $"exit code {outcome.ExitCode}";
+        foreach (string name in unexpected)
+        {
+            fail ??= $"unexpected write to {name}";
+            notes.Add($"unexpected write to {name}");
+            notes.Add($"consider : lmake.target('{name}') or ltarget {name}");
+        }
+        foreach (string t in plan.Targets)
+            if (!targets.Contains(t) && !plan.IsOptionalTarget(t))
+            {
+                fail ??= $"missing target {t}";
+                notes.Add($"missing target : {t}");
+            }
+        foreach (string name in writtenSources)
+        {
+            fail ??= $"wrote the source {name}";
+            notes.Add($"unexpected write to source {name}");
+            notes.Add("consider : lmake -s, or the source_ok flag on the target");
+        }
+        foreach (string dir in listed)
+        {
+            fail ??= $"readdir of {dir} without readdir_ok";
+            notes.Add($"readdir of {dir} without readdir_ok");
+            notes.Add($"consider : readdir_ok = True in the rule, or ldepend -D {dir}");
+        }
+        if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
+        if (commands.CheckDepsFailed) return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts);
+        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts);
+    }
+
+    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>
+    private static Rules.DepFlags DepFlagsOf(Access access)
+    {
+        DeclaredDepFlags d = access.DepFlags;
+        var flags = Rules.DepFlags.None;
+        if ((d & DeclaredDepFlags.Critical) != 0) flags |= Rules.DepFlags.Critical;
+        if ((d & DeclaredDepFlags.Essential) != 0) flags |= Rules.DepFlags.Essential;
+        if ((d & DeclaredDepFlags.IgnoreError) != 0) flags |= Rules.DepFlags.IgnoreError;
+        if ((d & DeclaredDepFlags.ReaddirOk) != 0) flags |= Rules.DepFlags.ReaddirOk;
+        if (access.Declared && (d & DeclaredDepFlags.NotRequired) == 0) flags |= Rules.DepFlags.Required;
+        return flags;
+    }
+}

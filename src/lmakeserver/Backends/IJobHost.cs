@@ -1,0 +1,45 @@
+// The engine as a running job sees it: the narrow interface a backend uses while it runs one job for one
+// request. Everything here is called on the engine thread (see IBackend.Run).
+using Lmake.Autodep;
+
+namespace Lmake.Server.Backends;
+
+public interface IJobHost
+{
+    /// <summary>lmake -j N of the request that runs the job: at most N of its jobs at once (null: no bound).</summary>
+    JobCountLimit? JobLimit { get; }
+
+    /// <summary>lmake -t: the job's tmp dir is kept for the user to look into.</summary>
+    bool KeepTmp { get; }
+
+    /// <summary>lmake -s: the job may write sources.</summary>
+    bool SourceOk { get; }
+
+    /// <summary>lmake -o and the job may make an asked target: its stdout is shown while it runs (ShowStdoutLine).</summary>
+    bool ShowsStdout { get; }
+
+    /// <summary>A line of the job's stdout, for the request's client (lmake -o).</summary>
+    void ShowStdoutLine(string line);
+
+    /// <summary>The job got what it waited for (resources, a node) and starts now (lshow: running since).</summary>
+    void Started();
+
+    /// <summary>ldepend -v: makes these deps, then says for each what it is. While the deps are being made,
+    /// <paramref name="whileWaiting"/> is given the wait (a backend lends the job's resources back meanwhile);
+    /// it is not called when the deps are settled at once.</summary>
+    Task<IReadOnlyList<DepVerdict>> MakeDeps(IReadOnlyList<string> files, Func<Task, Task> whileWaiting);
+
+    /// <summary>lcheck_deps: are these deps settled (made, or nothing to make)? Those that are not are started,
+    /// so that the job, stopped and run again, finds them made.</summary>
+    bool CheckDeps(IReadOnlyList<string> depsSoFar);
+
+    /// <summary>Is this repo name a source (listed, or under a source dir)?</summary>
+    bool IsSource(string name);
+
+    /// <summary>Is a file (regular, executable or symlink) at this repo name now?</summary>
+    bool IsFileOnDisk(string name);
+
+    /// <summary>The job changed this file behind the tracking's back (a codec table lencode added to): the
+    /// engine looks at the disk again.</summary>
+    void Changed(string name);
+}

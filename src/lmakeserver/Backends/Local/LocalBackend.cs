@@ -1,0 +1,174 @@
+// The local backend: runs jobs on this machine as its resources allow (ResourcePool), at most -j at once, under
+// dependency tracking (spec A8 environment), and sorts their accesses into a JobRun (AccessSorter).
+using Lmake.Autodep;
+using Lmake.Common;
+using Lmake.Common.Commands;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Backends.Local;
+
+public sealed class LocalBackend : IBackend
+{
+    /// <summary>How long a waiting job may be passed by later, smaller ones before its demand is held back.</summary>
+    public static readonly TimeSpan HoldBackAfter = TimeSpan.FromSeconds(3);
+
+    /// <summary>Where local jobs run (asked once: each read is a uname syscall).</summary>
+    private static readonly string Host = Environment.MachineName;
+
+    private readonly string _repoRoot;
+    private readonly InstallLayout _layout;
+    private readonly Stack<int> _freeSmallIds = new();
+    private int _nextSmallId = 1;
+    private long _sequence;
+    private ResourcePool? _pool;
+    private Config? _poolConfig;
+
+    public LocalBackend(string repoRoot, InstallLayout layout)
+    {
+        _repoRoot = repoRoot;
+        _layout = layout;
+    }
+
+    public string Name => "local";
+
+    public IReadOnlyList<ResourceUse> Held =>
+        _pool is not { } pool ? [] : [.. pool.Names.Select((n, i) => new ResourceUse(n, pool.InUse(n), pool.Capacity(i)))];
+
+    /// <summary>The resources of lmake.config.backends.local; made anew when the Lmakefile changed them
+    /// (jobs still running then give theirs back to the pool they took them from).</summary>
+    private ResourcePool PoolFor(Config config)
+    {
+        if (_pool == null || _poolConfig != config)
+        {
+            Dictionary<string, long> capacity = ResourceDemand.LocalCapacity(config);
+            if (_pool == null || !SameCapacity(_pool, capacity)) _pool = new ResourcePool(capacity, HoldBackAfter);
+            _poolConfig = config;
+        }
+        return _pool;
+    }
+
+    private static bool SameCapacity(ResourcePool pool, Dictionary<string, long> capacity) =>
+        pool.Names.Count == capacity.Count && pool.Names.Select((n, i) => capacity.TryGetValue(n, out long c) && c == pool.Capacity(i)).All(x => x);
+
+    public async Task<JobRun> Run(JobSubmission job, IJobHost host, CancellationToken cancelled)
+    {
+        ResourcePool pool = PoolFor(job.Config);
+        // it cannot run here: no facts, so lshow -i does not show the times of an earlier run
+        if (ResourceDemand.Of(job.Plan, pool, out string? refusal) is not long[] demand)
+            return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
+        using var held = new HeldResources(await pool.Acquire(demand, host.JobLimit, cancelled), cancelled);
+        int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
+        try { return await RunInSlot(job, host, smallId, held, cancelled); }
+        finally { _freeSmallIds.Push(smallId); }
+    }
+
+    private async Task<JobRun> RunInSlot(JobSubmission job, IJobHost host, int smallId, HeldResources held, CancellationToken cancelled)
+    {
+        SynchronizationContext engine = SynchronizationContext.Current!;
+        var commands = new JobCommands(host, engine, _repoRoot, held.WhileLent);
+        JobPlan plan = job.Plan;
+        string root = _repoRoot;
+        bool keep = host.KeepTmp || plan.KeepTmp;
+        string tmp = TmpDir(job.Id, smallId, keep);
+        foreach (string target in plan.Targets)
+        {
+            string? dir = Path.GetDirectoryName(Path.Combine(root, target));
+            if (dir != null && _madeDirs.Add(dir)) Directory.CreateDirectory(dir);
+        }
+        LiveStdoutLines? live = host.ShowsStdout ? new LiveStdoutLines(host, engine) : null;
+        var spec = new JobSpec
+        {
+            Argv = SimpleCommand.Direct(plan.Argv) ?? plan.Argv,
+            Cwd = root,
+            Environment = Environ(job.Id, plan, smallId, tmp),
+            RepoRoot = root,
+            SourceDirs = job.AbsoluteSourceDirs,
+            Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
+            StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
+            StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
+            LiveStdout = live == null ? null : live.OnChunk,
+            Timeout = plan.Timeout,
+            KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
+            CommandHandler = commands,
+        };
+        DateTime started = DateTime.Now;
+        host.Started();
+        TrackedJob tracked = TrackedJob.Start(spec);
+        JobOutcome outcome;
+        using (cancelled.Register(tracked.Kill))
+            outcome = await tracked.Completion;
+        live?.Finish();
+        var facts = new JobRunFacts(started, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
+            tmp, keep, Host, outcome.Stdout);
+        if (!keep) EmptyTmpDir(tmp);
+        return AccessSorter.Sort(plan, outcome, commands, host, facts);
+    }
+
+    // directories of targets known to exist: created once per server, not stat'ed again per job
+    private readonly HashSet<string> _madeDirs = new(StringComparer.Ordinal);
+
+    /// <summary>The job's $TMPDIR, empty. A kept one (-t, keep_tmp) is named after the job, for the user to
+    /// look into; otherwise it is the running slot's (SMALL_ID), reused: a job that leaves it empty costs
+    /// no mkdir/rmdir (inode allocation is a large part of a trivial job's cost on ext4).</summary>
+    private string TmpDir(uint jobId, int smallId, bool keep)
+    {
+        string tmpRoot = Path.Combine(_repoRoot, "LMAKE", "tmp");
+        if (keep)
+        {
+            string kept = Path.Combine(tmpRoot, jobId.ToString());
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            Directory.CreateDirectory(kept);
+            return kept;
+        }
+        string slot = Path.Combine(tmpRoot, "slot" + smallId);
+        if (_madeDirs.Add(slot))
+        {
+            Directory.CreateDirectory(slot);
+            EmptyTmpDir(slot);   // a server killed mid-job may have left files there
+        }
+        return slot;
+    }
+
+    private static void EmptyTmpDir(string tmp)
+    {
+        try
+        {
+            // the listing already says what each entry is: a real directory goes recursively, anything else
+            // (a file, a symlink even to a directory) is unlinked
+            foreach (FileSystemInfo entry in new DirectoryInfo(tmp).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo dir && dir.LinkTarget == null) dir.Delete(recursive: true);
+                else entry.Delete();
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The environment of a job (spec A8); lshow -E and ldebug show the same.</summary>
+    public Dictionary<string, string> Environ(uint jobId, JobPlan plan, int smallId, string tmp)
+    {
+        string root = _repoRoot;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = _layout.Bin + ":/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = root,
+            ["TMPDIR"] = tmp,
+            ["PYTHONPATH"] = _layout.Lib,
+            ["JOB_ID"] = jobId.ToString(),
+            ["SMALL_ID"] = smallId.ToString(),
+            ["SEQUENCE_ID"] = Interlocked.Increment(ref _sequence).ToString(),
+            ["REPO_ROOT"] = root,
+            ["PYTHONDONTWRITEBYTECODE"] = "1",   // a .pyc written by python3 would be an unexpected write
+        };
+        foreach (var (key, value) in plan.Environ)
+        {
+            // null is a bare `...`: the variable of the backend's (the server's) environment; a `...` inside a
+            // value was already replaced when the plan was made (PartialPlan)
+            string? v = value ?? Environment.GetEnvironmentVariable(key);
+            if (v == null) env.Remove(key);
+            else env[key] = v;
+        }
+        return env;
+    }
+}

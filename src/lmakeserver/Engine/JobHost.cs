@@ -1,0 +1,90 @@
+// The engine as a running job sees it (IJobHost): what the job asks while it runs is made in the request that
+// started the run, and its live stdout goes to that request's client. Called on the engine thread.
+using Lmake.Autodep;
+using Lmake.Server.Backends;
+
+namespace Lmake.Server.Engine;
+
+internal sealed class JobHost : IJobHost
+{
+    private readonly Graph _graph;
+    private readonly Maker _maker;
+    private readonly MakeRequest _req;
+    private readonly Job _job;
+
+    public JobHost(Graph graph, Maker maker, Job job)
+    {
+        _graph = graph;
+        _maker = maker;
+        _req = maker.Request;
+        _job = job;
+    }
+
+    public JobCountLimit? JobLimit => _req.JobLimit;
+    public bool KeepTmp => _req.Options.KeepTmp;
+    public bool SourceOk => _req.Options.SourceOk;
+
+    /// <summary>lmake -o: may the job make one of the targets on the command line? (Of the rules that only may
+    /// make a target, star or optional ones, each is tried in turn: each one's output is shown.)</summary>
+    public bool ShowsStdout
+    {
+        get
+        {
+            if (_req.LiveOutTargets is not { } asked) return false;
+            foreach (Node target in asked)
+                if (target.Producer == _job || (target.Candidates is { } candidates && Array.IndexOf(candidates, _job) >= 0)) return true;
+            return false;
+        }
+    }
+
+    public void ShowStdoutLine(string line)
+    {
+        if (_req.Finished) return;   // the request this job ran for is over (a job shared with a later one)
+        _req.Output.Out(StatusLine.StderrLine(line));
+    }
+
+    public void Started()
+    {
+        if (_job.Running is { } running) running.Started = DateTime.Now;
+    }
+
+    public async Task<IReadOnlyList<DepVerdict>> MakeDeps(IReadOnlyList<string> files, Func<Task, Task> whileWaiting)
+    {
+        var nodes = files.Select(_graph.Node).ToArray();
+        Task<NodeResult[]> making = Task.WhenAll(nodes.Select(n => _maker.MakeNode(n)));
+        if (!making.IsCompleted) await whileWaiting(making);
+        NodeResult[] made = await making;
+        var verdicts = new DepVerdict[nodes.Length];
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            string checksum = _graph.Refresh(nodes[i]).ToString();
+            verdicts[i] = made[i].State switch
+            {
+                MakeState.Ok => new DepVerdict("ok", checksum),
+                MakeState.Missing => new DepVerdict("missing", checksum),
+                MakeState.Dangling => new DepVerdict("dangling", checksum),
+                _ => new DepVerdict("error", checksum),
+            };
+        }
+        return verdicts;
+    }
+
+    public bool CheckDeps(IReadOnlyList<string> depsSoFar)
+    {
+        bool settled = true;
+        foreach (string name in depsSoFar)
+        {
+            Node node = _graph.Node(name);
+            if (_maker.IsSettled(node)) continue;
+            settled = false;
+            _ = _maker.MakeNode(node);   // start it now: the rerun will find it done or on its way
+        }
+        return settled;
+    }
+
+    public bool IsSource(string name) => _graph.IsSource(name);
+
+    public bool IsFileOnDisk(string name) => _graph.IsFileOnDisk(name);
+
+    public void Changed(string name) => Graph.Invalidate(_graph.Node(name));
+}

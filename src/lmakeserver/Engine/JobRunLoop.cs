@@ -1,0 +1,245 @@
+// Running a job that must run, until it is stable: its targets cleared (a hand edit quarantined), the run shared
+// with every request that needs it, the deps it discovered made and compared with what it saw (a changed one reruns
+// it, within max_runs and max_submits), retries of a failed run (-r), the run recorded (store, job info), and its
+// status lines (done, steady, failed, dep_error, rerun, may_rerun...).
+using Lmake.Common.Checksums;
+using Lmake.Common.Commands;
+using Lmake.Server.Backends;
+using Lmake.Server.Cache;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+internal sealed class JobRunLoop
+{
+    private readonly Maker _maker;
+    private readonly Graph _graph;
+    private readonly IBackend _backend;
+    private readonly IJobCache _cache;
+    private readonly MakeRequest _req;
+    // jobs whose reason to run was said under their first status line (-v)
+    private HashSet<Job>? _reasonSaid;
+
+    public JobRunLoop(Maker maker, Graph graph, IBackend backend, IJobCache cache, MakeRequest request)
+    {
+        _maker = maker;
+        _graph = graph;
+        _backend = backend;
+        _cache = cache;
+        _req = request;
+    }
+
+    private LmakeOptions Options => _req.Options;
+
+    /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>
+    public async Task<NodeResult> RunUntilStable(Job job, string reason, int depth)
+    {
+        int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
+        // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
+        int maxSubmits = Options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
+        int retries = 0;
+        for (int run = 1; ; run++)
+        {
+            JobRun result = await RunShared(job, reason);
+            // killed because every client that wanted it left: nothing to record, nobody to tell
+            if (result.Killed && _req.Cancelled.IsCancellationRequested) throw new OperationCanceledException(_req.Cancelled);
+            foreach (Node t in job.Targets) Graph.Invalidate(t);
+            foreach (string t in result.Targets) Graph.Invalidate(_graph.Node(t));
+            foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
+            bool steady = job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
+            // deps discovered while running: snapshot what the job saw, make them, compare
+            var discovered = result.DiscoveredDeps.Select(d => _graph.Node(d.Name)).ToList();
+            var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
+            var seen = discovered.Select(_graph.DiskChecksum).ToList();
+            bool mayRerun = result.MustRerun || discovered.Any(_maker.NotYetMade);
+            if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
+            NodeResult[] results = await Task.WhenAll(discovered.Select(n => _maker.MakeNode(n, depth)));
+            bool changed = result.MustRerun;
+            var depErrors = new List<ErrorChain>();
+            for (int i = 0; i < discovered.Count; i++)
+            {
+                if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
+                bool essential = (flags[i] & Rules.DepFlags.Essential) != 0;
+                if (results[i].State is MakeState.Error or MakeState.Dangling)
+                    depErrors.Add((results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name)) with { Essential = essential });
+                else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
+                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing") with { Essential = essential });
+            }
+            bool submitsLeft = run + retries < maxSubmits;
+            if (changed && run < maxRuns && submitsLeft)
+            {
+                SayStatus(job, reason, "rerun", result.ExecTime);
+                continue;
+            }
+            Record(job, reason, result, discovered, flags);
+            if (changed)
+                return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
+                    : Fail(job, reason, "submit_loop", result, $"stopped after {maxSubmits} submissions (max_submits)");
+            if (depErrors.Count > 0)
+            {
+                job.Status = JobStatus.DepError;
+                string status = mayRerun ? "was_dep_error" : "dep_error";
+                SayStatus(job, reason, status, result.ExecTime);
+                foreach (ErrorChain e in depErrors)
+                {
+                    if (e.Rule == "dangling")
+                    {
+                        _req.Status("dangling", "src", null, e.Name);
+                        _req.Note($"consider : git add {e.Name}");
+                    }
+                    else _req.Note($"dep in error : {e.Name}");
+                }
+                _req.Failed++;
+                _req.FailedTime += result.ExecTime;
+                return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
+            }
+            if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft)
+            {
+                // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
+                retries++;
+                SayStatus(job, reason, "retry", result.ExecTime);
+                PrintStderr(job, result.Stderr);
+                run--;   // a retry is not a rerun: it does not count towards max_runs
+                continue;
+            }
+            if (!result.Ok) return Fail(job, reason, mayRerun ? "was_failed" : "failed", result, result.FailReason);
+            string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
+            SayStatus(job, reason, ok, result.ExecTime);
+            PrintStderr(job, result.Stderr);
+            _cache.Store(SubmissionOf(job), result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
+            if (steady) { _req.Steady++; _req.SteadyTime += result.ExecTime; }
+            else { _req.Done++; _req.DoneTime += result.ExecTime; }
+            return new NodeResult(MakeState.Ok, true, null);
+        }
+    }
+
+    private NodeResult Fail(Job job, string reason, string status, JobRun result, string? why)
+    {
+        job.Status = JobStatus.Failed;
+        SayStatus(job, reason, status, result.ExecTime);
+        foreach (string note in result.Notes) _req.Note(note);
+        PrintStderr(job, result.Stderr);
+        _req.Failed++;
+        _req.FailedTime += result.ExecTime;
+        return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, why, []));
+    }
+
+    private void PrintStderr(Job job, string stderr)
+    {
+        if (stderr.Length == 0) return;
+        string[] lines = stderr.TrimEnd('\n').Split('\n');
+        int max = job.Plan.MaxStderrLen > 0 ? job.Plan.MaxStderrLen : int.MaxValue;
+        foreach (string line in lines.Take(max)) _req.Detail(StatusLine.StderrLine(line));
+        if (lines.Length > max) _req.Detail(StatusLine.StderrLine("..."));
+    }
+
+    /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
+    private async Task<JobRun> RunShared(Job job, string reason)
+    {
+        RunningJob? running = job.Running;
+        if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
+        {
+            // only the request that starts the run clears the targets: one that joins it later would delete
+            // what the run has already written
+            ClearTargets(job);
+            job.Running = running = new RunningJob();
+            JobSubmission submission = SubmissionOf(job);
+            var host = new JobHost(_graph, _maker, job);
+            running.Start(cancel => CachedOrRun(submission, host, cancel));
+            RunningJob started = running;
+            _ = started.Completion.ContinueWith(_ => { if (job.Running == started) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
+        }
+        else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
+        running.Join();
+        // the client's ^C arrives on a transport thread: hand it to the engine thread
+        SynchronizationContext engine = SynchronizationContext.Current!;
+        RunningJob joined = running;
+        using (_req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null)))
+        {
+            return await joined.Completion;
+        }
+    }
+
+    private JobSubmission SubmissionOf(Job job) => new()
+    {
+        Id = job.Id,
+        Plan = job.Plan,
+        Config = _graph.Makefiles!.Config,
+        AbsoluteSourceDirs = _graph.AbsoluteSourceDirs,
+    };
+
+    /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
+    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, CancellationToken cancel) =>
+        await _cache.Lookup(submission, name => _graph.Refresh(_graph.Node(name))) ?? await _backend.Run(submission, host, cancel);
+
+    /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
+    private void SayStatus(Job job, string reason, string status, TimeSpan? execTime)
+    {
+        _req.Status(status, job.Rule.Name, execTime, job.Name);
+        if (Options.Verbose && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {reason}");
+    }
+
+    private bool SameTargets(Job job, JobRun result)
+    {
+        if (job.Targets.Count != result.Targets.Count) return false;
+        foreach (string name in result.Targets)
+        {
+            Node t = _graph.Node(name);
+            if (t.WrittenBy != job.Id) return false;
+            if (_graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
+        }
+        return true;
+    }
+
+    /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
+    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags)
+    {
+        _maker.Intermediates.Ran(job);
+        job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
+        job.RanWithSignature = job.Rule.SignatureHash;
+        job.ExecTime = result.ExecTime;
+        job.Stderr = result.Stderr;
+        job.EndDate = DateTime.Now;
+        var deps = new List<DepRecord>();
+        foreach (var d in job.Plan.StaticDeps)
+        {
+            Node n = _graph.Node(d.Name);
+            deps.Add(new DepRecord(n, true, _graph.Refresh(n)));
+        }
+        for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, _graph.Refresh(discovered[i]), flags[i]));
+        job.Deps = deps;
+        job.Targets = result.Targets.Select(_graph.Node).ToList();
+        _graph.Save(job);
+        foreach (Node t in job.Targets)
+        {
+            t.WrittenBy = job.Id;
+            t.WrittenChecksum = _graph.Refresh(t);
+            _graph.Save(t);
+        }
+        Admin.JobInfos.Write(_graph.RepoRoot, job.Id, Admin.JobInfos.Of(job, reason, result.Facts, t => t.WrittenChecksum));
+    }
+
+    /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since
+    /// changed, left), so that what the job leaves is only what it made this time; incremental ones stay (unless
+    /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.</summary>
+    private void ClearTargets(Job job)
+    {
+        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(_graph.Node)).Distinct())
+        {
+            if (t.WrittenBy != 0)
+            {
+                FileChecksum now = _graph.Refresh(t);
+                if (now.IsFile && now != t.WrittenChecksum)
+                {
+                    StaleOutputs.Quarantine(_graph, t);
+                    _req.Status("quarantined", job.Rule.Name, null, t.Name);
+                    _graph.Refresh(t);
+                    continue;
+                }
+            }
+            if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) continue;
+            if (_graph.IsFileOnDisk(t.Name)) File.Delete(_graph.AbsolutePath(t));
+        }
+    }
+}

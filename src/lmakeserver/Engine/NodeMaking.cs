@@ -1,0 +1,177 @@
+// What a node is in one request (A3, A4): a source (new, changed, missing), a file a job makes (made through that
+// job, or the first of its candidate jobs that wrote it), a file nothing makes (fine when absent, dangling when
+// there, removed when left by a job the rules no longer have), frozen by lmark, or in error (multi, too deep).
+using Lmake.Common.Checksums;
+
+namespace Lmake.Server.Engine;
+
+internal sealed class NodeMaking
+{
+    private readonly Maker _maker;
+    private readonly Graph _graph;
+    private readonly Resolver _resolver;
+    private readonly MakeRequest _req;
+
+    public NodeMaking(Maker maker, Graph graph, Resolver resolver, MakeRequest request)
+    {
+        _maker = maker;
+        _graph = graph;
+        _resolver = resolver;
+        _req = request;
+    }
+
+    public Task<NodeResult> Make(Node node, int depth)
+    {
+        if (_graph.Marks.IsFrozen(node.Name)) return Task.FromResult(MakeFrozen(node));
+        return QuickNode(node, depth) ?? DoMakeNode(node, depth);
+    }
+
+    /// <summary>The synchronous path: a node whose state is known without waiting for any job (a source,
+    /// a file nothing makes, a target of an up-to-date job) is decided here, with no async machinery:
+    /// it is the whole of a no-op build. null: not decidable at once, the async path takes over.</summary>
+    private Task<NodeResult>? QuickNode(Node node, int depth)
+    {
+        var config = _graph.Makefiles!.Config;
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
+        _resolver.Resolve(node, depth);
+        if (node.Multi != null) return null;
+        switch (node.Kind)
+        {
+            case NodeKind.Source:
+                return NodeResults.Completed(MakeSource(node));
+            case NodeKind.Generated when node.Candidates == null:
+            {
+                Task<NodeResult> job = _maker.MakeJob(node.Producer!, depth + 1);
+                if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
+                _graph.Refresh(node);
+                return NodeResults.Ok(job.Result.Worked);
+            }
+            case NodeKind.Generated:
+            {
+                bool worked = false;
+                foreach (Job candidate in node.Candidates)
+                {
+                    Task<NodeResult> job = _maker.MakeJob(candidate, depth + 1);
+                    if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
+                    worked |= job.Result.Worked;
+                    if (candidate.Wrote(node))
+                    {
+                        _graph.Refresh(node);
+                        return NodeResults.Ok(worked);
+                    }
+                }
+                return null;   // none made it: the async path says why
+            }
+            default:
+                return NodeResults.Completed(MakeUnbuildable(node));
+        }
+    }
+
+    private async Task<NodeResult> DoMakeNode(Node node, int depth)
+    {
+        var config = _graph.Makefiles!.Config;
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
+            return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
+                node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
+        _resolver.Resolve(node, depth);
+        if (node.Multi != null)
+        {
+            _req.Status("multi", "src", null, node.Name);
+            _req.Note($"made by several rules of the same prio : {node.Multi}");
+            return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("multi", node.Name, $"made by {node.Multi}"));
+        }
+        switch (node.Kind)
+        {
+            case NodeKind.Source:
+                return MakeSource(node);
+            case NodeKind.Generated when node.Candidates != null:
+                return await MakeCandidates(node, node.Candidates, depth);
+            case NodeKind.Generated:
+            {
+                NodeResult jr = await _maker.MakeJob(node.Producer!, depth + 1);
+                _graph.Refresh(node);
+                if (jr.State == MakeState.Error) return jr;
+                return new NodeResult(MakeState.Ok, jr.Worked, null);
+            }
+            default:
+                return MakeUnbuildable(node);
+        }
+    }
+
+    /// <summary>Jobs that may make the node (star or optional targets), tried in order (A3): the first that
+    /// wrote it makes it; one that ran and did not passes to the next; when none did, nothing makes it.</summary>
+    private async Task<NodeResult> MakeCandidates(Node node, Job[] candidates, int depth)
+    {
+        bool worked = false;
+        var passed = new List<string>();
+        foreach (Job job in candidates)
+        {
+            NodeResult jr = await _maker.MakeJob(job, depth + 1);
+            worked |= jr.Worked;
+            if (jr.State == MakeState.Error) { _graph.Refresh(node); return jr; }
+            if (job.Wrote(node)) { _graph.Refresh(node); return new NodeResult(MakeState.Ok, worked, null); }
+            passed.Add($"rule {job.Rule.Name} does not produce it");
+        }
+        NodeResult none = MakeUnbuildable(node);
+        return none.State == MakeState.Missing
+            ? new NodeResult(MakeState.Missing, worked, ErrorChain.Leaf("", node.Name, string.Join('\n', passed)))
+            : none with { Worked = worked };
+    }
+
+    /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>
+    private NodeResult MakeUnbuildable(Node node)
+    {
+        FileChecksum sum = _graph.Refresh(node);
+        if (!sum.IsFile) return NodeResults.MissingIdle.Result;
+        if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
+        {
+            // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since
+            string? done = StaleOutputs.Remove(_graph, node);
+            if (done != null) _req.Status(done, writerRule, null, node.Name);
+            return NodeResults.MissingIdle.Result;
+        }
+        return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
+    }
+
+    /// <summary>The job that wrote the file is not one the current rules can have (its rule was removed, or its
+    /// targets or stems changed). A job that still exists keeps what it wrote, side targets and ltarget's included.</summary>
+    private bool WriterIsGone(Node node, out string writerRule)
+    {
+        writerRule = "src";
+        if (node.WrittenBy > _graph.Store.JobCount) return false;
+        string key = _graph.Store.JobKey(node.WrittenBy);
+        if (!key.Contains('/')) return false;
+        (writerRule, string jobName) = Job.SplitKey(key);
+        string ruleName = writerRule;
+        Rules.Rule? rule = _graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
+        return rule == null || rule.IsSpecial || !rule.CanHaveJob(jobName);
+    }
+
+    /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
+    private NodeResult MakeFrozen(Node node)
+    {
+        FileChecksum now = _graph.Refresh(node);
+        _req.Status("frozen", "src", null, node.Name);
+        _req.MarksInUse.Add($"frozen : {node.Name}");
+        return new NodeResult(now.IsFile ? MakeState.Ok : MakeState.Missing, false, null);
+    }
+
+    private NodeResult MakeSource(Node node)
+    {
+        bool known = node.Known;
+        FileChecksum before = node.Checksum;
+        FileChecksum now = _graph.Refresh(node);
+        bool listed = _graph.Sources.Contains(node.Name);
+        if (!now.IsFile)
+        {
+            if (listed && (!known || before.IsFile)) _req.Status("missing", "src", null, node.Name);
+            return NodeResults.MissingIdle.Result;
+        }
+        if (!Path.IsPathRooted(node.Name))
+        {
+            if (!known) _req.Status("new", "src", null, node.Name);
+            else if (before != now) _req.Status("changed", "src", null, node.Name);
+        }
+        return NodeResults.OkIdle.Result;
+    }
+}

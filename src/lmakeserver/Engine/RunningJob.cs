@@ -1,0 +1,33 @@
+// A job while one run of it is under way: the run itself, shared by every request that needs the job (so that it
+// runs once), how many of them still want it, what stops it, and when it got past its backend's queue.
+using Lmake.Server.Backends;
+
+namespace Lmake.Server.Engine;
+
+public sealed class RunningJob
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>Hands the job to its backend. Set as the job's run before this is called: a backend may start
+    /// the job (IJobHost.Started) before Run returns.</summary>
+    public void Start(Func<CancellationToken, Task<JobRun>> run) => Completion = run(_cancel.Token);
+
+    /// <summary>Ends with what the backend reported.</summary>
+    public Task<JobRun> Completion { get; private set; } = null!;
+
+    public bool IsOver => Completion.IsCompleted;
+
+    /// <summary>When the backend started it (default while it waits in the backend's queue): lshow.</summary>
+    public DateTime Started { get; internal set; }
+
+    /// <summary>How many requests still want the run: ^C of one of two clients sharing a job must not kill it
+    /// for the other; the last one to leave stops it.</summary>
+    private int _waiters;
+
+    public void Join() => _waiters++;
+
+    public void Leave()
+    {
+        if (--_waiters == 0) _cancel.Cancel();
+    }
+}

@@ -1,0 +1,147 @@
+// The one decision "must this job run, and why" (A4: content, not dates), used by every path that asks it:
+// making a job (Maker.MakeJob, at once when its deps are decided at once, else after waiting for them), and
+// deciding whether an intermediate deleted by hand may stay absent (Intermediates, state only).
+using Lmake.Common.Checksums;
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Engine;
+
+/// <summary>What UpToDate decided of a job in one request.</summary>
+/// <param name="Worked">Some job ran while its deps were made.</param>
+/// <param name="Reason">Why it must run (null: it need not).</param>
+/// <param name="Blocked">A static dep in error or missing: it cannot run.</param>
+public readonly record struct JobVerdict(bool Worked, string? Reason, ErrorChain? Blocked)
+{
+    public bool IsUpToDate => Reason == null && Blocked == null;
+}
+
+internal sealed class UpToDate
+{
+    private readonly Maker _maker;
+    private readonly Graph _graph;
+    private readonly MakeRequest _req;
+
+    public UpToDate(Maker maker, Graph graph, MakeRequest request)
+    {
+        _maker = maker;
+        _graph = graph;
+        _req = request;
+    }
+
+    private static readonly JobVerdict NotUpToDate = new(false, "not up to date", null);
+
+    /// <summary>Makes the job's deps as far as needed to decide, and decides. Completes synchronously when
+    /// every dep it looks at is decided at once (a no-op build). <paramref name="stateOnly"/>: the question of
+    /// Intermediates: targets deleted since are no reason to run, any dep not Ok or changed is (lmark -t
+    /// included), deps are made one after the other and the first such one ends the check.</summary>
+    public async ValueTask<JobVerdict> Check(Job job, int depth, bool stateOnly)
+    {
+        bool worked = false;
+        Node[] statics = _maker.StaticNodes(job);
+        // static deps first, all started at once, then looked at in order
+        if (!stateOnly) foreach (Node node in statics) _ = _maker.MakeDep(node, depth);
+        List<ErrorChain>? causes = null;
+        IReadOnlyList<StaticDep> staticDeps = job.Plan.StaticDeps;
+        for (int i = 0; i < statics.Length; i++)
+        {
+            NodeResult made = await _maker.MakeDep(statics[i], depth);
+            worked |= made.Worked;
+            if (stateOnly)
+            {
+                if (made.State != MakeState.Ok) return NotUpToDate;
+                continue;
+            }
+            DepFlags flags = staticDeps[i].Flags;
+            if ((flags & DepFlags.IgnoreError) != 0) continue;
+            bool essential = (flags & DepFlags.Essential) != 0;
+            if (made.State is MakeState.Error or MakeState.Dangling)
+                (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", statics[i].Name)) with { Essential = essential });
+            else if (made.State == MakeState.Missing)
+                (causes ??= []).Add(ErrorChain.Leaf("missing", statics[i].Name, "static dep is missing") with { Essential = essential });
+        }
+        if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
+
+        string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
+        if (reason != null) return new JobVerdict(worked, reason, null);
+        if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
+
+        // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
+        // deps after it are not made (the job, rerun, may not read them any more)
+        List<DepRecord> deps = job.Deps;
+        for (int start = 0, end; start < deps.Count && reason == null; start = end)
+        {
+            end = start;
+            while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
+            if (end < deps.Count) end++;
+            for (int i = start; i < end; i++)
+                if (!deps[i].IsStatic) _ = _maker.MakeDep(deps[i].Node, depth);
+            for (int i = start; i < end; i++)
+            {
+                DepRecord dep = deps[i];
+                if (dep.IsStatic) continue;
+                NodeResult made = await _maker.MakeDep(dep.Node, depth);
+                worked |= made.Worked;
+                if (reason != null) continue;
+                if (stateOnly)
+                {
+                    if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
+                }
+                else if (made.State is MakeState.Error or MakeState.Dangling && (dep.Flags & DepFlags.IgnoreError) == 0)
+                    reason = $"dep {dep.Node.Name} in error";
+                else if (Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+            }
+        }
+        if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true);
+        return new JobVerdict(worked, reason, null);
+    }
+
+    /// <summary>Why the job must run without looking at its deps, or null. <paramref name="missingTargetsOk"/>:
+    /// targets it made that were deleted since are no reason (nothing needs their content yet).</summary>
+    public string? ReasonToRun(Job job, bool missingTargetsOk = false)
+    {
+        if (job.Status == JobStatus.Never) return "never ran";
+        if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
+        if (job.Status != JobStatus.Ok) return "previous run failed";
+        if (job.Rule.Kind == RuleKind.Alias) return "alias";
+        foreach (Node t in job.Targets)
+        {
+            FileChecksum now = _graph.Refresh(t);
+            if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
+            return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
+        }
+        IReadOnlyList<string> planned = job.Plan.Targets;
+        for (int i = 0; i < planned.Count; i++)
+            if (!HasTarget(job, planned[i], i) && !job.Plan.IsOptionalTarget(planned[i])) return $"target {planned[i]} is missing";
+        return null;
+    }
+
+    /// <summary>The first static dep whose content differs from what the job saw, as a reason.
+    /// <paramref name="applyMarks"/>: a dep marked no-trigger (lmark -t) is no reason.</summary>
+    private string? ChangedStaticDep(Job job, bool applyMarks)
+    {
+        foreach (DepRecord dep in job.Deps)
+            if (dep.IsStatic && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node))) return $"dep {dep.Node.Name} changed";
+        return null;
+    }
+
+    /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
+    private FileChecksum Current(Node node) => _maker.Intermediates.Current(node);
+
+    /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
+    private bool Triggers(Node dep)
+    {
+        if (!_graph.Marks.IsNoTrigger(dep.Name)) return true;
+        _req.MarksInUse.Add($"no-trigger : {dep.Name}");
+        return false;
+    }
+
+    /// <summary>Is <paramref name="name"/> among the targets the job last left? Looked at first where it was
+    /// in the plan: targets are recorded in the plan's order, so a no-op finds each at once.</summary>
+    private static bool HasTarget(Job job, string name, int hint)
+    {
+        List<Node> targets = job.Targets;
+        if (hint < targets.Count && targets[hint].Name == name) return true;
+        foreach (Node t in targets) if (t.Name == name) return true;
+        return false;
+    }
+}
