@@ -1,6 +1,7 @@
 // The engine's state for one repo: nodes by name, jobs by key, the rules they are resolved under.
 using Lmake.Common.Checksums;
 using Lmake.Common.Files;
+using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Engine;
@@ -21,10 +22,12 @@ public sealed class Graph
     /// <param name="serving">A server's graph, which lives across requests: its tables are sized for a request
     /// of the whole repo and the directories it stats are watched. A one-shot command (lshow without a server,
     /// lmake_repair) would pay both for nothing.</param>
-    public Graph(string repoRoot, GraphStore store, bool serving = false)
+    /// <param name="disk">The repo's files (default: the file system; tests give an in-memory one).</param>
+    public Graph(string repoRoot, GraphStore store, bool serving = false, IRepoDisk? disk = null)
     {
         RepoRoot = repoRoot;
         _store = store;
+        Disk = disk ?? new RealDisk(repoRoot, Path.Combine(repoRoot, "LMAKE", "quarantine"));
         // sized for what the store knows: a no-op of the whole repo meets every node, and growing these one
         // doubling at a time was a tenth of what a new server allocated for it
         int nodes = serving ? (int)Math.Min(store.NodeCount, int.MaxValue / 2) : 0;
@@ -32,20 +35,15 @@ public sealed class Graph
         _nodesBySpan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
         _nodesById = new(nodes);
         _jobs = new(serving ? (int)Math.Min(store.JobCount, int.MaxValue / 2) : 0, StringComparer.Ordinal);
-        _rootFd = FileStat.OpenDirectory(repoRoot);
-        _watch = serving && Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
+        _watch = serving && Disk is RealDisk && Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
 
     /// <summary>Which nodes cannot have changed since last stat'ed (null: inotify unavailable, or LMAKE_NO_WATCH
     /// set to compare): a no-op request then costs no lstat per node.</summary>
     private readonly DirectoryWatch? _watch;
 
-    /// <summary>The repo root, open: nodes are stat'ed relative to it (see FileStat.At). -1 if it could not
-    /// be opened, and then absolute paths are used.</summary>
-    private readonly int _rootFd;
-
-    private FileStat StatOf(string name) =>
-        _rootFd >= 0 ? FileStat.At(_rootFd, name) : FileStat.Of(Path.IsPathRooted(name) ? name : Path.Combine(RepoRoot, name));
+    /// <summary>The repo's files, as the engine stats, hashes, removes and quarantines them.</summary>
+    public IRepoDisk Disk { get; }
 
     public string RepoRoot { get; }
     public Makefiles? Makefiles { get; private set; }
@@ -121,9 +119,6 @@ public sealed class Graph
         return job;
     }
 
-    public string AbsolutePath(Node node) =>
-        node.AbsolutePath ??= Path.IsPathRooted(node.Name) ? node.Name : Path.Combine(RepoRoot, node.Name);
-
     public bool IsSource(string name)
     {
         if (_sources.Contains(name)) return true;
@@ -173,15 +168,15 @@ public sealed class Graph
     /// <summary>One lstat, and the content hashed only when the date says it may have changed.</summary>
     private (FileChecksum Checksum, long Date) OnDisk(Node node)
     {
-        FileStat stat = StatOf(node.Name);
+        FileStat stat = Disk.Stat(node.Name);
         long date = DateOf(stat);
         if (node.Known && date == node.Date) return (node.Checksum, date);
-        return (FileChecksum.Of(AbsolutePath(node), stat), date);
+        return (Disk.Checksum(node.Name, stat), date);
     }
 
     /// <summary>A regular file, an executable or a symlink (even dangling) is at this repo name now.</summary>
     public bool IsFileOnDisk(string name) =>
-        StatOf(name).Kind is StatKind.Regular or StatKind.Executable or StatKind.Symlink;
+        Disk.Stat(name).Kind is StatKind.Regular or StatKind.Executable or StatKind.Symlink;
 
     /// <summary>What stands for a file's date (0: missing), from its lstat: the modification time, with the
     /// size and kind folded in so that a rewrite within the file system's date precision is still seen.

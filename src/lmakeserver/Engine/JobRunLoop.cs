@@ -239,7 +239,7 @@ internal sealed class JobRunLoop
                 }
             }
             if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) continue;
-            if (_graph.IsFileOnDisk(t.Name)) File.Delete(_graph.AbsolutePath(t));
+            if (_graph.IsFileOnDisk(t.Name)) _graph.Disk.Unlink(t.Name);
         }
     }
 }

@@ -26,9 +26,6 @@ public sealed class Node : MemoSlot
 
     public NodeKind Kind;
 
-    /// <summary>Cached: every request stats every node, the path is built once.</summary>
-    public string? AbsolutePath;
-
     /// <summary>The rules generation Kind/Producer were resolved under; a new Lmakefile re-resolves.</summary>
     public int ResolvedGeneration = -1;
 

@@ -15,7 +15,7 @@ public static class StaleOutputs
         string? done = null;
         if (now.IsFile)
         {
-            if (now == node.WrittenChecksum) File.Delete(graph.AbsolutePath(node));
+            if (now == node.WrittenChecksum) graph.Disk.Unlink(node.Name);
             else Quarantine(graph, node);
             done = now == node.WrittenChecksum ? "unlink" : "quarantined";
         }
@@ -30,9 +30,7 @@ public static class StaleOutputs
     /// <summary>Moves the file to LMAKE/quarantine/NAME, where the user finds it.</summary>
     public static void Quarantine(Graph graph, Node node)
     {
-        string dest = Path.Combine(graph.RepoRoot, "LMAKE", "quarantine", node.Name);
-        Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-        File.Move(graph.AbsolutePath(node), dest, overwrite: true);
+        graph.Disk.Quarantine(node.Name);
         Graph.Invalidate(node);
     }
 }

@@ -1,0 +1,22 @@
+// The files of the repo as the engine sees and changes them: a stat, a content checksum, an unlink, a move to the
+// quarantine. RealDisk is the file system; tests give an in-memory one, so that the make algorithm runs in
+// process without real files. What jobs do to the disk is their backend's business, not this.
+using Lmake.Common.Checksums;
+using Lmake.Common.Files;
+
+namespace Lmake.Server.Disk;
+
+public interface IRepoDisk
+{
+    /// <summary>The lstat of a repo-relative name (or an absolute one, under a source dir outside the repo).</summary>
+    FileStat Stat(string name);
+
+    /// <summary>The content checksum of the file at <paramref name="name"/>, whose lstat is <paramref name="stat"/>.</summary>
+    FileChecksum Checksum(string name, FileStat stat);
+
+    /// <summary>Removes the file (nothing when it is gone already).</summary>
+    void Unlink(string name);
+
+    /// <summary>Moves the file to the quarantine (LMAKE/quarantine/NAME), where its user finds it.</summary>
+    void Quarantine(string name);
+}
