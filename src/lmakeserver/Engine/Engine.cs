@@ -5,6 +5,7 @@ using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Backends.Local;
 using Lmake.Server.Cache;
+using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 using Lmake.Server.Transport;
 
@@ -16,15 +17,20 @@ public sealed class Engine
     private readonly Graph _graph;
     private readonly Resolver _resolver;
     private IBackend? _backend;
-    private readonly IJobCache _cache = NoJobCache.Instance;
+    private readonly IJobCache _cache;
 
-    public Engine(string repoRoot, InstallLayout layout)
+    /// <param name="disk">The repo's files; <paramref name="backend"/>, what runs its jobs (the local backend,
+    /// made with the first request); <paramref name="cache"/>, the shared result cache. Tests give fakes of the
+    /// three and drive the engine in process; LMAKE/ (store, saved rules, job infos) is on disk in any case.</param>
+    public Engine(string repoRoot, InstallLayout layout, IRepoDisk? disk = null, IBackend? backend = null, IJobCache? cache = null)
     {
         _layout = layout;
         string lmakeDir = Path.Combine(repoRoot, "LMAKE");
         Directory.CreateDirectory(lmakeDir);
-        _graph = new Graph(repoRoot, new GraphStore(lmakeDir), serving: true);
+        _graph = new Graph(repoRoot, new GraphStore(lmakeDir), serving: true, disk);
         _resolver = new Resolver(_graph);
+        _backend = backend;
+        _cache = cache ?? NoJobCache.Instance;
     }
 
     public string RepoRoot => _graph.RepoRoot;
