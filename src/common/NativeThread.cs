@@ -6,10 +6,11 @@
 // ends the process, as on any thread.
 using System.Runtime.InteropServices;
 using System.Text;
+using static Lmake.Common.Libc;
 
 namespace Lmake.Common;
 
-public static unsafe partial class NativeThread
+public static unsafe class NativeThread
 {
     /// <summary>Room for the make algorithm's recursion (a node, its job, their deps...) on deep graphs.</summary>
     private const nuint StackSize = 8 << 20;
@@ -24,13 +25,13 @@ public static unsafe partial class NativeThread
         GCHandle handle = GCHandle.Alloc(new StartInfo(work, name));
         byte* attr = stackalloc byte[AttrSize];
         nuint thread;
-        int rc = pthread_attr_init(attr);
+        int rc = PthreadAttrInit(attr);
         if (rc == 0)
         {
-            pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
-            pthread_attr_setstacksize(attr, StackSize);
-            rc = pthread_create(&thread, attr, &Entry, (void*)GCHandle.ToIntPtr(handle));
-            pthread_attr_destroy(attr);
+            PthreadAttrSetDetachState(attr, PTHREAD_CREATE_DETACHED);
+            PthreadAttrSetStackSize(attr, StackSize);
+            rc = PthreadCreate(&thread, attr, &Entry, (void*)GCHandle.ToIntPtr(handle));
+            PthreadAttrDestroy(attr);
         }
         if (rc != 0)
         {
@@ -57,14 +58,6 @@ public static unsafe partial class NativeThread
         Span<byte> bytes = stackalloc byte[64];
         int n = Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, 15)), bytes);
         bytes[Math.Min(n, 15)] = 0;   // the kernel keeps 15 bytes and the end
-        fixed (byte* p = bytes) pthread_setname_np(pthread_self(), p);
+        fixed (byte* p = bytes) PthreadSetNameNp(PthreadSelf(), p);
     }
-
-    [LibraryImport("libc")] private static partial int pthread_attr_init(byte* attr);
-    [LibraryImport("libc")] private static partial int pthread_attr_destroy(byte* attr);
-    [LibraryImport("libc")] private static partial int pthread_attr_setdetachstate(byte* attr, int state);
-    [LibraryImport("libc")] private static partial int pthread_attr_setstacksize(byte* attr, nuint size);
-    [LibraryImport("libc")] private static partial int pthread_create(nuint* thread, byte* attr, delegate* unmanaged<void*, void*> start, void* argument);
-    [LibraryImport("libc")] private static partial nuint pthread_self();
-    [LibraryImport("libc")] private static partial int pthread_setname_np(nuint thread, byte* name);
 }

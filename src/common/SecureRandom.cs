@@ -4,14 +4,14 @@ using System.Runtime.InteropServices;
 
 namespace Lmake.Common;
 
-public static unsafe partial class SecureRandom
+public static unsafe class SecureRandom
 {
     public static void Fill(Span<byte> into)
     {
         while (!into.IsEmpty)
         {
             nint n;
-            fixed (byte* p = into) n = getrandom(p, into.Length, 0);
+            fixed (byte* p = into) n = Libc.GetRandom(p, into.Length, 0);
             if (n < 0)
             {
                 const int EINTR = 4;
@@ -29,7 +29,4 @@ public static unsafe partial class SecureRandom
         Fill(random);
         return Convert.ToHexStringLower(random);
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint getrandom(byte* buffer, nint length, uint flags);
 }

@@ -4,6 +4,7 @@
 //   request = KEY VERB CWD ARGS...;  reply = "ok" RESULTS... | "error" MESSAGE
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Lmake.Common;
 using Lmake.Common.Protocol;
 using System.Text;
 
@@ -15,7 +16,7 @@ internal sealed class NotInJobException(string message) : Exception(message);
 /// <summary>The runner answered "error": the command prints the message and exits 1.</summary>
 internal sealed class RequestFailedException(string message) : Exception(message);
 
-internal static unsafe partial class JobChannelClient
+internal static unsafe class JobChannelClient
 {
     public const string EnvironmentName = "LMAKE_JOB_CHANNEL";
 
@@ -46,23 +47,23 @@ internal static unsafe partial class JobChannelClient
         }
         finally
         {
-            Close(fd);
+            Libc.Close(fd);
         }
     }
 
     private static int Connect(string name)
     {
-        int fd = Socket(1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | 0x80000 /*SOCK_CLOEXEC*/, 0);
+        int fd = Libc.Socket(1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | 0x80000 /*SOCK_CLOEXEC*/, 0);
         if (fd < 0) throw new IOException("socket: " + Marshal.GetLastPInvokeError());
         byte[] n = Encoding.UTF8.GetBytes(name);
         byte* addr = stackalloc byte[110];
         *(ushort*)addr = 1;
         addr[2] = 0;  // abstract namespace
         for (int i = 0; i < n.Length && i < 100; i++) addr[3 + i] = n[i];
-        while (ConnectTo(fd, addr, 3 + Math.Min(n.Length, 100)) != 0)
+        while (Libc.Connect(fd, addr, 3 + Math.Min(n.Length, 100)) != 0)
         {
             if (Marshal.GetLastPInvokeError() == 4 /*EINTR*/) continue;
-            Close(fd);
+            Libc.Close(fd);
             throw new NotInJobException($"the job's runner cannot be reached at @{name} (the job has ended, or ${EnvironmentName} is stale)");
         }
         return fd;
@@ -75,7 +76,7 @@ internal static unsafe partial class JobChannelClient
         {
             while (at < data.Length)
             {
-                nint n = Send(fd, b + at, data.Length - at, 0x4000 /*MSG_NOSIGNAL*/);
+                nint n = Libc.Send(fd, b + at, data.Length - at, 0x4000 /*MSG_NOSIGNAL*/);
                 if (n > 0) { at += (int)n; continue; }
                 if (n < 0 && Marshal.GetLastPInvokeError() == 4) continue;
                 throw new NotInJobException("the job's runner closed the connection");
@@ -88,25 +89,10 @@ internal static unsafe partial class JobChannelClient
         int at = 0;
         while (at < count)
         {
-            nint n = Recv(fd, buffer + at, count - at, 0);
+            nint n = Libc.Recv(fd, buffer + at, count - at, 0);
             if (n > 0) { at += (int)n; continue; }
             if (n < 0 && Marshal.GetLastPInvokeError() == 4) continue;
             throw new NotInJobException("the job's runner closed the connection before answering (the job is ending?)");
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    private static partial int ConnectTo(int fd, byte* addr, int addrLen);
-
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    private static partial nint Send(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static partial nint Recv(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

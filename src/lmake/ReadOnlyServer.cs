@@ -8,7 +8,7 @@ using Lmake.Common.Protocol;
 
 namespace Lmake.Client;
 
-internal static partial class ReadOnlyServer
+internal static class ReadOnlyServer
 {
     /// <summary>No server runs, and none could start: LMAKE/ (or the repo, before any LMAKE/) is not writable,
     /// or has no write permission bit at all (`chmod -R a-w`: what its owner wants, even when root could write).</summary>
@@ -20,12 +20,9 @@ internal static partial class ReadOnlyServer
     }
 
     private static bool Writable(string dir) =>
-        access(dir, W_OK) == 0 && (File.GetUnixFileMode(dir) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
+        Libc.Access(dir, W_OK) == 0 && (File.GetUnixFileMode(dir) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
 
     private const int W_OK = 2;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int access(string path, int mode);
 
     public static ServerConnection Start(ServerFiles files)
     {

@@ -15,15 +15,17 @@ enum {
     AD_WRITE = 32, AD_UNLINK = 64, AD_MKDIR = 128,
 };
 
-// Wire format (job_exec reads it, see Lmake.Autodep.AccessReportParser): the shim writes to the inherited
-// pipe whose number is in $LMAKE_AUTODEP_FD a sequence of records
+// Wire format (the runner of the job, lmakeserver or lautodep, reads it on its JobReactor thread: TrackedJob
+// feeds Lmake.Autodep.AccessReportParser; the ptrace tracer writes the same records): the shim writes to the
+// inherited pipe whose number is in $LMAKE_AUTODEP_FD a sequence of records
 //     [u8 kinds (AD_* bits, never 0)] [u8 flags (0x80, | 1 if the file existed: never 0)] [name bytes] [u8 0]
 // The name is relative to the repo root ($LMAKE_AUTODEP_ROOT) for files in the repo, and absolute for files
 // under one of the source dirs ($LMAKE_AUTODEP_SRC, ':'-separated, each ending in '/'). Records are
 // buffered per thread and sent by one write(2) of at most PIPE_BUF bytes, which the kernel keeps atomic:
 // records of concurrent processes and threads never interleave. Names too long for one write are dropped.
 
-// True when the shim has a channel (the process runs under job_exec); false makes every wrapper a pass-through.
+// True when the shim has a channel (the process runs in a job of lmake or lautodep); false makes every wrapper
+// a pass-through.
 int ad_active(void);
 
 // Resolves (dirfd, path) like the kernel (cwd, '..', each symlink on the way, which is reported as a
@@ -52,11 +54,13 @@ void ad_cwd_changed(void);
 // Forgets the directories known to hold no symlink (after renames and removals: see resolve.c).
 void ad_tree_changed(void);
 
-// The fd of the channel (-1 if none): the fd wrappers keep the program from closing or reusing it.
+// The fd of the channel (-1 if none): the fd wrappers keep the program from closing it, and move it (report.c's
+// ad_move_channel) when the program dup2s onto its number.
 int ad_channel_fd(void);
 
-// The environment entries job_exec gave the shim ("LMAKE_AUTODEP_FD=...", ...), NULL-terminated, so that
-// exec wrappers can put them back when a program runs a child with a cleaned environment.
+// The environment entries the runner gave the shim (LMAKE_AUTODEP_FD, _ROOT, _SRC, LD_PRELOAD and
+// LMAKE_JOB_CHANNEL), NULL-terminated, so that exec wrappers can put them back when a program runs a child
+// with a cleaned environment.
 const char *const *ad_own_environ(void);
 
 // The next definition of a libc symbol (RTLD_NEXT), looked up once.

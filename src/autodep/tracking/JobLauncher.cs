@@ -3,6 +3,7 @@
 // SIGPIPE, a job must not inherit that), stdin/stdout/stderr, the report pipe and the shim in its env.
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
@@ -30,10 +31,10 @@ internal static unsafe class JobLauncher
             for (int i = 0; i < 3; i++)
             {
                 if (i == 0 && spec.StdoutIsFile) continue;
-                if (Native.Pipe2(fds, Native.O_CLOEXEC) != 0) { error = "pipe: " + Native.ErrorText(Marshal.GetLastPInvokeError()); return default; }
+                if (Libc.Pipe2(fds, Native.O_CLOEXEC) != 0) { error = "pipe: " + Native.ErrorText(Marshal.GetLastPInvokeError()); return default; }
                 parentEnds[i] = fds[0];
                 childEnds[i] = fds[1];
-                Native.Fcntl(fds[0], Native.F_SETFL, Native.Fcntl(fds[0], Native.F_GETFL, 0) | Native.O_NONBLOCK);
+                Libc.Fcntl(fds[0], Native.F_SETFL, Libc.Fcntl(fds[0], Native.F_GETFL, 0) | Native.O_NONBLOCK);
             }
             var env = BuildEnvironment(spec, shimPath, childEnds[2], channel);
             int pid = Spawn(spec, exe, env, childEnds, out int spawnErrno);
@@ -50,8 +51,8 @@ internal static unsafe class JobLauncher
         }
         finally
         {
-            foreach (int fd in childEnds) if (fd >= 0) Native.Close(fd);
-            foreach (int fd in parentEnds) if (fd >= 0) Native.Close(fd);
+            foreach (int fd in childEnds) if (fd >= 0) Libc.Close(fd);
+            foreach (int fd in parentEnds) if (fd >= 0) Libc.Close(fd);
         }
     }
 
@@ -103,32 +104,32 @@ internal static unsafe class JobLauncher
         byte* attr = stackalloc byte[Native.SpawnAttrSize];
         byte* noSignals = stackalloc byte[Native.SigsetSize];
         byte* ignoredSignals = stackalloc byte[Native.SigsetSize];
-        Native.FileActionsInit(actions);
-        Native.SpawnAttrInit(attr);
+        Libc.FileActionsInit(actions);
+        Libc.SpawnAttrInit(attr);
         try
         {
-            Native.SigEmptySet(noSignals);
-            Native.SigEmptySet(ignoredSignals);
-            foreach (int sig in SignalsToReset) Native.SigAddSet(ignoredSignals, sig);
-            Native.SpawnAttrSetFlags(attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
-            Native.SpawnAttrSetSigMask(attr, noSignals);
-            Native.SpawnAttrSetSigDefault(attr, ignoredSignals);
-            Native.FileActionsAddChdir(actions, cwdPtr);
-            Native.FileActionsAddOpen(actions, 0, stdinPtr, Native.O_RDONLY, 0);
-            if (stdoutPtr is not null) Native.FileActionsAddOpen(actions, 1, stdoutPtr, Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC, 0x1b6);
-            else Native.FileActionsAddDup2(actions, childEnds[0], 1);
-            Native.FileActionsAddDup2(actions, childEnds[1], 2);
+            Libc.SigEmptySet(noSignals);
+            Libc.SigEmptySet(ignoredSignals);
+            foreach (int sig in SignalsToReset) Libc.SigAddSet(ignoredSignals, sig);
+            Libc.SpawnAttrSetFlags(attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
+            Libc.SpawnAttrSetSigMask(attr, noSignals);
+            Libc.SpawnAttrSetSigDefault(attr, ignoredSignals);
+            Libc.FileActionsAddChdir(actions, cwdPtr);
+            Libc.FileActionsAddOpen(actions, 0, stdinPtr, Native.O_RDONLY, 0);
+            if (stdoutPtr is not null) Libc.FileActionsAddOpen(actions, 1, stdoutPtr, Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC, 0x1b6);
+            else Libc.FileActionsAddDup2(actions, childEnds[0], 1);
+            Libc.FileActionsAddDup2(actions, childEnds[1], 2);
             // dup2 onto itself clears close-on-exec (POSIX 2017, glibc >= 2.29): the job inherits the
             // report pipe, no other process spawned meanwhile does.
-            Native.FileActionsAddDup2(actions, childEnds[2], childEnds[2]);
+            Libc.FileActionsAddDup2(actions, childEnds[2], childEnds[2]);
             int pid;
-            spawnErrno = Native.PosixSpawn(&pid, exePtr, actions, attr, argv, envp);
+            spawnErrno = Libc.PosixSpawn(&pid, exePtr, actions, attr, argv, envp);
             return spawnErrno == 0 ? pid : -1;
         }
         finally
         {
-            Native.FileActionsDestroy(actions);
-            Native.SpawnAttrDestroy(attr);
+            Libc.FileActionsDestroy(actions);
+            Libc.SpawnAttrDestroy(attr);
         }
     }
 

@@ -4,6 +4,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
@@ -32,11 +33,11 @@ internal sealed unsafe class JobReactor
 
     private JobReactor()
     {
-        _epoll = Native.EpollCreate1(Native.O_CLOEXEC);
-        _wake = Native.EventFd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK);
+        _epoll = Libc.EpollCreate1(Native.O_CLOEXEC);
+        _wake = Libc.EventFd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK);
         if (_epoll < 0 || _wake < 0) throw new InvalidOperationException("epoll/eventfd: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
-        var ev = new Native.EpollEvent { Events = Native.EPOLLIN, Data = WakeMarker };
-        Native.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, _wake, &ev);
+        var ev = new Libc.EpollEvent { Events = Native.EPOLLIN, Data = WakeMarker };
+        Libc.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, _wake, &ev);
         var thread = new Thread(Loop) { IsBackground = true, Name = "lmake job reactor" };
         thread.Start();
         ThreadId = thread.ManagedThreadId;
@@ -51,8 +52,8 @@ internal sealed unsafe class JobReactor
     /// <summary>Adds a socket of the in-job command channel to the epoll set.</summary>
     public void WatchChannel(int fd, ulong data)
     {
-        var ev = new Native.EpollEvent { Events = Native.EPOLLIN, Data = data };
-        Native.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, fd, &ev);
+        var ev = new Libc.EpollEvent { Events = Native.EPOLLIN, Data = data };
+        Libc.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, fd, &ev);
     }
 
     public void Register(TrackedJob job)
@@ -76,8 +77,8 @@ internal sealed unsafe class JobReactor
     private void Watch(int fd, int slot, int what)
     {
         if (fd < 0) return;
-        var ev = new Native.EpollEvent { Events = Native.EPOLLIN, Data = ((ulong)(uint)slot << 3) | (uint)what };
-        Native.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, fd, &ev);
+        var ev = new Libc.EpollEvent { Events = Native.EPOLLIN, Data = ((ulong)(uint)slot << 3) | (uint)what };
+        Libc.EpollCtl(_epoll, Native.EPOLL_CTL_ADD, fd, &ev);
     }
 
     /// <summary>Runs an action on the reactor thread (the only one that touches a job's running state).</summary>
@@ -85,7 +86,7 @@ internal sealed unsafe class JobReactor
     {
         _posted.Enqueue(action);
         ulong one = 1;
-        Native.Write(_wake, (byte*)&one, sizeof(ulong));
+        Libc.Write(_wake, (byte*)&one, sizeof(ulong));
     }
 
     /// <summary>On the reactor thread: (re)considers the job's deadlines.</summary>
@@ -113,12 +114,12 @@ internal sealed unsafe class JobReactor
     private void Loop()
     {
         const int MaxEvents = 256;
-        var events = new Native.EpollEvent[MaxEvents];
+        var events = new Libc.EpollEvent[MaxEvents];
         while (true)
         {
             int timeout = NextTimeoutMs();
             int n;
-            fixed (Native.EpollEvent* e = events) n = Native.EpollWait(_epoll, e, MaxEvents, timeout);
+            fixed (Libc.EpollEvent* e = events) n = Libc.EpollWait(_epoll, e, MaxEvents, timeout);
             if (n < 0)
             {
                 if (Marshal.GetLastPInvokeError() == Native.EINTR) continue;
@@ -157,7 +158,7 @@ internal sealed unsafe class JobReactor
     private void DrainPosted()
     {
         ulong count;
-        Native.Read(_wake, (byte*)&count, sizeof(ulong));
+        Libc.Read(_wake, (byte*)&count, sizeof(ulong));
         while (_posted.TryDequeue(out var action))
         {
             try { action(); }

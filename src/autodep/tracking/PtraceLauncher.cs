@@ -2,6 +2,8 @@
 // in a child C and exits with its status: C stops itself (SIGSTOP) before it execs the job, the tracer seizes
 // it there. S is never traced, so the reactor reaps it as any job's main process (exit status, rusage,
 // signals) while the tracer, which reaps the processes it traces, only ever sees C and what C starts.
+using Lmake.Common;
+
 namespace Lmake.Autodep;
 
 internal static unsafe class PtraceLauncher
@@ -37,7 +39,7 @@ internal static unsafe class PtraceLauncher
         string link = $"/proc/self/fd/{launched.ReportFd}";
         for (int i = 0; i < link.Length; i++) path[i] = (byte)link[i];
         path[link.Length] = 0;
-        int reportFd = PtraceNative.Open(path, PtraceNative.O_WRONLY | PtraceNative.O_CLOEXEC);
+        int reportFd = Libc.Open(path, PtraceNative.O_WRONLY | PtraceNative.O_CLOEXEC);
         if (reportFd < 0)
             throw new InvalidOperationException("cannot open the report pipe for the tracer: " + Native.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()));
         PtraceTracer.Start(spec, launched.Pid, reportFd);

@@ -5,6 +5,7 @@
 // tree; it also tells whether the file is there, so that read-only syscalls need no stop at their end.
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
@@ -157,7 +158,7 @@ internal sealed unsafe class PtraceNameResolver
         nint r;
         fixed (byte* pn = name)
         fixed (byte* pb = _linkBuffer)
-            r = PtraceNative.Readlink(pn, pb, _linkBuffer.Length - 1);
+            r = Libc.Readlink(pn, pb, _linkBuffer.Length - 1);
         if (r < 0) { errno = Marshal.GetLastPInvokeError(); return null; }
         return Encoding.UTF8.GetString(_linkBuffer, 0, (int)r);
     }

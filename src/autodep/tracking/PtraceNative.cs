@@ -1,10 +1,11 @@
-// The Linux calls the ptrace tracer makes (x86_64): ptrace itself, waitpid on tracees, reading and writing a
-// tracee's memory (process_vm_readv/writev) and readlink for names as the tracee sees them (/proc/TID/...).
+// The constants and structures of the Linux calls the ptrace tracer makes (x86_64; declared in
+// Lmake.Common.Libc): ptrace itself, waitpid on tracees, reading and writing a tracee's memory
+// (process_vm_readv/writev) and readlink for names as the tracee sees them (/proc/TID/...).
 using System.Runtime.InteropServices;
 
 namespace Lmake.Autodep;
 
-internal static unsafe partial class PtraceNative
+internal static unsafe class PtraceNative
 {
     public const int PTRACE_CONT = 7, PTRACE_GETREGS = 12, PTRACE_SETREGS = 13, PTRACE_SYSCALL = 24;
     public const int PTRACE_GETEVENTMSG = 0x4201, PTRACE_SEIZE = 0x4206, PTRACE_LISTEN = 0x4208;
@@ -43,31 +44,6 @@ internal static unsafe partial class PtraceNative
         public ulong R15, R14, R13, R12, Rbp, Rbx, R11, R10, R9, R8, Rax, Rcx, Rdx, Rsi, Rdi, OrigRax, Rip, Cs, Eflags, Rsp,
             Ss, FsBase, GsBase, Ds, Es, Fs, Gs;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [LibraryImport("libc", EntryPoint = "ptrace", SetLastError = true)]
-    public static partial long Ptrace(long request, int pid, nint addr, nint data);
-
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    public static partial int WaitPid(int pid, int* status, int options);
-
-    [LibraryImport("libc", EntryPoint = "process_vm_readv", SetLastError = true)]
-    public static partial nint ProcessVmReadv(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
-
-    [LibraryImport("libc", EntryPoint = "process_vm_writev", SetLastError = true)]
-    public static partial nint ProcessVmWritev(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
-
-    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
-    public static partial nint Readlink(byte* path, byte* buffer, nint size);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    public static partial int Open(byte* path, int flags);
 
     /// <summary>Whether a failed call's errno means the file is not there (as opposed to: there but refused).</summary>
     public static bool IsMissing(int errno) => errno is ENOENT or ENOTDIR or ENAMETOOLONG;

@@ -4,6 +4,7 @@
 // what an in-job command declares, and at the end.
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
@@ -35,7 +36,7 @@ internal sealed unsafe class PtraceReportWriter : IDisposable
         fixed (byte* b = _buffer)
             while (done < _length && _fd >= 0)
             {
-                nint n = Native.Write(_fd, b + done, _length - done);
+                nint n = Libc.Write(_fd, b + done, _length - done);
                 if (n > 0) { done += (int)n; continue; }
                 if (n < 0 && Marshal.GetLastPInvokeError() == PtraceNative.EINTR) continue;
                 break;  // the reader is gone (the job was abandoned): nothing to report to
@@ -46,7 +47,7 @@ internal sealed unsafe class PtraceReportWriter : IDisposable
     public void Dispose()
     {
         Flush();
-        if (_fd >= 0) Native.Close(_fd);
+        if (_fd >= 0) Libc.Close(_fd);
         _fd = -1;
     }
 }

@@ -8,6 +8,7 @@
 // Waits use __WNOTHREAD: this thread has no children of its own, so it only ever reaps its own tracees.
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
@@ -62,11 +63,11 @@ internal sealed unsafe class PtraceTracer
         {
             int child = FindLauncherChild();
             if (child <= 0) return;  // the launcher is gone (killed before its child started)
-            if (PtraceNative.Ptrace(PtraceNative.PTRACE_SEIZE, child, 0, Options) < 0)
+            if (Libc.Ptrace(PtraceNative.PTRACE_SEIZE, child, 0, Options) < 0)
             {
                 string why = Native.ErrorText(Marshal.GetLastPInvokeError());
                 WriteToJobStderr(child, $"lmake: autodep=ptrace: cannot trace the job ({why})\n");
-                Native.Kill(child, PtraceNative.SIGKILL);
+                Libc.Kill(child, PtraceNative.SIGKILL);
                 return;
             }
             _tracees[child] = new Tracee { Initial = true };
@@ -111,7 +112,7 @@ internal sealed unsafe class PtraceTracer
         int status = 0;
         while (true)
         {
-            int tid = PtraceNative.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD);
+            int tid = Libc.WaitPid(-1, &status, PtraceNative.WALL | PtraceNative.WNOTHREAD);
             if (tid < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
@@ -137,14 +138,14 @@ internal sealed unsafe class PtraceTracer
                 return;
             case PtraceNative.PTRACE_EVENT_FORK or PtraceNative.PTRACE_EVENT_VFORK or PtraceNative.PTRACE_EVENT_CLONE:
                 ulong child;
-                if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&child)) == 0 && !_tracees.ContainsKey((int)child))
+                if (Libc.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&child)) == 0 && !_tracees.ContainsKey((int)child))
                     _tracees[(int)child] = new Tracee();
                 Resume(tid, t, 0);
                 return;
             case PtraceNative.PTRACE_EVENT_EXEC:
                 ulong former;
                 // A thread that execs takes its process's id: what it was doing moves with it.
-                if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&former)) == 0 && (int)former != tid
+                if (Libc.Ptrace(PtraceNative.PTRACE_GETEVENTMSG, tid, 0, (nint)(&former)) == 0 && (int)former != tid
                     && _tracees.Remove((int)former, out var old))
                 {
                     t.Pending.Clear();
@@ -162,10 +163,10 @@ internal sealed unsafe class PtraceTracer
                         // C, seized in its own stop. SIGCONT ends that group stop, which would otherwise outlive
                         // this attach (and make the job's later threads start in what looks like a group stop).
                         t.LauncherStopSkipped = true;
-                        Native.Kill(tid, PtraceNative.SIGCONT);
+                        Libc.Kill(tid, PtraceNative.SIGCONT);
                         Resume(tid, t, 0);
                     }
-                    else PtraceNative.Ptrace(PtraceNative.PTRACE_LISTEN, tid, 0, 0);  // a real group stop: stays stopped until SIGCONT
+                    else Libc.Ptrace(PtraceNative.PTRACE_LISTEN, tid, 0, 0);  // a real group stop: stays stopped until SIGCONT
                 }
                 else Resume(tid, t, 0);  // a new tracee's first stop
                 return;
@@ -183,13 +184,13 @@ internal sealed unsafe class PtraceTracer
     private void Resume(int tid, Tracee t, int signal)
     {
         int how = t.Pending.Count > 0 || t.PendingCwdChange || _traceAll || !_filterInstalled ? PtraceNative.PTRACE_SYSCALL : PtraceNative.PTRACE_CONT;
-        PtraceNative.Ptrace(how, tid, 0, signal);  // ESRCH: killed meanwhile, its exit comes next
+        Libc.Ptrace(how, tid, 0, signal);  // ESRCH: killed meanwhile, its exit comes next
     }
 
     private static PtraceNative.SyscallInfo SyscallInfo(int tid)
     {
         PtraceNative.SyscallInfo info = default;
-        PtraceNative.Ptrace(PtraceNative.PTRACE_GET_SYSCALL_INFO, tid, sizeof(PtraceNative.SyscallInfo), (nint)(&info));
+        Libc.Ptrace(PtraceNative.PTRACE_GET_SYSCALL_INFO, tid, sizeof(PtraceNative.SyscallInfo), (nint)(&info));
         return info;
     }
 
@@ -329,9 +330,9 @@ internal sealed unsafe class PtraceTracer
             {
                 // Up to the end of the remote page: a read that crosses into an unmapped page fails whole.
                 int chunk = (int)Math.Min((ulong)(PathMax - length), 4096 - ((address + (ulong)length) & 4095));
-                var local = new PtraceNative.IoVec { Base = buffer + length, Length = (nuint)chunk };
-                var remote = new PtraceNative.IoVec { Base = (void*)(address + (ulong)length), Length = (nuint)chunk };
-                nint got = PtraceNative.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
+                var local = new Libc.IoVec { Base = buffer + length, Length = (nuint)chunk };
+                var remote = new Libc.IoVec { Base = (void*)(address + (ulong)length), Length = (nuint)chunk };
+                nint got = Libc.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
                 if (got <= 0) return null;
                 int nul = new ReadOnlySpan<byte>(buffer + length, (int)got).IndexOf((byte)0);
                 if (nul >= 0) return Encoding.UTF8.GetString(buffer, length + nul);
@@ -343,9 +344,9 @@ internal sealed unsafe class PtraceTracer
     private static ulong ReadU64(int tid, ulong address)
     {
         ulong value = 0;
-        var local = new PtraceNative.IoVec { Base = &value, Length = 8 };
-        var remote = new PtraceNative.IoVec { Base = (void*)address, Length = 8 };
-        PtraceNative.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
+        var local = new Libc.IoVec { Base = &value, Length = 8 };
+        var remote = new Libc.IoVec { Base = (void*)address, Length = 8 };
+        Libc.ProcessVmReadv(tid, &local, 1, &remote, 1, 0);
         return value;
     }
 
@@ -356,7 +357,7 @@ internal sealed unsafe class PtraceTracer
     private void InstallFilter(int tid, Tracee t)
     {
         PtraceNative.Regs saved;
-        if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&saved)) < 0) { _traceAll = true; Resume(tid, t, 0); return; }
+        if (Libc.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&saved)) < 0) { _traceAll = true; Resume(tid, t, 0); return; }
         bool ok = Inject(tid, t, saved, SysPrctl, PR_SET_NO_NEW_PRIVS, 1, 0) == 0;
         if (ok)
         {
@@ -373,7 +374,7 @@ internal sealed unsafe class PtraceTracer
         var restore = saved;
         restore.Rip -= 2;  // back onto the syscall instruction: the syscall runs again, this time for real
         restore.Rax = saved.OrigRax;
-        PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&restore));
+        Libc.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&restore));
         _filterInstalled = ok;
         _traceAll = !ok;
         Resume(tid, t, 0);
@@ -385,9 +386,9 @@ internal sealed unsafe class PtraceTracer
         var regs = saved;
         regs.OrigRax = nr;
         regs.Rdi = a; regs.Rsi = b; regs.Rdx = c; regs.R10 = 0; regs.R8 = 0; regs.R9 = 0;
-        if (PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
+        if (Libc.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
         if (!RunToSyscallStop(tid, t)) return -1;
-        if (PtraceNative.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
+        if (Libc.Ptrace(PtraceNative.PTRACE_GETREGS, tid, 0, (nint)(&regs)) < 0) return -1;
         return (long)regs.Rax;
     }
 
@@ -397,7 +398,7 @@ internal sealed unsafe class PtraceTracer
         var regs = saved;
         regs.Rip -= 2;
         regs.Rax = saved.OrigRax;
-        return PtraceNative.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) == 0 && RunToSyscallStop(tid, t);
+        return Libc.Ptrace(PtraceNative.PTRACE_SETREGS, tid, 0, (nint)(&regs)) == 0 && RunToSyscallStop(tid, t);
     }
 
     // Resumes the tracee up to its next syscall stop, passing on the signals that come first.
@@ -406,9 +407,9 @@ internal sealed unsafe class PtraceTracer
         int signal = 0;
         while (true)
         {
-            if (PtraceNative.Ptrace(PtraceNative.PTRACE_SYSCALL, tid, 0, signal) < 0) return false;
+            if (Libc.Ptrace(PtraceNative.PTRACE_SYSCALL, tid, 0, signal) < 0) return false;
             int status;
-            int r = PtraceNative.WaitPid(tid, &status, PtraceNative.WALL);
+            int r = Libc.WaitPid(tid, &status, PtraceNative.WALL);
             if (r < 0 && Marshal.GetLastPInvokeError() == PtraceNative.EINTR) continue;
             if (r != tid) return false;
             if ((status & 0xff) != 0x7f) { _tracees.Remove(tid); return false; }
@@ -424,9 +425,9 @@ internal sealed unsafe class PtraceTracer
     {
         fixed (byte* p = data)
         {
-            var local = new PtraceNative.IoVec { Base = p, Length = (nuint)data.Length };
-            var remote = new PtraceNative.IoVec { Base = (void*)address, Length = (nuint)data.Length };
-            return PtraceNative.ProcessVmWritev(tid, &local, 1, &remote, 1, 0) == data.Length;
+            var local = new Libc.IoVec { Base = p, Length = (nuint)data.Length };
+            var remote = new Libc.IoVec { Base = (void*)address, Length = (nuint)data.Length };
+            return Libc.ProcessVmWritev(tid, &local, 1, &remote, 1, 0) == data.Length;
         }
     }
 }

@@ -34,7 +34,7 @@ public sealed unsafe class TrackedJob
     internal int StdoutFd, StderrFd, ReportFd, PidFd;
     private bool _reaped, _completed, _timedOut, _killed;
     private int _status;
-    private Native.Rusage _usage;
+    private Libc.Rusage _usage;
     private long _timeoutAt = long.MaxValue, _nextSignalAt = long.MaxValue, _stragglerAt = long.MaxValue;
     private int _signalIndex;
     private int _stragglerStage;
@@ -90,7 +90,7 @@ public sealed unsafe class TrackedJob
         job.StdoutFd = launched.StdoutFd;
         job.StderrFd = launched.StderrFd;
         job.ReportFd = launched.ReportFd;
-        job.PidFd = Native.PidfdOpen(launched.Pid, 0);
+        job.PidFd = Libc.PidfdOpen(launched.Pid, 0);
         // The shim starts inside the job: the exec that starts the job itself is recorded here.
         if (TrackedName(spec, launched.Executable) is { } exeName) job._accesses.Add(exeName, AccessKind.Exec, true);
         if (spec.Timeout is { } t) job._timeoutAt = start + (long)(t.TotalSeconds * Stopwatch.Frequency);
@@ -149,7 +149,7 @@ public sealed unsafe class TrackedJob
     private void SendNextSignal(long now)
     {
         IReadOnlyList<int> signals = _spec.KillSignals.Count > 0 ? _spec.KillSignals : [9];
-        if (_signalIndex < signals.Count) Native.Kill(-Pid, signals[_signalIndex++]);
+        if (_signalIndex < signals.Count) Libc.Kill(-Pid, signals[_signalIndex++]);
         _nextSignalAt = _signalIndex < signals.Count ? now + (long)(KillGrace.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
     }
 
@@ -162,7 +162,7 @@ public sealed unsafe class TrackedJob
         {
             if (_stragglerStage == 1)
             {
-                Native.Kill(-Pid, 9);  // the job is over: what it left running goes too
+                Libc.Kill(-Pid, 9);  // the job is over: what it left running goes too
                 _stragglerStage = 2;
                 _stragglerAt = now + (long)(AbandonGrace.TotalSeconds * Stopwatch.Frequency);
             }
@@ -186,7 +186,7 @@ public sealed unsafe class TrackedJob
         {
             while (true)
             {
-                nint n = Native.Read(fd, b, buffer.Length);
+                nint n = Libc.Read(fd, b, buffer.Length);
                 if (n > 0)
                 {
                     var data = new ReadOnlySpan<byte>(b, (int)n);
@@ -220,8 +220,8 @@ public sealed unsafe class TrackedJob
     {
         if (_completed || _reaped) return;
         int status;
-        Native.Rusage usage;
-        int r = Native.Wait4(Pid, &status, Native.WNOHANG, &usage);
+        Libc.Rusage usage;
+        int r = Libc.Wait4(Pid, &status, Native.WNOHANG, &usage);
         if (r < 0 && Marshal.GetLastPInvokeError() == Native.ECHILD)
         {
             // Someone else reaped it (a process started with SIGCHLD ignored makes .NET reap every child):
@@ -248,8 +248,8 @@ public sealed unsafe class TrackedJob
         if (fd < 0) return;
         // Unregister first: a job being spawned meanwhile holds a copy of this fd until its exec, which
         // would keep the closed fd's epoll entry alive and firing.
-        Native.EpollCtl(JobReactor.Shared.EpollFd, Native.EPOLL_CTL_DEL, fd, null);
-        Native.Close(fd);
+        Libc.EpollCtl(JobReactor.Shared.EpollFd, Native.EPOLL_CTL_DEL, fd, null);
+        Libc.Close(fd);
         fd = -1;
     }
 

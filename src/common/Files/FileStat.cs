@@ -1,13 +1,12 @@
 // One lstat(2) per question "what is at this path now": the engine asks it for every node of every
 // request, so it must cost one syscall and no allocation (FileInfo costs several of both).
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Lmake.Common.Files;
 
 public enum StatKind : byte { None, Regular, Executable, Symlink, Directory, Other }
 
-public readonly partial record struct FileStat(StatKind Kind, long Size, long MtimeNs)
+public readonly record struct FileStat(StatKind Kind, long Size, long MtimeNs)
 {
     public bool Exists => Kind != StatKind.None;
 
@@ -23,9 +22,9 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
     public static unsafe FileStat At(int dirFd, string path)
     {
         Span<byte> buffer = NativePath.Encode(path, stackalloc byte[NativePath.StackSize]);
-        NativeStat st;
+        Libc.Stat st;
         fixed (byte* p = buffer)
-            if (fstatat(dirFd, p, &st, AtSymlinkNoFollow) != 0) return default;
+            if (Libc.Fstatat(dirFd, p, &st, AtSymlinkNoFollow) != 0) return default;
         const uint typeMask = 0xF000, regular = 0x8000, directory = 0x4000, symlink = 0xA000, anyExec = 0x49;
         StatKind kind = (st.Mode & typeMask) switch
         {
@@ -37,29 +36,13 @@ public readonly partial record struct FileStat(StatKind Kind, long Size, long Mt
         return new FileStat(kind, st.Size, st.MtimeSec * 1_000_000_000 + st.MtimeNsec);
     }
 
-    // struct stat of glibc on x86_64 (144 bytes)
-    [StructLayout(LayoutKind.Explicit, Size = 144)]
-    private struct NativeStat
-    {
-        [FieldOffset(24)] public uint Mode;
-        [FieldOffset(48)] public long Size;
-        [FieldOffset(88)] public long MtimeSec;
-        [FieldOffset(96)] public long MtimeNsec;
-    }
-
     private const int AtSymlinkNoFollow = 0x100;
-
-    [LibraryImport("libc")]
-    private static unsafe partial int fstatat(int dirFd, byte* path, NativeStat* buf, int flags);
 
     /// <summary>Opens a directory for <see cref="At"/> (O_PATH: no read permission needed); -1 on failure.</summary>
     public static unsafe int OpenDirectory(string path)
     {
         const int oPath = 0x200000, oDirectory = 0x10000, oCloexec = 0x80000;
         byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) return open(p, oPath | oDirectory | oCloexec);
+        fixed (byte* p = bytes) return Libc.Open(p, oPath | oDirectory | oCloexec);
     }
-
-    [LibraryImport("libc")]
-    private static unsafe partial int open(byte* path, int flags);
 }

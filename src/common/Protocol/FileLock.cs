@@ -3,14 +3,12 @@
 // The file is opened with open(2) directly: .NET's FileStream takes flocks of its own on Unix (LOCK_SH for
 // shared opens), which would turn our probe into a sharing violation and our lock into a racy upgrade.
 using System.Runtime.InteropServices;
+using static Lmake.Common.Libc;
 
 namespace Lmake.Common.Protocol;
 
-public sealed partial class FileLock : IDisposable
+public sealed class FileLock : IDisposable
 {
-    private const int O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
-    private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11, EINTR = 4, EACCES = 13, EROFS = 30;
-
     private int _fd;
 
     private FileLock(int fd) => _fd = fd;
@@ -18,7 +16,7 @@ public sealed partial class FileLock : IDisposable
     /// <summary>The lock, or null when another process holds it. The file is created if needed.</summary>
     public static FileLock? TryAcquire(string path)
     {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, Convert.ToInt32("644", 8));
+        int fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, Convert.ToInt32("644", 8));
         if (fd < 0)
         {
             int error = Marshal.GetLastPInvokeError();
@@ -27,10 +25,10 @@ public sealed partial class FileLock : IDisposable
         }
         while (true)
         {
-            if (flock(fd, LOCK_EX | LOCK_NB) == 0) return new FileLock(fd);
+            if (Flock(fd, LOCK_EX | LOCK_NB) == 0) return new FileLock(fd);
             int errno = Marshal.GetLastPInvokeError();
             if (errno == EINTR) continue;
-            close(fd);
+            Close(fd);
             if (errno == EWOULDBLOCK) return null;
             throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
@@ -47,15 +45,6 @@ public sealed partial class FileLock : IDisposable
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) close(fd);
+        if (fd >= 0) Close(fd);
     }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags, int mode);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int flock(int fd, int operation);
-
-    [LibraryImport("libc")]
-    private static partial int close(int fd);
 }

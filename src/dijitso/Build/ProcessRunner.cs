@@ -3,12 +3,13 @@
 // miss, dijitso's own cost must stay a few milliseconds next to the compiler's.
 using System.Runtime.InteropServices;
 using System.Text;
+using static Lmake.Common.Libc;
 
 namespace Dijitso.Build;
 
 public sealed record ProcessOutput(int ExitCode, byte[] Stdout, string Stderr);
 
-public static unsafe partial class ProcessRunner
+public static unsafe class ProcessRunner
 {
     /// <summary>Runs argv[0] (looked up on PATH) with the rest as arguments. The compiler's stdout and stderr
     /// are captured together, in the order it wrote them (Stdout holds both). With <paramref name="passStderr"/>
@@ -71,30 +72,4 @@ public static unsafe partial class ProcessRunner
     }
 
     public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
-
-    private const int O_CLOEXEC = 0x80000, EINTR = 4;
-
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static partial int Pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint Read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    private static partial int WaitPid(int pid, int* status, int options);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
-    private static partial int FileActionsInit(byte* actions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
-    private static partial int FileActionsAddDup2(byte* actions, int fd, int newFd);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
-    private static partial int FileActionsDestroy(byte* actions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnp")]
-    private static partial int PosixSpawnp(int* pid, byte* file, byte* actions, void* attributes, byte** argv, byte** envp);
 }

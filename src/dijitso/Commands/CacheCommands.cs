@@ -1,6 +1,7 @@
 // `dijitso show`, `clean` and `checkout`: the cache seen as entries (signature -> files of each category).
 using System.Text;
 using Dijitso.Cache;
+using Lmake.Common;
 
 namespace Dijitso.Commands;
 
@@ -75,7 +76,7 @@ public static class CacheCommands
             int at = name.LastIndexOf(marker, StringComparison.Ordinal);
             if (at < 0) continue;
             string[] rest = name[(at + marker.Length)..].Split('-');
-            if (rest.Length == 2 && int.TryParse(rest[0], out int pid) && !Locking.Libc.ProcessAlive(pid)) yield return path;
+            if (rest.Length == 2 && int.TryParse(rest[0], out int pid) && !Libc.ProcessAlive(pid)) yield return path;
         }
     }
 

@@ -4,6 +4,7 @@
 // CACHE/lib/.SIG.lock.owner holding host:pid, refreshed while held, taken over when its owner is dead
 // (same host) or it has not been refreshed for DIJITSO_LOCK_STALE_SECONDS (default 60, other hosts).
 using System.Text;
+using Lmake.Common;
 
 namespace Dijitso.Locking;
 

@@ -1,46 +1,17 @@
-// The socket calls of the in-job command channel (unix stream sockets in the abstract namespace).
+// The constants and addresses of the in-job command channel's socket calls (unix stream sockets in the
+// abstract namespace; the calls are declared in Lmake.Common.Libc).
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 
 namespace Lmake.Autodep;
 
-internal static unsafe partial class ChannelNative
+internal static unsafe class ChannelNative
 {
     public const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public const int MSG_NOSIGNAL = 0x4000;
     public const short POLLOUT = 4;
     public const int EINTR = 4, EAGAIN = 11;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public int Fd;
-        public short Events, Revents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    public static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
-    public static partial int Bind(int fd, byte* addr, int addrLen);
-
-    [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
-    public static partial int Listen(int fd, int backlog);
-
-    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
-    public static partial int Accept4(int fd, byte* addr, int* addrLen, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    public static partial nint Recv(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    public static partial nint Send(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(PollFd* fds, nint count, int timeoutMs);
-
-    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true)]
-    private static partial byte* RealPath(byte* path, byte* resolved);
 
     /// <summary>sockaddr_un for an abstract name (a leading NUL, then the name, no terminator).</summary>
     public static int AbstractAddress(string name, byte* addr)
@@ -59,6 +30,6 @@ internal static unsafe partial class ChannelNative
         byte* resolved = stackalloc byte[4097];
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
-            return RealPath(p, resolved) is null ? path : Marshal.PtrToStringUTF8((nint)resolved) ?? path;
+            return Libc.RealPath(p, resolved) is null ? path : Marshal.PtrToStringUTF8((nint)resolved) ?? path;
     }
 }

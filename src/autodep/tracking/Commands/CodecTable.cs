@@ -9,11 +9,12 @@
 //   link(2), which fails if the name exists: no lock at all.
 using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 using Lmake.Common.Checksums;
 
 namespace Lmake.Autodep;
 
-public static unsafe partial class CodecTable
+public static unsafe class CodecTable
 {
     private const int MaxCodeLength = 32;
 
@@ -161,31 +162,21 @@ public static unsafe partial class CodecTable
 
         public TableLock(string path)
         {
-            byte[] name = Encoding.UTF8.GetBytes(path + "\0");
-            fixed (byte* p = name) _fd = Open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0x1b6);
+            _fd = Libc.Open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0x1b6);
             if (_fd < 0) throw new IOException($"cannot open {path}: {Native.ErrorText(Marshal.GetLastPInvokeError())}");
-            while (Flock(_fd, LOCK_EX) != 0)
+            while (Libc.Flock(_fd, LOCK_EX) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Native.EINTR) continue;
-                Native.Close(_fd);
+                Libc.Close(_fd);
                 throw new IOException($"cannot lock {path}: {Native.ErrorText(errno)}");
             }
         }
 
-        public void Dispose() => Native.Close(_fd);  // closing releases the lock
+        public void Dispose() => Libc.Close(_fd);  // closing releases the lock
     }
 
     private const int O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000, LOCK_EX = 2, EEXIST = 17;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int Open(byte* path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int Flock(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static partial int Link(byte* from, byte* to);
 
     // --- directory form ----------------------------------------------------------------------------
 
@@ -227,7 +218,7 @@ public static unsafe partial class CodecTable
         fixed (byte* pf = f)
         fixed (byte* pt = t)
         {
-            if (Link(pf, pt) == 0) return true;
+            if (Libc.Link(pf, pt) == 0) return true;
         }
         int errno = Marshal.GetLastPInvokeError();
         if (errno == EEXIST) return false;

@@ -4,6 +4,7 @@
 // per job), which also authenticates it: the abstract namespace is open to every local user.
 // Each in-job command connects, sends one request frame (JobChannelWire), reads the reply and closes; so
 // nothing depends on the job keeping an fd open (close_fds, daemons, env -i all leave it working).
+using Lmake.Common;
 using Lmake.Common.Protocol;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
@@ -42,11 +43,11 @@ internal sealed unsafe class JobChannel
     {
         _reactor = reactor;
         Name = $"lmake-job-{Environment.ProcessId}-{NameSuffix()}";
-        _listenFd = ChannelNative.Socket(ChannelNative.AF_UNIX, ChannelNative.SOCK_STREAM | ChannelNative.SOCK_NONBLOCK | ChannelNative.SOCK_CLOEXEC, 0);
+        _listenFd = Libc.Socket(ChannelNative.AF_UNIX, ChannelNative.SOCK_STREAM | ChannelNative.SOCK_NONBLOCK | ChannelNative.SOCK_CLOEXEC, 0);
         if (_listenFd < 0) throw new InvalidOperationException("socket: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         byte* addr = stackalloc byte[110];
         int len = ChannelNative.AbstractAddress(Name, addr);
-        if (ChannelNative.Bind(_listenFd, addr, len) != 0 || ChannelNative.Listen(_listenFd, 1024) != 0)
+        if (Libc.Bind(_listenFd, addr, len) != 0 || Libc.Listen(_listenFd, 1024) != 0)
             throw new InvalidOperationException($"in-job command channel {Name}: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         reactor.WatchChannel(_listenFd, JobReactor.ChannelListenMarker);
     }
@@ -91,7 +92,7 @@ internal sealed unsafe class JobChannel
     {
         while (true)
         {
-            int fd = ChannelNative.Accept4(_listenFd, null, null, ChannelNative.SOCK_NONBLOCK | ChannelNative.SOCK_CLOEXEC);
+            int fd = Libc.Accept4(_listenFd, null, null, ChannelNative.SOCK_NONBLOCK | ChannelNative.SOCK_CLOEXEC);
             if (fd < 0) return;  // EAGAIN: no more; anything else (EMFILE...): the client sees its connection fail
             int id;
             if (_freeConnections.Count > 0) id = _freeConnections.Pop(); else { id = _connections.Count; _connections.Add(null); }
@@ -108,7 +109,7 @@ internal sealed unsafe class JobChannel
         {
             if (c.Length == c.Buffer.Length) Array.Resize(ref c.Buffer, c.Buffer.Length * 2);
             nint n;
-            fixed (byte* b = c.Buffer) n = ChannelNative.Recv(c.Fd, b + c.Length, c.Buffer.Length - c.Length, 0);
+            fixed (byte* b = c.Buffer) n = Libc.Recv(c.Fd, b + c.Length, c.Buffer.Length - c.Length, 0);
             if (n < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
@@ -165,21 +166,21 @@ internal sealed unsafe class JobChannel
         while (at < data.Length && c.Fd >= 0)
         {
             nint n;
-            fixed (byte* b = data) n = ChannelNative.Send(c.Fd, b + at, data.Length - at, ChannelNative.MSG_NOSIGNAL);
+            fixed (byte* b = data) n = Libc.Send(c.Fd, b + at, data.Length - at, ChannelNative.MSG_NOSIGNAL);
             if (n > 0) { at += (int)n; continue; }
             int errno = Marshal.GetLastPInvokeError();
             if (errno == ChannelNative.EINTR) continue;
             if (errno != ChannelNative.EAGAIN) return;  // the client is gone
-            var pfd = new ChannelNative.PollFd { Fd = c.Fd, Events = ChannelNative.POLLOUT };
-            if (ChannelNative.Poll(&pfd, 1, SendTimeoutMs) <= 0) return;
+            var pfd = new Libc.PollFd { Fd = c.Fd, Events = ChannelNative.POLLOUT };
+            if (Libc.Poll(&pfd, 1, SendTimeoutMs) <= 0) return;
         }
     }
 
     private void Close(Connection c)
     {
         if (c.Fd < 0) return;
-        Native.EpollCtl(_reactor.EpollFd, Native.EPOLL_CTL_DEL, c.Fd, null);
-        Native.Close(c.Fd);
+        Libc.EpollCtl(_reactor.EpollFd, Native.EPOLL_CTL_DEL, c.Fd, null);
+        Libc.Close(c.Fd);
         c.Fd = -1;
         _connections[c.Id] = null;
         _freeConnections.Push(c.Id);
