@@ -8,13 +8,13 @@
 // Not seen by inotify, hence not by this: a write through a shared mmap, a change made by another machine
 // on a network file system, a write through a hard link in another directory.
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
+using Lmake.Common;
 using Lmake.Common.Files;
 
 namespace Lmake.Server.Engine;
 
-public sealed partial class DirectoryWatch
+public sealed class DirectoryWatch
 {
     /// <summary>A directory of the repo that nodes are in, or an ancestor of one.</summary>
     internal sealed class Dir
@@ -56,7 +56,7 @@ public sealed partial class DirectoryWatch
     /// <summary>null when inotify is not available (instance limit reached...): every node is then stat'ed.</summary>
     public static DirectoryWatch? Open(string repoRoot)
     {
-        int fd = inotify_init1(InNonblock | InCloexec);
+        int fd = Libc.InotifyInit1(InNonblock | InCloexec);
         return fd < 0 ? null : new DirectoryWatch(repoRoot, fd);
     }
 
@@ -68,7 +68,7 @@ public sealed partial class DirectoryWatch
         while (true)
         {
             nint n;
-            unsafe { fixed (byte* b = _buffer) n = read(_fd, b, _buffer.Length); }
+            unsafe { fixed (byte* b = _buffer) n = Libc.Read(_fd, b, _buffer.Length); }
             if (n <= 0) break;   // EAGAIN: no more (an error is as good: nothing to read)
             if (!any) { _seq++; any = true; }
             for (int at = 0; at + 16 <= n;)
@@ -90,7 +90,7 @@ public sealed partial class DirectoryWatch
             // events were lost, a removed watch's among them maybe: every watch is made anew when next needed
             foreach (Dir d in _byWd.Values)
             {
-                inotify_rm_watch(_fd, d.Wd);
+                Libc.InotifyRmWatch(_fd, d.Wd);
                 d.Wd = -1;
                 d.Tried = false;
             }
@@ -109,7 +109,7 @@ public sealed partial class DirectoryWatch
         {
             // the watch no longer says anything of the directory at this name: watched again when next needed
             _byWd.Remove(wd);
-            if ((mask & InIgnored) == 0) inotify_rm_watch(_fd, wd);
+            if ((mask & InIgnored) == 0) Libc.InotifyRmWatch(_fd, wd);
             dir.Wd = -1;
             dir.Tried = false;
             dir.SelfSeq = _seq;
@@ -176,7 +176,7 @@ public sealed partial class DirectoryWatch
         dir.Tried = true;
         string path = dir.Name.Length == 0 ? _root : _root + "/" + dir.Name;
         int wd;
-        unsafe { fixed (byte* p = NativePath.Encode(path, stackalloc byte[NativePath.StackSize])) wd = inotify_add_watch(_fd, p, WatchMask); }
+        unsafe { fixed (byte* p = NativePath.Encode(path, stackalloc byte[NativePath.StackSize])) wd = Libc.InotifyAddWatch(_fd, p, WatchMask); }
         if (wd >= 0 && _byWd.TryAdd(wd, dir))
         {
             dir.Wd = wd;
@@ -184,7 +184,7 @@ public sealed partial class DirectoryWatch
             return true;
         }
         // two names for one directory (a bind mount) keep the first's watch: the second is stat'ed
-        int errno = wd >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        int errno = wd >= 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
         dir.FailedSeq = _seq;
         dir.Absent = errno == Enoent;   // ENOTDIR (a symlink, a file), EACCES, ENOSPC (watch limit): not watchable
         return dir.Absent;
@@ -196,16 +196,4 @@ public sealed partial class DirectoryWatch
         InQOverflow = 0x4000, InIgnored = 0x8000, InOnlyDir = 0x1000000, InDontFollow = 0x2000000;
     private const uint WatchMask = InModify | InAttrib | InCloseWrite | InMovedFrom | InMovedTo | InCreate | InDelete |
         InDeleteSelf | InMoveSelf | InOnlyDir | InDontFollow;
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int inotify_init1(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial int inotify_add_watch(int fd, byte* path, uint mask);
-
-    [LibraryImport("libc")]
-    private static partial int inotify_rm_watch(int fd, int wd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint read(int fd, byte* buf, nint count);
 }
