@@ -50,7 +50,8 @@ public class ServerSharingTests
         var psi = new ProcessStartInfo(Installed.Bin("lmake"), ["step8"]) { WorkingDirectory = r.Repo.Path, RedirectStandardOutput = true };
         using (Process client = Process.Start(psi)!)
         {
-            Thread.Sleep(1200);                           // a few steps are done, one is running
+            // a few steps are done, one is running (waited for, not timed: a loaded machine may take seconds to start)
+            for (var waited = Stopwatch.StartNew(); !File.Exists(r.Repo["step2"]) && waited.Elapsed < TimeSpan.FromSeconds(60);) Thread.Sleep(20);
             string[] server = File.ReadAllLines(r.Repo["LMAKE/server"]);
             Process.GetProcessById(int.Parse(server[1])).Kill();   // SIGKILL
             client.WaitForExit(30_000);
