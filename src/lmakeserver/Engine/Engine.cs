@@ -3,6 +3,7 @@
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
@@ -13,13 +14,14 @@ public sealed class Engine
     private readonly Graph _graph;
     private readonly Resolver _resolver;
     private LocalBackend? _backend;
+    private readonly LmakeDir _lmakeDir;
 
     public Engine(string repoRoot, InstallLayout layout)
     {
         _layout = layout;
-        string lmakeDir = Path.Combine(repoRoot, "LMAKE");
-        Directory.CreateDirectory(lmakeDir);
-        _graph = new Graph(repoRoot, new GraphStore(lmakeDir), serving: true);
+        _lmakeDir = new LmakeDir(repoRoot);
+        Directory.CreateDirectory(_lmakeDir.Dir);
+        _graph = new Graph(repoRoot, new GraphStore(_lmakeDir.Dir), serving: true);
         _resolver = new Resolver(_graph);
     }
 
@@ -33,7 +35,7 @@ public sealed class Engine
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long allocatedBefore = GC.GetTotalAllocatedBytes();
-        using var output = new Transcript(client, Path.Combine(RepoRoot, "LMAKE"), DateTime.Now);
+        using var output = new Transcript(client, _lmakeDir, DateTime.Now);
         TimeSpan transcript = clock.Elapsed;
         try { LoadMakefiles(output); }
         catch (LmakefileException e)
@@ -82,7 +84,7 @@ public sealed class Engine
 
     public void Flush() => _graph.Flush();
 
-    private string SavedMakefiles => Path.Combine(RepoRoot, "LMAKE", "makefiles.json");
+    private string SavedMakefiles => _lmakeDir.SavedMakefiles;
 
     /// <summary>What an earlier server read of the Lmakefile (LMAKE/makefiles.json), if readable.</summary>
     private Makefiles? ReadSavedMakefiles()
@@ -104,7 +106,6 @@ public sealed class Engine
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
     internal void LoadMakefiles(IClientOutput output)
     {
-        string lmakeDir = Path.Combine(RepoRoot, "LMAKE");
         string saved = SavedMakefiles;
         // what an earlier server read: no python run at all when nothing changed
         Makefiles? current = _graph.Makefiles ?? ReadSavedMakefiles();
@@ -115,7 +116,7 @@ public sealed class Engine
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout);
-        makefiles.WriteSummaries(lmakeDir);
+        makefiles.WriteSummaries(_lmakeDir.Dir);
         string tmp = saved + ".tmp";
         File.WriteAllText(tmp, makefiles.ToJson());
         File.Move(tmp, saved, overwrite: true);

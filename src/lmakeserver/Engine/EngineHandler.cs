@@ -46,7 +46,7 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
     public void Dispose()
     {
         EngineLoop.Wait(_loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }));
-        Admin.JobInfos.Flush();   // the job infos still queued (Admin/JobInfoWriter)
+        State.JobInfos.Flush();   // the job infos still queued (State/JobInfoWriter)
         _loop.Dispose();
     }
 }

@@ -99,7 +99,7 @@ public sealed class LocalBackend
         using (cancelled.Register(tracked.Kill))
             outcome = await tracked.Completion;
         live?.Finish();
-        job.LastRunFacts = new Admin.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
+        job.LastRunFacts = new State.JobRunFacts(job.RunStarted, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
             tmp, keep, Host, outcome.Stdout);
         job.RunStarted = default;
         if (!keep) EmptyTmpDir(tmp);
@@ -124,7 +124,7 @@ public sealed class LocalBackend
     /// no mkdir/rmdir (inode allocation is a large part of a trivial job's cost on ext4).</summary>
     private string TmpDir(Job job, int smallId, bool keep)
     {
-        string tmpRoot = Path.Combine(_graph.RepoRoot, "LMAKE", "tmp");
+        string tmpRoot = new State.LmakeDir(_graph.RepoRoot).Tmp;
         if (keep)
         {
             string kept = Path.Combine(tmpRoot, job.Id.ToString());
@@ -198,7 +198,7 @@ public sealed class LocalBackend
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
-            if (name.StartsWith("LMAKE/", StringComparison.Ordinal)) continue;
+            if (State.LmakeDir.Contains(name)) continue;
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;

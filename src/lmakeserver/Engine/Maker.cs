@@ -2,6 +2,7 @@
 // job made once per request, jobs rerun only when a dep's content changed (A4), errors chained (A5).
 using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
@@ -531,7 +532,7 @@ public sealed partial class Maker
             t.WrittenChecksum = _graph.Refresh(t);
             _graph.Save(t);
         }
-        Admin.JobInfos.Write(_graph.RepoRoot, job.Id, Admin.JobInfos.Of(job, job.LastRunFacts, t => t.WrittenChecksum));
+        JobInfos.Write(_graph.RepoRoot, job.Id, JobInfoOf.Build(job, job.LastRunFacts, t => t.WrittenChecksum));
     }
 
     /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since

@@ -1,6 +1,7 @@
 // A file a job left that must go (its job no longer makes it, or it is about to be remade): as its job left it,
 // it is removed (`unlink`); edited by hand since, it is moved to LMAKE/quarantine/ (`quarantined`): never lost (A4).
 using Lmake.Common.Checksums;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
@@ -30,7 +31,7 @@ public static class StaleOutputs
     /// <summary>Moves the file to LMAKE/quarantine/NAME, where the user finds it.</summary>
     public static void Quarantine(Graph graph, Node node)
     {
-        string dest = Path.Combine(graph.RepoRoot, "LMAKE", "quarantine", node.Name);
+        string dest = new LmakeDir(graph.RepoRoot).QuarantineOf(node.Name);
         Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
         File.Move(graph.AbsolutePath(node), dest, overwrite: true);
         Graph.Invalidate(node);
