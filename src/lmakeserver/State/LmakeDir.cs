@@ -1,12 +1,13 @@
-// The one owner of LMAKE/, the repo's admin directory: every path under it is spelled here and nowhere else
-// in the server (the client cannot see this project: the files through which it finds the server are spelled
-// in Lmake.Common.Protocol.ServerFiles, which also names the directory itself, ServerFiles.DirName).
+// The one owner of LMAKE/, the repo's admin directory: every path the server builds into it starts here (what
+// lies inside an entry, e.g. store/'s files or a temp name, is named by the entry's writer, listed below). The
+// client cannot see this project: the files through which it finds the server are spelled in
+// Lmake.Common.Protocol.ServerFiles, which also names the directory itself (ServerFiles.DirName).
 // A server is the only writer while it runs (LMAKE/server.lock); lmake_repair writes only when no server runs.
 //
 //   server             address and pid of the listening server (ServerAddress). Written by the server
 //   server_key         (ServerFiles), key 0600; both written whole (ServerFiles.WriteAddress/WriteKey: a
-//   server.<pid>.tmp   temp + rename); server removed at exit; a killed server leaves a stale address, whose
-//                      pid a client checks, and a temp file that nobody reads
+//   NAME.<pid>.tmp     temp + rename); server removed at exit; a killed server leaves a stale address, whose
+//                      pid a client checks, and maybe a temp file that nobody reads
 //   server.lock        flock'd by the running server (ServerFiles): the kernel drops it with the process
 //   server.log         the server's stdout and stderr, appended by the detached server; the client moves it to
 //   server.log.old     server.log.old past 1 MiB (ServerConnector.RotateLog); text, for people only
@@ -34,7 +35,7 @@
 //   last_output        symlink to the newest of outputs/ (Transcript), replaced through last_output.tmp
 //   tmp/slot<N>        the $TMPDIR of jobs run in slot N (LocalBackend.TmpDir), emptied when first reused by
 //                      a server (a killed server may leave files there)
-//   tmp/<job id>       the $TMPDIR a job was asked to keep (-t, keep_tmp), emptied when the job runs again;
+//   tmp/<job id>       the $TMPDIR a job was asked to keep (-t, keep_tmp), made afresh when it runs so again;
 //                      lshow -E shows it as the job's TMPDIR
 //   quarantine/NAME    a file lmake would have removed but which was edited by hand since its job left it
 //                      (StaleOutputs.Quarantine: lmake, lcollect, lmake_repair): moved there, never deleted
