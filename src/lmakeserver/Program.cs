@@ -5,7 +5,7 @@
 using System.CommandLine;
 using Lmake.Common;
 using Lmake.Common.Commands;
-using Lmake.Server.Engine;
+using Lmake.Server;
 using Lmake.Server.Transport;
 
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
@@ -36,7 +36,7 @@ try
     int? idleMs = parsed.GetValue(grace)
         ?? (int.TryParse(Environment.GetEnvironmentVariable("LMAKE_SERVER_IDLE_MS"), out int fromEnv) ? fromEnv : null);
     TimeSpan idle = idleMs is int ms && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : ServerProcess.DefaultIdleGrace;
-    int code = ServerProcess.Run(repoRoot, idle, r => new EngineHandler(r), new ServerLog(Console.Error),
+    int code = ServerProcess.Run(repoRoot, idle, r => new RequestDispatch(r), new ServerLog(Console.Error),
         parsed.GetValue(readyFd));
     // Exit now, whatever threads the engine may still have: a server past its end must not hold the repo.
     Environment.Exit(code);

@@ -1,7 +1,8 @@
-// Job infos (Admin/JobInfo, JobInfoLog): queued to a writer thread, readable at once, in the log after a flush;
+// Job infos (State/JobInfo, JobInfoLog): queued to a writer thread, readable at once, in the log after a flush;
 // a run again replaces a job's info; a damaged record, a torn tail, a lost index, a compaction and the older
 // one-file-per-job layout lose nothing else.
 using Lmake.Server.Admin;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Tests;
 

@@ -7,10 +7,13 @@ namespace Lmake.Common.Protocol;
 
 public sealed class ServerFiles
 {
+    /// <summary>The admin directory in the repo root: the client and the server (State.LmakeDir) both name it.</summary>
+    public const string DirName = "LMAKE";
+
     public ServerFiles(string repoRoot)
     {
         RepoRoot = repoRoot;
-        AdminDir = Path.Combine(repoRoot, "LMAKE");
+        AdminDir = Path.Combine(repoRoot, DirName);
     }
 
     public string RepoRoot { get; }

@@ -5,6 +5,7 @@ using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;
@@ -47,7 +48,7 @@ public static class AdminCommands
         {
             if (ctx.ReadOnly && Writes(o))
             {
-                output.Err($"{o.Command}: the repo is read-only (and no server runs): {Describe(o)} would write in {ctx.LmakeDir}");
+                output.Err($"{o.Command}: the repo is read-only (and no server runs): {Describe(o)} would write in {ctx.LmakeDir.Dir}");
                 return ExitCode.Permission;
             }
             if (o.Command == "lmark" && o.MarkAction is 'l' or 'c') return Lmark.Run(ctx, request, o, output);

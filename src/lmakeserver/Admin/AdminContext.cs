@@ -4,6 +4,7 @@ using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;
@@ -26,7 +27,7 @@ public sealed class AdminContext
     /// <summary>Nothing may be written: the store is open read-only and no server publishes itself.</summary>
     public bool ReadOnly { get; }
     public string RepoRoot => Graph.RepoRoot;
-    public string LmakeDir => Path.Combine(RepoRoot, "LMAKE");
+    public LmakeDir LmakeDir => new(RepoRoot);
 
     public void LoadMakefiles(IClientOutput output) => _loadMakefiles(output);
 

@@ -4,6 +4,7 @@
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;
@@ -51,7 +52,7 @@ public static class Lcollect
         foreach (string d in Directory.EnumerateDirectories(dir, "*", options))
         {
             string leaf = Path.GetFileName(d);
-            if (leaf is "LMAKE" or ".git" || new FileInfo(d).LinkTarget != null) continue;
+            if (leaf is LmakeDir.Name or ".git" || new FileInfo(d).LinkTarget != null) continue;
             foreach (string f in Files(d)) yield return f;
         }
     }

@@ -2,6 +2,7 @@
 // (argv, environment, cwd, stdin/stdout redirections) in a fresh tmp dir beside it, without dependency
 // tracking. The server only writes it and prints `script : PATH`; the client then runs it on the user's
 // terminal (unless -n). -k shell opens an interactive bash in the job's environment instead.
+using Lmake.Server.State;
 using System.Text;
 using Lmake.Common;
 using Lmake.Common.Commands;
@@ -30,7 +31,7 @@ public static class Ldebug
             output.Err($"ldebug: job {job.Rule.Name} {job.Name} has no command");
             return ExitCode.BuildFailed;
         }
-        string dir = Path.Combine(ctx.LmakeDir, "debug", job.Id.ToString());
+        string dir = ctx.LmakeDir.DebugOf(job.Id);
         Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, "tmp");
         string script = Path.Combine(dir, "script");

@@ -4,6 +4,7 @@
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;

@@ -5,6 +5,7 @@ using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Engine;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;
@@ -151,7 +152,7 @@ public static class Lshow
 
     private static ShowDict Environment(AdminContext ctx, Job job)
     {
-        string tmp = Path.Combine(ctx.RepoRoot, "LMAKE", "tmp", job.Id.ToString());
+        string tmp = ctx.LmakeDir.TmpOf(job.Id);
         var d = new ShowDict();
         foreach (var (k, v) in JobEnvironment.Of(ctx, job, tmp).OrderBy(kv => kv.Key, StringComparer.Ordinal)) d.Add(k, v);
         return d;
@@ -222,7 +223,7 @@ public static class Lshow
     private static ShowTable Trace(AdminContext ctx, string name)
     {
         var table = new ShowTable();
-        string outputs = Path.Combine(ctx.LmakeDir, "outputs");
+        string outputs = ctx.LmakeDir.Outputs;
         if (!Directory.Exists(outputs)) return table;
         foreach (string day in Directory.GetDirectories(outputs).Order(StringComparer.Ordinal))
             foreach (string run in Directory.GetFiles(day).Order(StringComparer.Ordinal))

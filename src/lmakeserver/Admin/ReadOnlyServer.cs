@@ -6,6 +6,7 @@ using Lmake.Common.Commands;
 using Lmake.Common.Protocol;
 using Lmake.Server.Engine;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Admin;
@@ -41,14 +42,14 @@ public static class ReadOnlyServer
             output.Err(e.Message);
             return ExitCode.Usage;
         }
-        string lmakeDir = Path.Combine(repoRoot, "LMAKE");
-        if (!Directory.Exists(Path.Combine(lmakeDir, GraphStore.Folder)))
+        var lmakeDir = new LmakeDir(repoRoot);
+        if (!Directory.Exists(lmakeDir.Store))
         {
-            output.Err($"{m.Command}: {repoRoot} was never built (no {Path.Combine(lmakeDir, GraphStore.Folder)}) and is read-only");
+            output.Err($"{m.Command}: {repoRoot} was never built (no {lmakeDir.Store}) and is read-only");
             return ExitCode.BadState;
         }
         GraphStore store;
-        try { store = new GraphStore(lmakeDir, writable: false); }
+        try { store = new GraphStore(lmakeDir.Dir, writable: false); }
         catch (Lmake.Store.StoreException e)
         {
             output.Err($"{m.Command}: {e.Message}");
@@ -68,7 +69,7 @@ public static class ReadOnlyServer
     private static void LoadMakefiles(Graph graph, IClientOutput output)
     {
         if (graph.Makefiles != null) return;
-        string saved = Path.Combine(graph.RepoRoot, "LMAKE", "makefiles.json");
+        string saved = new LmakeDir(graph.RepoRoot).SavedMakefiles;
         Makefiles? makefiles = null;
         if (File.Exists(saved))
         {

@@ -1,6 +1,7 @@
 // lmake_dump (_bin/): the store of a repo in readable form, for debugging: the rules lmake last read, then
 // every node (id, checksum, writer) and every job (id, status, deps, targets). Opens the store read-only
 // (a server may run meanwhile) and streams through one buffered writer: fast on large repos.
+using Lmake.Server.State;
 using System.Text;
 using Lmake.Common;
 using Lmake.Common.Checksums;
@@ -13,16 +14,16 @@ public static class StoreDump
 {
     public static int Run(string repoRoot, Stream stdout)
     {
-        string lmakeDir = Path.Combine(repoRoot, "LMAKE");
-        if (!Directory.Exists(Path.Combine(lmakeDir, GraphStore.Folder)))
+        var lmakeDir = new LmakeDir(repoRoot);
+        if (!Directory.Exists(lmakeDir.Store))
         {
-            Console.Error.WriteLine($"lmake_dump: no store in {lmakeDir} (never built)");
+            Console.Error.WriteLine($"lmake_dump: no store in {lmakeDir.Dir} (never built)");
             return ExitCode.BadState;
         }
-        using var store = new GraphStore(lmakeDir, writable: false);
+        using var store = new GraphStore(lmakeDir.Dir, writable: false);
         using var w = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16);
         w.WriteLine("# rules");
-        string saved = Path.Combine(lmakeDir, "makefiles.json");
+        string saved = lmakeDir.SavedMakefiles;
         if (File.Exists(saved))
         {
             try

@@ -7,6 +7,7 @@ using Lmake.Common;
 using Lmake.Common.Checksums;
 using Lmake.Common.Protocol;
 using Lmake.Server.Engine;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Admin;
 
@@ -26,9 +27,10 @@ public static class StoreRepair
             Console.Error.WriteLine($"lmake_repair: a server runs for {repoRoot}: wait for the lmake commands of this repo to end, then retry");
             return ExitCode.BadState;
         }
-        string lmakeDir = files.AdminDir;
-        string storeDir = Path.Combine(lmakeDir, GraphStore.Folder), broken = storeDir + ".broken";
-        string logPath = JobInfoLog.LogPath(lmakeDir), oldLog = logPath + ".repair";
+        var dir = new LmakeDir(repoRoot);
+        string lmakeDir = dir.Dir;
+        string storeDir = dir.Store, broken = dir.BrokenStore;
+        string logPath = dir.JobInfos, oldLog = dir.JobInfosRepair;
 
         // 1. the job records, before anything moves (a repair interrupted here can simply be run again)
         if (File.Exists(oldLog) && !File.Exists(logPath)) File.Move(oldLog, logPath);
@@ -46,7 +48,7 @@ public static class StoreRepair
             output.WriteLine($"moved the old store to {Path.GetRelativePath(repoRoot, broken)}");
         }
         File.Move(logPath, oldLog, overwrite: true);
-        File.Delete(JobInfoLog.IndexPath(lmakeDir));
+        File.Delete(dir.JobInfosIndex);
 
         int restored = 0, rerun = 0, quarantined = 0;
         using (var store = new GraphStore(lmakeDir))
@@ -111,7 +113,7 @@ public static class StoreRepair
             node.WrittenChecksum = graph.Refresh(node);
             graph.Save(node);
         }
-        store.SaveJob(job);
+        graph.Save(job);
         return job.Id;
     }
 }

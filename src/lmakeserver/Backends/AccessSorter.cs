@@ -3,6 +3,7 @@
 // without readdir_ok). The same for every backend: a remote job_exec reports the same accesses.
 using Lmake.Autodep;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Backends;
 
@@ -23,7 +24,7 @@ public static class AccessSorter
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
-            if (name.StartsWith("LMAKE/", StringComparison.Ordinal)) continue;
+            if (LmakeDir.Contains(name)) continue;
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;

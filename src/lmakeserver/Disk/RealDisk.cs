@@ -2,21 +2,22 @@
 // hashed only when asked (the engine asks when a file's date moved).
 using Lmake.Common.Checksums;
 using Lmake.Common.Files;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Disk;
 
 public sealed class RealDisk : IRepoDisk
 {
     private readonly string _root;
-    private readonly string _quarantine;
+    private readonly LmakeDir _lmakeDir;
     // the repo root, open (see FileStat.At); -1 if it could not be opened, and then absolute paths are used
     private readonly int _rootFd;
 
-    /// <param name="quarantineDir">Where Quarantine moves files (LMAKE/quarantine).</param>
-    public RealDisk(string repoRoot, string quarantineDir)
+    /// <param name="lmakeDir">Where Quarantine moves files (LMAKE/quarantine).</param>
+    public RealDisk(string repoRoot, LmakeDir lmakeDir)
     {
         _root = repoRoot;
-        _quarantine = quarantineDir;
+        _lmakeDir = lmakeDir;
         _rootFd = FileStat.OpenDirectory(repoRoot);
     }
 
@@ -30,7 +31,7 @@ public sealed class RealDisk : IRepoDisk
 
     public void Quarantine(string name)
     {
-        string dest = Path.Combine(_quarantine, name);
+        string dest = _lmakeDir.QuarantineOf(name);
         Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
         File.Move(PathOf(name), dest, overwrite: true);
     }

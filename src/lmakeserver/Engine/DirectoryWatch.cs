@@ -140,7 +140,7 @@ public sealed class DirectoryWatch
         if (node.WatchDir == null)
         {
             string name = node.Name;
-            if (Path.IsPathRooted(name) || name.StartsWith("LMAKE/", StringComparison.Ordinal) || name == "LMAKE") return;
+            if (Path.IsPathRooted(name) || name == State.LmakeDir.Name || State.LmakeDir.Contains(name)) return;
             int slash = name.LastIndexOf('/');
             ReadOnlySpan<char> dirName = slash < 0 ? "" : name.AsSpan(0, slash);
             node.WatchDir = _dirsBySpan.TryGetValue(dirName, out Dir? known) ? known : DirNamed(dirName.ToString());

@@ -7,6 +7,7 @@ using Lmake.Server.Backends.Local;
 using Lmake.Server.Cache;
 using Lmake.Server.Disk;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
@@ -18,6 +19,7 @@ public sealed class Engine
     private readonly Resolver _resolver;
     private IBackend? _backend;
     private readonly IJobCache _cache;
+    private readonly LmakeDir _lmakeDir;
 
     /// <param name="disk">The repo's files; <paramref name="backend"/>, what runs its jobs (the local backend,
     /// made with the first request); <paramref name="cache"/>, the shared result cache. Tests give fakes of the
@@ -25,9 +27,9 @@ public sealed class Engine
     public Engine(string repoRoot, InstallLayout layout, IRepoDisk? disk = null, IBackend? backend = null, IJobCache? cache = null)
     {
         _layout = layout;
-        string lmakeDir = Path.Combine(repoRoot, "LMAKE");
-        Directory.CreateDirectory(lmakeDir);
-        _graph = new Graph(repoRoot, new GraphStore(lmakeDir), serving: true, disk);
+        _lmakeDir = new LmakeDir(repoRoot);
+        Directory.CreateDirectory(_lmakeDir.Dir);
+        _graph = new Graph(repoRoot, new GraphStore(_lmakeDir.Dir), serving: true, disk);
         _resolver = new Resolver(_graph);
         _backend = backend;
         _cache = cache ?? NoJobCache.Instance;
@@ -43,7 +45,7 @@ public sealed class Engine
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long allocatedBefore = GC.GetTotalAllocatedBytes();
-        using var output = new Transcript(client, Path.Combine(RepoRoot, "LMAKE"), DateTime.Now);
+        using var output = new Transcript(client, _lmakeDir, DateTime.Now);
         TimeSpan transcript = clock.Elapsed;
         try { LoadMakefiles(output); }
         catch (LmakefileException e)
@@ -92,7 +94,7 @@ public sealed class Engine
 
     public void Flush() => _graph.Flush();
 
-    private string SavedMakefiles => Path.Combine(RepoRoot, "LMAKE", "makefiles.json");
+    private string SavedMakefiles => _lmakeDir.SavedMakefiles;
 
     /// <summary>What an earlier server read of the Lmakefile (LMAKE/makefiles.json), if readable.</summary>
     private Makefiles? ReadSavedMakefiles()
@@ -114,7 +116,6 @@ public sealed class Engine
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
     internal void LoadMakefiles(IClientOutput output)
     {
-        string lmakeDir = Path.Combine(RepoRoot, "LMAKE");
         string saved = SavedMakefiles;
         // what an earlier server read: no python run at all when nothing changed
         Makefiles? current = _graph.Makefiles ?? ReadSavedMakefiles();
@@ -125,7 +126,7 @@ public sealed class Engine
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout);
-        makefiles.WriteSummaries(lmakeDir);
+        makefiles.WriteSummaries(_lmakeDir.Dir);
         string tmp = saved + ".tmp";
         File.WriteAllText(tmp, makefiles.ToJson());
         File.Move(tmp, saved, overwrite: true);

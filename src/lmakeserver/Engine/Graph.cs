@@ -3,6 +3,7 @@ using Lmake.Common.Checksums;
 using Lmake.Common.Files;
 using Lmake.Server.Disk;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
@@ -27,7 +28,7 @@ public sealed class Graph
     {
         RepoRoot = repoRoot;
         _store = store;
-        Disk = disk ?? new RealDisk(repoRoot, Path.Combine(repoRoot, "LMAKE", "quarantine"));
+        Disk = disk ?? new RealDisk(repoRoot, new LmakeDir(repoRoot));
         // sized for what the store knows: a no-op of the whole repo meets every node, and growing these one
         // doubling at a time was a tenth of what a new server allocated for it
         int nodes = serving ? (int)Math.Min(store.NodeCount, int.MaxValue / 2) : 0;
@@ -77,7 +78,7 @@ public sealed class Graph
         if (!_nodes.TryGetValue(name, out Node? node))
         {
             node = new Node(_store.NodeId(name), name);
-            _store.LoadNode(node);
+            StoredState.Load(_store, node);
             _nodes.Add(name, node);
             _nodesById.Add(node.Id, node);
         }
@@ -89,16 +90,16 @@ public sealed class Graph
 
     public Node NodeById(uint id) => _nodesById.TryGetValue(id, out Node? node) ? node : Node(_store.NodeName(id));
 
-    public void Save(Node node) => _store.SaveNode(node);
+    public void Save(Node node) => StoredState.Save(_store, node);
 
     /// <summary>The store itself, for the admin commands that scan every record.</summary>
     public GraphStore Store => _store;
 
     /// <summary>lmark's marks (LMAKE/marks), re-read when the file changed.</summary>
-    public Admin.Marks Marks => _marks ??= new Admin.Marks(RepoRoot);
-    private Admin.Marks? _marks;
+    public Marks Marks => _marks ??= new Marks(RepoRoot);
+    private Marks? _marks;
 
-    public void Save(Job job) => _store.SaveJob(job);
+    public void Save(Job job) => StoredState.Save(_store, job);
 
     public void Flush() => _store.Flush();
 
@@ -114,7 +115,7 @@ public sealed class Graph
             return job;
         }
         job = new Job(_store.JobId(key), key, match, plan);
-        _store.LoadJob(job, NodeById);
+        StoredState.Load(_store, job, NodeById);
         _jobs.Add(key, job);
         return job;
     }
@@ -158,7 +159,7 @@ public sealed class Graph
         node.Checksum = checksum;
         node.Date = date;
         node.Known = true;
-        _store.SaveNode(node);
+        Save(node);
         return node.Checksum;
     }
 

@@ -2,6 +2,7 @@
 // content. A dependent checking whether it is up to date needs only the file's state, which its job vouches for when
 // that job is up to date but for the deleted targets; the file is remade once a job that reads it must run.
 using Lmake.Common.Checksums;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 

@@ -1,16 +1,9 @@
 // A rule applied to stems: what it read (deps in first-access order), what it wrote, how it last ended.
 using Lmake.Common.Checksums;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
-
-public enum JobStatus : byte
-{
-    Never = 0,   // never ran (or its record was forgotten)
-    Ok,
-    Failed,
-    DepError,    // a dep it discovered while running was in error
-}
 
 /// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
 public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen, Rules.DepFlags Flags = Rules.DepFlags.None);
@@ -31,14 +24,10 @@ public sealed class Job : MemoSlot
     public string Key { get; }
 
     /// <summary>The key of a job: RULE/JOBNAME (a rule name has no '/', a job name may have some).</summary>
-    public static string KeyOf(string rule, string jobName) => rule + "/" + jobName;
+    public static string KeyOf(string rule, string jobName) => GraphStore.JobKeyOf(rule, jobName);
 
     /// <summary>The rule and job names of a key (KeyOf); the whole key as the job name when it has no '/'.</summary>
-    public static (string Rule, string Name) SplitKey(string key)
-    {
-        int slash = key.IndexOf('/');
-        return (key[..Math.Max(0, slash)], key[(slash + 1)..]);
-    }
+    public static (string Rule, string Name) SplitKey(string key) => GraphStore.SplitJobKey(key);
 
     public RuleMatch Match;
     public JobPlan Plan;

@@ -7,6 +7,7 @@ using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
@@ -217,7 +218,7 @@ internal sealed class JobRunLoop
             t.WrittenChecksum = _graph.Refresh(t);
             _graph.Save(t);
         }
-        Admin.JobInfos.Write(_graph.RepoRoot, job.Id, Admin.JobInfos.Of(job, reason, result.Facts, t => t.WrittenChecksum));
+        JobInfos.Write(_graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
     }
 
     /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since

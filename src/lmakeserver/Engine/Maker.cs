@@ -4,6 +4,7 @@
 // stable (JobRunLoop), intermediates deleted by hand (Intermediates).
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 

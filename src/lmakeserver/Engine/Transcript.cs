@@ -1,4 +1,5 @@
 // LMAKE/outputs/<date>/<time>: a copy of what each lmake command printed, LMAKE/last_output the newest (A1).
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
 namespace Lmake.Server.Engine;
@@ -8,20 +9,20 @@ public sealed class Transcript : IClientOutput, IDisposable
     private readonly IClientOutput _inner;
     private readonly StreamWriter? _file;
 
-    public Transcript(IClientOutput inner, string lmakeDir, DateTime start)
+    public Transcript(IClientOutput inner, LmakeDir lmakeDir, DateTime start)
     {
         _inner = inner;
         try
         {
-            string dir = Path.Combine(lmakeDir, "outputs", start.ToString("yyyy-MM-dd"));
+            string dir = Path.Combine(lmakeDir.Outputs, start.ToString("yyyy-MM-dd"));
             Directory.CreateDirectory(dir);
             string name = start.ToString("HH:mm:ss.ffffff");
             string path = Path.Combine(dir, name);
             _file = new StreamWriter(path) { AutoFlush = false };
-            string link = Path.Combine(lmakeDir, "last_output");
+            string link = lmakeDir.LastOutput;
             string tmpLink = link + ".tmp";
             File.Delete(tmpLink);
-            File.CreateSymbolicLink(tmpLink, Path.Combine("outputs", start.ToString("yyyy-MM-dd"), name));
+            File.CreateSymbolicLink(tmpLink, Path.Combine(LmakeDir.OutputsFolder, start.ToString("yyyy-MM-dd"), name));
             File.Move(tmpLink, link, overwrite: true);
         }
         catch (IOException) { _file = null; }            // a transcript is a convenience: never fail a build for it

@@ -3,6 +3,7 @@
 // deciding whether an intermediate deleted by hand may stay absent (Intermediates, state only).
 using Lmake.Common.Checksums;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 

@@ -143,17 +143,21 @@ public sealed class Makefiles
         return new Makefiles(doc ?? throw new LmakefileException("stored rules: empty", ExitCode.BadState));
     }
 
+    /// <summary>The summaries' names in LMAKE/ (listed with the rest of it in State/LmakeDir.cs, which Rules
+    /// cannot see: it is named here, beside what it writes).</summary>
+    public const string ConfigFile = "config", RulesFile = "rules", ManifestFile = "manifest";
+
     /// <summary>Writes LMAKE/config, LMAKE/rules and LMAKE/manifest: what was understood, for users to read.</summary>
     public void WriteSummaries(string lmakeDir)
     {
         Directory.CreateDirectory(lmakeDir);
-        WriteAtomically(Path.Combine(lmakeDir, "config"), Config.Describe());
-        WriteAtomically(Path.Combine(lmakeDir, "rules"), RuleSummary.Describe(Rules));
+        WriteAtomically(Path.Combine(lmakeDir, ConfigFile), Config.Describe());
+        WriteAtomically(Path.Combine(lmakeDir, RulesFile), RuleSummary.Describe(Rules));
         var manifest = new StringBuilder();
         manifest.Append("# sources from ").Append(SourcesOrigin).Append('\n');
         foreach (string s in Sources) manifest.Append(s).Append('\n');
         foreach (string d in SourceDirs) manifest.Append(d).Append('\n');
-        WriteAtomically(Path.Combine(lmakeDir, "manifest"), manifest.ToString());
+        WriteAtomically(Path.Combine(lmakeDir, ManifestFile), manifest.ToString());
     }
 
     private static void WriteAtomically(string path, string text)

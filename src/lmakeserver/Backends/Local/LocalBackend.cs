@@ -4,6 +4,7 @@ using Lmake.Autodep;
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Backends.Local;
 
@@ -16,6 +17,7 @@ public sealed class LocalBackend : IBackend
     private static readonly string Host = Environment.MachineName;
 
     private readonly string _repoRoot;
+    private readonly LmakeDir _lmakeDir;
     private readonly InstallLayout _layout;
     private readonly Stack<int> _freeSmallIds = new();
     private int _nextSmallId = 1;
@@ -26,6 +28,7 @@ public sealed class LocalBackend : IBackend
     public LocalBackend(string repoRoot, InstallLayout layout)
     {
         _repoRoot = repoRoot;
+        _lmakeDir = new LmakeDir(repoRoot);
         _layout = layout;
     }
 
@@ -112,10 +115,10 @@ public sealed class LocalBackend : IBackend
     /// no mkdir/rmdir (inode allocation is a large part of a trivial job's cost on ext4).</summary>
     private string TmpDir(uint jobId, int smallId, bool keep)
     {
-        string tmpRoot = Path.Combine(_repoRoot, "LMAKE", "tmp");
+        string tmpRoot = _lmakeDir.Tmp;
         if (keep)
         {
-            string kept = Path.Combine(tmpRoot, jobId.ToString());
+            string kept = _lmakeDir.TmpOf(jobId);
             if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
             Directory.CreateDirectory(kept);
             return kept;

@@ -1,14 +1,15 @@
-// The engine's state on disk (LMAKE/store/): memory-mapped, so a server start maps it instead of parsing,
+// The graph's state on disk (LMAKE/store/, see LmakeDir): memory-mapped, so a server start maps it instead of parsing,
 // and a server killed at any instant leaves it consistent.
 // Crash safety: records are written "invalidate, update, validate": a job's status is set to Never before
 // its other fields change and to its real value last, so a torn record only makes the job run again; a
 // node's Known flag is cleared first and set last the same way. New deps and targets are appended before
 // the job record points at them.
+// The store speaks in its records only: the engine maps its nodes and jobs to them (StoredState, on its side).
 using System.Runtime.InteropServices;
 using Lmake.Common.Checksums;
 using Lmake.Store;
 
-namespace Lmake.Server.Engine;
+namespace Lmake.Server.State;
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct StoredChecksum
@@ -59,8 +60,6 @@ public struct TargetEntry
 
 public sealed class GraphStore : IDisposable
 {
-    public const string Folder = "store";
-
     private readonly PrefixTree _nodeNames;
     private readonly Vector<NodeRecord> _nodes;
     private readonly PrefixTree _jobNames;
@@ -76,7 +75,7 @@ public sealed class GraphStore : IDisposable
     public GraphStore(string lmakeDir, bool writable = true)
     {
         Writable = writable;
-        string dir = Path.Combine(lmakeDir, Folder);
+        string dir = LmakeDir.StoreIn(lmakeDir);
         if (writable) Directory.CreateDirectory(dir);
         try
         {
@@ -118,23 +117,33 @@ public sealed class GraphStore : IDisposable
     /// <summary>The record of a stored node (an empty one for a transient id).</summary>
     public NodeRecord NodeRecordOf(uint id) => id <= _nodes.Count ? _nodes[id] : default;
 
+    /// <summary>The key under which a job is stored (job_names): RULE/JOBNAME.</summary>
+    public static string JobKeyOf(string rule, string jobName) => rule + "/" + jobName;
+
+    /// <summary>The rule and job names of a key (JobKeyOf); the whole key as the job name when it has no '/'.</summary>
+    public static (string Rule, string Name) SplitJobKey(string key)
+    {
+        int slash = key.IndexOf('/');
+        return (key[..Math.Max(0, slash)], key[(slash + 1)..]);
+    }
+
     /// <summary>RULE/JOBNAME of a stored job.</summary>
     public string JobKey(uint id) => _jobNames.NameOf(id);
 
-    /// <summary>A job as stored, without building a Job (Admin/StoredJob).</summary>
-    public Admin.StoredJob ReadJob(uint id)
+    /// <summary>A job as stored, without building a Job (StoredJob).</summary>
+    public StoredJob ReadJob(uint id)
     {
         string key = _jobNames.NameOf(id);
         JobRecord r = id <= _jobs.Count ? _jobs[id] : default;
-        var deps = new Admin.StoredDep[r.Status == 0 ? 0 : r.DepsCount];
+        var deps = new StoredDep[r.Status == 0 ? 0 : r.DepsCount];
         for (uint i = 0; i < deps.Length; i++)
         {
             DepEntry d = _deps[r.DepsStart + i];
-            deps[i] = new Admin.StoredDep(d.Node, d.IsStatic != 0, d.Seen.ToChecksum());
+            deps[i] = new StoredDep(d.Node, d.IsStatic != 0, d.Seen.ToChecksum());
         }
         var targets = new uint[r.Status == 0 ? 0 : r.TargetsCount];
         for (uint i = 0; i < targets.Length; i++) targets[i] = _targets[r.TargetsStart + i].Node;
-        return new Admin.StoredJob(id, key, (JobStatus)r.Status, r.Signature, TimeSpan.FromTicks(r.ExecTicks), new DateTime(r.EndTicks), deps, targets);
+        return new StoredJob(id, key, (JobStatus)r.Status, r.Signature, TimeSpan.FromTicks(r.ExecTicks), new DateTime(r.EndTicks), deps, targets);
     }
 
     public uint JobId(string key)
@@ -145,66 +154,60 @@ public sealed class GraphStore : IDisposable
         return id;
     }
 
-    public void LoadNode(Node node)
+    /// <summary>The record of a stored node; false for a transient id (read-only store), whose node keeps what
+    /// it has.</summary>
+    public bool TryReadNode(uint id, out NodeRecord record)
     {
-        if (node.Id > _nodes.Count) return;   // transient (read-only store)
-        ref NodeRecord r = ref _nodes[node.Id];
-        node.Known = r.Known != 0;
-        node.Checksum = r.Checksum.ToChecksum();
-        node.Date = r.Date;
-        node.WrittenChecksum = r.Written.ToChecksum();
-        node.WrittenBy = r.WrittenBy;
+        if (id > _nodes.Count) { record = default; return false; }
+        record = _nodes[id];
+        return true;
     }
 
-    public void SaveNode(Node node)
+    /// <summary>Writes a node's record: Known cleared first and set last (see the head of this file).</summary>
+    public void WriteNode(uint id, in NodeRecord value)
     {
         if (!Writable) return;
-        ref NodeRecord r = ref _nodes[node.Id];
+        ref NodeRecord r = ref _nodes[id];
         Volatile.Write(ref r.Known, (byte)0);
-        r.Checksum = StoredChecksum.From(node.Checksum);
-        r.Date = node.Date;
-        r.Written = StoredChecksum.From(node.WrittenChecksum);
-        r.WrittenBy = node.WrittenBy;
-        Volatile.Write(ref r.Known, node.Known ? (byte)1 : (byte)0);
+        r.Checksum = value.Checksum;
+        r.Date = value.Date;
+        r.Written = value.Written;
+        r.WrittenBy = value.WrittenBy;
+        Volatile.Write(ref r.Known, value.Known);
     }
 
-    public void LoadJob(Job job, Func<uint, Node> nodeById)
+    /// <summary>The record of a stored job; false for a transient id (read-only store). Its deps and targets are
+    /// DepAt/TargetAt(Start + i).</summary>
+    public bool TryReadJob(uint id, out JobRecord record)
     {
-        if (job.Id > _jobs.Count) return;   // transient (read-only store)
-        ref JobRecord r = ref _jobs[job.Id];
-        job.Status = (JobStatus)r.Status;
-        if (job.Status == JobStatus.Never) return;
-        job.RanWithSignature = r.Signature;
-        job.ExecTime = TimeSpan.FromTicks(r.ExecTicks);
-        job.EndDate = new DateTime(r.EndTicks);
-        job.Deps = new List<DepRecord>((int)r.DepsCount);
-        for (uint i = 0; i < r.DepsCount; i++)
-        {
-            DepEntry d = _deps[r.DepsStart + i];
-            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)d.Flags));
-        }
-        job.Targets = new List<Node>((int)r.TargetsCount);
-        for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(_targets[r.TargetsStart + i].Node));
+        if (id > _jobs.Count) { record = default; return false; }
+        record = _jobs[id];
+        return true;
     }
 
-    public void SaveJob(Job job)
+    public DepEntry DepAt(uint index) => _deps[index];
+    public TargetEntry TargetAt(uint index) => _targets[index];
+
+    /// <summary>Writes a job's record: its deps and targets appended first, then the record, its status set to
+    /// Never before its other fields change and to <paramref name="header"/>'s last (see the head of this file).
+    /// The header's starts and counts are those of the spans.</summary>
+    public void WriteJob(uint id, in JobRecord header, ReadOnlySpan<DepEntry> deps, ReadOnlySpan<TargetEntry> targets)
     {
         if (!Writable) return;
         uint depsStart = _deps.Count + 1;
-        foreach (DepRecord d in job.Deps)
-            _deps.Append(new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags });
+        foreach (DepEntry d in deps) _deps.Append(d);
         uint targetsStart = _targets.Count + 1;
-        foreach (Node t in job.Targets) _targets.Append(new TargetEntry { Node = t.Id });
-        ref JobRecord r = ref _jobs[job.Id];
+        foreach (TargetEntry t in targets) _targets.Append(t);
+        ref JobRecord r = ref _jobs[id];
         Volatile.Write(ref r.Status, (byte)JobStatus.Never);
-        r.Signature = job.RanWithSignature;
+        r.Signature = header.Signature;
         r.DepsStart = depsStart;
-        r.DepsCount = (uint)job.Deps.Count;
+        r.DepsCount = (uint)deps.Length;
         r.TargetsStart = targetsStart;
-        r.TargetsCount = (uint)job.Targets.Count;
-        r.ExecTicks = job.ExecTime.Ticks;
-        r.EndTicks = job.EndDate.Ticks;
-        Volatile.Write(ref r.Status, (byte)job.Status);
+        r.TargetsCount = (uint)targets.Length;
+        r.ExecTicks = header.ExecTicks;
+        r.EndTicks = header.EndTicks;
+        Volatile.Write(ref r.Status, header.Status);
     }
 
     public void Flush()

@@ -16,7 +16,7 @@ using System.Text.Json;
 using Lmake.Common.Checksums;
 using Microsoft.Win32.SafeHandles;
 
-namespace Lmake.Server.Admin;
+namespace Lmake.Server.State;
 
 public sealed class JobInfoLog : IDisposable
 {
@@ -30,8 +30,8 @@ public sealed class JobInfoLog : IDisposable
     private readonly ulong _stamp;
     private long _committed, _dead;
 
-    public static string LogPath(string lmakeDir) => Path.Combine(lmakeDir, "job_infos");
-    public static string IndexPath(string lmakeDir) => LogPath(lmakeDir) + ".index";
+    public static string LogPath(string lmakeDir) => LmakeDir.JobInfosIn(lmakeDir);
+    public static string IndexPath(string lmakeDir) => LmakeDir.JobInfosIndexIn(lmakeDir);
 
     private JobInfoLog(SafeFileHandle log, SafeFileHandle index, ulong stamp, long committed, long dead)
     {
@@ -48,14 +48,15 @@ public sealed class JobInfoLog : IDisposable
         JobInfoLog log = OpenFiles(logPath, indexPath);
         if (log.Dead > compactAbove && log.Dead > log._committed - HeaderSize - log.Dead)
         {
-            log.CompactInto(logPath + ".compact", indexPath + ".compact");
+            string logCompact = LmakeDir.Compacting(logPath), indexCompact = LmakeDir.Compacting(indexPath);
+            log.CompactInto(logCompact, indexCompact);
             log.Dispose();
             // the index first: a crash between the renames leaves stamps that differ, and the index is rebuilt
-            File.Move(indexPath + ".compact", indexPath, overwrite: true);
-            File.Move(logPath + ".compact", logPath, overwrite: true);
+            File.Move(indexCompact, indexPath, overwrite: true);
+            File.Move(logCompact, logPath, overwrite: true);
             log = OpenFiles(logPath, indexPath);
         }
-        log.TakeInOldLayout(Path.Combine(lmakeDir, "jobs"));
+        log.TakeInOldLayout(LmakeDir.OldJobInfosIn(lmakeDir));
         return log;
     }
 

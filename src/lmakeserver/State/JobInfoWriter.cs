@@ -1,7 +1,7 @@
 // Writes job infos (JobInfoLog) on a thread of its own, so the engine thread only builds them. The infos of
 // the jobs that ended since the last write go to the log in one batch; the latest info of a job not yet
 // written is kept here and served to readers (lshow) in its place.
-namespace Lmake.Server.Admin;
+namespace Lmake.Server.State;
 
 internal sealed class JobInfoWriter
 {

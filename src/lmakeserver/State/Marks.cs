@@ -3,12 +3,10 @@
 //   freeze_job KEY   the job (RULE/JOBNAME) is not run, what it left stands
 //   no_trigger NAME  a change of the file does not rerun the jobs that depend on it
 // Only the server writes the file (lmark runs in it); the engine reads the sets at every node it makes.
-namespace Lmake.Server.Admin;
+namespace Lmake.Server.State;
 
 public sealed class Marks
 {
-    public const string FileName = "marks";
-
     private readonly string _path;
     private readonly SortedSet<string> _frozen = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _frozenJobs = new(StringComparer.Ordinal);
@@ -16,7 +14,7 @@ public sealed class Marks
 
     public Marks(string repoRoot)
     {
-        _path = Path.Combine(repoRoot, "LMAKE", FileName);
+        _path = new LmakeDir(repoRoot).Marks;
         string[] lines;
         try { lines = File.ReadAllLines(_path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }   // none yet

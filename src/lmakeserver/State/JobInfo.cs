@@ -1,11 +1,11 @@
 // What lmake keeps of a job's last run beyond the store's record (in LMAKE/job_infos, see JobInfoLog): why it
 // ran, when, what it cost, how it ended, what it printed, and its deps and targets with their checksums, so
 // that `lshow -i -o -e` can answer and `lmake_repair` can rebuild the store from these records after a crash.
+// The engine builds one from a job it just ran (JobInfoOf, on its side: this file knows nothing of jobs).
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Lmake.Server.Engine;
 
-namespace Lmake.Server.Admin;
+namespace Lmake.Server.State;
 
 public sealed class JobInfo
 {
@@ -51,51 +51,16 @@ public static class JobInfos
     /// <summary>Queues the info for the writer thread: writing costs the engine thread up to milliseconds per
     /// job on a loaded machine (measured: 600 trivial jobs took 2.1 s without the records, 5.2 s with them
     /// written inline), far above what a job may cost it.</summary>
-    public static void Write(string repoRoot, uint jobId, JobInfo info) => JobInfoWriter.Instance.Enqueue(AdminDir(repoRoot), jobId, info);
+    public static void Write(string repoRoot, uint jobId, JobInfo info) => JobInfoWriter.Instance.Enqueue(DirOf(repoRoot), jobId, info);
 
     /// <summary>Waits until every queued info is on disk (at server exit).</summary>
     public static void Flush() => JobInfoWriter.Instance.Flush();
 
     /// <summary>The info of a job's last run (queued or on disk), or null when it never ran (or its record is unreadable).</summary>
     public static JobInfo? Read(string repoRoot, uint jobId) =>
-        JobInfoWriter.Instance.Pending(AdminDir(repoRoot), jobId) ?? JobInfoLog.ReadOne(AdminDir(repoRoot), jobId);
+        JobInfoWriter.Instance.Pending(DirOf(repoRoot), jobId) ?? JobInfoLog.ReadOne(DirOf(repoRoot), jobId);
 
-    private static string AdminDir(string repoRoot) => Path.Combine(repoRoot, "LMAKE");
-
-    /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
-    public static JobInfo Of(Job job, string? reason, Backends.JobRunFacts? facts, Func<Node, Lmake.Common.Checksums.FileChecksum> checksumOf)
-    {
-        var info = new JobInfo
-        {
-            Key = job.Key,
-            Rule = job.Rule.Name,
-            Name = job.Name,
-            Reason = reason ?? "",
-            Status = StatusWord(job.Status),
-            Signature = job.RanWithSignature,
-            Stderr = job.Stderr,
-            ExecSeconds = job.ExecTime.TotalSeconds,
-            End = job.EndDate,
-            Resources = new Dictionary<string, string>(job.Plan.Resources),
-            Backend = job.Plan.Backend,
-            Deps = job.Deps.Select(d => new JobInfoFile { Name = d.Node.Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
-            Targets = job.Targets.Select(t => new JobInfoFile
-                { Name = t.Name, Static = job.Plan.Targets.Contains(t.Name), Checksum = checksumOf(t).ToString() }).ToList(),
-        };
-        if (facts != null)
-        {
-            info.ExitCode = facts.ExitCode;
-            info.Start = facts.Start;
-            info.End = facts.End;
-            info.CpuSeconds = facts.Cpu.TotalSeconds;
-            info.MaxRssBytes = facts.MaxRssBytes;
-            info.TmpDir = facts.TmpDir;
-            info.TmpKept = facts.TmpKept;
-            info.Host = facts.Host;
-            info.Stdout = facts.Stdout;
-        }
-        return info;
-    }
+    private static string DirOf(string repoRoot) => new LmakeDir(repoRoot).Dir;
 
     public static string StatusWord(JobStatus s) => s switch
     {

@@ -1,18 +1,23 @@
-// Entry point of the engine for the transport: serves the requests of one repo on the engine thread.
+// The server's request handler for the transport: serves the requests of one repo on the engine thread, lmake
+// to the engine, the admin commands to Admin/. It sits above both (Admin uses the engine, the engine knows
+// nothing of Admin), so that no folder of the server depends on another in a cycle.
 using Lmake.Common;
 using Lmake.Common.Commands;
+using Lmake.Server.Admin;
+using Lmake.Server.Engine;
+using Lmake.Server.State;
 using Lmake.Server.Transport;
 
-namespace Lmake.Server.Engine;
+namespace Lmake.Server;
 
-public sealed class EngineHandler : IRequestHandler, IDisposable
+public sealed class RequestDispatch : IRequestHandler, IDisposable
 {
     private readonly EngineLoop _loop = new();
-    private readonly Engine _engine;
+    private readonly Engine.Engine _engine;
 
-    public EngineHandler(string repoRoot)
+    public RequestDispatch(string repoRoot)
     {
-        _engine = new Engine(repoRoot, InstallLayout.Current);
+        _engine = new Engine.Engine(repoRoot, InstallLayout.Current);
         // on the engine thread while the server publishes itself and its first client connects
         _loop.Run(() =>
         {
@@ -25,8 +30,8 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
     {
         if (request.Command != "lmake")   // the admin commands (Admin/), on the engine thread too
-            return Admin.AdminCommands.Serve(request, output, _loop,
-                () => new Admin.AdminContext(_engine.Graph, _engine.Resolver, readOnly: false, _engine.LoadMakefiles));
+            return AdminCommands.Serve(request, output, _loop,
+                () => new AdminContext(_engine.Graph, _engine.Resolver, readOnly: false, _engine.LoadMakefiles));
         LmakeOptions options;
         try { options = LmakeCommandLine.Parse(request.Args); }
         catch (UsageException e)
@@ -46,7 +51,7 @@ public sealed class EngineHandler : IRequestHandler, IDisposable
     public void Dispose()
     {
         EngineLoop.Wait(_loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }));
-        Admin.JobInfos.Flush();   // the job infos still queued (Admin/JobInfoWriter)
+        JobInfos.Flush();   // the job infos still queued (State/JobInfoWriter)
         _loop.Dispose();
     }
 }

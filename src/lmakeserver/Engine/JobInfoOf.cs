@@ -1,0 +1,47 @@
+// The record of a job's last run (State/JobInfo) built from what the engine knows of the job right after it
+// ran: the engine side of the job-info log, which itself knows nothing of jobs.
+using Lmake.Common.Checksums;
+using Lmake.Server.Backends;
+using Lmake.Server.State;
+
+namespace Lmake.Server.Engine;
+
+public static class JobInfoOf
+{
+    /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
+    /// <param name="reason">Why it ran.</param>
+    /// <param name="facts">What its backend saw of the run (null: it did not run).</param>
+    public static JobInfo Build(Job job, string reason, JobRunFacts? facts, Func<Node, FileChecksum> checksumOf)
+    {
+        var info = new JobInfo
+        {
+            Key = job.Key,
+            Rule = job.Rule.Name,
+            Name = job.Name,
+            Reason = reason,
+            Status = JobInfos.StatusWord(job.Status),
+            Signature = job.RanWithSignature,
+            Stderr = job.Stderr,
+            ExecSeconds = job.ExecTime.TotalSeconds,
+            End = job.EndDate,
+            Resources = new Dictionary<string, string>(job.Plan.Resources),
+            Backend = job.Plan.Backend,
+            Deps = job.Deps.Select(d => new JobInfoFile { Name = d.Node.Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
+            Targets = job.Targets.Select(t => new JobInfoFile
+                { Name = t.Name, Static = job.Plan.Targets.Contains(t.Name), Checksum = checksumOf(t).ToString() }).ToList(),
+        };
+        if (facts != null)
+        {
+            info.ExitCode = facts.ExitCode;
+            info.Start = facts.Start;
+            info.End = facts.End;
+            info.CpuSeconds = facts.Cpu.TotalSeconds;
+            info.MaxRssBytes = facts.MaxRssBytes;
+            info.TmpDir = facts.TmpDir;
+            info.TmpKept = facts.TmpKept;
+            info.Host = facts.Host;
+            info.Stdout = facts.Stdout;
+        }
+        return info;
+    }
+}
