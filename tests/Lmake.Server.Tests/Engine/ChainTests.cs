@@ -9,20 +9,26 @@ public class ChainTests
     // A keeps the first line of its source, B upper-cases A's output
     private static TestRepo Repo()
     {
-        var repo = new TestRepo(["s"],
-            new RuleSpec("A", "{File}.a", ("dep", "{File}")),
-            new RuleSpec("B", "{File}.b", ("dep", "{File}.a")));
+        var repo = new TestRepo(["s"], RuleSpec.Step("A", ".a"), RuleSpec.Step("B", ".b", ".a"));
+        repo.Disk.Write("s", "hello\nworld\n");
         repo.Backend
             .On("A", job => job.Write(job.Target, job.Dep("dep")!.Split('\n')[0] + "\n"))
             .On("B", job => job.Write(job.Target, job.Dep("dep")!.ToUpperInvariant()));
         return repo;
     }
 
+    /// <summary>Builds s.b, gives s this content, builds s.b again: what the second build did.</summary>
+    private static async Task<(int Exit, RecordingClient Client)> BuildThenEdit(TestRepo repo, string edited)
+    {
+        await repo.Build("s.b");
+        repo.Disk.Write("s", edited);
+        return await repo.Build("s.b");
+    }
+
     [Fact]
     public async Task FirstBuildMakesTheChain()
     {
         using var repo = Repo();
-        repo.Disk.Write("s", "hello\nworld\n");
         var (exit, client) = await repo.Build("s.b");
         Assert.Equal(ExitCode.Ok, exit);
         Assert.Equal(["new src s", "done A s.a", "done B s.b"], client.StatusTexts);
@@ -34,7 +40,6 @@ public class ChainTests
     public async Task SecondBuildIsANoOp()
     {
         using var repo = Repo();
-        repo.Disk.Write("s", "hello\nworld\n");
         await repo.Build("s.b");
         var (exit, client) = await repo.Build("s.b");
         Assert.Equal(ExitCode.Ok, exit);
@@ -48,10 +53,7 @@ public class ChainTests
     public async Task EditedSourceRerunsTheChain()
     {
         using var repo = Repo();
-        repo.Disk.Write("s", "hello\nworld\n");
-        await repo.Build("s.b");
-        repo.Disk.Write("s", "bye\nworld\n");
-        var (exit, client) = await repo.Build("s.b");
+        var (exit, client) = await BuildThenEdit(repo, "bye\nworld\n");
         Assert.Equal(ExitCode.Ok, exit);
         Assert.Equal(["changed src s", "done A s.a", "done B s.b"], client.StatusTexts);
         Assert.Equal("BYE\n", repo.Disk.Read("s.b"));
@@ -62,10 +64,8 @@ public class ChainTests
     public async Task SameOutputCutsTheChainOff()
     {
         using var repo = Repo();
-        repo.Disk.Write("s", "hello\nworld\n");
-        await repo.Build("s.b");
-        repo.Disk.Write("s", "hello\nthere\n");   // A keeps the first line only: its output is the same
-        var (exit, client) = await repo.Build("s.b");
+        // A keeps the first line only: its output is the same
+        var (exit, client) = await BuildThenEdit(repo, "hello\nthere\n");
         Assert.Equal(ExitCode.Ok, exit);
         Assert.Equal(["changed src s", "steady A s.a"], client.StatusTexts);
         Assert.Equal(2, repo.Backend.Runs("A", "s.a"));

@@ -9,10 +9,7 @@ public class SharedRunTests
     // B and C both need A's s.a
     private static TestRepo Repo()
     {
-        var repo = new TestRepo(["s"],
-            new RuleSpec("A", "{File}.a", ("dep", "{File}")),
-            new RuleSpec("B", "{File}.b", ("dep", "{File}.a")),
-            new RuleSpec("C", "{File}.c", ("dep", "{File}.a")));
+        var repo = new TestRepo(["s"], RuleSpec.Step("A", ".a"), RuleSpec.Step("B", ".b", ".a"), RuleSpec.Step("C", ".c", ".a"));
         repo.Backend
             .On("A", job => job.Write(job.Target, "a of " + job.Dep("dep")))
             .On("B", job => job.Write(job.Target, "b of " + job.Dep("dep")))
@@ -77,14 +74,30 @@ public class SharedRunTests
         Assert.False(gate.Killed);
         gate.Release();
         Assert.Equal(ExitCode.Ok, await two);
-        int firstExit = await one;
+        await one;
         Assert.False(gate.Killed);
-        Assert.Equal(0, repo.Backend.Runs("B", "s.b"));   // nobody waits for it any more
-        Assert.Equal(ExitCode.Interrupted, firstExit);
         Assert.Equal(1, repo.Backend.Runs("A", "s.a"));
         Assert.Equal("a of s", repo.Disk.Read("s.a"));
         Assert.Equal("c of a of s", repo.Disk.Read("s.c"));
         Assert.Contains("done C s.c", second.StatusTexts);
+    }
+
+    // FAILS (engine bug): a cancelled request (its client is gone) that was waiting on a run shared with another
+    // request goes on when the run ends: it runs B for nobody and ends as if it had not been cancelled (only a
+    // killed run makes Make return Interrupted).
+    [Fact]
+    public async Task CancelledRequestRunsNoMoreJobs()
+    {
+        using var repo = Repo();
+        using var cancelFirst = new CancellationTokenSource();
+        var (one, two, _, gate) = await TwoRequestsInA(repo, new RecordingClient(), cancelFirst.Token);
+        cancelFirst.Cancel();
+        await repo.Settled();
+        gate.Release();
+        await two;
+        int firstExit = await one;
+        Assert.Equal(0, repo.Backend.Runs("B", "s.b"));
+        Assert.Equal(ExitCode.Interrupted, firstExit);
     }
 
     [Fact]

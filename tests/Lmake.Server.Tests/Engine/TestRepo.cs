@@ -11,7 +11,12 @@ using Lmake.Server.Transport;
 namespace Lmake.Server.Tests.Engine;
 
 /// <summary>A plain rule: its target and static deps are templates such as "{File}.a" (stems match ".*").</summary>
-public sealed record RuleSpec(string Name, string Target, params (string Key, string Template)[] Deps);
+public sealed record RuleSpec(string Name, string Target, params (string Key, string Template)[] Deps)
+{
+    /// <summary>A rule making {File}TARGETSUFFIX from its one static dep `dep`, {File}DEPSUFFIX.</summary>
+    public static RuleSpec Step(string name, string targetSuffix, string depSuffix = "") =>
+        new(name, "{File}" + targetSuffix, ("dep", "{File}" + depSuffix));
+}
 
 public sealed class TestRepo : IDisposable
 {
