@@ -41,13 +41,18 @@ internal sealed class JobRunLoop
         int retries = 0;
         for (int run = 1; ; run++)
         {
-            JobRun result = await RunShared(job, reason);
-            // killed because every client that wanted it left: nothing to record, nobody to tell
-            if (result.Killed && _req.Cancelled.IsCancellationRequested) throw new OperationCanceledException(_req.Cancelled);
+            // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
+            // client that wanted it left; else another request records it): nothing to record, nobody to tell
+            _req.Cancelled.ThrowIfCancellationRequested();
+            RunningJob running = RunShared(job, reason);
+            JobRun result = await running.Completion;
+            _req.Cancelled.ThrowIfCancellationRequested();
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(_graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
-            bool steady = job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
+            // steady: the run left what the job had left before it; decided by the first request that sees the
+            // run, before anyone records it (a request that joined the run must not compare with the run itself)
+            bool steady = running.Steady ??= job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(d => _graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
@@ -73,7 +78,8 @@ internal sealed class JobRunLoop
                 SayStatus(job, reason, "rerun", result.ExecTime);
                 continue;
             }
-            Record(job, reason, result, discovered, flags);
+            if (!running.Recorded) Record(job, reason, result, discovered, flags);
+            running.Recorded = true;   // by the first request to get here: the others share that record
             if (changed)
                 return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
                     : Fail(job, reason, "submit_loop", result, $"stopped after {maxSubmits} submissions (max_submits)");
@@ -136,7 +142,7 @@ internal sealed class JobRunLoop
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private async Task<JobRun> RunShared(Job job, string reason)
+    private RunningJob RunShared(Job job, string reason)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
@@ -153,13 +159,13 @@ internal sealed class JobRunLoop
         }
         else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();
-        // the client's ^C arrives on a transport thread: hand it to the engine thread
+        // the client's ^C arrives on a transport thread: hand it to the engine thread; the registration lives as
+        // long as the run (a request that leaves a run leaves it once)
         SynchronizationContext engine = SynchronizationContext.Current!;
         RunningJob joined = running;
-        using (_req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null)))
-        {
-            return await joined.Completion;
-        }
+        CancellationTokenRegistration leave = _req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null));
+        _ = joined.Completion.ContinueWith(_ => leave.Dispose(), TaskScheduler.Default);
+        return joined;
     }
 
     private JobSubmission SubmissionOf(Job job) => new()

@@ -20,6 +20,13 @@ public sealed class RunningJob
     /// <summary>When the backend started it (default while it waits in the backend's queue): lshow.</summary>
     public DateTime Started { get; internal set; }
 
+    /// <summary>Whether the run left what the job had left before it, as the first request to see the run's end
+    /// decided (before it recorded the run); the requests that shared the run say the same.</summary>
+    internal bool? Steady;
+
+    /// <summary>The run is recorded (store, job info) by the first request that gets there, once.</summary>
+    internal bool Recorded;
+
     /// <summary>How many requests still want the run: ^C of one of two clients sharing a job must not kill it
     /// for the other; the last one to leave stops it.</summary>
     private int _waiters;

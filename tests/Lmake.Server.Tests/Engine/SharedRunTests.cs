@@ -48,9 +48,8 @@ public class SharedRunTests
         Assert.Equal("c of a of s", repo.Disk.Read("s.c"));
     }
 
-    // FAILS (engine bug): the joining request runs JobRunLoop on the shared result after the first one recorded it,
-    // so it finds the job Ok with the same targets and says `steady` (and counts it steady) for a job that never ran
-    // before: its user should see `done`, as the first request's does.
+    // The joining request sees the shared run's end after the first one recorded it: it must not compare the run
+    // with itself (and say `steady` for a job that never ran before): its user sees `done`, as the first one's does.
     [Fact]
     public async Task JoinedRequestSaysDoneForAFirstRun()
     {
@@ -82,9 +81,8 @@ public class SharedRunTests
         Assert.Contains("done C s.c", second.StatusTexts);
     }
 
-    // FAILS (engine bug): a cancelled request (its client is gone) that was waiting on a run shared with another
-    // request goes on when the run ends: it runs B for nobody and ends as if it had not been cancelled (only a
-    // killed run makes Make return Interrupted).
+    // A cancelled request (its client is gone) that was waiting on a run shared with another request stops when
+    // the run ends: it runs nothing more for nobody, and ends Interrupted.
     [Fact]
     public async Task CancelledRequestRunsNoMoreJobs()
     {

@@ -59,7 +59,7 @@ public sealed class TestRepo : IDisposable
     {
         EngineLoop.Wait(_loop.Run(() => { _engine.Graph.Store.Dispose(); return Task.FromResult(0); }));
         _loop.Dispose();
-        Server.Admin.JobInfos.Flush();   // job infos are written behind the engine's back, into LMAKE/
+        Server.State.JobInfos.Flush();   // job infos are written behind the engine's back, into LMAKE/
         Directory.Delete(Root, recursive: true);
     }
 
