@@ -107,7 +107,8 @@ public class HelloTests
         using var repo = new LmakefileRepo(HelloLmakefile);
         Makefiles m = repo.Read();
         string lmakeDir = Path.Combine(repo.Root, "LMAKE");
-        m.WriteSummaries(lmakeDir);
+        Directory.CreateDirectory(lmakeDir);
+        m.WriteSummaries(Path.Combine(lmakeDir, "config"), Path.Combine(lmakeDir, "rules"), Path.Combine(lmakeDir, "manifest"));
         Assert.Contains("path_max", File.ReadAllText(Path.Combine(lmakeDir, "config")));
         string rules = File.ReadAllText(Path.Combine(lmakeDir, "rules"));
         Assert.Contains("Compile (plain) Lmakefile.py:6", rules);

@@ -33,8 +33,8 @@ public static class Ldebug
         }
         string dir = ctx.LmakeDir.DebugOf(job.Id);
         Directory.CreateDirectory(dir);
-        string tmp = Path.Combine(dir, "tmp");
-        string script = Path.Combine(dir, "script");
+        string tmp = ctx.LmakeDir.DebugTmpOf(job.Id);
+        string script = ctx.LmakeDir.DebugScriptOf(job.Id);
         string text = Script(ctx, job, tmp, o.KeepTmp, o.DebugKey == "shell");
         File.WriteAllText(script + ".tmp", text);
         File.SetUnixFileMode(script + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |

@@ -126,7 +126,7 @@ public sealed class Engine
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout);
-        makefiles.WriteSummaries(_lmakeDir.Dir);
+        makefiles.WriteSummaries(_lmakeDir.ConfigSummary, _lmakeDir.RulesSummary, _lmakeDir.Manifest);
         string tmp = saved + ".tmp";
         File.WriteAllText(tmp, makefiles.ToJson());
         File.Move(tmp, saved, overwrite: true);

@@ -145,19 +145,18 @@ public sealed class Makefiles
 
     /// <summary>The summaries' names in LMAKE/ (listed with the rest of it in State/LmakeDir.cs, which Rules
     /// cannot see: it is named here, beside what it writes).</summary>
-    public const string ConfigFile = "config", RulesFile = "rules", ManifestFile = "manifest";
 
     /// <summary>Writes LMAKE/config, LMAKE/rules and LMAKE/manifest: what was understood, for users to read.</summary>
-    public void WriteSummaries(string lmakeDir)
+    /// <param name="configPath">Where each goes (State.LmakeDir names them: LMAKE/config, rules, manifest).</param>
+    public void WriteSummaries(string configPath, string rulesPath, string manifestPath)
     {
-        Directory.CreateDirectory(lmakeDir);
-        WriteAtomically(Path.Combine(lmakeDir, ConfigFile), Config.Describe());
-        WriteAtomically(Path.Combine(lmakeDir, RulesFile), RuleSummary.Describe(Rules));
+        WriteAtomically(configPath, Config.Describe());
+        WriteAtomically(rulesPath, RuleSummary.Describe(Rules));
         var manifest = new StringBuilder();
         manifest.Append("# sources from ").Append(SourcesOrigin).Append('\n');
         foreach (string s in Sources) manifest.Append(s).Append('\n');
         foreach (string d in SourceDirs) manifest.Append(d).Append('\n');
-        WriteAtomically(Path.Combine(lmakeDir, ManifestFile), manifest.ToString());
+        WriteAtomically(manifestPath, manifest.ToString());
     }
 
     private static void WriteAtomically(string path, string text)

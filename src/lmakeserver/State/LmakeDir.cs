@@ -27,9 +27,8 @@
 //   marks.tmp          (a crash leaves the old marks or the new ones)
 //   makefiles.json     the rules and sources read from Lmakefile.py (Rules.Makefiles.ToJson), written by the
 //   makefiles.json.tmp server after reading them (the engine's LoadMakefiles), temp + rename; unreadable: read again
-//   config, rules,     what was understood of Lmakefile.py, for people (Rules.Makefiles.WriteSummaries, which
-//   manifest           names them: Makefiles.ConfigFile, RulesFile, ManifestFile), each temp
-//                      (NAME.tmp.<pid>) + rename
+//   config, rules,     what was understood of Lmakefile.py, for people (Rules.Makefiles.WriteSummaries), text,
+//   manifest           written by the server after reading the Lmakefile, each temp (NAME.tmp.<pid>) + rename
 //   outputs/DATE/TIME  a copy of what each lmake command printed (Transcript), text; a killed server
 //                      leaves it cut short
 //   last_output        symlink to the newest of outputs/ (Transcript), replaced through last_output.tmp
@@ -88,16 +87,26 @@ public sealed class LmakeDir
 
     public string SavedMakefiles => Path.Combine(Dir, "makefiles.json");
 
+    public string ConfigSummary => Path.Combine(Dir, "config");
+    public string RulesSummary => Path.Combine(Dir, "rules");
+    public string Manifest => Path.Combine(Dir, "manifest");
+
     public string Outputs => Path.Combine(Dir, OutputsFolder);
     public string LastOutput => Path.Combine(Dir, "last_output");
 
     public string Tmp => Path.Combine(Dir, "tmp");
     /// <summary>The kept $TMPDIR of a job (tmp/ID).</summary>
     public string TmpOf(uint jobId) => Path.Combine(Tmp, jobId.ToString());
+    /// <summary>The $TMPDIR of the jobs run in a slot of the local backend (tmp/slotN), reused.</summary>
+    public string TmpSlot(int slot) => Path.Combine(Tmp, "slot" + slot);
 
     /// <summary>Where a file lmake would have removed goes (quarantine/NAME).</summary>
     public string QuarantineOf(string repoName) => Path.Combine(Dir, "quarantine", repoName);
 
     /// <summary>ldebug's directory for a job (debug/ID).</summary>
     public string DebugOf(uint jobId) => Path.Combine(Dir, "debug", jobId.ToString());
+    /// <summary>The script ldebug writes for a job (debug/ID/script).</summary>
+    public string DebugScriptOf(uint jobId) => Path.Combine(DebugOf(jobId), "script");
+    /// <summary>The $TMPDIR of a job run by ldebug (debug/ID/tmp).</summary>
+    public string DebugTmpOf(uint jobId) => Path.Combine(DebugOf(jobId), "tmp");
 }

@@ -115,7 +115,6 @@ public sealed class LocalBackend : IBackend
     /// no mkdir/rmdir (inode allocation is a large part of a trivial job's cost on ext4).</summary>
     private string TmpDir(uint jobId, int smallId, bool keep)
     {
-        string tmpRoot = _lmakeDir.Tmp;
         if (keep)
         {
             string kept = _lmakeDir.TmpOf(jobId);
@@ -123,7 +122,7 @@ public sealed class LocalBackend : IBackend
             Directory.CreateDirectory(kept);
             return kept;
         }
-        string slot = Path.Combine(tmpRoot, "slot" + smallId);
+        string slot = _lmakeDir.TmpSlot(smallId);
         if (_madeDirs.Add(slot))
         {
             Directory.CreateDirectory(slot);
