@@ -6,13 +6,8 @@ using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
-internal sealed class Intermediates
+internal sealed class Intermediates(Maker maker, Graph graph, Resolver resolver, MakeRequest req)
 {
-    private readonly Maker _maker;
-    private readonly Graph _graph;
-    private readonly Resolver _resolver;
-    private readonly MakeRequest _req;
-
     // this request's intermediates that are up to date but not on disk, and the results of the state-only checks
     private readonly HashSet<Node> _absent = [];
     private readonly Dictionary<Node, Task<NodeResult>> _stateMade = [];
@@ -21,25 +16,17 @@ internal sealed class Intermediates
     // (a star job's targets are each a dep to check); forgotten when the job runs again (Ran)
     private readonly Dictionary<Job, bool> _lostATarget = [];
 
-    public Intermediates(Maker maker, Graph graph, Resolver resolver, MakeRequest request)
-    {
-        _maker = maker;
-        _graph = graph;
-        _resolver = resolver;
-        _req = request;
-    }
-
     /// <summary>Makes a dep of a job that is checking whether it must run: only the dep's state is needed. An
     /// intermediate deleted by hand is then left absent when its job is otherwise up to date (unless -a).</summary>
     public Task<NodeResult> MakeDep(Node node, int depth)
     {
-        if (_req.Options.Archive || _req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return _maker.MakeNode(node, depth);
+        if (req.Options.Archive || req.TryGetMade(node, out Task<NodeResult>? made) || !MayBeAbsent(node)) return maker.MakeNode(node, depth);
         if (!_stateMade.TryGetValue(node, out made)) _stateMade[node] = made = MakeStateOnly(node, depth);
         return made;
     }
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
-    public FileChecksum Current(Node node) => _absent.Contains(node) ? node.WrittenChecksum : _graph.Refresh(node);
+    public FileChecksum Current(Node node) => _absent.Contains(node) ? node.WrittenChecksum : graph.Refresh(node);
 
     /// <summary>The job ran again in this request: whether it lost a target is to be asked anew.</summary>
     public void Ran(Job job) => _lostATarget.Remove(job);
@@ -47,19 +34,19 @@ internal sealed class Intermediates
     /// <summary>A file whose single producer ran fine and left a target that is now gone.</summary>
     private bool MayBeAbsent(Node node)
     {
-        _resolver.Resolve(node);
+        resolver.Resolve(node);
         if (node.Kind != NodeKind.Generated || node.Candidates != null || node.Multi != null) return false;
         Job job = node.Producer!;
         if (job.Status != JobStatus.Ok) return false;
         if (!_lostATarget.TryGetValue(job, out bool lost))
-            _lostATarget[job] = lost = job.Targets.Any(t => t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !_graph.Refresh(t).IsFile);
-        return lost && !_graph.Marks.IsFrozen(node.Name);
+            _lostATarget[job] = lost = job.Targets.Any(t => t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && !graph.Refresh(t).IsFile);
+        return lost && !graph.Marks.IsFrozen(node.Name);
     }
 
     private async Task<NodeResult> MakeStateOnly(Node node, int depth)
     {
-        if (!await UpToDateButTargets(node.Producer!, depth)) return await _maker.MakeNode(node, depth);
-        if (!_graph.Refresh(node).IsFile) _absent.Add(node);
+        if (!await UpToDateButTargets(node.Producer!, depth)) return await maker.MakeNode(node, depth);
+        if (!graph.Refresh(node).IsFile) _absent.Add(node);
         return new NodeResult(MakeState.Ok, false, null);
     }
 
@@ -72,16 +59,16 @@ internal sealed class Intermediates
     }
 
     private async Task<bool> CheckUpToDateButTargets(Job job, int depth) =>
-        (await _maker.UpToDate.Check(job, depth + 1, stateOnly: true)).IsUpToDate;
+        (await maker.UpToDate.Check(job, depth + 1, stateOnly: true)).IsUpToDate;
 
     /// <summary>The job must run: the absent intermediates it reads are remade first. Returns the first one that
     /// could not be, or null.</summary>
     public async Task<ErrorChain?> MaterializeDeps(Job job, int depth)
     {
         if (_absent.Count == 0) return null;
-        var needed = _maker.StaticNodes(job).Concat(job.Deps.Select(d => d.Node)).Where(_absent.Contains).Distinct().ToList();
+        var needed = maker.StaticNodes(job).Concat(job.Deps.Select(d => d.Node)).Where(_absent.Contains).Distinct().ToList();
         foreach (Node n in needed) _absent.Remove(n);
-        NodeResult[] made = await Task.WhenAll(needed.Select(n => _maker.MakeNode(n, depth)));
+        NodeResult[] made = await Task.WhenAll(needed.Select(n => maker.MakeNode(n, depth)));
         for (int i = 0; i < needed.Count; i++)
             if (made[i].State != MakeState.Ok) return made[i].Why ?? ErrorChain.Leaf("", needed[i].Name);
         return null;

@@ -5,20 +5,9 @@ using Lmake.Server.Backends;
 
 namespace Lmake.Server.Engine;
 
-internal sealed class JobHost : IJobHost
+internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
 {
-    private readonly Graph _graph;
-    private readonly Maker _maker;
-    private readonly MakeRequest _req;
-    private readonly Job _job;
-
-    public JobHost(Graph graph, Maker maker, Job job)
-    {
-        _graph = graph;
-        _maker = maker;
-        _req = maker.Request;
-        _job = job;
-    }
+    private readonly MakeRequest _req = maker.Request;
 
     public JobCountLimit? JobLimit => _req.JobLimit;
     public bool KeepTmp => _req.Options.KeepTmp;
@@ -32,7 +21,7 @@ internal sealed class JobHost : IJobHost
         {
             if (_req.LiveOutTargets is not { } asked) return false;
             foreach (Node target in asked)
-                if (target.Producer == _job || (target.Candidates is { } candidates && Array.IndexOf(candidates, _job) >= 0)) return true;
+                if (target.Producer == job || (target.Candidates is { } candidates && Array.IndexOf(candidates, job) >= 0)) return true;
             return false;
         }
     }
@@ -45,19 +34,19 @@ internal sealed class JobHost : IJobHost
 
     public void Started()
     {
-        if (_job.Running is { } running) running.Started = DateTime.Now;
+        if (job.Running is { } running) running.Started = DateTime.Now;
     }
 
     public async Task<IReadOnlyList<DepVerdict>> MakeDeps(IReadOnlyList<string> files, Func<Task, Task> whileWaiting)
     {
-        var nodes = files.Select(_graph.Node).ToArray();
-        Task<NodeResult[]> making = Task.WhenAll(nodes.Select(n => _maker.MakeNode(n)));
+        var nodes = files.Select(graph.Node).ToArray();
+        Task<NodeResult[]> making = Task.WhenAll(nodes.Select(n => maker.MakeNode(n)));
         if (!making.IsCompleted) await whileWaiting(making);
         NodeResult[] made = await making;
         var verdicts = new DepVerdict[nodes.Length];
         for (int i = 0; i < nodes.Length; i++)
         {
-            string checksum = _graph.Refresh(nodes[i]).ToString();
+            string checksum = graph.Refresh(nodes[i]).ToString();
             verdicts[i] = made[i].State switch
             {
                 MakeState.Ok => new DepVerdict("ok", checksum),
@@ -74,17 +63,17 @@ internal sealed class JobHost : IJobHost
         bool settled = true;
         foreach (string name in depsSoFar)
         {
-            Node node = _graph.Node(name);
-            if (_maker.IsSettled(node)) continue;
+            Node node = graph.Node(name);
+            if (maker.IsSettled(node)) continue;
             settled = false;
-            _ = _maker.MakeNode(node);   // start it now: the rerun will find it done or on its way
+            _ = maker.MakeNode(node);   // start it now: the rerun will find it done or on its way
         }
         return settled;
     }
 
-    public bool IsSource(string name) => _graph.IsSource(name);
+    public bool IsSource(string name) => graph.IsSource(name);
 
-    public bool IsFileOnDisk(string name) => _graph.IsFileOnDisk(name);
+    public bool IsFileOnDisk(string name) => graph.IsFileOnDisk(name);
 
-    public void Changed(string name) => Graph.Invalidate(_graph.Node(name));
+    public void Changed(string name) => Graph.Invalidate(graph.Node(name));
 }

@@ -11,26 +11,12 @@ using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
-internal sealed class JobRunLoop
+internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJobCache cache, MakeRequest req)
 {
-    private readonly Maker _maker;
-    private readonly Graph _graph;
-    private readonly IBackend _backend;
-    private readonly IJobCache _cache;
-    private readonly MakeRequest _req;
     // jobs whose reason to run was said under their first status line (-v)
     private HashSet<Job>? _reasonSaid;
 
-    public JobRunLoop(Maker maker, Graph graph, IBackend backend, IJobCache cache, MakeRequest request)
-    {
-        _maker = maker;
-        _graph = graph;
-        _backend = backend;
-        _cache = cache;
-        _req = request;
-    }
-
-    private LmakeOptions Options => _req.Options;
+    private LmakeOptions Options => req.Options;
 
     /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>
     public async Task<NodeResult> RunUntilStable(Job job, string reason, int depth)
@@ -43,28 +29,28 @@ internal sealed class JobRunLoop
         {
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
-            _req.Cancelled.ThrowIfCancellationRequested();
+            req.Cancelled.ThrowIfCancellationRequested();
             RunningJob running = RunShared(job, reason);
             JobRun result = await running.Completion;
-            _req.Cancelled.ThrowIfCancellationRequested();
+            req.Cancelled.ThrowIfCancellationRequested();
             foreach (Node t in job.Targets) Graph.Invalidate(t);
-            foreach (string t in result.Targets) Graph.Invalidate(_graph.Node(t));
-            foreach (string t in job.Plan.Targets) Graph.Invalidate(_graph.Node(t));
+            foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
+            foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
             // steady: the run left what the job had left before it; decided by the first request that sees the
             // run, before anyone records it (a request that joined the run must not compare with the run itself)
             bool steady = running.Steady ??= job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
-            var discovered = result.DiscoveredDeps.Select(d => _graph.Node(d.Name)).ToList();
+            var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
-            var seen = discovered.Select(_graph.DiskChecksum).ToList();
-            bool mayRerun = result.MustRerun || discovered.Any(_maker.NotYetMade);
+            var seen = discovered.Select(graph.DiskChecksum).ToList();
+            bool mayRerun = result.MustRerun || discovered.Any(maker.NotYetMade);
             if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
-            NodeResult[] results = await Task.WhenAll(discovered.Select(n => _maker.MakeNode(n, depth)));
+            NodeResult[] results = await Task.WhenAll(discovered.Select(n => maker.MakeNode(n, depth)));
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
             for (int i = 0; i < discovered.Count; i++)
             {
-                if (_graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                if (graph.Refresh(discovered[i]) != seen[i]) changed = true;
                 if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
                 bool essential = (flags[i] & Rules.DepFlags.Essential) != 0;
                 if (results[i].State is MakeState.Error or MakeState.Dangling)
@@ -92,13 +78,13 @@ internal sealed class JobRunLoop
                 {
                     if (e.Rule == "dangling")
                     {
-                        _req.Status("dangling", "src", null, e.Name);
-                        _req.Note($"consider : git add {e.Name}");
+                        req.Status("dangling", "src", null, e.Name);
+                        req.Note($"consider : git add {e.Name}");
                     }
-                    else _req.Note($"dep in error : {e.Name}");
+                    else req.Note($"dep in error : {e.Name}");
                 }
-                _req.Failed++;
-                _req.FailedTime += result.ExecTime;
+                req.Failed++;
+                req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
             if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft)
@@ -114,9 +100,9 @@ internal sealed class JobRunLoop
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
             SayStatus(job, reason, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
-            _cache.Store(SubmissionOf(job), result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
-            if (steady) { _req.Steady++; _req.SteadyTime += result.ExecTime; }
-            else { _req.Done++; _req.DoneTime += result.ExecTime; }
+            cache.Store(SubmissionOf(job), result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
+            if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
+            else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
         }
     }
@@ -125,10 +111,10 @@ internal sealed class JobRunLoop
     {
         job.Status = JobStatus.Failed;
         SayStatus(job, reason, status, result.ExecTime);
-        foreach (string note in result.Notes) _req.Note(note);
+        foreach (string note in result.Notes) req.Note(note);
         PrintStderr(job, result.Stderr);
-        _req.Failed++;
-        _req.FailedTime += result.ExecTime;
+        req.Failed++;
+        req.FailedTime += result.ExecTime;
         return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, why, []));
     }
 
@@ -137,8 +123,8 @@ internal sealed class JobRunLoop
         if (stderr.Length == 0) return;
         string[] lines = stderr.TrimEnd('\n').Split('\n');
         int max = job.Plan.MaxStderrLen > 0 ? job.Plan.MaxStderrLen : int.MaxValue;
-        foreach (string line in lines.Take(max)) _req.Detail(StatusLine.StderrLine(line));
-        if (lines.Length > max) _req.Detail(StatusLine.StderrLine("..."));
+        foreach (string line in lines.Take(max)) req.Detail(StatusLine.StderrLine(line));
+        if (lines.Length > max) req.Detail(StatusLine.StderrLine("..."));
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
@@ -152,7 +138,7 @@ internal sealed class JobRunLoop
             ClearTargets(job);
             job.Running = running = new RunningJob();
             JobSubmission submission = SubmissionOf(job);
-            var host = new JobHost(_graph, _maker, job);
+            var host = new JobHost(graph, maker, job);
             running.Start(cancel => CachedOrRun(submission, host, cancel));
             RunningJob started = running;
             _ = started.Completion.ContinueWith(_ => { if (job.Running == started) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
@@ -163,7 +149,7 @@ internal sealed class JobRunLoop
         // long as the run (a request that leaves a run leaves it once)
         SynchronizationContext engine = SynchronizationContext.Current!;
         RunningJob joined = running;
-        CancellationTokenRegistration leave = _req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null));
+        CancellationTokenRegistration leave = req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null));
         _ = joined.Completion.ContinueWith(_ => leave.Dispose(), TaskScheduler.Default);
         return joined;
     }
@@ -172,19 +158,19 @@ internal sealed class JobRunLoop
     {
         Id = job.Id,
         Plan = job.Plan,
-        Config = _graph.Makefiles!.Config,
-        AbsoluteSourceDirs = _graph.AbsoluteSourceDirs,
+        Config = graph.Makefiles!.Config,
+        AbsoluteSourceDirs = graph.AbsoluteSourceDirs,
     };
 
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
     private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, CancellationToken cancel) =>
-        await _cache.Lookup(submission, name => _graph.Refresh(_graph.Node(name))) ?? await _backend.Run(submission, host, cancel);
+        await cache.Lookup(submission, name => graph.Refresh(graph.Node(name))) ?? await backend.Run(submission, host, cancel);
 
     /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
     private void SayStatus(Job job, string reason, string status, TimeSpan? execTime)
     {
-        _req.Status(status, job.Rule.Name, execTime, job.Name);
-        if (Options.Verbose && (_reasonSaid ??= []).Add(job)) _req.Note($"reason : {reason}");
+        req.Status(status, job.Rule.Name, execTime, job.Name);
+        if (Options.Verbose && (_reasonSaid ??= []).Add(job)) req.Note($"reason : {reason}");
     }
 
     private bool SameTargets(Job job, JobRun result)
@@ -192,9 +178,9 @@ internal sealed class JobRunLoop
         if (job.Targets.Count != result.Targets.Count) return false;
         foreach (string name in result.Targets)
         {
-            Node t = _graph.Node(name);
+            Node t = graph.Node(name);
             if (t.WrittenBy != job.Id) return false;
-            if (_graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
+            if (graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }
         return true;
     }
@@ -202,7 +188,7 @@ internal sealed class JobRunLoop
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags)
     {
-        _maker.Intermediates.Ran(job);
+        maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;
         job.ExecTime = result.ExecTime;
@@ -211,20 +197,20 @@ internal sealed class JobRunLoop
         var deps = new List<DepRecord>();
         foreach (var d in job.Plan.StaticDeps)
         {
-            Node n = _graph.Node(d.Name);
-            deps.Add(new DepRecord(n, true, _graph.Refresh(n)));
+            Node n = graph.Node(d.Name);
+            deps.Add(new DepRecord(n, true, graph.Refresh(n)));
         }
-        for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, _graph.Refresh(discovered[i]), flags[i]));
+        for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;
-        job.Targets = result.Targets.Select(_graph.Node).ToList();
-        _graph.Save(job);
+        job.Targets = result.Targets.Select(graph.Node).ToList();
+        graph.Save(job);
         foreach (Node t in job.Targets)
         {
             t.WrittenBy = job.Id;
-            t.WrittenChecksum = _graph.Refresh(t);
-            _graph.Save(t);
+            t.WrittenChecksum = graph.Refresh(t);
+            graph.Save(t);
         }
-        JobInfos.Write(_graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
+        JobInfos.Write(graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
     }
 
     /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since
@@ -232,21 +218,21 @@ internal sealed class JobRunLoop
     /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.</summary>
     private void ClearTargets(Job job)
     {
-        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(_graph.Node)).Distinct())
+        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(graph.Node)).Distinct())
         {
             if (t.WrittenBy != 0)
             {
-                FileChecksum now = _graph.Refresh(t);
+                FileChecksum now = graph.Refresh(t);
                 if (now.IsFile && now != t.WrittenChecksum)
                 {
-                    StaleOutputs.Quarantine(_graph, t);
-                    _req.Status("quarantined", job.Rule.Name, null, t.Name);
-                    _graph.Refresh(t);
+                    StaleOutputs.Quarantine(graph, t);
+                    req.Status("quarantined", job.Rule.Name, null, t.Name);
+                    graph.Refresh(t);
                     continue;
                 }
             }
             if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) continue;
-            if (_graph.IsFileOnDisk(t.Name)) _graph.Disk.Unlink(t.Name);
+            if (graph.IsFileOnDisk(t.Name)) graph.Disk.Unlink(t.Name);
         }
     }
 }

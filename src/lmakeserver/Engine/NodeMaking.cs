@@ -5,24 +5,11 @@ using Lmake.Common.Checksums;
 
 namespace Lmake.Server.Engine;
 
-internal sealed class NodeMaking
+internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, MakeRequest req)
 {
-    private readonly Maker _maker;
-    private readonly Graph _graph;
-    private readonly Resolver _resolver;
-    private readonly MakeRequest _req;
-
-    public NodeMaking(Maker maker, Graph graph, Resolver resolver, MakeRequest request)
-    {
-        _maker = maker;
-        _graph = graph;
-        _resolver = resolver;
-        _req = request;
-    }
-
     public Task<NodeResult> Make(Node node, int depth)
     {
-        if (_graph.Marks.IsFrozen(node.Name)) return Task.FromResult(MakeFrozen(node));
+        if (graph.Marks.IsFrozen(node.Name)) return Task.FromResult(MakeFrozen(node));
         return QuickNode(node, depth) ?? DoMakeNode(node, depth);
     }
 
@@ -31,9 +18,9 @@ internal sealed class NodeMaking
     /// it is the whole of a no-op build. null: not decidable at once, the async path takes over.</summary>
     private Task<NodeResult>? QuickNode(Node node, int depth)
     {
-        var config = _graph.Makefiles!.Config;
+        var config = graph.Makefiles!.Config;
         if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
-        _resolver.Resolve(node, depth);
+        resolver.Resolve(node, depth);
         if (node.Multi != null) return null;
         switch (node.Kind)
         {
@@ -41,9 +28,9 @@ internal sealed class NodeMaking
                 return NodeResults.Completed(MakeSource(node));
             case NodeKind.Generated when node.Candidates == null:
             {
-                Task<NodeResult> job = _maker.MakeJob(node.Producer!, depth + 1);
+                Task<NodeResult> job = maker.MakeJob(node.Producer!, depth + 1);
                 if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
-                _graph.Refresh(node);
+                graph.Refresh(node);
                 return NodeResults.Ok(job.Result.Worked);
             }
             case NodeKind.Generated:
@@ -51,12 +38,12 @@ internal sealed class NodeMaking
                 bool worked = false;
                 foreach (Job candidate in node.Candidates)
                 {
-                    Task<NodeResult> job = _maker.MakeJob(candidate, depth + 1);
+                    Task<NodeResult> job = maker.MakeJob(candidate, depth + 1);
                     if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
                     worked |= job.Result.Worked;
                     if (candidate.Wrote(node))
                     {
-                        _graph.Refresh(node);
+                        graph.Refresh(node);
                         return NodeResults.Ok(worked);
                     }
                 }
@@ -69,15 +56,15 @@ internal sealed class NodeMaking
 
     private async Task<NodeResult> DoMakeNode(Node node, int depth)
     {
-        var config = _graph.Makefiles!.Config;
+        var config = graph.Makefiles!.Config;
         if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
                 node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
-        _resolver.Resolve(node, depth);
+        resolver.Resolve(node, depth);
         if (node.Multi != null)
         {
-            _req.Status("multi", "src", null, node.Name);
-            _req.Note($"made by several rules of the same prio : {node.Multi}");
+            req.Status("multi", "src", null, node.Name);
+            req.Note($"made by several rules of the same prio : {node.Multi}");
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("multi", node.Name, $"made by {node.Multi}"));
         }
         switch (node.Kind)
@@ -88,8 +75,8 @@ internal sealed class NodeMaking
                 return await MakeCandidates(node, node.Candidates, depth);
             case NodeKind.Generated:
             {
-                NodeResult jr = await _maker.MakeJob(node.Producer!, depth + 1);
-                _graph.Refresh(node);
+                NodeResult jr = await maker.MakeJob(node.Producer!, depth + 1);
+                graph.Refresh(node);
                 if (jr.State == MakeState.Error) return jr;
                 return new NodeResult(MakeState.Ok, jr.Worked, null);
             }
@@ -106,10 +93,10 @@ internal sealed class NodeMaking
         var passed = new List<string>();
         foreach (Job job in candidates)
         {
-            NodeResult jr = await _maker.MakeJob(job, depth + 1);
+            NodeResult jr = await maker.MakeJob(job, depth + 1);
             worked |= jr.Worked;
-            if (jr.State == MakeState.Error) { _graph.Refresh(node); return jr; }
-            if (job.Wrote(node)) { _graph.Refresh(node); return new NodeResult(MakeState.Ok, worked, null); }
+            if (jr.State == MakeState.Error) { graph.Refresh(node); return jr; }
+            if (job.Wrote(node)) { graph.Refresh(node); return new NodeResult(MakeState.Ok, worked, null); }
             passed.Add($"rule {job.Rule.Name} does not produce it");
         }
         NodeResult none = MakeUnbuildable(node);
@@ -121,13 +108,13 @@ internal sealed class NodeMaking
     /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>
     private NodeResult MakeUnbuildable(Node node)
     {
-        FileChecksum sum = _graph.Refresh(node);
+        FileChecksum sum = graph.Refresh(node);
         if (!sum.IsFile) return NodeResults.MissingIdle.Result;
         if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
         {
             // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since
-            string? done = StaleOutputs.Remove(_graph, node);
-            if (done != null) _req.Status(done, writerRule, null, node.Name);
+            string? done = StaleOutputs.Remove(graph, node);
+            if (done != null) req.Status(done, writerRule, null, node.Name);
             return NodeResults.MissingIdle.Result;
         }
         return new NodeResult(MakeState.Dangling, false, ErrorChain.Leaf("dangling", node.Name, $"consider : git add {node.Name}"));
@@ -138,21 +125,21 @@ internal sealed class NodeMaking
     private bool WriterIsGone(Node node, out string writerRule)
     {
         writerRule = "src";
-        if (node.WrittenBy > _graph.Store.JobCount) return false;
-        string key = _graph.Store.JobKey(node.WrittenBy);
+        if (node.WrittenBy > graph.Store.JobCount) return false;
+        string key = graph.Store.JobKey(node.WrittenBy);
         if (!key.Contains('/')) return false;
         (writerRule, string jobName) = Job.SplitKey(key);
         string ruleName = writerRule;
-        Rules.Rule? rule = _graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
+        Rules.Rule? rule = graph.Makefiles!.Rules.FirstOrDefault(r => r.Name == ruleName);
         return rule == null || rule.IsSpecial || !rule.CanHaveJob(jobName);
     }
 
     /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
     private NodeResult MakeFrozen(Node node)
     {
-        FileChecksum now = _graph.Refresh(node);
-        _req.Status("frozen", "src", null, node.Name);
-        _req.MarksInUse.Add($"frozen : {node.Name}");
+        FileChecksum now = graph.Refresh(node);
+        req.Status("frozen", "src", null, node.Name);
+        req.MarksInUse.Add($"frozen : {node.Name}");
         return new NodeResult(now.IsFile ? MakeState.Ok : MakeState.Missing, false, null);
     }
 
@@ -160,17 +147,17 @@ internal sealed class NodeMaking
     {
         bool known = node.Known;
         FileChecksum before = node.Checksum;
-        FileChecksum now = _graph.Refresh(node);
-        bool listed = _graph.Sources.Contains(node.Name);
+        FileChecksum now = graph.Refresh(node);
+        bool listed = graph.Sources.Contains(node.Name);
         if (!now.IsFile)
         {
-            if (listed && (!known || before.IsFile)) _req.Status("missing", "src", null, node.Name);
+            if (listed && (!known || before.IsFile)) req.Status("missing", "src", null, node.Name);
             return NodeResults.MissingIdle.Result;
         }
         if (!Path.IsPathRooted(node.Name))
         {
-            if (!known) _req.Status("new", "src", null, node.Name);
-            else if (before != now) _req.Status("changed", "src", null, node.Name);
+            if (!known) req.Status("new", "src", null, node.Name);
+            else if (before != now) req.Status("changed", "src", null, node.Name);
         }
         return NodeResults.OkIdle.Result;
     }

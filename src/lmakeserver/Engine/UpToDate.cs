@@ -16,19 +16,8 @@ public readonly record struct JobVerdict(bool Worked, string? Reason, ErrorChain
     public bool IsUpToDate => Reason == null && Blocked == null;
 }
 
-internal sealed class UpToDate
+internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 {
-    private readonly Maker _maker;
-    private readonly Graph _graph;
-    private readonly MakeRequest _req;
-
-    public UpToDate(Maker maker, Graph graph, MakeRequest request)
-    {
-        _maker = maker;
-        _graph = graph;
-        _req = request;
-    }
-
     private static readonly JobVerdict NotUpToDate = new(false, "not up to date", null);
 
     /// <summary>Makes the job's deps as far as needed to decide, and decides. Completes synchronously when
@@ -38,14 +27,14 @@ internal sealed class UpToDate
     public async ValueTask<JobVerdict> Check(Job job, int depth, bool stateOnly)
     {
         bool worked = false;
-        Node[] statics = _maker.StaticNodes(job);
+        Node[] statics = maker.StaticNodes(job);
         // static deps first, all started at once, then looked at in order
-        if (!stateOnly) foreach (Node node in statics) _ = _maker.MakeDep(node, depth);
+        if (!stateOnly) foreach (Node node in statics) _ = maker.MakeDep(node, depth);
         List<ErrorChain>? causes = null;
         IReadOnlyList<StaticDep> staticDeps = job.Plan.StaticDeps;
         for (int i = 0; i < statics.Length; i++)
         {
-            NodeResult made = await _maker.MakeDep(statics[i], depth);
+            NodeResult made = await maker.MakeDep(statics[i], depth);
             worked |= made.Worked;
             if (stateOnly)
             {
@@ -75,12 +64,12 @@ internal sealed class UpToDate
             while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
             if (end < deps.Count) end++;
             for (int i = start; i < end; i++)
-                if (!deps[i].IsStatic) _ = _maker.MakeDep(deps[i].Node, depth);
+                if (!deps[i].IsStatic) _ = maker.MakeDep(deps[i].Node, depth);
             for (int i = start; i < end; i++)
             {
                 DepRecord dep = deps[i];
                 if (dep.IsStatic) continue;
-                NodeResult made = await _maker.MakeDep(dep.Node, depth);
+                NodeResult made = await maker.MakeDep(dep.Node, depth);
                 worked |= made.Worked;
                 if (reason != null) continue;
                 if (stateOnly)
@@ -106,7 +95,7 @@ internal sealed class UpToDate
         if (job.Rule.Kind == RuleKind.Alias) return "alias";
         foreach (Node t in job.Targets)
         {
-            FileChecksum now = _graph.Refresh(t);
+            FileChecksum now = graph.Refresh(t);
             if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
@@ -126,13 +115,13 @@ internal sealed class UpToDate
     }
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
-    private FileChecksum Current(Node node) => _maker.Intermediates.Current(node);
+    private FileChecksum Current(Node node) => maker.Intermediates.Current(node);
 
     /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
     private bool Triggers(Node dep)
     {
-        if (!_graph.Marks.IsNoTrigger(dep.Name)) return true;
-        _req.MarksInUse.Add($"no-trigger : {dep.Name}");
+        if (!graph.Marks.IsNoTrigger(dep.Name)) return true;
+        req.MarksInUse.Add($"no-trigger : {dep.Name}");
         return false;
     }
 
