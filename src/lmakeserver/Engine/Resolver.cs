@@ -32,7 +32,7 @@ public sealed class Resolver
 
     /// <summary>Rules by prio, highest first: the first one that surely makes the file (a plain target) wins, and
     /// two of the same prio are `multi`; those before it that only may make it (a star or optional target) are
-    /// candidates tried first (Maker.MakeCandidates).</summary>
+    /// candidates tried first (NodeMaking.MakeCandidates).</summary>
     private void ChooseProducer(Node node, int depth)
     {
         List<Job>? candidates = null;   // most names have no rule at all
