@@ -31,7 +31,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
             RunningJob running = RunShared(job, reason);
-            JobRun result = await running.Completion;
+            JobRun result;
+            // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
+            // leaves the run (the last one to leave stops it)
+            SynchronizationContext engine = SynchronizationContext.Current!;
+            using (req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == running) running.Leave(); }, null)))
+                result = await running.Completion;
             req.Cancelled.ThrowIfCancellationRequested();
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
@@ -145,13 +150,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         }
         else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();
-        // the client's ^C arrives on a transport thread: hand it to the engine thread; the registration lives as
-        // long as the run (a request that leaves a run leaves it once)
-        SynchronizationContext engine = SynchronizationContext.Current!;
-        RunningJob joined = running;
-        CancellationTokenRegistration leave = req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == joined) joined.Leave(); }, null));
-        _ = joined.Completion.ContinueWith(_ => leave.Dispose(), TaskScheduler.Default);
-        return joined;
+        return running;
     }
 
     private JobSubmission SubmissionOf(Job job) => new()
