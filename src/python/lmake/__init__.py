@@ -9,6 +9,8 @@ from ._errors import LmakefileError
 from ._job_api import (Autodep, JobCommandError, check_deps, decode, depend, encode, get_autodep, list_deps, list_targets,
                        set_autodep, target, xxhsum_file)
 
+autodeps = ('ld_preload', 'ptrace')      # the autodep methods lmake-cs implements
+backends = ('local',)                   # the backends lmake-cs implements
 version = (25, 7)                       # the open-lmake interface level this package follows
 _lmake_version = '0.1.0'                # lmake-cs itself
 
@@ -22,22 +24,30 @@ def _find_repo_root():
 
 repo_root    = _os.environ.get('REPO_ROOT') or _find_repo_root()
 top_repo_root = repo_root
-user_environ = dict(_os.environ)        # the environment of the user who typed lmake (replaced by the reader)
+user_environ = pdict(_os.environ)       # the environment of the user who typed lmake (replaced by the reader)
 
 config      = _Config()                 # repo-wide settings, exactly open-lmake's keys (see _config.py)
 manifest    = None                      # a tuple of source names; None: Manifest file, else git
 extra_manifest = ()                     # names added to whatever manifest is chosen
 
-def config_dict():
-    'the configuration as a plain dict (defaults merged under what the Lmakefile set)'
-    return config.as_plain_dict()
+def config_dict(module=None):
+    '''With a module name (in a job): the view of the tree ConfigRule made of module.py, e.g.
+    config_dict('config').a.b() is config['a']['b']. Without: lmake.config as a plain dict, defaults merged.'''
+    if module is None: return config.as_plain_dict()
+    from .config_tree import ConfigNode, tree_dir
+    return ConfigNode(tree_dir(module))
 
 def multi_strip(text):
     'strip the common indentation of every line of text, and leading/trailing empty lines'
     import textwrap
     return textwrap.dedent(text).strip('\n') + '\n'
 
-__all__ = ['config', 'manifest', 'extra_manifest', 'version', 'repo_root', 'top_repo_root', 'user_environ',
+def check_version(major, minor=0):
+    'open-lmake asks this right after import lmake; lmake-cs follows one interface and adapts nothing: accepted'
+    return None
+
+__all__ = ['autodeps', 'backends', 'check_version', 'config', 'manifest', 'extra_manifest', 'version', 'repo_root',
+           'top_repo_root', 'user_environ',
            'config_dict', 'pdict', 'LmakefileError', 'depend', 'target', 'check_deps', 'encode', 'decode',
            'xxhsum_file', 'Autodep', 'get_autodep', 'set_autodep', 'multi_strip', 'JobCommandError', 'list_deps',
            'list_targets']

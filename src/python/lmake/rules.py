@@ -49,11 +49,17 @@ class Rule(_RuleBase):
     max_runs           = 0                         # 0: no limit
     max_submits        = 10
     max_retries_on_lost = 1
-    retried_errors     = False
+    retried_errors     = ()                        # the error kinds retried beyond the default ones ('-timeout': not it)
 
-class PyRule(Rule):
+class Py3Rule(Rule):
     'a Rule whose python is tuned for dependency tracking: .pyc files are ignored, imports are deps'
     environ_ancillary = {'PYTHONDONTWRITEBYTECODE': '1'}
+
+PyRule = Py3Rule
+
+class Py2Rule(Py3Rule):
+    'a PyRule run by python2'
+    python = ('python2',)
 
 class AliasRule(Rule):
     'phony targets: the job is rerun each time they are asked for'
@@ -64,9 +70,38 @@ class AntiRule(_RuleBase):
 class SourceRule(_RuleBase):
     'names matching its targets are sources'
 
-# Alternative spellings found in open-lmake Lmakefiles.
-HomelessRule = Rule
-DirtyRule    = Rule
-RustRule     = Rule
+# Helper bases: each is its own class (not an alias of Rule) so that a rule may derive from several of them,
+# e.g. class R(HomelessRule, PyRule): a class listed twice in a hierarchy has no consistent method order.
 
-__all__ = ['Rule', 'PyRule', 'AliasRule', 'AntiRule', 'SourceRule', 'HomelessRule', 'DirtyRule', 'RustRule']
+class HomelessRule(Rule):
+    "$HOME is the job's $TMPDIR, as if each tool ran for the first time (by default $HOME is the repo root)"
+    _home_is_tmpdir = True
+
+class DirtyRule(Rule):
+    'meant to ignore writes to files that are no official target (lmake-cs: a plain Rule so far)'
+
+class RustRule(Rule):
+    'runs rust executables: their link mechanism needs the ld_preload autodep method'
+    autodep = 'ld_preload'
+
+class TraceRule(Rule):
+    "shell cmds run with -x and their trace goes to stdout (the job's log, lshow -o) rather than stderr"
+    shell   = Rule.shell + ('-x',)
+    environ = {'BASH_XTRACEFD': '1'}
+
+class ConfigRule(PyRule):
+    '''Expands the variable NAME of the python file NAME.py (a dict, list...) into the tree NAME.config_dict/,
+    one file per node, so that a job reading lmake.config_dict(NAME).a.b() depends on that node only.
+    Virtual: derive a rule from it (class MyConfig(ConfigRule): pass).'''
+    virtual = True
+    targets = {
+        'CONFIG_ROOT': r'{ConfigModule:(?:(?!\.config_dict/).)+}.config_dict/__value__',
+        'CONFIG_TREE': '{ConfigModule}.config_dict/{ConfigKey*:.+}/__value__',
+    }
+    deps = {'CONFIG_PY': '{ConfigModule}.py'}
+    def cmd():
+        from lmake.config_tree import write_tree
+        write_tree(ConfigModule)
+
+__all__ = ['Rule', 'PyRule', 'Py2Rule', 'Py3Rule', 'AliasRule', 'AntiRule', 'SourceRule', 'HomelessRule', 'DirtyRule',
+           'RustRule', 'TraceRule', 'ConfigRule']

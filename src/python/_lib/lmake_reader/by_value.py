@@ -17,6 +17,32 @@ def _is_plain(v, depth=0):
     if isinstance(v, dict): return all(_is_plain(k, depth + 1) and _is_plain(x, depth + 1) for k, x in v.items())
     return False
 
+_BASES = (dict, list, tuple, frozenset, set)
+
+def _builtin_only(v):
+    'v and what it contains are of builtin types only (repr rebuilds it)'
+    if type(v) in (dict,): return all(_builtin_only(k) and _builtin_only(x) for k, x in v.items())
+    if type(v) in (list, tuple, set, frozenset): return all(_builtin_only(x) for x in v)
+    return type(v) in _PLAIN
+
+def _expr(v, imports):
+    '''python source that rebuilds plain data v; a container of a library type derived from a builtin one
+    (lmake.pdict, collections.OrderedDict) is rebuilt by that type, imported in the job'''
+    if _builtin_only(v): return repr(v)
+    base = next((b for b in _BASES if isinstance(v, b)), None)
+    if base is None: return repr(v)
+    if base is dict: text = '{' + ', '.join(f'{_expr(k, imports)}: {_expr(x, imports)}' for k, x in v.items()) + '}'
+    else:
+        items = [_expr(x, imports) for x in v]
+        text = '[' + ', '.join(items) + ']'
+        if base is not list: text = f'{base.__name__}({text})'
+    t = type(v)
+    if t is base or t.__module__ in ('Lmakefile', '__main__') or '.' in t.__qualname__ or '<' in t.__qualname__: return text
+    alias = f'_lmake_{t.__module__.replace(".", "_")}_{t.__qualname__}'
+    line = f'from {t.__module__} import {t.__qualname__} as {alias}'
+    if line not in imports: imports.append(line)
+    return f'{alias}({text})'
+
 def _names_of(code):
     names = set(code.co_names)
     for c in code.co_consts:
@@ -49,7 +75,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
             glbs = f.__globals__
             if name not in glbs:
                 # a class attribute of the rule (users keep helpers there), else a builtin or an attribute name
-                if name in class_attrs and _is_plain(class_attrs[name]): assigns.append(f'{name} = {class_attrs[name]!r}')
+                if name in class_attrs and _is_plain(class_attrs[name]): assigns.append(f'{name} = {_expr(class_attrs[name], imports)}')
                 continue
             v = glbs[name]
             if isinstance(v, types.ModuleType):
@@ -61,7 +87,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
             elif isinstance(v, type) and _defined_by_user(v, user_modules):
                 helper_defs.append(_source_of(v))
             elif _is_plain(v):
-                assigns.append(f'{name} = {v!r}')
+                assigns.append(f'{name} = {_expr(v, imports)}')
             elif getattr(v, '__module__', None) and getattr(v, '__qualname__', None) \
                     and v.__module__ not in user_modules and '.' not in v.__qualname__:
                 q = v.__qualname__

@@ -6,8 +6,8 @@ import json
 import sys
 import types
 
-from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _cmd_chain, _pattern_and_flags, \
-    _scalar, merged_dict, normalize_flags
+from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, \
+    _scalar, merged_dict, normalize_flags, shell_chain
 from .templates import eval_fstring
 
 class _Context(dict):
@@ -73,7 +73,7 @@ def evaluate(cls, request):
     for k, v in resource_values.items():
         if k not in ctx: ctx[k] = v
     if 'cmd' in want:
-        answer['cmd'] = '\n'.join(str(eval_fstring(c, glbs, ctx)) for c in _cmd_chain(cls))
+        answer['cmd'] = '\n'.join(str(eval_fstring(c, glbs, ctx)) for c in shell_chain(cls))
     attrs = {}
     for attr in DICT_ATTRS:
         if attr not in want: continue

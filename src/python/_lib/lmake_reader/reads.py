@@ -45,7 +45,7 @@ class _RecordingEnviron(type(os.environ)):
         return True
 
 class RecordingDict(dict):
-    'lmake.user_environ: a dict that notes every variable looked up'
+    'lmake.user_environ: a dict that notes every variable looked up, also as attributes (user_environ.HOME)'
     def __init__(self, base, log):
         super().__init__(base)
         self._log = log
@@ -60,3 +60,7 @@ class RecordingDict(dict):
         return default if value is None else value
     def __contains__(self, key):
         return self.get(key) is not None
+    def __getattr__(self, name):
+        if name.startswith('_'): raise AttributeError(name)
+        try: return self[name]
+        except KeyError: raise AttributeError(f'user_environ has no variable {name}') from None

@@ -22,8 +22,12 @@ SCALAR_ATTRS = {
     'autodep': str, 'auto_mkdir': bool, 'readdir_ok': bool, 'stderr_ok': bool, 'keep_tmp': bool,
     'timeout': float, 'kill_sigs': 'ints', 'start_delay': float, 'max_stderr_len': int, 'use_script': bool,
     'force': bool, 'backend': str, 'cache': str, 'max_runs': int, 'max_submits': int,
-    'max_retries_on_lost': int, 'retried_errors': int,
+    'max_retries_on_lost': int, 'retried_errors': 'error_kinds',
 }
+# retried_errors: the error kinds lmake -r retries, sent as a bit mask (JobPlan.RetriedErrors); the user lists
+# what differs from the default ('-job_error' removes one, 'panic' adds one)
+ERROR_KINDS = {'early_error': 1, 'job_error': 2, 'forbidden': 4, 'panic': 8, 'termination_error': 16, 'timeout': 32}
+DEFAULT_RETRIED_ERRORS = ('job_error', 'termination_error', 'timeout')
 AUTODEP_METHODS = ('ld_preload', 'ld_audit', 'ld_preload_jemalloc', 'ptrace', 'none')
 
 LMAKE_ATTRS = frozenset(set(dir(Rule)) | set(DICT_ATTRS) | set(SCALAR_ATTRS) |
@@ -114,8 +118,16 @@ def _scalar(name, value, kind):
         if kind is float: return float(value)
         if kind is str: return str(value)
         if kind == 'ints': return [int(s) for s in (value if isinstance(value, (tuple, list)) else (value,))]
+        if kind == 'error_kinds':
+            if value is False or value == (): value = ()
+            if isinstance(value, str): value = (value,)
+            if isinstance(value, (tuple, list)):
+                kinds = normalize_flags(value, tuple(ERROR_KINDS), DEFAULT_RETRIED_ERRORS, name)
+                return sum(ERROR_KINDS[k] for k in kinds)
     except (TypeError, ValueError): pass
-    raise LmakefileError(f'{name} = {value!r}: expected {kind if isinstance(kind, str) else kind.__name__}')
+    what = {'ints': 'signal numbers', 'error_kinds': f'a tuple of error kinds ({", ".join(ERROR_KINDS)})'}.get(kind) \
+        if isinstance(kind, str) else kind.__name__
+    raise LmakefileError(f'{name} = {value!r}: expected {what}')
 
 def rule_kind(cls):
     if issubclass(cls, AntiRule): return 'anti'
@@ -139,6 +151,18 @@ def _cmd_chain(cls):
         if v is None: chain = []
         else: chain.append(v)
     return chain
+
+def cmd_prologue(cls, is_python):
+    'what the lmake bases run before the cmd: for HomelessRule, $HOME set to $TMPDIR (None: nothing)'
+    if not getattr(cls, '_home_is_tmpdir', False): return None
+    if is_python: return "import os as _lmake_os\n_lmake_os.environ['HOME'] = _lmake_os.environ['TMPDIR']\n"
+    return 'HOME="$TMPDIR"'
+
+def shell_chain(cls):
+    'the shell cmds of a rule, base class first, after the prologue of its lmake bases'
+    chain = _cmd_chain(cls)
+    prologue = cmd_prologue(cls, False)
+    return [prologue] + chain if chain and prologue else chain
 
 def compile_rule(cls, module_globals, user_modules):
     'the JSON-able description of a rule class (see read_makefiles.py for the shape)'
@@ -169,6 +193,8 @@ def compile_rule(cls, module_globals, user_modules):
         # a constant (a class attribute) used where a stem could be: substituted now
         parts = _substitute_constants(parts, stems, defs, consts)
         for s, r in defs.items(): stems[s] = r
+        if stdout and stars & set(parts[1::2]):
+            raise LmakefileError(f'target {pattern!r}: the target attribute (the stdout of cmd) cannot be a star target')
         star_stems |= stars
         non_star_use |= {p for p in parts[1::2] if p not in stars}
         targets.append({'key': key, 'parts': parts, 'star': bool(stars & set(parts[1::2])),
@@ -241,8 +267,10 @@ def compile_rule(cls, module_globals, user_modules):
     if is_python:
         try: script = by_value.script(chain, names, user_modules, class_attrs_of(cls))
         except by_value.ByValueError as e: raise LmakefileError(str(e)) from None
+        script = (cmd_prologue(cls, True) or '') + script
         rule['cmd'] = {'text': script, 'parts': [script]}
     elif chain:
+        chain = shell_chain(cls)
         text = '\n'.join(chain)
         chunks = [native_parts(c, names, consts) for c in chain]
         parts = None if any(c is None for c in chunks) else _join_parts([chunks[0]] + [['\n' + c[0]] + c[1:] for c in chunks[1:]])

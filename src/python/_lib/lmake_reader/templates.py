@@ -6,11 +6,16 @@ import string
 class TemplateError(ValueError): pass
 
 _IDENT = re.compile(r'[A-Za-z_]\w*\Z')
+UNNAMED_PREFIX = '_lmake_stem'     # the names of unnamed stems: _lmake_stem0, _lmake_stem_star0... (shown as {} or {*})
 
 def parse_pattern(text):
     '''Cut a target pattern into (parts, inline stem definitions {name: regexpr}, star stem names).
-    {Name:regexpr} defines a stem inline, {Name*...} is a star stem, {{ and }} are literal braces.'''
+    {Name:regexpr} defines a stem inline, {Name*...} is a star stem, {{ and }} are literal braces.
+    An unnamed stem ({:regexpr}, {*:regexpr}) must be defined where it is; it is named by its position
+    among the unnamed (star or plain) stems of the pattern, which ties it to the stem at the
+    same position in the rule's other targets.'''
     parts, lit, defs, stars = [], [], {}, set()
+    n_unnamed = {False: 0, True: 0}    # unnamed plain stems, unnamed star stems
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -27,8 +32,13 @@ def parse_pattern(text):
         if depth: raise TemplateError(f'unbalanced {{ at offset {i} in {text!r}')
         field = text[i + 1:j - 1]
         name, sep, regexpr = field.partition(':')
+        name = name.strip()
         star = name.endswith('*')
-        if star: name = name[:-1]
+        if star: name = name[:-1].rstrip()
+        if not name:
+            if not sep: raise TemplateError(f'{{{field}}} in {text!r}: an unnamed stem must be defined ({{*:regexpr}} or {{:regexpr}})')
+            name = f'{UNNAMED_PREFIX}{"_star" if star else ""}{n_unnamed[star]}'
+            n_unnamed[star] += 1
         if not _IDENT.match(name): raise TemplateError(f'{{{field}}} in {text!r} is not a stem ({{Name}} or {{Name:regexpr}})')
         if star: stars.add(name)
         if sep:
@@ -45,7 +55,7 @@ def pattern_text(parts, stars=()):
     out = []
     for k, p in enumerate(parts):
         if k % 2 == 0: out.append(p.replace('{', '{{').replace('}', '}}'))
-        else: out.append('{' + p + ('*' if p in stars else '') + '}')
+        else: out.append('{' + ('' if p.startswith(UNNAMED_PREFIX) else p) + ('*' if p in stars else '') + '}')
     return ''.join(out)
 
 def python_regex(parts, stems):
