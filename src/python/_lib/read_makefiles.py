@@ -93,8 +93,31 @@ def run_lmakefile(root, path):
         submodule_search_locations=[os.path.dirname(path)] if path.endswith('__init__.py') else None)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    guarded(lambda: exec(code, module.__dict__), root, path)
+    return module
+
+SECTIONS = ('config', 'sources', 'rules')
+
+def run_sections(root, path, module):
+    '''each section (config, sources, rules) that the Lmakefile gives as a callable of that name or as a
+    sub-module Lmakefile.NAME (when Lmakefile is a package) is run now; such a section replaces what the
+    Lmakefile itself said for it (for rules: the rule classes it defined are dropped)'''
+    import importlib.util
+    for section in SECTIONS:
+        n_classes = len(lmake.rules.defined_classes)
+        value = module.__dict__.get(section)
+        if callable(value) and not isinstance(value, type):
+            guarded(value, root, path)
+        elif hasattr(module, '__path__') and importlib.util.find_spec(f'{module.__name__}.{section}') is not None:
+            guarded(lambda: importlib.import_module(f'{module.__name__}.{section}'), root, path)
+        else:
+            continue
+        if section == 'rules': del lmake.rules.defined_classes[:n_classes]
+
+def guarded(run, root, path):
+    'run a part of the Lmakefile; a mistake in it ends the process with exit code 8 and one line FILE:LINE'
     try:
-        exec(code, module.__dict__)
+        run()
     except LmakefileError as e:
         if e.file: e.file = rel(e.file, root)
         fail(e.where())
@@ -102,7 +125,6 @@ def run_lmakefile(root, path):
         fail(f'{rel(e.filename or path, root)}:{e.lineno}: syntax error: {e.msg}')
     except BaseException as e:
         fail(f'{user_location(e, root, path)}: {type(e).__name__}: {e}')
-    return module
 
 def user_location(exc, root, lmakefile):
     'FILE:LINE of the innermost frame of the traceback in the repo (the Lmakefile or what it imported)'
@@ -124,14 +146,18 @@ def line_of(root, path, regexpr):
     return None
 
 def check_canonical(name):
-    'None when name is a canonical file or dir (no ., .., // components), else why not'
+    '''None when name is a canonical file or dir (no ., .., // components; a dir outside the repo may start
+    with ../ components), else why not'''
     if not isinstance(name, str): return f'{name!r} is not a str'
     if not name: return 'empty name'
     body = name[:-1] if name.endswith('/') else name
     if body.startswith('/'): body = body[1:]
     if not body: return None if name == '/' else 'empty name'
-    for c in body.split('/'):
-        if c in ('', '.', '..'): return 'not canonical (no ".", ".." or "//" allowed)'
+    comps = body.split('/')
+    if name.endswith('/') and not name.startswith('/'):
+        while len(comps) > 1 and comps[0] == '..': comps = comps[1:]
+    for c in comps:
+        if c in ('', '.', '..'): return 'not canonical (no ".", ".." or "//" allowed but leading ".." of a dir outside the repo)'
     return None
 
 def collect_sources(root, lmakefile, log):
@@ -172,7 +198,7 @@ def collect_sources(root, lmakefile, log):
 
 def compile_rules(root, module):
     rules, classes, first_def = [], [], {}
-    user_modules = {'Lmakefile', '__main__'}
+    user_modules = {'__main__'} | {m for m in sys.modules if m == 'Lmakefile' or m.startswith('Lmakefile.')}
     for cls, file, line in lmake.rules.defined_classes:
         file = rel(file, root) if file else rel(module.__file__, root)
         if rule_compiler.is_base(cls): continue
@@ -210,6 +236,7 @@ def main(argv):
     sys.stdout = sys.stderr
     log.install()
     module = run_lmakefile(root, lmakefile)
+    run_sections(root, lmakefile, module)
     rules, classes = compile_rules(root, module)
     if serve:
         log.active = False

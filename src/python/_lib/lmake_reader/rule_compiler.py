@@ -301,7 +301,7 @@ def compile_rule(cls, module_globals, user_modules):
         if isinstance(v, (staticmethod, classmethod)): v = v.__func__
         if callable(v): dynamic.append(attr); continue
         attrs[attr] = _scalar(attr, v, kind_)
-    if attrs.get('autodep') not in AUTODEP_METHODS:
+    if 'autodep' not in dynamic and attrs.get('autodep') not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     rule['attrs'] = attrs
     rule['dynamic'] = dynamic
