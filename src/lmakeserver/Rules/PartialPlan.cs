@@ -206,7 +206,15 @@ internal sealed class PartialPlan
             sb.Append(name).Append(" = ").Append(JsonSerializer.Serialize(value, RulesJsonContext.Default.String)).Append('\n');
         }
         foreach (var (k, v) in Stems) Define(k, v);
-        foreach (var (k, v) in TargetValues) Define(k, v);
+        // a star target is a str that, called with its star stems, names one of its files (lmake/_star.py)
+        var starKeys = Match.Rule.Targets.Where(t => t.IsStar && IsIdentifier(t.Key)).Select(t => t.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        if (starKeys.Count > 0) sb.Append("from lmake._star import StarTarget as _lmake_StarTarget\n");
+        foreach (var (k, v) in TargetValues)
+        {
+            if (!starKeys.Contains(k)) { Define(k, v); continue; }
+            sb.Append(k).Append(" = _lmake_StarTarget(").Append(JsonSerializer.Serialize(v, RulesJsonContext.Default.String)).Append(")\n");
+        }
         foreach (var (k, v) in DepValues) Define(k, v);
         foreach (var (k, v) in _resources ?? NoResources)
             if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);

@@ -8,6 +8,8 @@ import types
 
 from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, \
     _scalar, merged_dict, normalize_flags, shell_chain
+from lmake._star import _STAR, StarTarget
+
 from .templates import eval_fstring
 
 class _Context(dict):
@@ -36,7 +38,7 @@ def _value(v, ctx, glbs):
 def evaluate(cls, request):
     glbs = sys.modules[cls.__module__].__dict__
     values = dict(request.get('stems', {}))
-    values.update(request.get('targets', {}))
+    values.update({k: StarTarget(v) if _STAR.search(v) else v for k, v in request.get('targets', {}).items()})
     values.update({k: v for k, v in request.get('deps', {}).items() if v is not None})
     ctx = _Context(cls, values)
     want = request.get('want', [])
