@@ -77,6 +77,21 @@ public class LmakefileErrorTests
             "Lmakefile.py:4: rule C: stem F has no regexpr (define it in stems or as {F:regexpr})");
 
     [Fact]
+    public void StdoutTargetCannotBeAStarTarget() =>
+        AssertBroken(Head + "class C(Rule):\n    target = 'out{*:\\d}'\n    cmd = 'true'\n",
+            "Lmakefile.py:4: rule C: target 'out{*:\\d}': the target attribute (the stdout of cmd) cannot be a star target");
+
+    [Fact]
+    public void UnnamedStemWithoutRegexpr() =>
+        AssertBroken(Head + "class C(Rule):\n    targets = {'T': 'out{*}'}\n    cmd = 'true'\n",
+            "Lmakefile.py:4: rule C: target T: {*} in 'out{*}': an unnamed stem must be defined ({*:regexpr} or {:regexpr})");
+
+    [Fact]
+    public void UnknownRetriedErrorKind() =>
+        AssertBroken(Head + "class C(Rule):\n    target = 'out'\n    retried_errors = ('-timeout', 'bogus')\n    cmd = 'true'\n",
+            "Lmakefile.py:4: rule C: retried_errors: unknown error kind 'bogus' (known: early_error, job_error, forbidden, panic, termination_error, timeout)");
+
+    [Fact]
     public void ExtraUserAttributesAreNotErrors()
     {
         using var repo = new LmakefileRepo(Head + "class C(Rule):\n    target = '{F:.*}.o'\n    cmd = 'true'\n    my_helper = object()\n    my_list = [1, 2]\n");

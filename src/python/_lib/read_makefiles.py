@@ -157,7 +157,7 @@ def check_canonical(name):
     if name.endswith('/') and not name.startswith('/'):
         while len(comps) > 1 and comps[0] == '..': comps = comps[1:]
     for c in comps:
-        if c in ('', '.', '..'): return 'not canonical (no ".", ".." or "//" allowed but leading ".." of a dir outside the repo)'
+        if c in ('', '.', '..'): return 'not canonical (no ".", ".." or "//" allowed)'
     return None
 
 def collect_sources(root, lmakefile, log):

@@ -37,14 +37,14 @@ LMAKE_ATTRS = frozenset(set(dir(Rule)) | set(DICT_ATTRS) | set(SCALAR_ATTRS) |
 def _flag_name(word):
     return word.lstrip('-').replace('_', '').lower()
 
-def normalize_flags(words, allowed, defaults, what):
+def normalize_flags(words, allowed, defaults, what, noun='flag'):
     'CamelCase or snake_case flag names, -Flag turns one off; returns the sorted set of snake_case names'
     by_key = {_flag_name(f): f for f in allowed}
     flags = set(defaults)
     for w in words:
-        if not isinstance(w, str): raise LmakefileError(f'{what}: flag {w!r} is not a string')
+        if not isinstance(w, str): raise LmakefileError(f'{what}: {noun} {w!r} is not a string')
         f = by_key.get(_flag_name(w))
-        if f is None: raise LmakefileError(f'{what}: unknown flag {w!r} (known: {", ".join(allowed)})')
+        if f is None: raise LmakefileError(f'{what}: unknown {noun} {w!r} (known: {", ".join(allowed)})')
         if w.startswith('-'): flags.discard(f)
         else: flags.add(f)
     return sorted(flags)
@@ -122,7 +122,7 @@ def _scalar(name, value, kind):
             if value is False or value == (): value = ()
             if isinstance(value, str): value = (value,)
             if isinstance(value, (tuple, list)):
-                kinds = normalize_flags(value, tuple(ERROR_KINDS), DEFAULT_RETRIED_ERRORS, name)
+                kinds = normalize_flags(value, tuple(ERROR_KINDS), DEFAULT_RETRIED_ERRORS, name, 'error kind')
                 return sum(ERROR_KINDS[k] for k in kinds)
     except (TypeError, ValueError): pass
     what = {'ints': 'signal numbers', 'error_kinds': f'a tuple of error kinds ({", ".join(ERROR_KINDS)})'}.get(kind) \
