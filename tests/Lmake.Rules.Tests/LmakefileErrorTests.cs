@@ -79,7 +79,7 @@ public class LmakefileErrorTests
     [Fact]
     public void StdoutTargetCannotBeAStarTarget() =>
         AssertBroken(Head + "class C(Rule):\n    target = 'out{*:\\d}'\n    cmd = 'true'\n",
-            "Lmakefile.py:4: rule C: target 'out{*:\\d}': the target attribute (the stdout of cmd) cannot be a star target");
+            "Lmakefile.py:4: rule C: target: the stdout of cmd cannot be a star target (use targets)");
 
     [Fact]
     public void UnnamedStemWithoutRegexpr() =>

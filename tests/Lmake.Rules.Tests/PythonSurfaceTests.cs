@@ -9,6 +9,20 @@ public class PythonSurfaceTests
 {
     private const string Head = "import lmake\nlmake.manifest = ('Lmakefile.py',)\n";
 
+    /// <summary>Runs a planned python job as job_exec would: lmake importable.</summary>
+    private static (int, string, string) RunJob(JobPlan plan, string cwd)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(plan.Argv[0])
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
+        foreach (string a in plan.Argv.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment["PYTHONPATH"] = TestLayout.Layout.Lib;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
+    }
+
     private static JobPlan PlanFor(Makefiles m, LmakefileRepo repo, string name)
     {
         RuleMatch match = new RuleIndex(m.Rules).Candidates(name)[0];
@@ -62,7 +76,7 @@ public class PythonSurfaceTests
             """);
         Makefiles m = repo.Read();
         JobPlan plan = PlanFor(m, repo, "show");
-        var (exit, stdout, stderr) = HelloTests.RunArgv(plan.Argv, repo.Root);
+        var (exit, stdout, stderr) = RunJob(plan, repo.Root);
         Assert.True(exit == 0, stderr);
         Assert.Equal("1 (2, 3)\n", stdout);
     }
@@ -126,7 +140,7 @@ public class PythonSurfaceTests
             """);
         Makefiles m = repo.Read();
         JobPlan py = PlanFor(m, repo, "py/x.y");
-        var (exit, stdout, stderr) = HelloTests.RunArgv(py.Argv, repo.Root);
+        var (exit, stdout, stderr) = RunJob(py, repo.Root);
         Assert.True(exit == 0, stderr);
         Assert.Equal("py/a.txt py/b.c\n", stdout);
         Assert.Equal("echo sh.1 sh.2", PlanFor(m, repo, "sh.3").Argv[^1]);

@@ -108,6 +108,8 @@ def run_sections(root, path, module):
         value = module.__dict__.get(section)
         if callable(value) and not isinstance(value, type):
             guarded(value, root, path)
+        elif f'{module.__name__}.{section}' in sys.modules:
+            continue                                # the Lmakefile imported it itself: already run, with the rest
         elif hasattr(module, '__path__') and importlib.util.find_spec(f'{module.__name__}.{section}') is not None:
             guarded(lambda: importlib.import_module(f'{module.__name__}.{section}'), root, path)
         else:

@@ -188,13 +188,13 @@ def compile_rule(cls, module_globals, user_modules):
     for key, value, side, stdout in entries:
         pattern, words = _pattern_and_flags(value, f'target {key}')
         if not isinstance(pattern, str): raise LmakefileError(f'target {key}: a target pattern must be a str')
-        try: parts, defs, stars = parse_pattern(pattern)
+        try: parts, defs, stars = parse_pattern(pattern, key)
         except TemplateError as e: raise LmakefileError(f'target {key}: {e}') from None
         # a constant (a class attribute) used where a stem could be: substituted now
         parts = _substitute_constants(parts, stems, defs, consts)
         for s, r in defs.items(): stems[s] = r
         if stdout and stars & set(parts[1::2]):
-            raise LmakefileError(f'target {pattern!r}: the target attribute (the stdout of cmd) cannot be a star target')
+            raise LmakefileError('target: the stdout of cmd cannot be a star target (use targets)')
         star_stems |= stars
         non_star_use |= {p for p in parts[1::2] if p not in stars}
         targets.append({'key': key, 'parts': parts, 'star': bool(stars & set(parts[1::2])),

@@ -6,14 +6,15 @@ import string
 class TemplateError(ValueError): pass
 
 _IDENT = re.compile(r'[A-Za-z_]\w*\Z')
-UNNAMED_PREFIX = '_lmake_stem'     # the names of unnamed stems: _lmake_stem0, _lmake_stem_star0... (shown as {} or {*})
+UNNAMED_PREFIX = '_lmake_stem'     # the names of unnamed stems: _lmake_stem0, _lmake_stem_star_KEY_0... (shown as {} or {*})
 
-def parse_pattern(text):
+def parse_pattern(text, owner=''):
     '''Cut a target pattern into (parts, inline stem definitions {name: regexpr}, star stem names).
     {Name:regexpr} defines a stem inline, {Name*...} is a star stem, {{ and }} are literal braces.
     An unnamed stem ({:regexpr}, {*:regexpr}) must be defined where it is; it is named by its position
     among the unnamed (star or plain) stems of the pattern, which ties it to the stem at the
-    same position in the rule's other targets.'''
+    same position in the rule's other targets; an unnamed star stem is the pattern's own (owner: a name
+    unique in the rule, the target's key).'''
     parts, lit, defs, stars = [], [], {}, set()
     n_unnamed = {False: 0, True: 0}    # unnamed plain stems, unnamed star stems
     i, n = 0, len(text)
@@ -37,7 +38,7 @@ def parse_pattern(text):
         if star: name = name[:-1].rstrip()
         if not name:
             if not sep: raise TemplateError(f'{{{field}}} in {text!r}: an unnamed stem must be defined ({{*:regexpr}} or {{:regexpr}})')
-            name = f'{UNNAMED_PREFIX}{"_star" if star else ""}{n_unnamed[star]}'
+            name = f'{UNNAMED_PREFIX}_star_{owner}_{n_unnamed[True]}' if star else f'{UNNAMED_PREFIX}{n_unnamed[False]}'
             n_unnamed[star] += 1
         if not _IDENT.match(name): raise TemplateError(f'{{{field}}} in {text!r} is not a stem ({{Name}} or {{Name:regexpr}})')
         if star: stars.add(name)
