@@ -74,4 +74,26 @@ public class PythonSurfaceTests
         Assert.Equal("two\n", r.Repo.Read("py/two"));
         Assert.Equal("one\n", r.Repo.Read("py/one"));
     }
+
+    [Fact]
+    public void DependWithReadMakesTheJobRerunWhenTheDepChanges()
+    {
+        using var r = new LmakeRepo("""
+            import lmake
+            from lmake.rules import PyRule
+            class Dut(PyRule):
+                target = 'dut'
+                def cmd():
+                    lmake.depend('trig', read=True, direct=True, follow_symlinks=True)
+                    lmake.target('dut', write=True, allow=True, essential=True)
+                    print('ran')
+            """);
+        r.Repo.Add("trig", "1\n");
+        LmakeOutput o = r.Lmake("dut");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("ran\n", r.Repo.Read("dut"));
+        Assert.Empty(r.Lmake("dut").Words("dut"));           // up to date
+        r.Repo.Write("trig", "2\n");
+        Assert.Contains(r.Lmake("dut").Words("dut"), w => w is "done" or "steady");
+    }
 }

@@ -95,24 +95,40 @@ def _options(*pairs):
 
 # (set, bit value of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags, command option)
 def depend(*files, critical=False, essential=False, ignore_error=False, required=True, readdir_ok=False, ignore=False,
-           regexpr=False, verbose=False):
-    '''declare deps of the running job (all parallel: no order among them), as if read now.
-    With verbose=True, wait until they are up to date and return {name: (status, checksum)}.'''
-    if verbose and regexpr: raise ValueError('verbose cannot be used with regexpr')
+           regexpr=False, verbose=False, read=False, direct=False, follow_symlinks=False):
+    '''declare deps of the running job (all parallel: no order among them).
+    read=True: also an actual read of each (a regular access, as open would make); follow_symlinks=True: the
+    files links point to are deps too. verbose=True (or direct=True): wait until they are up to date, and
+    (verbose) return {name: (status, checksum)}.'''
+    if (verbose or direct) and regexpr: raise ValueError('verbose and direct cannot be used with regexpr')
     flags = ((critical, 1, '-c'), (essential, 2, '-E'), (ignore_error, 4, '-e'), (not required, 8, '-r'), (readdir_ok, 16, '-D'),
              (ignore, 32, '-I'))
     names = _names(files)
+    if follow_symlinks and not regexpr:
+        names += [os.path.relpath(os.path.realpath(n)) for n in names if os.path.islink(n)]
+    wait = bool(verbose or direct)
     if _in_job():
-        results = _call('depend', _bits(*flags), int(bool(regexpr)), int(bool(verbose)), *names)
+        results = _call('depend', _bits(*flags), int(bool(regexpr)), int(wait), *names)
     else:
-        out = _command('ldepend', _options(*flags, (regexpr, 0, '-X'), (verbose, 0, '-v')) + ['--'] + names)
+        out = _command('ldepend', _options(*flags, (regexpr, 0, '-X'), (wait, 0, '-v')) + ['--'] + names)
         results = [x for line in out.splitlines() for x in line.split(' ', 2)[:2]]
+    if read and not regexpr: _read_access(names)
     if not verbose: return None
     return {name: (results[2 * i], results[2 * i + 1]) for i, name in enumerate(names)}
 
+def _read_access(names):
+    'an actual read of each file, for the autodep to see (a missing file is a read too)'
+    for n in names:
+        try:
+            with open(n, 'rb') as f: f.read(1)
+        except OSError: pass
+
 def target(*files, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
-           no_warning=False):
-    'declare targets of the running job (it may write them)'
+           no_warning=False, allow=True, essential=False, follow_symlinks=False, critical=False, ignore_error=False,
+           readdir_ok=False, required=False):
+    '''declare targets of the running job (it may write them). Accepted for open-lmake Lmakefiles but without
+    effect yet: allow=False, essential, follow_symlinks and the dep flags (critical, ignore_error, readdir_ok,
+    required) that apply when a target turns out to be a dep.'''
     flags = ((write, 1, '-W'), (incremental, 2, '-i'), (phony, 4, '-p'), (source_ok, 8, '-s'), (ignore, 16, '-I'), (no_warning, 32, '-w'))
     names = _names(files)
     if _in_job(): _call('target', _bits(*flags), int(bool(regexpr)), *names)
