@@ -66,6 +66,8 @@ public class PythonSurfaceTests
             class Py(PyRule):
                 targets = {'OUT': r'py/{Name*:\w+}'}
                 def cmd():
+                    import os
+                    os.makedirs('py', exist_ok=True)
                     for n in (names.first, names.second): open(OUT(n), 'w').write(n + '\n')
             """);
         LmakeOutput o = r.Lmake("sh.2", "py/two");
