@@ -136,14 +136,14 @@ public class PythonSurfaceTests
                     print(OUT('a', 'txt'), OUT(Ext='c', Name='b'))
             class Sh(Rule):
                 targets = {'OUT': r'sh.{*:\d}'}
-                cmd     = 'echo {OUT(1)} {OUT(2)}'
+                cmd     = '''echo "{OUT(1)}" {OUT('2')}'''
             """);
         Makefiles m = repo.Read();
         JobPlan py = PlanFor(m, repo, "py/x.y");
         var (exit, stdout, stderr) = RunJob(py, repo.Root);
         Assert.True(exit == 0, stderr);
         Assert.Equal("py/a.txt py/b.c\n", stdout);
-        Assert.Equal("echo sh.1 sh.2", PlanFor(m, repo, "sh.3").Argv[^1]);
+        Assert.Equal("echo \"sh.1\" sh.2", PlanFor(m, repo, "sh.3").Argv[^1]);   // quotes of both kinds
     }
 
     [Fact]

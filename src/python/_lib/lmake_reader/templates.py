@@ -87,5 +87,9 @@ def native_parts(template, known_names, constants):
     return parts
 
 def eval_fstring(template, glbs, lcls):
-    'evaluate template as the Python f-string it is'
+    '''evaluate template as the Python f-string it is. Written as a raw triple-quoted literal when it can be, so
+    that quotes inside a {field} (a star target called: {OUT('a')}) need no backslash (python < 3.12 refuses one)'''
+    for q in ('"""', "'''"):
+        if q not in template and not template.endswith(q[0]) and not template.endswith('\\'):
+            return eval(compile('rf' + q + template + q, '<f-string>', 'eval'), glbs, lcls)
     return eval(compile('f' + repr(template), '<f-string>', 'eval'), glbs, lcls)
