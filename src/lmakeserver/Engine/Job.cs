@@ -44,6 +44,9 @@ public sealed class Job : MemoSlot
     public Node[] StaticNodes = [];
     public JobPlan? StaticNodesOf;
 
+    /// <summary>Its last run started with an incremental target already there, kept: lmake -I runs it again.</summary>
+    public bool RanIncrementally;
+
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];
 

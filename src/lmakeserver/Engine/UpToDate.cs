@@ -93,6 +93,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
         if (job.Status != JobStatus.Ok) return "previous run failed";
         if (job.Rule.Kind == RuleKind.Alias) return "alias";
+        if (job.RanIncrementally && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
         foreach (Node t in job.Targets)
         {
             FileChecksum now = graph.Refresh(t);

@@ -41,6 +41,7 @@ public struct JobRecord
     public long ExecTicks;
     public long EndTicks;
     public byte Status;      // JobStatus; written last
+    public byte Incremental; // 1: its last run kept an incremental target it found; in what was padding (older stores read 0)
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
@@ -207,6 +208,7 @@ public sealed class GraphStore : IDisposable
         r.TargetsCount = (uint)targets.Length;
         r.ExecTicks = header.ExecTicks;
         r.EndTicks = header.EndTicks;
+        r.Incremental = header.Incremental;
         Volatile.Write(ref r.Status, header.Status);
     }
 
