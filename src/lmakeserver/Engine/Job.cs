@@ -44,8 +44,8 @@ public sealed class Job : MemoSlot
     public Node[] StaticNodes = [];
     public JobPlan? StaticNodesOf;
 
-    /// <summary>Its last run started with an incremental target already there, kept: lmake -I runs it again.</summary>
-    public bool RanIncrementally;
+    /// <summary>What of its last run makes it out of date later (an incremental target kept, force).</summary>
+    public JobRunFlags RunFlags;
 
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];

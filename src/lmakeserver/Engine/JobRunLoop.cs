@@ -189,7 +189,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, bool keptIncremental)
     {
-        job.RanIncrementally = keptIncremental;
+        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;
@@ -200,7 +200,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         foreach (var d in job.Plan.StaticDeps)
         {
             Node n = graph.Node(d.Name);
-            deps.Add(new DepRecord(n, true, graph.Refresh(n)));
+            deps.Add(new DepRecord(n, true, graph.Refresh(n), d.Flags));
         }
         for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;

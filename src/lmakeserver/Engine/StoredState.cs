@@ -40,7 +40,7 @@ internal static class StoredState
         job.RanWithSignature = r.Signature;
         job.ExecTime = TimeSpan.FromTicks(r.ExecTicks);
         job.EndDate = new DateTime(r.EndTicks);
-        job.RanIncrementally = r.Incremental != 0;
+        job.RunFlags = (JobRunFlags)r.RunFlags;
         job.Deps = new List<DepRecord>((int)r.DepsCount);
         for (uint i = 0; i < r.DepsCount; i++)
         {
@@ -68,7 +68,7 @@ internal static class StoredState
             ExecTicks = job.ExecTime.Ticks,
             EndTicks = job.EndDate.Ticks,
             Status = (byte)job.Status,
-            Incremental = job.RanIncrementally ? (byte)1 : (byte)0,
+            RunFlags = (byte)job.RunFlags,
         }, deps, targets);
     }
 }

@@ -28,12 +28,17 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     {
         bool worked = false;
         Node[] statics = maker.StaticNodes(job);
-        // static deps first, all started at once, then looked at in order
-        if (!stateOnly) foreach (Node node in statics) _ = maker.MakeDep(node, depth);
-        List<ErrorChain>? causes = null;
         IReadOnlyList<StaticDep> staticDeps = job.Plan.StaticDeps;
+        // lmake -d / -D: deps (the non-essential ones, or all) are not looked at, not even made
+        bool skipSome = !stateOnly && (req.Options.NoDeps || req.Options.EssentialDepsOnly);
+        // static deps first, all started at once, then looked at in order
+        if (!stateOnly)
+            for (int i = 0; i < statics.Length; i++)
+                if (!skipSome || !Ignored(staticDeps[i].Flags)) _ = maker.MakeDep(statics[i], depth);
+        List<ErrorChain>? causes = null;
         for (int i = 0; i < statics.Length; i++)
         {
+            if (skipSome && Ignored(staticDeps[i].Flags)) continue;
             NodeResult made = await maker.MakeDep(statics[i], depth);
             worked |= made.Worked;
             if (stateOnly)
@@ -64,11 +69,11 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
             if (end < deps.Count) end++;
             for (int i = start; i < end; i++)
-                if (!deps[i].IsStatic) _ = maker.MakeDep(deps[i].Node, depth);
+                if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(deps[i].Node, depth);
             for (int i = start; i < end; i++)
             {
                 DepRecord dep = deps[i];
-                if (dep.IsStatic) continue;
+                if (dep.IsStatic || (skipSome && Ignored(dep.Flags))) continue;
                 NodeResult made = await maker.MakeDep(dep.Node, depth);
                 worked |= made.Worked;
                 if (reason != null) continue;
@@ -81,7 +86,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 else if (Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
-        if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true);
+        if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
         return new JobVerdict(worked, reason, null);
     }
 
@@ -91,9 +96,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     {
         if (job.Status == JobStatus.Never) return "never ran";
         if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
-        if (job.Status != JobStatus.Ok) return "previous run failed";
+        // a job in error stays so while nothing it depends on changes, unless -e says old errors were transient
+        if (job.Status != JobStatus.Ok && req.Options.ForgetOldErrors) return "previous run failed (-e)";
         if (job.Rule.Kind == RuleKind.Alias) return "alias";
-        if (job.RanIncrementally && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
+        if (job.Plan.Force) return "force";
+        if (job.RunFlags != 0)
+        {
+            if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
+            if ((job.RunFlags & JobRunFlags.Incremental) != 0 && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
+        }
+        if (job.Status != JobStatus.Ok) return null;   // its targets say nothing of a run in error
         foreach (Node t in job.Targets)
         {
             FileChecksum now = graph.Refresh(t);
@@ -108,12 +120,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
     /// <summary>The first static dep whose content differs from what the job saw, as a reason.
     /// <paramref name="applyMarks"/>: a dep marked no-trigger (lmark -t) is no reason.</summary>
-    private string? ChangedStaticDep(Job job, bool applyMarks)
+    private string? ChangedStaticDep(Job job, bool applyMarks, bool skipSome = false)
     {
         foreach (DepRecord dep in job.Deps)
-            if (dep.IsStatic && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node))) return $"dep {dep.Node.Name} changed";
+            if (dep.IsStatic && !(skipSome && Ignored(dep.Flags)) && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node)))
+                return $"dep {dep.Node.Name} changed";
         return null;
     }
+
+    /// <summary>lmake -D: no dep is looked at; -d: only the essential ones are.</summary>
+    private bool Ignored(DepFlags flags) => req.Options.NoDeps || (flags & DepFlags.Essential) == 0;
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
     private FileChecksum Current(Node node) => maker.Intermediates.Current(node);
