@@ -105,13 +105,15 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
             if ((job.RunFlags & JobRunFlags.Incremental) != 0 && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
         }
-        if (job.Status != JobStatus.Ok) return null;   // its targets say nothing of a run in error
+        bool ok = job.Status == JobStatus.Ok;
         foreach (Node t in job.Targets)
         {
             FileChecksum now = graph.Refresh(t);
+            if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
             if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
+        if (!ok) return null;
         IReadOnlyList<string> planned = job.Plan.Targets;
         for (int i = 0; i < planned.Count; i++)
             if (!HasTarget(job, planned[i], i) && !job.Plan.IsOptionalTarget(planned[i])) return $"target {planned[i]} is missing";
