@@ -49,9 +49,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             var seen = discovered.Select(graph.DiskChecksum).ToList();
-            bool mayRerun = result.MustRerun || discovered.Any(maker.NotYetMade);
+            // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
+            // an error already known) is no reason to announce a rerun
+            Task<NodeResult>[] making = new Task<NodeResult>[discovered.Count];
+            for (int i = 0; i < making.Length; i++) making[i] = maker.MakeNode(discovered[i], depth);
+            // (a run stopped by lcheck_deps is a sure rerun: said as rerun)
+            bool mayRerun = !result.MustRerun && making.Any(t => !t.IsCompleted);
             if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
-            NodeResult[] results = await Task.WhenAll(discovered.Select(n => maker.MakeNode(n, depth)));
+            NodeResult[] results = await Task.WhenAll(making);
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
             for (int i = 0; i < discovered.Count; i++)

@@ -82,11 +82,20 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                     if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
                 }
                 else if (made.State is MakeState.Error or MakeState.Dangling && (dep.Flags & DepFlags.IgnoreError) == 0)
-                    reason = $"dep {dep.Node.Name} in error";
+                    (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", dep.Node.Name)) with { Essential = (dep.Flags & DepFlags.Essential) != 0 });
                 else if (Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
+        if (causes != null && reason == null)
+        {
+            // a dep it read last time is in error and nothing else changed: it is not run (running it would only
+            // read that dep again), and it is in error itself until that dep is fixed
+            if (job.Status == JobStatus.Ok) { job.Status = JobStatus.DepError; graph.Save(job); }
+            return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
+        }
+        // its deps were in error and are fixed now
+        if (!stateOnly && reason == null && job.Status == JobStatus.DepError) reason = "deps no longer in error";
         return new JobVerdict(worked, reason, null);
     }
 
