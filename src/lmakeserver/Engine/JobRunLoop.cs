@@ -89,11 +89,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 SayStatus(job, reason, status, result.ExecTime);
                 foreach (ErrorChain e in depErrors)
                 {
-                    if (e.Rule == "dangling")
-                    {
-                        req.Status("dangling", "src", null, e.Name);
-                        req.Note($"consider : git add {e.Name}");
-                    }
+                    if (e.Rule == "dangling") req.Dangling(e.Name);
                     else req.Note($"dep in error : {e.Name}");
                 }
                 req.Failed++;

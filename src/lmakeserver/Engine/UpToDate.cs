@@ -87,11 +87,12 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
-        if (causes != null && reason == null)
+        if (causes != null)
         {
-            // a dep it read last time is in error and nothing else changed: it is not run (running it would only
-            // read that dep again), and it is in error itself until that dep is fixed
+            // a dep it read last time is in error (changed or not): it is not run (running it would only read that
+            // dep again), and it is in error itself until that dep is fixed
             if (job.Status == JobStatus.Ok) { job.Status = JobStatus.DepError; graph.Save(job); }
+            foreach (ErrorChain e in causes) if (e.Rule == "dangling") req.Dangling(e.Name);
             return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
         }
         // its deps were in error and are fixed now

@@ -1,6 +1,7 @@
 // When a job runs again and which status line says so (open-lmake's execution.md): steady (every target it left
 // holds what was there before; none left: nothing changed), a touched source whose content did not move, a job in
-// error left alone while nothing changed (unless -e), and -D (deps not looked at when deciding).
+// error left alone while nothing changed (unless -e), a dep read last time now in error (the job is not run, it is
+// in error until that dep is fixed), and -D (deps not looked at when deciding).
 using Lmake.Common;
 
 namespace Lmake.Server.Tests.Engine;
@@ -94,5 +95,27 @@ public class RerunDecisionTests
 
         (_, client) = await repo.Build("s.a");
         Assert.Equal(["changed src s", "done A s.a"], client.StatusTexts);
+    }
+
+    [Fact]
+    public async Task DepReadLastTimeNowInErrorBlocksTheJobWithoutRunningIt()
+    {
+        using var repo = new TestRepo([], new RuleSpec("R", "out"));
+        repo.Backend.On("R", job => job.Write("out", job.Read("x") ?? "none"));   // x: nothing makes it
+        var (exit, client) = await repo.Build("out");
+        Assert.Equal(ExitCode.Ok, exit);
+        Assert.Equal(["done R out"], client.StatusTexts);
+
+        repo.Disk.Write("x", "here\n");   // not a source: dangling
+        (exit, client) = await repo.Build("out");
+        Assert.Equal(ExitCode.BuildFailed, exit);
+        Assert.Equal(["dangling src x"], client.StatusTexts);   // no dep_error: R did not run
+        Assert.Equal(1, repo.Backend.Runs("R", "out"));
+
+        repo.Disk.Unlink("x");   // fixed: R runs again (what it read is as before: steady)
+        (exit, client) = await repo.Build("out");
+        Assert.Equal(ExitCode.Ok, exit);
+        Assert.Equal(["steady R out"], client.StatusTexts);
+        Assert.Equal(2, repo.Backend.Runs("R", "out"));
     }
 }
