@@ -57,13 +57,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
         string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
-        if (reason != null) return new JobVerdict(worked, reason, null);
+        // a job that must run still has its deps of last time made first (up to a critical one): one in error
+        // blocks it (running it would only read that dep again); not after a new command (they may be stale)
+        if (reason != null && (stateOnly || job.Deps.Count == 0 || job.RanWithSignature != job.Rule.SignatureHash))
+            return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
 
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
         // deps after it are not made (the job, rerun, may not read them any more)
         List<DepRecord> deps = job.Deps;
-        for (int start = 0, end; start < deps.Count && reason == null; start = end)
+        for (int start = 0, end; start < deps.Count && (start == 0 || reason == null); start = end)
         {
             end = start;
             while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
@@ -76,14 +79,13 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 if (dep.IsStatic || (skipSome && Ignored(dep.Flags))) continue;
                 NodeResult made = await maker.MakeDep(dep.Node, depth);
                 worked |= made.Worked;
-                if (reason != null) continue;
                 if (stateOnly)
                 {
                     if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
                 }
                 else if (made.State is MakeState.Error or MakeState.Dangling && (dep.Flags & DepFlags.IgnoreError) == 0)
                     (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", dep.Node.Name)) with { Essential = (dep.Flags & DepFlags.Essential) != 0 });
-                else if (Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+                else if (reason == null && Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
