@@ -44,6 +44,9 @@ public sealed class Job : MemoSlot
     public Node[] StaticNodes = [];
     public JobPlan? StaticNodesOf;
 
+    /// <summary>What of its last run makes it out of date later (an incremental target kept, force).</summary>
+    public JobRunFlags RunFlags;
+
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];
 

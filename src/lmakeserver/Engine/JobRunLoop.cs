@@ -41,16 +41,22 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
-            // steady: the run left what the job had left before it; decided by the first request that sees the
-            // run, before anyone records it (a request that joined the run must not compare with the run itself)
-            bool steady = running.Steady ??= job.Status == JobStatus.Ok && result.Ok && SameTargets(job, result);
+            // steady: every target the run left holds what a job had left there before (none left: nothing changed);
+            // decided by the first request that sees the run, before anyone records it (a request that joined the
+            // run must not compare with the run itself)
+            bool steady = running.Steady ??= result.Ok && SameTargets(result);
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             var seen = discovered.Select(graph.DiskChecksum).ToList();
-            bool mayRerun = result.MustRerun || discovered.Any(maker.NotYetMade);
+            // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
+            // an error already known) is no reason to announce a rerun
+            Task<NodeResult>[] making = new Task<NodeResult>[discovered.Count];
+            for (int i = 0; i < making.Length; i++) making[i] = maker.MakeNode(discovered[i], depth);
+            // (a run stopped by lcheck_deps is a sure rerun: said as rerun)
+            bool mayRerun = !result.MustRerun && making.Any(t => !t.IsCompleted);
             if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
-            NodeResult[] results = await Task.WhenAll(discovered.Select(n => maker.MakeNode(n, depth)));
+            NodeResult[] results = await Task.WhenAll(making);
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
             for (int i = 0; i < discovered.Count; i++)
@@ -66,10 +72,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             bool submitsLeft = run + retries < maxSubmits;
             if (changed && run < maxRuns && submitsLeft)
             {
-                SayStatus(job, reason, "rerun", result.ExecTime);
+                // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
+                // when the job started that changed while it ran, or a run that asked for it
+                if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
                 continue;
             }
-            if (!running.Recorded) Record(job, reason, result, discovered, flags);
+            if (!running.Recorded) Record(job, reason, result, discovered, flags, running.KeptIncremental);
             running.Recorded = true;   // by the first request to get here: the others share that record
             if (changed)
                 return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
@@ -81,11 +89,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 SayStatus(job, reason, status, result.ExecTime);
                 foreach (ErrorChain e in depErrors)
                 {
-                    if (e.Rule == "dangling")
-                    {
-                        req.Status("dangling", "src", null, e.Name);
-                        req.Note($"consider : git add {e.Name}");
-                    }
+                    if (e.Rule == "dangling") req.Dangling(e.Name);
                     else req.Note($"dep in error : {e.Name}");
                 }
                 req.Failed++;
@@ -140,8 +144,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         {
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
-            ClearTargets(job);
-            job.Running = running = new RunningJob();
+            bool keptIncremental = ClearTargets(job);
+            job.Running = running = new RunningJob { KeptIncremental = keptIncremental };
             JobSubmission submission = SubmissionOf(job);
             var host = new JobHost(graph, maker, job);
             running.Start(cancel => CachedOrRun(submission, host, cancel));
@@ -172,21 +176,21 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         if (Options.Verbose && (_reasonSaid ??= []).Add(job)) req.Note($"reason : {reason}");
     }
 
-    private bool SameTargets(Job job, JobRun result)
+    private bool SameTargets(JobRun result)
     {
-        if (job.Targets.Count != result.Targets.Count) return false;
         foreach (string name in result.Targets)
         {
             Node t = graph.Node(name);
-            if (t.WrittenBy != job.Id) return false;
+            if (t.WrittenBy == 0) return false;   // never left by a job: new content
             if (graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }
         return true;
     }
 
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
-    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags)
+    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, bool keptIncremental)
     {
+        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;
@@ -197,7 +201,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         foreach (var d in job.Plan.StaticDeps)
         {
             Node n = graph.Node(d.Name);
-            deps.Add(new DepRecord(n, true, graph.Refresh(n)));
+            deps.Add(new DepRecord(n, true, graph.Refresh(n), d.Flags));
         }
         for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;
@@ -214,9 +218,11 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
 
     /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since
     /// changed, left), so that what the job leaves is only what it made this time; incremental ones stay (unless
-    /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.</summary>
-    private void ClearTargets(Job job)
+    /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.
+    /// Returns whether an incremental target was there and kept (the run builds on it).</summary>
+    private bool ClearTargets(Job job)
     {
+        bool kept = false;
         foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(graph.Node)).Distinct())
         {
             if (t.WrittenBy != 0)
@@ -230,8 +236,10 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                     continue;
                 }
             }
-            if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) continue;
-            if (graph.IsFileOnDisk(t.Name)) graph.Disk.Unlink(t.Name);
+            bool there = graph.IsFileOnDisk(t.Name);
+            if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) { kept |= there; continue; }
+            if (there) graph.Disk.Unlink(t.Name);
         }
+        return kept;
     }
 }

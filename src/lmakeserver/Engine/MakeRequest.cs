@@ -71,6 +71,13 @@ public sealed class MakeRequest
 
     public void Note(string text) => Detail(StatusLine.Note(text));
 
+    /// <summary>A dep a job read is a file nothing makes that is there: said once per dep in error, with the fix.</summary>
+    public void Dangling(string name)
+    {
+        Status("dangling", "src", null, name);
+        Note($"consider : git add {name}");
+    }
+
     // -q: the status lines of what went wrong, or of what lmake did to the user's files
     private static readonly HashSet<string> QuietKeeps = new(StringComparer.Ordinal)
         { "failed", "dep_error", "was_failed", "was_dep_error", "killed", "run_loop", "submit_loop", "missing",

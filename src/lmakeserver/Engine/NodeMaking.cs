@@ -147,6 +147,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     {
         bool known = node.Known;
         FileChecksum before = node.Checksum;
+        long beforeDate = node.Date;
         FileChecksum now = graph.Refresh(node);
         bool listed = graph.Sources.Contains(node.Name);
         if (!now.IsFile)
@@ -158,6 +159,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         {
             if (!known) req.Status("new", "src", null, node.Name);
             else if (before != now) req.Status("changed", "src", null, node.Name);
+            else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
         }
         return NodeResults.OkIdle.Result;
     }

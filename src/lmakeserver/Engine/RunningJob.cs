@@ -24,6 +24,9 @@ public sealed class RunningJob
     /// decided (before it recorded the run); the requests that shared the run say the same.</summary>
     internal bool? Steady;
 
+    /// <summary>An incremental target was there when the run started, and kept (Job.RanIncrementally).</summary>
+    internal bool KeptIncremental;
+
     /// <summary>The run is recorded (store, job info) by the first request that gets there, once.</summary>
     internal bool Recorded;
 

@@ -40,6 +40,7 @@ internal static class StoredState
         job.RanWithSignature = r.Signature;
         job.ExecTime = TimeSpan.FromTicks(r.ExecTicks);
         job.EndDate = new DateTime(r.EndTicks);
+        job.RunFlags = (JobRunFlags)r.RunFlags;
         job.Deps = new List<DepRecord>((int)r.DepsCount);
         for (uint i = 0; i < r.DepsCount; i++)
         {
@@ -67,6 +68,7 @@ internal static class StoredState
             ExecTicks = job.ExecTime.Ticks,
             EndTicks = job.EndDate.Ticks,
             Status = (byte)job.Status,
+            RunFlags = (byte)job.RunFlags,
         }, deps, targets);
     }
 }

@@ -28,12 +28,17 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     {
         bool worked = false;
         Node[] statics = maker.StaticNodes(job);
-        // static deps first, all started at once, then looked at in order
-        if (!stateOnly) foreach (Node node in statics) _ = maker.MakeDep(node, depth);
-        List<ErrorChain>? causes = null;
         IReadOnlyList<StaticDep> staticDeps = job.Plan.StaticDeps;
+        // lmake -d / -D: deps (the non-essential ones, or all) are not looked at, not even made
+        bool skipSome = !stateOnly && (req.Options.NoDeps || req.Options.EssentialDepsOnly);
+        // static deps first, all started at once, then looked at in order
+        if (!stateOnly)
+            for (int i = 0; i < statics.Length; i++)
+                if (!skipSome || !Ignored(staticDeps[i].Flags)) _ = maker.MakeDep(statics[i], depth);
+        List<ErrorChain>? causes = null;
         for (int i = 0; i < statics.Length; i++)
         {
+            if (skipSome && Ignored(staticDeps[i].Flags)) continue;
             NodeResult made = await maker.MakeDep(statics[i], depth);
             worked |= made.Worked;
             if (stateOnly)
@@ -52,36 +57,48 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
         string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
-        if (reason != null) return new JobVerdict(worked, reason, null);
+        // a job that must run still has its deps of last time made first (up to a critical one): one in error
+        // blocks it (running it would only read that dep again); not after a new command (they may be stale)
+        if (reason != null && (stateOnly || job.Deps.Count == 0 || job.RanWithSignature != job.Rule.SignatureHash))
+            return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
 
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
         // deps after it are not made (the job, rerun, may not read them any more)
         List<DepRecord> deps = job.Deps;
-        for (int start = 0, end; start < deps.Count && reason == null; start = end)
+        for (int start = 0, end; start < deps.Count && (start == 0 || reason == null); start = end)
         {
             end = start;
             while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
             if (end < deps.Count) end++;
             for (int i = start; i < end; i++)
-                if (!deps[i].IsStatic) _ = maker.MakeDep(deps[i].Node, depth);
+                if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(deps[i].Node, depth);
             for (int i = start; i < end; i++)
             {
                 DepRecord dep = deps[i];
-                if (dep.IsStatic) continue;
+                if (dep.IsStatic || (skipSome && Ignored(dep.Flags))) continue;
                 NodeResult made = await maker.MakeDep(dep.Node, depth);
                 worked |= made.Worked;
-                if (reason != null) continue;
                 if (stateOnly)
                 {
                     if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
                 }
                 else if (made.State is MakeState.Error or MakeState.Dangling && (dep.Flags & DepFlags.IgnoreError) == 0)
-                    reason = $"dep {dep.Node.Name} in error";
-                else if (Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+                    (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", dep.Node.Name)) with { Essential = (dep.Flags & DepFlags.Essential) != 0 });
+                else if (reason == null && Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
-        if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true);
+        if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
+        if (causes != null)
+        {
+            // a dep it read last time is in error (changed or not): it is not run (running it would only read that
+            // dep again), and it is in error itself until that dep is fixed
+            if (job.Status == JobStatus.Ok) { job.Status = JobStatus.DepError; graph.Save(job); }
+            foreach (ErrorChain e in causes) if (e.Rule == "dangling") req.Dangling(e.Name);
+            return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
+        }
+        // its deps were in error and are fixed now
+        if (!stateOnly && reason == null && job.Status == JobStatus.DepError) reason = "deps no longer in error";
         return new JobVerdict(worked, reason, null);
     }
 
@@ -91,14 +108,24 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     {
         if (job.Status == JobStatus.Never) return "never ran";
         if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
-        if (job.Status != JobStatus.Ok) return "previous run failed";
+        // a job in error stays so while nothing it depends on changes, unless -e says old errors were transient
+        if (job.Status != JobStatus.Ok && req.Options.ForgetOldErrors) return "previous run failed (-e)";
         if (job.Rule.Kind == RuleKind.Alias) return "alias";
+        if (job.Plan.Force) return "force";
+        if (job.RunFlags != 0)
+        {
+            if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
+            if ((job.RunFlags & JobRunFlags.Incremental) != 0 && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
+        }
+        bool ok = job.Status == JobStatus.Ok;
         foreach (Node t in job.Targets)
         {
             FileChecksum now = graph.Refresh(t);
+            if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
             if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
+        if (!ok) return null;
         IReadOnlyList<string> planned = job.Plan.Targets;
         for (int i = 0; i < planned.Count; i++)
             if (!HasTarget(job, planned[i], i) && !job.Plan.IsOptionalTarget(planned[i])) return $"target {planned[i]} is missing";
@@ -107,12 +134,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
     /// <summary>The first static dep whose content differs from what the job saw, as a reason.
     /// <paramref name="applyMarks"/>: a dep marked no-trigger (lmark -t) is no reason.</summary>
-    private string? ChangedStaticDep(Job job, bool applyMarks)
+    private string? ChangedStaticDep(Job job, bool applyMarks, bool skipSome = false)
     {
         foreach (DepRecord dep in job.Deps)
-            if (dep.IsStatic && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node))) return $"dep {dep.Node.Name} changed";
+            if (dep.IsStatic && !(skipSome && Ignored(dep.Flags)) && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node)))
+                return $"dep {dep.Node.Name} changed";
         return null;
     }
+
+    /// <summary>lmake -D: no dep is looked at; -d: only the essential ones are.</summary>
+    private bool Ignored(DepFlags flags) => req.Options.NoDeps || (flags & DepFlags.Essential) == 0;
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
     private FileChecksum Current(Node node) => maker.Intermediates.Current(node);

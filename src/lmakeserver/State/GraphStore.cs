@@ -41,6 +41,7 @@ public struct JobRecord
     public long ExecTicks;
     public long EndTicks;
     public byte Status;      // JobStatus; written last
+    public byte RunFlags;    // JobRunFlags of its last run; in what was padding (older stores read 0)
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
@@ -207,6 +208,7 @@ public sealed class GraphStore : IDisposable
         r.TargetsCount = (uint)targets.Length;
         r.ExecTicks = header.ExecTicks;
         r.EndTicks = header.EndTicks;
+        r.RunFlags = header.RunFlags;
         Volatile.Write(ref r.Status, header.Status);
     }
 

@@ -8,3 +8,12 @@ public enum JobStatus : byte
     Failed,
     DepError,    // a dep it discovered while running was in error
 }
+
+/// <summary>How a job's last run went, beyond its status: what makes it out of date later.</summary>
+[Flags]
+public enum JobRunFlags : byte
+{
+    None = 0,
+    Incremental = 1 << 0,   // it kept an incremental target it found: lmake -I runs it again
+    Forced = 1 << 1,        // its rule had force: the next request runs it again, force or not
+}

@@ -49,6 +49,8 @@ public sealed class FakeBackend(FakeDisk disk) : IBackend
         string key = Key(submission.Plan.Rule.Name, submission.Plan.JobName);
         lock (_runs) _runs[key] = _runs.GetValueOrDefault(key) + 1;
         host.Started();
+        // a real run never ends at once (the job is another process): what waits for it is told so
+        await Task.Yield();
         Gate? gate;
         lock (_gates) _gates.Remove(key, out gate);
         if (gate != null)
