@@ -7,4 +7,19 @@ public sealed record ErrorChain(string Rule, string Name, string? Reason, IReadO
     public bool Essential { get; init; } = true;
 
     public static ErrorChain Leaf(string rule, string name, string? reason = null) => new(rule, name, reason, []);
+
+    /// <summary>Why a dep, as made, puts its job in error: the dep is in error or dangling, or it is missing where
+    /// that is an error (<paramref name="missingReason"/>: what to say then; null: missing is fine). Null when it does
+    /// not (ignore_error included). Essential as the dep's flags say.</summary>
+    public static ErrorChain? OfDep(NodeResult made, string name, Rules.DepFlags flags, string? missingReason)
+    {
+        if ((flags & Rules.DepFlags.IgnoreError) != 0) return null;
+        ErrorChain? cause = made.State switch
+        {
+            MakeState.Error or MakeState.Dangling => made.Why ?? Leaf("", name),
+            MakeState.Missing when missingReason != null => Leaf("missing", name, missingReason),
+            _ => null,
+        };
+        return cause == null ? null : cause with { Essential = (flags & Rules.DepFlags.Essential) != 0 };
+    }
 }

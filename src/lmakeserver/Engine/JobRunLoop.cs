@@ -62,12 +62,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             for (int i = 0; i < discovered.Count; i++)
             {
                 if (graph.Refresh(discovered[i]) != seen[i]) changed = true;
-                if ((flags[i] & Rules.DepFlags.IgnoreError) != 0) continue;
-                bool essential = (flags[i] & Rules.DepFlags.Essential) != 0;
-                if (results[i].State is MakeState.Error or MakeState.Dangling)
-                    depErrors.Add((results[i].Why ?? ErrorChain.Leaf("", discovered[i].Name)) with { Essential = essential });
-                else if (results[i].State == MakeState.Missing && (flags[i] & Rules.DepFlags.Required) != 0)
-                    depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, "required dep is missing") with { Essential = essential });
+                string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
+                if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }
             bool submitsLeft = run + retries < maxSubmits;
             if (changed && run < maxRuns && submitsLeft)
@@ -109,7 +105,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
             SayStatus(job, reason, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
-            cache.Store(SubmissionOf(job), result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
+            cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
@@ -145,8 +141,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
             bool keptIncremental = ClearTargets(job);
-            job.Running = running = new RunningJob { KeptIncremental = keptIncremental };
             JobSubmission submission = SubmissionOf(job);
+            job.Running = running = new RunningJob { KeptIncremental = keptIncremental, Submission = submission };
             var host = new JobHost(graph, maker, job);
             running.Start(cancel => CachedOrRun(submission, host, cancel));
             RunningJob started = running;

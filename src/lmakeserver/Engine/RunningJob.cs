@@ -24,6 +24,9 @@ public sealed class RunningJob
     /// decided (before it recorded the run); the requests that shared the run say the same.</summary>
     internal bool? Steady;
 
+    /// <summary>What its backend was given (the cache is offered the run under the same).</summary>
+    internal JobSubmission Submission { get; init; } = null!;
+
     /// <summary>An incremental target was there when the run started, and kept (Job.RanIncrementally).</summary>
     internal bool KeptIncremental;
 

@@ -46,13 +46,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 if (made.State != MakeState.Ok) return NotUpToDate;
                 continue;
             }
-            DepFlags flags = staticDeps[i].Flags;
-            if ((flags & DepFlags.IgnoreError) != 0) continue;
-            bool essential = (flags & DepFlags.Essential) != 0;
-            if (made.State is MakeState.Error or MakeState.Dangling)
-                (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", statics[i].Name)) with { Essential = essential });
-            else if (made.State == MakeState.Missing)
-                (causes ??= []).Add(ErrorChain.Leaf("missing", statics[i].Name, "static dep is missing") with { Essential = essential });
+            if (ErrorChain.OfDep(made, statics[i].Name, staticDeps[i].Flags, "static dep is missing") is { } cause) (causes ??= []).Add(cause);
         }
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
@@ -83,8 +77,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 {
                     if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
                 }
-                else if (made.State is MakeState.Error or MakeState.Dangling && (dep.Flags & DepFlags.IgnoreError) == 0)
-                    (causes ??= []).Add((made.Why ?? ErrorChain.Leaf("", dep.Node.Name)) with { Essential = (dep.Flags & DepFlags.Essential) != 0 });
+                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) (causes ??= []).Add(cause);
                 else if (reason == null && Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
