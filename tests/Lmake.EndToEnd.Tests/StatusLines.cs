@@ -14,9 +14,9 @@ public sealed class LmakeOutput
             if (line.StartsWith("+---", StringComparison.Ordinal)) { inSummary = true; continue; }
             if (inSummary) { Summary.Add(line); continue; }
             if (line.Length == 0 || !char.IsLetterOrDigit(line[0])) { Other.Add(line); continue; }
-            // HH:MM:SS status rule [time] name
+            // HH:MM:SS status rule [time] name; a line about the command itself (e.g. "target X is outside the repo") has no time
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Matches(@"^\d\d:\d\d:\d\d$", f[0]);
+            if (!System.Text.RegularExpressions.Regex.IsMatch(f[0], @"^\d\d:\d\d:\d\d$")) { Other.Add(line); continue; }
             Statuses.Add(new Status(f[1], f[2], f[^1]));
         }
     }

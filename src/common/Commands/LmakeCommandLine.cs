@@ -111,7 +111,7 @@ public static class LmakeCommandLine
         // System.CommandLine takes an unknown "-x" for a target; lmake calls it an error unless after "--".
         if (!args.Contains("--") && targets.FirstOrDefault(t => t.Length > 1 && t[0] == '-') is string unknown)
             throw new UsageException($"lmake: unknown option {unknown}");
-        if (targets.Length == 0) throw new UsageException("lmake: no target given (lmake [options] targets...)");
+        // No target: the Lmakefile is read (and its errors reported), nothing is built.
         return new LmakeOptions
         {
             Targets = targets,

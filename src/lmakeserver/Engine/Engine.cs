@@ -54,17 +54,21 @@ public sealed class Engine
             return ExitCode.BadLmakefile;
         }
         var targets = new List<string>();
+        bool outside = false;
         foreach (string t in options.Targets)
         {
             string full = Path.GetFullPath(t, request.Cwd);
             string rel = Path.GetRelativePath(RepoRoot, full);
             if (rel == ".." || rel.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(rel))
             {
-                output.Err($"lmake: {t} is outside the repo {RepoRoot}");
-                return ExitCode.Usage;
+                // a status line (open-lmake's scripts count it), and the request fails as a target that cannot be built
+                output.Out($"target {t} is outside the repo {RepoRoot}");
+                outside = true;
+                continue;
             }
             targets.Add(rel);
         }
+        if (outside) return ExitCode.BuildFailed;
         _backend ??= new LocalBackend(RepoRoot, _layout);
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
@@ -82,6 +86,7 @@ public sealed class Engine
         }
         finally { req.Finished = true; }
         TimeSpan made = clock.Elapsed;
+        if (targets.Count == 0) return ExitCode.Ok;   // lmake alone: the Lmakefile was read, nothing to sum up
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only
         // guards against a machine crash and costs milliseconds, it is done when the server exits
         Summary.Print(req, targets.Zip(results).ToList());

@@ -46,7 +46,6 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("option --max-runs: '0' is not an integer >= 1", null, "-m", "0", "t")]
     [InlineData("option --cache-method: 'zip' is not one of none, download, upload, plain", null, "-c", "zip", "t")]
     [InlineData("unknown option --bogus", null, "--bogus", "t")]
-    [InlineData("no target given", null)]
     [InlineData("unknown option --nope", "-j 2 --nope", "t")]
     public void UsageErrorsExit11NamingTheOptionWithoutAnyServer(string message, string? lmakeArgs, params string[] args)
     {
