@@ -61,6 +61,9 @@ public static unsafe partial class Libc
     [StructLayout(LayoutKind.Explicit, Size = 144)]
     public struct Stat
     {
+        [FieldOffset(0)] public ulong Dev;
+        [FieldOffset(8)] public ulong Ino;
+        [FieldOffset(16)] public ulong Nlink;
         [FieldOffset(24)] public uint Mode;
         [FieldOffset(48)] public long Size;
         [FieldOffset(88)] public long MtimeSec;

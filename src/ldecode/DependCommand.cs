@@ -13,13 +13,15 @@ internal static class DependCommand
 
     public static int Run(string[] args) => InJobCommandLine.Run("ldepend", () =>
     {
-        var cl = new InJobCommandLine("ldepend", "[-cEerDIXv] FILE... | -l",
+        var cl = new InJobCommandLine("ldepend", "[-cEerRDIXv] FILE... | -l",
             "Declares FILEs (relative to the current dir) as deps of the running job, as if it had read them now;\n" +
             "all the FILEs of one call are parallel deps (no order among them).",
             new('c', "critical", "critical: when it changes, later deps are not made before the job reruns"),
             new('E', "essential", "essential: shown in the dep graph"),
             new('e', "ignore-error", "the job runs even if this dep is in error"),
             new('r', "no-required", "not required: the job may run if it cannot be made"),
+            // every dep ldepend names is recorded as read (its content matters), so -R only says it aloud
+            new('R', "read", "an actual read: the job depends on the content (what every named dep is here)"),
             new('D', "readdir-ok", "the job may list this directory"),
             new('I', "ignore", "not a dep after all (accesses to it are ignored)"),
             new('X', "regexpr", "FILEs are regular expressions: the flags apply to every matching name"),

@@ -103,6 +103,30 @@ public class TrackedJobTests
     }
 
     [Fact]
+    public async Task When_the_listed_signals_are_exhausted_sigkill_follows()
+    {
+        // the rule's kill_sigs lists only SIGINT, which the job traps to clean up slowly: it must not outlive
+        // the list by more than one grace
+        using var repo = new TempRepo();
+        var spec = new JobSpec
+        {
+            Argv = ["/bin/bash", "-c", "trap 'echo first > a ; sleep 5 ; echo second > b' 2 ; echo up > ready ; sleep 100"],
+            Cwd = repo.Path, RepoRoot = repo.Path,
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
+            KillSignals = [2],
+        };
+        var job = TrackedJob.Start(spec);
+        var sw = Stopwatch.StartNew();
+        while (!File.Exists(repo["ready"]) && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        job.Kill();
+        var o = await job.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(o.Killed);
+        Assert.Equal(128 + 9, o.ExitCode);
+        Assert.True(File.Exists(repo["a"]), "the trap ran on SIGINT");
+        Assert.False(File.Exists(repo["b"]), "SIGKILL came before the trap's end");
+    }
+
+    [Fact]
     public async Task A_timeout_kills_the_job()
     {
         using var repo = new TempRepo();

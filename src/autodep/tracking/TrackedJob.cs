@@ -149,8 +149,14 @@ public sealed unsafe class TrackedJob
     private void SendNextSignal(long now)
     {
         IReadOnlyList<int> signals = _spec.KillSignals.Count > 0 ? _spec.KillSignals : [9];
-        if (_signalIndex < signals.Count) Libc.Kill(-Pid, signals[_signalIndex++]);
-        _nextSignalAt = _signalIndex < signals.Count ? now + (long)(KillGrace.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        // a 0 in the list only spaces the others out; once the list is exhausted and the job still lives, SIGKILL
+        // follows a grace later (a trap on the listed signals must not keep the job running forever)
+        bool exhausted = _signalIndex >= signals.Count;
+        int signal = exhausted ? 9 : signals[_signalIndex];
+        _signalIndex++;
+        if (signal != 0) Libc.Kill(-Pid, signal);
+        bool more = !exhausted && signal != 9;
+        _nextSignalAt = more ? now + (long)(KillGrace.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
     }
 
     internal void OnDeadline(JobReactor reactor, long now)

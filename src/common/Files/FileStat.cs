@@ -36,6 +36,17 @@ public readonly record struct FileStat(StatKind Kind, long Size, long MtimeNs)
         return new FileStat(kind, st.Size, st.MtimeSec * 1_000_000_000 + st.MtimeNsec);
     }
 
+    /// <summary>The inode of <paramref name="path"/> (lstat) and how many names it has; null when it does not
+    /// exist. Hard links between files are found this way.</summary>
+    public static unsafe (ulong Dev, ulong Ino, ulong Links)? LinksOf(string path)
+    {
+        Span<byte> buffer = NativePath.Encode(path, stackalloc byte[NativePath.StackSize]);
+        Libc.Stat st;
+        fixed (byte* p = buffer)
+            if (Libc.Fstatat(AtCwd, p, &st, AtSymlinkNoFollow) != 0) return null;
+        return (st.Dev, st.Ino, st.Nlink);
+    }
+
     private const int AtSymlinkNoFollow = 0x100;
 
     /// <summary>Opens a directory for <see cref="At"/> (O_PATH: no read permission needed); -1 on failure.</summary>

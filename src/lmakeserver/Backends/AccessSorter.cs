@@ -31,7 +31,9 @@ public static class AccessSorter
             if (written && host.IsSource(name))
             {
                 // a source stays a source: written only with lmake -s or a source_ok target, else an error
-                if (!sourceOk && (PlanFlags.Of(plan, name) & Rules.TargetFlags.SourceOk) == 0) writtenSources.Add(name);
+                // (source_ok comes from the rule's target entry or from ltarget -s / lmake.target(source_ok=True))
+                bool declaredOk = (access.TargetFlags & DeclaredTargetFlags.SourceOk) != 0;
+                if (!sourceOk && !declaredOk && (PlanFlags.Of(plan, name) & Rules.TargetFlags.SourceOk) == 0) writtenSources.Add(name);
                 continue;
             }
             if (written || access.DeclaredTarget)

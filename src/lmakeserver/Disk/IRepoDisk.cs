@@ -19,4 +19,17 @@ public interface IRepoDisk
 
     /// <summary>Moves the file to the quarantine (LMAKE/quarantine/NAME), where its user finds it.</summary>
     void Quarantine(string name);
+
+    /// <summary>Creates the folder and its parents (nothing when it is there; a file in the way is left, the
+    /// job then fails on it as it would anywhere).</summary>
+    void CreateDirectory(string dir);
+
+    /// <summary>Removes the folders holding <paramref name="name"/> that are now empty, innermost first, up
+    /// to the repo root: a target removed must not leave its folder behind (dirs do not exist for lmake).</summary>
+    void RemoveEmptyParents(string name);
+
+    /// <summary>Gives each of these files that shares its inode with a file outside the set a copy of its own
+    /// (incremental targets hard linked elsewhere: the job must not change the other names). Links among
+    /// the set are kept.</summary>
+    void Uniquify(IReadOnlyList<string> names);
 }

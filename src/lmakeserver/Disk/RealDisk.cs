@@ -29,6 +29,55 @@ public sealed class RealDisk : IRepoDisk
 
     public void Unlink(string name) => File.Delete(PathOf(name));
 
+    public void CreateDirectory(string dir)
+    {
+        if (dir.Length == 0) return;
+        try { Directory.CreateDirectory(PathOf(dir)); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    public void RemoveEmptyParents(string name)
+    {
+        if (Path.IsPathRooted(name)) return;   // a source dir outside the repo is not ours to tidy
+        for (int slash = name.LastIndexOf('/'); slash > 0; slash = name.LastIndexOf('/', slash - 1))
+        {
+            string dir = PathOf(name[..slash]);
+            try
+            {
+                if (!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).Any()) return;
+                Directory.Delete(dir);
+            }
+            catch (IOException) { return; }
+            catch (UnauthorizedAccessException) { return; }
+        }
+    }
+
+    public void Uniquify(IReadOnlyList<string> names)
+    {
+        var inodes = new Dictionary<(ulong, ulong), int>();
+        var links = new List<(string Name, (ulong, ulong) Inode, ulong Links)>();
+        foreach (string name in names)
+        {
+            if (FileStat.LinksOf(PathOf(name)) is not var (dev, ino, n) || n <= 1) continue;
+            if (Stat(name).Kind is not (StatKind.Regular or StatKind.Executable)) continue;
+            links.Add((name, (dev, ino), n));
+            inodes[(dev, ino)] = inodes.GetValueOrDefault((dev, ino)) + 1;
+        }
+        foreach (var (name, inode, n) in links)
+        {
+            if ((ulong)inodes[inode] >= n) continue;   // every other name is in the set: the links stay
+            // a copy beside it, then renamed over it: the name gets a new inode, the other names keep the old one
+            string path = PathOf(name), copy = path + ".lmake_uniquify";
+            try
+            {
+                File.Copy(path, copy, overwrite: true);
+                File.Move(copy, path, overwrite: true);
+            }
+            catch (IOException) { }
+        }
+    }
+
     public void Quarantine(string name)
     {
         string dest = _lmakeDir.QuarantineOf(name);

@@ -47,6 +47,10 @@ public sealed class Job : MemoSlot
     /// <summary>What of its last run makes it out of date later (an incremental target kept, force).</summary>
     public JobRunFlags RunFlags;
 
+    /// <summary>Files the rules resolved to this job through one of its star targets (a dep on a2 of a{*:\d}):
+    /// before it runs, such a file found on disk is cleared as its other targets are, though no run of it left it.</summary>
+    public HashSet<Node>? WantedStarTargets;
+
     public List<DepRecord> Deps = [];
     public List<Node> Targets = [];
 

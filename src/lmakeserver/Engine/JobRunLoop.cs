@@ -73,7 +73,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
                 continue;
             }
-            if (!running.Recorded) Record(job, reason, result, discovered, flags, running.KeptIncremental);
+            if (!running.Recorded) Record(job, reason, result, discovered, flags, running);
             running.Recorded = true;   // by the first request to get here: the others share that record
             if (changed)
                 return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
@@ -140,9 +140,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         {
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
-            bool keptIncremental = ClearTargets(job);
+            List<string>? kept = ClearTargets(job);
             JobSubmission submission = SubmissionOf(job);
-            job.Running = running = new RunningJob { KeptIncremental = keptIncremental, Submission = submission };
+            job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             running.Start(cancel => CachedOrRun(submission, host, cancel));
             RunningJob started = running;
@@ -184,8 +184,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
-    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, bool keptIncremental)
+    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, RunningJob running)
     {
+        bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
@@ -202,6 +203,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;
         job.Targets = result.Targets.Select(graph.Node).ToList();
+        foreach (string k in running.KeptTargets)
+        {
+            // an incremental target the job kept without writing it is still its own
+            Node t = graph.Node(k);
+            if (!job.Targets.Contains(t) && graph.IsFileOnDisk(k)) job.Targets.Add(t);
+        }
         graph.Save(job);
         foreach (Node t in job.Targets)
         {
@@ -212,30 +219,54 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         JobInfos.Write(graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
     }
 
-    /// <summary>Before a run its targets go (its own, and files of its plan that an earlier job, of a rule since
-    /// changed, left), so that what the job leaves is only what it made this time; incremental ones stay (unless
-    /// -I). One edited by hand since its job left it is never lost (A4): it is moved to LMAKE/quarantine/.
-    /// Returns whether an incremental target was there and kept (the run builds on it).</summary>
-    private bool ClearTargets(Job job)
+    /// <summary>Before a run its targets go (those its last run left, its static ones, and the files the rules
+    /// resolved to it through a star target), so that what the job leaves is only what it made this time;
+    /// incremental ones stay (unless -I), each with an inode of its own. What is lost is said: a file edited by
+    /// hand since a job left it, or that no job left (written by hand), is moved to LMAKE/quarantine/ (A4), unless
+    /// it is empty; one another job left is `unlinked` (unless no_warning). The folders emptied go, and the
+    /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
+    private List<string>? ClearTargets(Job job)
     {
-        bool kept = false;
-        foreach (Node t in job.Targets.Concat(job.Plan.Targets.Select(graph.Node)).Distinct())
+        List<string>? kept = null;
+        JobPlan plan = job.Plan;
+        IEnumerable<Node> all = job.Targets.Concat(plan.Targets.Select(graph.Node));
+        if (job.WantedStarTargets != null) all = all.Concat(job.WantedStarTargets.Where(n => plan.IsStarTarget(n.Name, out _)));
+        foreach (Node t in all.Distinct().ToList())
         {
-            if (t.WrittenBy != 0)
+            if (graph.IsSource(t.Name)) continue;   // a source written with source_ok is the user's, never cleared
+            if (!graph.IsFileOnDisk(t.Name)) continue;
+            TargetFlags flags = PlanFlags.Of(plan, t.Name);
+            bool incremental = (flags & TargetFlags.Incremental) != 0 && !Options.IgnoreIncremental;
+            FileChecksum now = graph.Refresh(t);
+            bool editedSince = t.WrittenBy != 0 && now != t.WrittenChecksum;
+            if (incremental && !editedSince)
             {
-                FileChecksum now = graph.Refresh(t);
-                if (now.IsFile && now != t.WrittenChecksum)
-                {
-                    StaleOutputs.Quarantine(graph, t);
-                    req.Status("quarantined", job.Rule.Name, null, t.Name);
-                    graph.Refresh(t);
-                    continue;
-                }
+                (kept ??= []).Add(t.Name);
+                continue;
             }
-            bool there = graph.IsFileOnDisk(t.Name);
-            if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) { kept |= there; continue; }
-            if (there) graph.Disk.Unlink(t.Name);
+            if (editedSince || (t.WrittenBy == 0 && !now.IsEmpty))
+            {
+                // content no job left: someone's work, kept where they can find it
+                StaleOutputs.Quarantine(graph, t);
+                req.Status("quarantined", job.Rule.Name, null, t.Name);
+            }
+            else
+            {
+                graph.Disk.Unlink(t.Name);
+                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && (flags & TargetFlags.NoWarning) == 0)
+                    req.Status("unlinked", job.Rule.Name, null, t.Name);   // another job's output: its job remakes it if needed
+            }
+            Graph.Invalidate(t);
+            graph.Refresh(t);
+            graph.Disk.RemoveEmptyParents(t.Name);
         }
+        if (kept != null) graph.Disk.Uniquify(kept);
+        foreach (string t in plan.Targets)
+        {
+            int slash = t.LastIndexOf('/');
+            if (slash > 0 && !Path.IsPathRooted(t)) graph.Disk.CreateDirectory(t[..slash]);
+        }
+        foreach (TargetPattern p in plan.StarTargets) graph.Disk.CreateDirectory(p.FixedDir);
         return kept;
     }
 }

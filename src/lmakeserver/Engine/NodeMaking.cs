@@ -58,8 +58,16 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     {
         var config = graph.Makefiles!.Config;
         if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
+        {
+            // no rule may make it now: a file a job left there before (under a larger path_max) must go
+            if (node.WrittenBy != 0 && graph.IsFileOnDisk(node.Name))
+            {
+                string writer = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
+                if (StaleOutputs.Remove(graph, node) is string done) req.Status(done, writer, null, node.Name);
+            }
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
                 node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
+        }
         resolver.Resolve(node, depth);
         if (node.Multi != null)
         {

@@ -55,6 +55,7 @@ public sealed class Resolver
                 continue;
             }
             Job job = _graph.Job(match, plan);
+            if (target.IsStar) (job.WantedStarTargets ??= []).Add(node);
             candidates ??= new List<Job>(1);
             if (!maybe)
             {

@@ -30,6 +30,10 @@ public sealed class RunningJob
     /// <summary>An incremental target was there when the run started, and kept (Job.RanIncrementally).</summary>
     internal bool KeptIncremental;
 
+    /// <summary>The incremental targets that were there when the run started: still there when it ends, they are
+    /// its targets even unwritten (the job built on them and left them as they were).</summary>
+    internal List<string> KeptTargets = [];
+
     /// <summary>The run is recorded (store, job info) by the first request that gets there, once.</summary>
     internal bool Recorded;
 

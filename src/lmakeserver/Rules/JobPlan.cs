@@ -8,7 +8,11 @@ namespace Lmake.Server.Rules;
 public sealed record StaticDep(string Key, string Name, DepFlags Flags);
 
 /// <summary>A star target of a job: the files matching <see cref="Regex"/> are its targets if it writes them.</summary>
-public sealed record TargetPattern(string Key, Regex Regex, TargetFlags Flags, string Pattern);
+public sealed record TargetPattern(string Key, Regex Regex, TargetFlags Flags, string Pattern)
+{
+    /// <summary>The folder all its files lie in (its text before the first star stem), "" for the repo root.</summary>
+    public string FixedDir { get; init; } = "";
+}
 
 public sealed class JobPlan
 {

@@ -105,11 +105,13 @@ internal sealed class PartialPlan
         foreach (TargetSpec t in rule.Targets)
         {
             if (t.IsStar)
-                (stars ??= []).Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, rule.DotNetStems, Stems), t.Flags, TargetValues[t.Key]));
+                (stars ??= []).Add(new TargetPattern(t.Key, TargetSpec.BuildRegex(t.Pattern, rule.DotNetStems, Stems), t.Flags, TargetValues[t.Key])
+                    { FixedDir = FixedDirOf(t.Pattern) });
             else
             {
                 targets.Add(TargetValues[t.Key]);
-                targetFlags.Add(t.Flags);
+                // a side target is allowed, not promised: the job may leave it out (a scratch file it renames)
+                targetFlags.Add(t.IsSide ? t.Flags | TargetFlags.Optional : t.Flags);
                 if (t.IsStdout) stdoutTarget = TargetValues[t.Key];
             }
         }
@@ -219,6 +221,21 @@ internal sealed class PartialPlan
         foreach (var (k, v) in _resources ?? NoResources)
             if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);
         return sb.ToString();
+    }
+
+    /// <summary>The folder every file of a star target lies in (its text up to the first star stem, cut at the
+    /// last '/'): created before the job runs, as a static target's own folder is. "" when it is the repo root.</summary>
+    private string FixedDirOf(Template pattern)
+    {
+        var prefix = new System.Text.StringBuilder(pattern.Parts[0]);
+        for (int i = 1; i < pattern.Parts.Count; i += 2)
+        {
+            if (!Stems.TryGetValue(pattern.Parts[i], out string? value)) break;
+            prefix.Append(value).Append(pattern.Parts[i + 1]);
+        }
+        string text = prefix.ToString();
+        int slash = text.LastIndexOf('/');
+        return slash > 0 ? text[..slash] : "";
     }
 
     private static bool IsIdentifier(string name) =>

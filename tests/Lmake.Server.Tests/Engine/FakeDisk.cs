@@ -52,6 +52,13 @@ public sealed class FakeDisk : IRepoDisk
         lock (_files) _files.Remove(name);
     }
 
+    // (the fake disk has files only: folders are implied by names)
+    public void CreateDirectory(string dir) { }
+
+    public void RemoveEmptyParents(string name) { }
+
+    public void Uniquify(IReadOnlyList<string> names) { }
+
     public void Quarantine(string name)
     {
         lock (_files) _files.Remove(name);
