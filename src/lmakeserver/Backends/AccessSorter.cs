@@ -21,6 +21,7 @@ public static class AccessSorter
         var unexpected = new List<string>();
         var listed = new List<string>();
         var writtenSources = new List<string>();
+        var allowedSources = new List<string>();
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -34,13 +35,20 @@ public static class AccessSorter
                 // (source_ok comes from the rule's target entry or from ltarget -s / lmake.target(source_ok=True))
                 bool declaredOk = (access.TargetFlags & DeclaredTargetFlags.SourceOk) != 0;
                 if (!sourceOk && !declaredOk && (PlanFlags.Of(plan, name) & Rules.TargetFlags.SourceOk) == 0) writtenSources.Add(name);
+                else allowedSources.Add(name);
                 continue;
             }
             if (written || access.DeclaredTarget)
             {
                 if (isTarget) { if (host.IsFileOnDisk(name) && !targets.Contains(name)) targets.Add(name); }
                 // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
-                else if (host.IsFileOnDisk(name)) unexpected.Add(name);
+                else if (host.IsFileOnDisk(name))
+                {
+                    unexpected.Add(name);
+                    // read too (a test for it before writing it): a dep as well, as it was before the job wrote it
+                    if ((access.Kinds & Access.ReadKinds) != 0 && !staticDeps.Contains(name) && (access.DepFlags & DeclaredDepFlags.Ignore) == 0)
+                        deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AlsoWritten: true));
+                }
                 continue;
             }
             if (isTarget || staticDeps.Contains(name)) continue;
@@ -86,8 +94,11 @@ public static class AccessSorter
             notes.Add($"consider : readdir_ok = True in the rule, or ldepend -D {dir}");
         }
         if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
-        if (commands.CheckDepsFailed) return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts);
-        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts);
+        if (commands.CheckDepsFailed)
+            return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts)
+                { UnexpectedWrites = unexpected };
+        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts)
+            { WrittenSources = allowedSources, UnexpectedWrites = unexpected };
     }
 
     /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>

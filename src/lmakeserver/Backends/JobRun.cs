@@ -12,10 +12,20 @@ public sealed record JobRun(
     IReadOnlyList<string> Targets,          // every target the job left (static, star, and declared by ltarget)
     bool Killed,
     bool MustRerun = false,                 // lcheck_deps found a dep not up to date: the job was stopped
-    JobRunFacts? Facts = null);             // null: it did not run (refused by the backend)
+    JobRunFacts? Facts = null)              // null: it did not run (refused by the backend)
+{
+    /// <summary>Sources the job was allowed to write (source_ok, lmake -s): what they hold now is known, not new.</summary>
+    public IReadOnlyList<string> WrittenSources { get; init; } = [];
+
+    /// <summary>Files it wrote that it may not (targets of other jobs, or of none): polluted, left to their own
+    /// job to remake, or removed when nothing makes them.</summary>
+    public IReadOnlyList<string> UnexpectedWrites { get; init; } = [];
+}
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags);
+/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it. AlsoWritten: the job
+/// wrote it afterwards (not being its target): what it read is what was there before the job ran.</summary>
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool AlsoWritten = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

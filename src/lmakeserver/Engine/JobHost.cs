@@ -41,7 +41,12 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
     {
         var nodes = files.Select(graph.Node).ToArray();
         Task<NodeResult[]> making = Task.WhenAll(nodes.Select(n => maker.MakeNode(n)));
-        if (!making.IsCompleted) await whileWaiting(making);
+        if (!making.IsCompleted)
+        {
+            // the job waits for a dep that was not ready: it says may_rerun when it ends, as for a dep found late
+            if (job.Running is { } running) running.WaitedForDeps = true;
+            await whileWaiting(making);
+        }
         NodeResult[] made = await making;
         var verdicts = new DepVerdict[nodes.Length];
         for (int i = 0; i < nodes.Length; i++)

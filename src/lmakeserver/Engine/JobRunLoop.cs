@@ -41,6 +41,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
+            foreach (string w in result.WrittenSources)
+            {
+                // a source the job rewrote (source_ok): its new content is the one lmake knows from now on
+                Node source = graph.Node(w);
+                Graph.Invalidate(source);
+                graph.Refresh(source);
+            }
             // steady: every target the run left holds what a job had left there before (none left: nothing changed);
             // decided by the first request that sees the run, before anyone records it (a request that joined the
             // run must not compare with the run itself)
@@ -48,13 +55,15 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
-            var seen = discovered.Select(graph.DiskChecksum).ToList();
+            // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
+            var seen = discovered.Select((n, i) => result.DiscoveredDeps[i].AlsoWritten ? (n.Known ? n.Checksum : FileChecksum.None) : graph.DiskChecksum(n)).ToList();
+            MarkPolluted(job, result);
             // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
             // an error already known) is no reason to announce a rerun
             Task<NodeResult>[] making = new Task<NodeResult>[discovered.Count];
             for (int i = 0; i < making.Length; i++) making[i] = maker.MakeNode(discovered[i], depth);
             // (a run stopped by lcheck_deps is a sure rerun: said as rerun)
-            bool mayRerun = !result.MustRerun && making.Any(t => !t.IsCompleted);
+            bool mayRerun = !result.MustRerun && (running.WaitedForDeps || making.Any(t => !t.IsCompleted));
             if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
             NodeResult[] results = await Task.WhenAll(making);
             bool changed = result.MustRerun;
@@ -71,6 +80,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
                 // when the job started that changed while it ran, or a run that asked for it
                 if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
+                await RemakePollutedDeps(job, result, depth);
                 continue;
             }
             if (!running.Recorded) Record(job, reason, result, discovered, flags, running);
@@ -110,6 +120,29 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
         }
+    }
+
+    /// <summary>Files the run wrote without the right to are polluted: made again in this request if needed.</summary>
+    private void MarkPolluted(Job job, JobRun result)
+    {
+        foreach (string name in result.UnexpectedWrites)
+        {
+            Node n = graph.Node(name);
+            Graph.Invalidate(n);
+            n.PollutedBy = job;
+            n.PollutedChecksum = graph.DiskChecksum(n);
+            req.ForgetMade(n);
+            if (n.Producer != null) req.ForgetMade(n.Producer);
+            foreach (Job c in n.Candidates ?? []) req.ForgetMade(c);
+        }
+    }
+
+    /// <summary>Before a rerun, the static deps the last run polluted are made again (their job restores them).</summary>
+    private async Task RemakePollutedDeps(Job job, JobRun result, int depth)
+    {
+        if (result.UnexpectedWrites.Count == 0) return;
+        foreach (Node dep in maker.StaticNodes(job))
+            if (dep.PollutedBy != null && result.UnexpectedWrites.Contains(dep.Name)) await maker.MakeNode(dep, depth);
     }
 
     private NodeResult Fail(Job job, string reason, string status, JobRun result, string? why)
@@ -178,6 +211,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         {
             Node t = graph.Node(name);
             if (t.WrittenBy == 0) return false;   // never left by a job: new content
+            if (t.PollutedBy != null) return false;   // another job had overwritten it: it changed back
             if (graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }
         return true;
@@ -213,6 +247,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         foreach (Node t in job.Targets)
         {
             t.WrittenBy = job.Id;
+            t.PollutedBy = null;
             t.WrittenChecksum = graph.Refresh(t);
             graph.Save(t);
         }
@@ -238,6 +273,16 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             TargetFlags flags = PlanFlags.Of(plan, t.Name);
             bool incremental = (flags & TargetFlags.Incremental) != 0 && !Options.IgnoreIncremental;
             FileChecksum now = graph.Refresh(t);
+            if (t.PollutedBy != null && t.PollutedBy != job && now == t.PollutedChecksum)
+            {
+                // another job wrote it without the right to: what it left has no value, its own job remakes it
+                graph.Disk.Unlink(t.Name);
+                t.PollutedBy = null;
+                Graph.Invalidate(t);
+                graph.Refresh(t);
+                graph.Disk.RemoveEmptyParents(t.Name);
+                continue;
+            }
             bool editedSince = t.WrittenBy != 0 && now != t.WrittenChecksum;
             if (incremental && !editedSince)
             {

@@ -42,6 +42,13 @@ public sealed class MakeRequest
         return _made.TryGetValue(item, out made);
     }
 
+    /// <summary>Makes the node or job again in this request (a job polluted a file that was made already).</summary>
+    public void ForgetMade(MemoSlot item)
+    {
+        if (item.MemoRequest == this) { item.MemoRequest = null; item.MemoTask = null; }
+        else _made.Remove(item);
+    }
+
     public void SetMade(MemoSlot item, Task<NodeResult> made)
     {
         if (item is Node) NodesMade++; else JobsMade++;

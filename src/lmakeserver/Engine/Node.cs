@@ -61,5 +61,11 @@ public sealed class Node : MemoSlot
     public uint WrittenBy;   // job id, 0: none
     public FileChecksum WrittenChecksum = FileChecksum.None;
 
+    /// <summary>A job that wrote this file without the right to (not its target), and what it left: the file's
+    /// own job removes it without a word before it runs, and when nothing makes it, it is unlinked. Kept in
+    /// memory only: after a restart such a file is taken for a hand edit (quarantined), the safe side.</summary>
+    public Job? PollutedBy;
+    public FileChecksum PollutedChecksum = FileChecksum.None;
+
     public override string ToString() => Name;
 }

@@ -63,7 +63,13 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
             if (node.WrittenBy != 0 && graph.IsFileOnDisk(node.Name))
             {
                 string writer = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
-                if (StaleOutputs.Remove(graph, node) is string done) req.Status(done, writer, null, node.Name);
+                // (who wrote it is kept: once the name is short enough again, its job sees its target gone and reruns)
+                bool edited = graph.Refresh(node) != node.WrittenChecksum;
+                if (edited) StaleOutputs.Quarantine(graph, node);
+                else graph.Disk.Unlink(node.Name);
+                Graph.Invalidate(node);
+                graph.Refresh(node);
+                req.Status(edited ? "quarantined" : "unlink", writer, null, node.Name);
             }
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
                 node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
@@ -118,6 +124,16 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     {
         FileChecksum sum = graph.Refresh(node);
         if (!sum.IsFile) return NodeResults.MissingIdle.Result;
+        if (node.PollutedBy is Job polluter && sum == node.PollutedChecksum)
+        {
+            // a job wrote it without the right to, and nothing makes it: its official state is to not exist
+            graph.Disk.Unlink(node.Name);
+            node.PollutedBy = null;
+            Graph.Invalidate(node);
+            graph.Refresh(node);
+            req.Status("unlink", polluter.Rule.Name, null, node.Name);
+            return NodeResults.MissingIdle.Result;
+        }
         if (node.WrittenBy != 0 && WriterIsGone(node, out string writerRule))
         {
             // left by a job the rules no longer have (A4): removed, or quarantined if edited by hand since

@@ -34,6 +34,9 @@ public sealed class RunningJob
     /// its targets even unwritten (the job built on them and left them as they were).</summary>
     internal List<string> KeptTargets = [];
 
+    /// <summary>The job asked for deps (ldepend -v) that had to be made while it waited.</summary>
+    internal bool WaitedForDeps;
+
     /// <summary>The run is recorded (store, job info) by the first request that gets there, once.</summary>
     internal bool Recorded;
 

@@ -53,6 +53,12 @@ def _source_of(obj):
     try: return textwrap.dedent(inspect.getsource(obj))
     except (OSError, TypeError) as e: raise ByValueError(f'cannot get the source of {getattr(obj, "__name__", obj)!r}: {e}') from None
 
+def _at_home(name, f):
+    '''A line giving the function sent by source its file and line numbers back: a traceback in the job then
+    shows the lines of the Lmakefile (python reads the file for them, a dep of the failed job like any read).'''
+    code = f.__code__
+    return f'{name}.__code__ = {name}.__code__.replace(co_filename={code.co_filename!r}, co_firstlineno={code.co_firstlineno})\n'
+
 def _defined_by_user(obj, user_modules):
     return getattr(obj, '__module__', None) in user_modules
 
@@ -66,7 +72,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
     done = set(skip_names)
     todo = list(funcs)
     for i, f in enumerate(funcs):
-        cmd_defs.append(_source_of(f).rstrip('\n') + f'\n_lmake_cmd_{i} = {f.__name__}\n')
+        cmd_defs.append(_source_of(f).rstrip('\n') + f'\n_lmake_cmd_{i} = {f.__name__}\n' + _at_home(f'_lmake_cmd_{i}', f))
     while todo:
         f = todo.pop(0)
         for name in sorted(_names_of(f.__code__)):
