@@ -25,12 +25,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
         int maxSubmits = Options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
         int retries = 0;
+        JobRun? lastRun = null;   // the run before this one in this loop (a rerun or a retry)
         for (int run = 1; ; run++)
         {
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
-            RunningJob running = RunShared(job, reason);
+            RunningJob running = RunShared(job, reason, lastRun);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves the run (the last one to leave stops it)
@@ -38,6 +39,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             using (req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == running) running.Leave(); }, null)))
                 result = await running.Completion;
             req.Cancelled.ThrowIfCancellationRequested();
+            lastRun = result;
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
@@ -166,14 +168,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private RunningJob RunShared(Job job, string reason)
+    private RunningJob RunShared(Job job, string reason, JobRun? lastRun)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
         {
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
-            List<string>? kept = ClearTargets(job);
+            List<string>? kept = ClearTargets(job, lastRun);
             JobSubmission submission = SubmissionOf(job);
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
@@ -236,7 +238,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         }
         for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
         job.Deps = deps;
+        List<Node> before = job.Targets;
         job.Targets = result.Targets.Select(graph.Node).ToList();
+        if (result.Ok)
+        {
+            // a phony target is made by a job that ran fine, on disk or not (a star one: each file the rules sent here)
+            for (int i = 0; i < job.Plan.Targets.Count; i++)
+                if ((job.Plan.TargetFlags[i] & TargetFlags.Phony) != 0) AddTarget(graph.Node(job.Plan.Targets[i]));
+            foreach (Node w in job.WantedStarTargets ?? [])
+                if (job.Plan.IsStarTarget(w.Name, out TargetFlags f) && (f & TargetFlags.Phony) != 0) AddTarget(w);
+            void AddTarget(Node t) { if (!job.Targets.Contains(t)) job.Targets.Add(t); }
+        }
         foreach (string k in running.KeptTargets)
         {
             // an incremental target the job kept without writing it is still its own
@@ -244,6 +256,15 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (!job.Targets.Contains(t) && graph.IsFileOnDisk(k)) job.Targets.Add(t);
         }
         graph.Save(job);
+        HashSet<Node> now = [.. job.Targets];
+        foreach (Node t in before)
+            if (t.WrittenBy == job.Id && !now.Contains(t))
+            {
+                // its last run left it, this one did not (cleared before it ran): no job's output any more
+                t.WrittenBy = 0;
+                t.WrittenChecksum = FileChecksum.None;
+                graph.Save(t);
+            }
         foreach (Node t in job.Targets)
         {
             t.WrittenBy = job.Id;
@@ -260,11 +281,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// hand since a job left it, or that no job left (written by hand), is moved to LMAKE/quarantine/ (A4), unless
     /// it is empty; one another job left is `unlinked` (unless no_warning). The folders emptied go, and the
     /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
-    private List<string>? ClearTargets(Job job)
+    private List<string>? ClearTargets(Job job, JobRun? lastRun)
     {
         List<string>? kept = null;
         JobPlan plan = job.Plan;
-        IEnumerable<Node> all = job.Targets.Concat(plan.Targets.Select(graph.Node));
+        // a rerun in this loop: what the run before it left was never recorded, and is the job's own all the same
+        HashSet<Node> leftByLastRun = lastRun == null ? [] : [.. lastRun.Targets.Select(graph.Node)];
+        IEnumerable<Node> all = job.Targets.Concat(plan.Targets.Select(graph.Node)).Concat(leftByLastRun);
         if (job.WantedStarTargets != null) all = all.Concat(job.WantedStarTargets.Where(n => plan.IsStarTarget(n.Name, out _)));
         foreach (Node t in all.Distinct().ToList())
         {
@@ -278,18 +301,20 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 // another job wrote it without the right to: what it left has no value, its own job remakes it
                 graph.Disk.Unlink(t.Name);
                 t.PollutedBy = null;
+                if (t.WrittenBy == job.Id) { t.WrittenBy = 0; t.WrittenChecksum = FileChecksum.None; }   // what it left is gone: not steady
                 Graph.Invalidate(t);
                 graph.Refresh(t);
                 graph.Disk.RemoveEmptyParents(t.Name);
                 continue;
             }
-            bool editedSince = t.WrittenBy != 0 && now != t.WrittenChecksum;
+            bool ownUnrecorded = leftByLastRun.Contains(t);
+            bool editedSince = !ownUnrecorded && t.WrittenBy != 0 && now != t.WrittenChecksum;
             if (incremental && !editedSince)
             {
                 (kept ??= []).Add(t.Name);
                 continue;
             }
-            if (editedSince || (t.WrittenBy == 0 && !now.IsEmpty))
+            if (editedSince || (t.WrittenBy == 0 && !ownUnrecorded && !now.IsEmpty))
             {
                 // content no job left: someone's work, kept where they can find it
                 StaleOutputs.Quarantine(graph, t);
@@ -298,7 +323,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             else
             {
                 graph.Disk.Unlink(t.Name);
-                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && (flags & TargetFlags.NoWarning) == 0)
+                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && !ownUnrecorded && (flags & TargetFlags.NoWarning) == 0)
                     req.Status("unlinked", job.Rule.Name, null, t.Name);   // another job's output: its job remakes it if needed
             }
             Graph.Invalidate(t);

@@ -63,13 +63,8 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
             if (node.WrittenBy != 0 && graph.IsFileOnDisk(node.Name))
             {
                 string writer = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
-                // (who wrote it is kept: once the name is short enough again, its job sees its target gone and reruns)
-                bool edited = graph.Refresh(node) != node.WrittenChecksum;
-                if (edited) StaleOutputs.Quarantine(graph, node);
-                else graph.Disk.Unlink(node.Name);
-                Graph.Invalidate(node);
-                graph.Refresh(node);
-                req.Status(edited ? "quarantined" : "unlink", writer, null, node.Name);
+                // (its job, once the name is short enough again, sees its target gone and reruns)
+                if (StaleOutputs.Remove(graph, node) is string done) req.Status(done, writer, null, node.Name);
             }
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
                 node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));

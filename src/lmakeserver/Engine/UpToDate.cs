@@ -115,7 +115,8 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         {
             FileChecksum now = graph.Refresh(t);
             if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
-            if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
+            // (a target since removed by lmake, or left by another job since, is no longer this job's)
+            if ((now == t.WrittenChecksum && t.WrittenBy == job.Id) || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
         if (!ok) return null;

@@ -108,6 +108,9 @@ public sealed class Rule
     {
         var sb = new StringBuilder();
         sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0').Append(doc.Cmd.Text).Append('\0');
+        // the parts hold the Lmakefile's constants substituted ('echo {step}' with step = 2): a new value is a new cmd
+        foreach (string p in doc.Cmd.Parts ?? []) sb.Append(p).Append('\x01');
+        sb.Append('\0');
         AttrsDocument a = doc.Attrs;
         foreach (string s in a.Shell ?? []) sb.Append(s).Append('\x01');
         sb.Append('\0');
@@ -117,6 +120,10 @@ public sealed class Rule
         AppendDict(sb, a.EnvironResources);
         sb.Append(a.Autodep).Append('\0');
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
+        // the targets and their flags: a target made phony, incremental or optional changes what the job leaves
+        foreach (TargetDocument t in doc.Targets)
+            sb.Append(t.Key).Append('=').Append(string.Join("\x02", t.Parts)).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
+              .Append(':').Append(string.Join(",", t.Flags)).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
         return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
     }
