@@ -70,9 +70,18 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             NodeResult[] results = await Task.WhenAll(making);
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
+            // a source dated after the job started was changed while it ran: what it read may be the old content
+            long startNs = result.Facts is { } facts ? new DateTimeOffset(facts.Start).ToUnixTimeMilliseconds() * 1_000_000 : long.MaxValue;
+            List<string>? overwritten = null;
             for (int i = 0; i < discovered.Count; i++)
             {
                 if (graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
+                         && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
+                {
+                    changed = true;
+                    (overwritten ??= []).Add(discovered[i].Name);
+                }
                 string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }
@@ -87,6 +96,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             }
             if (!running.Recorded) Record(job, reason, result, discovered, flags, running);
             running.Recorded = true;   // by the first request to get here: the others share that record
+            if (changed && overwritten != null)
+            {
+                // no run left to read it again: the job's result rests on a dep that moved under it
+                job.Status = JobStatus.DepError;
+                SayStatus(job, reason, mayRerun ? "was_dep_error" : "dep_error", result.ExecTime);
+                foreach (string name in overwritten) req.Note($"dep modified during execution : {name}");
+                req.Failed++;
+                req.FailedTime += result.ExecTime;
+                return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep modified during execution",
+                    overwritten.Select(n => ErrorChain.Leaf("", n, "modified during execution")).ToList()));
+            }
             if (changed)
                 return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
                     : Fail(job, reason, "submit_loop", result, $"stopped after {maxSubmits} submissions (max_submits)");

@@ -80,6 +80,9 @@ public sealed class Resolver
         {
             Node dir = _graph.Node(node.Name.AsSpan(0, slash));
             Resolve(dir, depth + 1);
+            // a folder only a star or optional target may make (src/{*:.*} matching src/sub) blocks nothing while
+            // it is not a file: the jobs that may make it can as well leave files below it
+            if (dir.Kind == NodeKind.Generated && dir.Candidates != null && !_graph.IsFileOnDisk(dir.Name)) continue;
             if (dir.Kind is NodeKind.Source or NodeKind.Generated) return dir.Name;
         }
         return null;
