@@ -61,4 +61,19 @@ public class JobCommandTests
         Assert.Equal([("done", "Py")], declared.Jobs.Select(s => (s.Word, s.Rule)));
         Assert.Equal("h2\n", r.Repo.Read("a.t"));
     }
+
+    [Fact]
+    public void Ldepend_read_option_is_accepted()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Declared(Rule):
+                target = 'out'
+                cmd    = 'ldepend -R cfg && ldepend -vR cfg'
+            """);
+        r.Repo.Add("cfg", "one\n");
+        LmakeOutput o = r.Lmake("out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.EndsWith(" cfg\n", r.Repo.Read("out"));
+    }
 }

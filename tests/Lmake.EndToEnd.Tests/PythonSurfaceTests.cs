@@ -1,5 +1,6 @@
 // Lmakefiles written for open-lmake, run end to end: the helper bases of lmake.rules (ConfigRule, TraceRule,
-// HomelessRule combined with PyRule), star targets called with their star stems, lmake.utils.pdict in a job.
+// HomelessRule combined with PyRule), star targets called with their star stems, lmake.utils.pdict in a job, the
+// traceback of a failed python cmd showing the Lmakefile's own lines.
 namespace Lmake.EndToEnd.Tests;
 
 public class PythonSurfaceTests
@@ -97,5 +98,22 @@ public class PythonSurfaceTests
         Assert.Empty(r.Lmake("dut").Words("dut"));           // up to date
         r.Repo.Write("trig", "2\n");
         Assert.Contains(r.Lmake("dut").Words("dut"), w => w is "done" or "steady");
+    }
+
+    [Fact]
+    public void A_failed_python_cmd_shows_the_lmakefile_line_in_its_traceback()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import PyRule
+            class Boom(PyRule):
+                target = 'boom'
+                def cmd():
+                    x = 1
+                    raise ValueError('boom here')
+            """);
+        LmakeOutput o = r.Lmake("boom");
+        Assert.Equal(1, o.Result.ExitCode);
+        Assert.Contains("Lmakefile.py\", line 6, in cmd", o.Result.Stdout);
+        Assert.Contains("raise ValueError('boom here')", o.Result.Stdout);
     }
 }

@@ -1,6 +1,7 @@
 // Reasons to run a job again that come from the rule or the command line, seen through the installed lmake:
-// force (every request runs the job, and the first one after force is dropped too), and -I after a run that kept
-// an incremental target (open-lmake's rules.md and lmake man page).
+// force (every request runs the job, and the first one after force is dropped too), -I after a run that kept
+// an incremental target, and a rule whose cmd's constants or targets' flags changed (open-lmake's rules.md and
+// lmake man page).
 namespace Lmake.EndToEnd.Tests;
 
 public class RerunReasonTests
@@ -47,5 +48,37 @@ public class RerunReasonTests
         Assert.Equal(["done"], r.Lmake("a.copy").Words("a.copy"));   // a.copy kept while it ran
         Assert.Equal(["steady"], r.Lmake("-I", "a.copy").Words("a.copy"));
         Assert.Empty(r.Lmake("-I", "a.copy").Words("a.copy"));
+    }
+
+    [Fact]
+    public void A_constant_of_the_lmakefile_substituted_in_the_cmd_changes_the_cmd()
+    {
+        const string Rules = """
+            from lmake.rules import Rule
+            level = LEVEL
+            class Gen(Rule):
+                target = 'gen'
+                cmd    = 'echo {level}'
+            """;
+        using var r = new LmakeRepo(Rules.Replace("LEVEL", "1"));
+        Assert.Equal(0, r.Lmake("gen").Result.ExitCode);
+        r.Repo.Add("Lmakefile.py", Rules.Replace("LEVEL", "2"));
+        Assert.Equal(["done"], r.Lmake("gen").Words("gen"));
+        Assert.Equal("2\n", r.Repo.Read("gen"));
+    }
+
+    [Fact]
+    public void A_target_made_phony_reruns_its_job()
+    {
+        const string Rules = """
+            from lmake.rules import Rule
+            class Gen(Rule):
+                targets = {'T': ('gen', FLAGS)}
+                cmd     = 'echo x > {T}'
+            """;
+        using var r = new LmakeRepo(Rules.Replace("FLAGS", "'essential'"));
+        Assert.Equal(0, r.Lmake("gen").Result.ExitCode);
+        r.Repo.Add("Lmakefile.py", Rules.Replace("FLAGS", "'phony'"));
+        Assert.Equal(["steady"], r.Lmake("gen").Words("gen"));
     }
 }
