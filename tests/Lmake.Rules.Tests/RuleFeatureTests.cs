@@ -60,6 +60,20 @@ public class RuleFeatureTests
     }
 
     [Fact]
+    public void AnUnnamedStarStemIsShownAsTheUserWroteItInTheJobName()
+    {
+        using var repo = new LmakefileRepo(Head + """
+            class Cut(Rule):
+                targets = {'OUT': r'{File:.*}.cut{*:\d}'}
+                cmd     = 'true'
+            """);
+        JobPlan plan = PlanFor(repo, "a.cut3", out Makefiles m);
+        Assert.Equal("a.cut{*}", plan.JobName);
+        Assert.True(m.Rules[0].CanHaveJob(plan.JobName));   // the job survives the next reading of the Lmakefile
+        Assert.True(plan.IsStarTarget("a.cut7", out _));
+    }
+
+    [Fact]
     public void StarStemsMakeOneJobForEveryMatchingFile()
     {
         using var repo = new LmakefileRepo(Head + """

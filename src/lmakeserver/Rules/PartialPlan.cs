@@ -115,7 +115,7 @@ internal sealed class PartialPlan
                 if (t.IsStdout) stdoutTarget = TargetValues[t.Key];
             }
         }
-        string jobName = rule.JobName.ExpandStems(Stems);
+        string jobName = rule.JobName.ExpandJobName(Stems);
 
         // resources first: the cmd and the environ may use them
         _resources = null;

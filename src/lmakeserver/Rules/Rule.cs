@@ -96,7 +96,7 @@ public sealed class Rule
     public bool CanHaveJob(string jobName)
     {
         _jobNameRegex ??= TargetSpec.BuildRegex(JobName, DotNetStems,
-            StarStems.ToDictionary(s => s, s => "{" + s + "*}", StringComparer.Ordinal));
+            StarStems.ToDictionary(s => s, s => "{" + Template.StarStemShown(s) + "*}", StringComparer.Ordinal));
         return _jobNameRegex.IsMatch(jobName);
     }
 

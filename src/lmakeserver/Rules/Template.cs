@@ -40,6 +40,26 @@ public sealed class Template
     /// as {Stem*}, as in job names and star target patterns.</summary>
     public string ExpandStems(IReadOnlyDictionary<string, string> stems) => Expand(stems, "*}");
 
+    /// <summary>The reader's name for a stem the user left unnamed ({*:regexpr}, {:regexpr}).</summary>
+    public const string UnnamedPrefix = "_lmake_stem";
+
+    /// <summary>A job's name as users see it: each star stem as they wrote it, {Stem*}, or {*} when unnamed.</summary>
+    public string ExpandJobName(IReadOnlyDictionary<string, string> stems)
+    {
+        if (Parts.Count == 1) return Parts[0];
+        StringBuilder sb = TakeBuilder();
+        for (int i = 0; i < Parts.Count; i++)
+        {
+            if (i % 2 == 0) { sb.Append(Parts[i]); continue; }
+            if (stems.TryGetValue(Parts[i], out string? value)) sb.Append(value);
+            else sb.Append('{').Append(StarStemShown(Parts[i])).Append("*}");
+        }
+        return Release(sb);
+    }
+
+    /// <summary>How a star stem is shown in a job name: its name, nothing when the user gave it none.</summary>
+    public static string StarStemShown(string stem) => stem.StartsWith(UnnamedPrefix, StringComparison.Ordinal) ? "" : stem;
+
     /// <summary>Each name replaced by its value; one without a value is left as {name then <paramref name="unknownEnd"/>.</summary>
     private string Expand(IReadOnlyDictionary<string, string> values, string unknownEnd)
     {
