@@ -217,8 +217,11 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     };
 
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
-    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, CancellationToken cancel) =>
-        await cache.Lookup(submission, name => graph.Refresh(graph.Node(name))) ?? await backend.Run(submission, host, cancel);
+    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, CancellationToken cancel)
+    {
+        JobRun run = await cache.Lookup(submission, name => graph.Refresh(graph.Node(name))) ?? await backend.Run(submission, host, cancel);
+        return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
+    }
 
     /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
     private void SayStatus(Job job, string reason, string status, TimeSpan? execTime)

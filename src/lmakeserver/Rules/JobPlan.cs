@@ -46,6 +46,8 @@ public sealed class JobPlan
     public string? Cache { get; init; }
     public TimeSpan StartDelay { get; init; }
     public bool StderrOk { get; init; }
+    /// <summary>A target holding the repo's absolute path is an error (it would not hold elsewhere, from a cache).</summary>
+    public bool CheckAbsPaths { get; init; }
     public bool ReaddirOk { get; init; }
     public bool AutoMkdir { get; init; }
     public bool KeepTmp { get; init; }

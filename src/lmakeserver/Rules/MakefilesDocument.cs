@@ -84,6 +84,7 @@ internal sealed class AttrsDocument
     [JsonPropertyName("auto_mkdir")] public bool? AutoMkdir { get; set; }
     [JsonPropertyName("readdir_ok")] public bool? ReaddirOk { get; set; }
     [JsonPropertyName("stderr_ok")] public bool? StderrOk { get; set; }
+    [JsonPropertyName("check_abs_paths")] public bool? CheckAbsPaths { get; set; }
     [JsonPropertyName("keep_tmp")] public bool? KeepTmp { get; set; }
     [JsonPropertyName("timeout")] public double? Timeout { get; set; }
     [JsonPropertyName("kill_sigs")] public List<int>? KillSigs { get; set; }

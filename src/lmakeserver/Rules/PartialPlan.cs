@@ -176,6 +176,7 @@ internal sealed class PartialPlan
             Cache = Pick("cache", d.Cache, s.Cache),
             StartDelay = TimeSpan.FromSeconds(Pick("start_delay", d.StartDelay, s.StartDelay) ?? 3),
             StderrOk = Pick("stderr_ok", d.StderrOk, s.StderrOk) ?? false,
+            CheckAbsPaths = Pick("check_abs_paths", d.CheckAbsPaths, s.CheckAbsPaths) ?? false,
             ReaddirOk = Pick("readdir_ok", d.ReaddirOk, s.ReaddirOk) ?? false,
             AutoMkdir = Pick("auto_mkdir", d.AutoMkdir, s.AutoMkdir) ?? false,
             KeepTmp = Pick("keep_tmp", d.KeepTmp, s.KeepTmp) ?? false,

@@ -36,6 +36,7 @@ class Rule(_RuleBase):
     auto_mkdir         = False
     readdir_ok         = False
     stderr_ok          = False
+    check_abs_paths    = False
     keep_tmp           = False
     timeout            = None                      # seconds
     kill_sigs          = (signal.SIGKILL,)

@@ -19,7 +19,7 @@ DICT_ATTRS   = ('environ', 'environ_resources', 'environ_ancillary', 'resources'
 PATH_LIKE    = ('environ', 'environ_resources', 'environ_ancillary')     # where '...' is the inherited value
 # scalar attributes and how to check their values
 SCALAR_ATTRS = {
-    'autodep': str, 'auto_mkdir': bool, 'readdir_ok': bool, 'stderr_ok': bool, 'keep_tmp': bool,
+    'autodep': str, 'auto_mkdir': bool, 'readdir_ok': bool, 'stderr_ok': bool, 'keep_tmp': bool, 'check_abs_paths': bool,
     'timeout': float, 'kill_sigs': 'ints', 'start_delay': float, 'max_stderr_len': int, 'use_script': bool,
     'force': bool, 'backend': str, 'cache': str, 'max_runs': int, 'max_submits': int,
     'max_retries_on_lost': int, 'retried_errors': 'error_kinds',
