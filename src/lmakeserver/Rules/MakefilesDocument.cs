@@ -24,6 +24,9 @@ internal sealed class ReadsDocument
 {
     [JsonPropertyName("files")] public List<string> Files { get; set; } = new();
     [JsonPropertyName("environ")] public Dictionary<string, string?> Environ { get; set; } = new();
+    /// <summary>The variables of lmake.user_environ (the environment of the lmake command) the Lmakefile read,
+    /// with the value it saw (null: unset): a request whose environment differs reads the Lmakefile again.</summary>
+    [JsonPropertyName("user_environ")] public Dictionary<string, string?> UserEnviron { get; set; } = new();
 }
 
 internal sealed class RuleDocument
@@ -117,6 +120,8 @@ internal sealed class HelperRequest
     [JsonPropertyName("targets")] public Dictionary<string, string> Targets { get; set; } = new();
     [JsonPropertyName("deps")] public Dictionary<string, string> Deps { get; set; } = new();
     [JsonPropertyName("want")] public List<string> Want { get; set; } = new();
+    /// <summary>Instead of a job: call lmake.config.PROC (server_start_proc, req_end_proc...).</summary>
+    [JsonPropertyName("proc")] public string? Proc { get; set; }
 }
 
 internal sealed class HelperDep

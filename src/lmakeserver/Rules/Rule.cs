@@ -107,7 +107,12 @@ public sealed class Rule
     private static string Signature(RuleDocument doc)
     {
         var sb = new StringBuilder();
-        sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0').Append(doc.Cmd.Text).Append('\0');
+        // the cmd as the job runs it: with the values of the Lmakefile's constants it names ('echo {step}' with
+        // step = 2 is 'echo 2' in its parts), so that editing what a cmd refers to reruns its jobs
+        sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0');
+        if (doc.Cmd.Parts is { } parts) foreach (string p in parts) sb.Append(p).Append('\x02');
+        else sb.Append(doc.Cmd.Text);
+        sb.Append('\0');
         AttrsDocument a = doc.Attrs;
         foreach (string s in a.Shell ?? []) sb.Append(s).Append('\x01');
         sb.Append('\0');

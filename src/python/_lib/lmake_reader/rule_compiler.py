@@ -1,13 +1,14 @@
 # From a rule class of the Lmakefile to the JSON the server reads: inheritance merged, patterns cut into
 # parts, flags normalized, f-strings the server can substitute itself kept as parts, the rest left to the
 # per-job python helper (listed in "dynamic"), python cmds serialized by value.
+import os
 import re
 import types
 
 from lmake._errors import LmakefileError
 from lmake.rules import AliasRule, AntiRule, Rule, SourceRule, _RuleBase
 
-from . import by_value
+from . import by_value, server_side
 from .templates import TemplateError, native_parts, parse_pattern, pattern_text, python_regex
 
 TARGET_FLAGS = ('essential', 'incremental', 'optional', 'phony', 'source_ok', 'no_warning', 'ignore', 'top')
@@ -282,16 +283,20 @@ def compile_rule(cls, module_globals, user_modules):
     attrs = {}
     for attr in ('shell', 'python'):
         v = getattr(cls, attr)
-        if isinstance(v, str): v = (v,)
-        if callable(v) or not all(isinstance(x, str) for x in v): raise LmakefileError(f'{attr} must be a tuple of str')
-        attrs[attr] = list(v)
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        # a function, or words that are f-strings (('interpreter{N}',)): the interpreter of each job (job_attrs)
+        if callable(v) or (isinstance(v, (tuple, list)) and any(isinstance(x, str) and '{' in x for x in v)):
+            dynamic.append(attr); continue
+        try: attrs[attr] = interpreter(attr, v)
+        except TypeError as e: raise LmakefileError(str(e)) from None
     for attr in DICT_ATTRS:
         d = merged_dict(cls, attr)
         if not isinstance(d, dict): dynamic.append(attr); continue
         out = {}
         for k, v in d.items():
             known = plain_stems if attr == 'resources' else set(plain_stems) | resource_names
-            p = native_parts(v, known, consts) if isinstance(v, str) else None if callable(v) else [str(v)]
+            # `...`: the value of the backend's environment (PartialPlan.EnvironValue)
+            p = native_parts(v, known, consts) if isinstance(v, str) else ['...'] if v is Ellipsis else None if callable(v) else [str(v)]
             if p is None: out = None; break
             out[str(k)] = p
         if out is None: dynamic.append(attr)
@@ -305,7 +310,29 @@ def compile_rule(cls, module_globals, user_modules):
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     rule['attrs'] = attrs
     rule['dynamic'] = dynamic
+    _check_server_side(cls, dynamic, module_globals)
     return rule
+
+def _server_side_values(cls, attr):
+    'what the helper evaluates for attr of a job'
+    if attr == 'cmd': return shell_chain(cls)
+    if attr == 'deps': return [getattr(cls, 'dep', None), merged_dict(cls, 'deps'), merged_dict(cls, 'side_deps')]
+    if attr in DICT_ATTRS: return merged_dict(cls, attr)
+    return getattr(cls, attr, None)
+
+def _check_server_side(cls, dynamic, module_globals):
+    import lmake
+    root = os.path.realpath(lmake.repo_root)
+    for attr in dynamic:
+        try: server_side.check(attr, _server_side_values(cls, attr), module_globals, root)
+        except server_side.LocalModuleError as e: raise LmakefileError(str(e)) from None
+
+def interpreter(attr, v):
+    'shell or python: a str or a sequence of str, the interpreter and its first arguments'
+    if isinstance(v, str): v = (v,)
+    if not isinstance(v, (tuple, list)) or not v or not all(isinstance(x, str) for x in v):
+        raise TypeError(f'{attr} must be a tuple of str')
+    return list(v)
 
 def _substitute_constants(parts, stems, defs, consts):
     'a {name} in a pattern that is no stem but a user class attribute holding a str or number: its value'
