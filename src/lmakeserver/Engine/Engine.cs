@@ -164,5 +164,6 @@ public sealed class Engine
         File.WriteAllText(tmp, makefiles.ToJson());
         File.Move(tmp, saved, overwrite: true);
         _graph.SetMakefiles(makefiles, new RuleEvaluator(makefiles, _layout, RepoRoot));
+        _graph.ForgetFormerSources(current?.Sources);
     }
 }

@@ -6,6 +6,7 @@ using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
+using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 using Lmake.Server.State;
 
@@ -235,6 +236,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             bool there = graph.IsFileOnDisk(t.Name);
             if (job.Plan.IsIncrementalTarget(t.Name) && !Options.IgnoreIncremental) { kept |= there; continue; }
             if (there) graph.Disk.Unlink(t.Name);
+            else if (graph.Disk is RealDisk)   // a directory in the way, left by jobs of rules since changed
+                foreach (string q in StaleOutputs.ClearDirectoryInTheWay(graph, t.Name))
+                    req.Status("quarantined", job.Rule.Name, null, q);
         }
         return kept;
     }

@@ -135,6 +135,8 @@ internal sealed class HelperAnswer
     [JsonPropertyName("ready")] public int? Ready { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
     [JsonPropertyName("deps")] public Dictionary<string, HelperDep>? Deps { get; set; }
+    /// <summary>With an error: the repo files its backtrace goes through (the failed job reads them).</summary>
+    [JsonPropertyName("files")] public List<string>? Files { get; set; }
     [JsonPropertyName("cmd")] public string? Cmd { get; set; }
     [JsonPropertyName("attrs")] public AttrsDocument? Attrs { get; set; }
 }

@@ -19,6 +19,7 @@ internal sealed class PartialPlan
     private string? _cmd;
     private AttrsDocument? _dynamicAttrs;
     private string? _evaluationError;
+    private List<string>? _evaluationFiles;
 
     public PartialPlan(RuleMatch match)
     {
@@ -76,6 +77,7 @@ internal sealed class PartialPlan
             // nothing but fails with that message, as any job whose cmd fails (never an internal error)
             _evaluationError = $"{rule.Location}: rule {rule.Name}: cannot compute the job for stems " +
                 string.Join(", ", Stems.Select(kv => $"{kv.Key}={kv.Value}")) + $": {answer.Error}";
+            _evaluationFiles = answer.Files;
             return;
         }
         if (answer.Deps != null)
@@ -135,7 +137,10 @@ internal sealed class PartialPlan
         string[] argv;
         if (_evaluationError != null)
         {
-            script = "cat >&2 <<'_LMAKE_EOF_'\n" + _evaluationError + "\n_LMAKE_EOF_\nexit 1\n";
+            // the files of the backtrace are read, as python does to print it: deps (the job reruns when they change)
+            var sb = new StringBuilder();
+            foreach (string f in _evaluationFiles ?? []) sb.Append(": <'").Append(f.Replace("'", "'\\''")).Append("'\n");
+            script = sb + "cat >&2 <<'_LMAKE_EOF_'\n" + _evaluationError + "\n_LMAKE_EOF_\nexit 1\n";
             argv = ["/bin/sh", "-c", script];
         }
         else if (rule.IsPython)

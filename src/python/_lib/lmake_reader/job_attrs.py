@@ -110,6 +110,18 @@ def run_proc(name):
     if callable(f): f()
     return {}
 
+def _traceback_files(exc):
+    '''the repo files the backtrace of exc goes through (the Lmakefile...): the failed job reads them, as python
+    does to print a backtrace, so it depends on them'''
+    import os
+    root = os.getcwd() + '/'
+    files, tb = [], exc.__traceback__
+    while tb is not None:
+        f = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if f.startswith(root) and os.path.isfile(f) and f[len(root):] not in files: files.append(f[len(root):])
+        tb = tb.tb_next
+    return files
+
 def serve(rules, stdin, stdout):
     'rules: the compiled rule classes, in the order of the JSON document'
     for line in stdin:
@@ -119,6 +131,6 @@ def serve(rules, stdin, stdout):
             if request.get('proc'): answer = run_proc(request['proc'])
             else: answer = evaluate(rules[request['rule']], request)
         except Exception as e:                      # the job fails with this message, the helper goes on
-            answer = {'error': f'{type(e).__name__}: {e}'}
+            answer = {'error': f'{type(e).__name__}: {e}', 'files': _traceback_files(e)}
         stdout.write(json.dumps(answer) + '\n')
         stdout.flush()
