@@ -114,4 +114,26 @@ public class PythonCmdTests
         Assert.Contains("ValueError: no way", o.Result.Stdout + o.Result.Stderr);
         Assert.DoesNotContain("internal error", o.Result.Stdout + o.Result.Stderr);
     }
+
+    [Fact]
+    public void AStarSideDepNamesFilesAndItsIgnoreFlagKeepsThemOutOfTheDeps()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import PyRule
+            class Make(PyRule):
+                target    = 'out'
+                side_deps = {'IN': (r'in_{*:.*}', 'Ignore')}
+                def cmd():
+                    print(open(IN('x')).read(), end='')
+            """);
+        r.Repo.Add("in_x", "first\n");
+        LmakeOutput o = r.Lmake("out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("first\n", r.Repo.Read("out"));
+        Assert.Empty(o.Words("in_x"));                  // read, but ignored: no dep, so not even seen as a source
+        r.Repo.Write("in_x", "second\n");
+        o = r.Lmake("out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("first\n", r.Repo.Read("out"));   // not rerun: what it read is no dep
+    }
 }

@@ -44,8 +44,9 @@ public static class AccessSorter
             if (isTarget || staticDeps.Contains(name)) continue;
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
+            if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access)));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), SeenAbsent: !access.ExistedAtFirstRead));
         }
         foreach (string table in commands.CodecTables)
         {

@@ -15,7 +15,8 @@ public sealed record JobRun(
     JobRunFacts? Facts = null);             // null: it did not run (refused by the backend)
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags);
+/// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it</param>
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool SeenAbsent = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

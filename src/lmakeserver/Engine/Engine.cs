@@ -41,8 +41,10 @@ public sealed class Engine
     public Graph Graph => _graph;
     public Resolver Resolver => _resolver;
 
-    // server_start_proc ran (once per server, before its first request's req_start_proc)
+    // server_start_proc ran and server_end_proc not yet: open-lmake's server lives while it has requests, so
+    // the procs frame each stretch of requests (a server kept idle a while by us is the same server to users)
     private bool _serverStartProcDone;
+    private int _activeRequests;
 
     /// <summary>Calls lmake.config.<paramref name="proc"/> when the Lmakefile set it (config.md: server_start_proc,
     /// req_start_proc, req_end_proc, server_end_proc); what goes wrong is said, the request goes on.</summary>
@@ -52,10 +54,12 @@ public sealed class Engine
         if (_graph.Evaluator.RunProc(proc) is string error) output?.Err($"lmake.config.{proc} : {error}");
     }
 
-    /// <summary>At server exit: lmake.config.server_end_proc, when set.</summary>
+    /// <summary>At server exit: lmake.config.server_end_proc, when set and not run since the last requests.</summary>
     public void ServerEnd()
     {
-        if (_serverStartProcDone) RunProc("server_end_proc", null);
+        if (!_serverStartProcDone) return;
+        _serverStartProcDone = false;
+        RunProc("server_end_proc", null);
     }
 
     public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
@@ -69,8 +73,14 @@ public sealed class Engine
         }
         if (!_serverStartProcDone) { _serverStartProcDone = true; RunProc("server_start_proc", output); }
         RunProc("req_start_proc", output);
+        _activeRequests++;
         try { return await MakeTargets(request, options, output, cancelled); }
-        finally { RunProc("req_end_proc", output); }
+        finally
+        {
+            RunProc("req_end_proc", output);
+            // the last request gone: where open-lmake's server ends, before its client is answered
+            if (--_activeRequests == 0 && _graph.Makefiles?.Config.HasProc("server_end_proc") == true) ServerEnd();
+        }
     }
 
     private async Task<int> MakeTargets(ClientRequest request, LmakeOptions options, Transcript output, CancellationToken cancelled)

@@ -62,7 +62,10 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             var depErrors = new List<ErrorChain>();
             for (int i = 0; i < discovered.Count; i++)
             {
-                if (graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                FileChecksum now = graph.Refresh(discovered[i]);
+                // a file the job found absent and that another job made while this one ran (before its end was
+                // looked at): what the job saw is not what is there
+                if (now != seen[i] || (result.DiscoveredDeps[i].SeenAbsent && now.IsFile)) changed = true;
                 string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }

@@ -42,6 +42,8 @@ internal sealed class RuleDocument
     [JsonPropertyName("job_name")] public List<string> JobName { get; set; } = new();
     [JsonPropertyName("is_python")] public bool IsPython { get; set; }
     [JsonPropertyName("deps")] public List<DepDocument> Deps { get; set; } = new();
+    /// <summary>Deps with a star stem: patterns whose flags apply to the files the job reads that match them.</summary>
+    [JsonPropertyName("star_deps")] public List<TargetDocument> StarDeps { get; set; } = new();
     [JsonPropertyName("cmd")] public CmdDocument Cmd { get; set; } = new();
     [JsonPropertyName("attrs")] public AttrsDocument Attrs { get; set; } = new();
     [JsonPropertyName("dynamic")] public List<string> Dynamic { get; set; } = new();

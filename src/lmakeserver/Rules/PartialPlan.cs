@@ -122,6 +122,10 @@ internal sealed class PartialPlan
             }
         }
         string jobName = rule.JobName.ExpandStems(Stems);
+        List<DepPattern>? starDeps = null;
+        foreach (StarDepSpec sd in rule.StarDeps)
+            (starDeps ??= []).Add(new DepPattern(sd.Key, TargetSpec.BuildRegex(sd.Pattern, rule.DotNetStems, Stems), sd.Flags,
+                sd.Pattern.ExpandStems(Stems)));
 
         // resources first: the cmd and the environ may use them
         _resources = null;
@@ -177,6 +181,7 @@ internal sealed class PartialPlan
             TargetFlags = targetFlags,
             StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
             StaticDeps = _deps,
+            StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
@@ -250,6 +255,13 @@ internal sealed class PartialPlan
             sb.Append(k).Append(" = _lmake_StarTarget(").Append(JsonSerializer.Serialize(v, RulesJsonContext.Default.String)).Append(")\n");
         }
         foreach (var (k, v) in DepValues) Define(k, v);
+        // a star dep, as a star target: a str callable with its star stems
+        foreach (StarDepSpec sd in Match.Rule.StarDeps)
+        {
+            if (!IsIdentifier(sd.Key)) continue;
+            if (starKeys.Count == 0) { sb.Append("from lmake._star import StarTarget as _lmake_StarTarget\n"); starKeys.Add(sd.Key); }
+            sb.Append(sd.Key).Append(" = _lmake_StarTarget(").Append(JsonSerializer.Serialize(sd.Pattern.ExpandStems(Stems), RulesJsonContext.Default.String)).Append(")\n");
+        }
         foreach (var (k, v) in _resources ?? NoResources)
             if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);
         return sb.ToString();

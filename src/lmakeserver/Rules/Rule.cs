@@ -40,6 +40,9 @@ public sealed class Rule
     /// <summary>The stems' regexprs translated to .NET syntax.</summary>
     internal IReadOnlyDictionary<string, string> DotNetStems { get; }
 
+    /// <summary>Deps with a star stem (side_deps = {'A': ('a{*:.*}', 'Ignore')}).</summary>
+    public IReadOnlyList<StarDepSpec> StarDeps { get; }
+
     public bool IsSpecial => Kind is RuleKind.Anti or RuleKind.Source;
     public string Location => $"{File}:{Line}";
 
@@ -82,6 +85,10 @@ public sealed class Rule
             deps.Add(new DepSpec(d.Key, d.Template, d.Parts == null ? null : new Template(d.Parts),
                 FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}"), d.Side, d.Stdin));
         Deps = deps;
+        var starDeps = new List<StarDepSpec>();
+        foreach (TargetDocument d in doc.StarDeps)
+            starDeps.Add(new StarDepSpec(d.Key, new Template(d.Parts), FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}")));
+        StarDeps = starDeps;
         JobName = new Template(doc.JobName.Count > 0 ? doc.JobName : [""]);
         CmdText = doc.Cmd.Text;
         CmdTemplate = doc.Cmd.Parts == null ? null : new Template(doc.Cmd.Parts);

@@ -6,7 +6,7 @@ import json
 import sys
 import types
 
-from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, \
+from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, star_dep_pattern, \
     _scalar, interpreter, merged_dict, normalize_flags, shell_chain
 from lmake._star import _STAR, StarTarget
 
@@ -59,9 +59,11 @@ def evaluate(cls, request):
         else:
             for k, v in d.items():
                 t, _ = _pattern_and_flags(v, f'dep {k}')
+                if star_dep_pattern(t, k) is not None: continue     # a star dep: no file (rule_compiler)
                 deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
         for k, v in merged_dict(cls, 'side_deps').items():
             t, _ = _pattern_and_flags(v, f'dep {k}')
+            if star_dep_pattern(t, k) is not None: continue
             deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
         for k, v in deps.items():
             if v['name'] is not None: v['name'] = str(v['name'])

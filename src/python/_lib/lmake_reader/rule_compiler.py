@@ -243,9 +243,18 @@ def compile_rule(cls, module_globals, user_modules):
             continue
         for k, v in d.items(): dep_entries.append((k, v, side, False))
     deps = []
+    star_deps = []
     for key, value, side, stdin in dep_entries:
         template, words = _pattern_and_flags(value, f'dep {key}')
         flags = normalize_flags(words, DEP_FLAGS, DEFAULT_DEP_FLAGS, f'dep {key}')
+        star = star_dep_pattern(template, key)
+        if star is not None:
+            # a dep with a star stem (side_deps = {'A': ('a{*:.*}', 'Ignore')}): no file to make, but the flags
+            # of the files the job reads that match it; a python cmd calls it with the star stems to name one
+            parts, defs = star
+            for s, r in defs.items(): rule['stems'].setdefault(s, r)
+            star_deps.append({'key': key, 'parts': parts, 'star': True, 'flags': flags, 'side': side, 'stdout': False})
+            continue
         if isinstance(template, str):
             parts = native_parts(template, plain_stems, consts)
         else:
@@ -253,6 +262,7 @@ def compile_rule(cls, module_globals, user_modules):
         if parts is None and 'deps' not in dynamic: dynamic.append('deps')
         deps.append({'key': key, 'template': template, 'parts': parts, 'flags': flags, 'side': side, 'stdin': stdin})
     rule['deps'] = deps
+    rule['star_deps'] = star_deps
 
     # cmd: shell strings or python functions, base class first
     chain = _cmd_chain(cls)
@@ -264,7 +274,7 @@ def compile_rule(cls, module_globals, user_modules):
     # the job's resources are variables of its cmd and environ too (`make -j{cpu}`); known here when fixed
     resources = merged_dict(cls, 'resources')
     resource_names = {str(k) for k in resources} if isinstance(resources, dict) else set()
-    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps} | resource_names
+    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps} | {d['key'] for d in star_deps} | resource_names
     if is_python:
         try: script = by_value.script(chain, names, user_modules, class_attrs_of(cls))
         except by_value.ByValueError as e: raise LmakefileError(str(e)) from None
@@ -326,6 +336,13 @@ def _check_server_side(cls, dynamic, module_globals):
     for attr in dynamic:
         try: server_side.check(attr, _server_side_values(cls, attr), module_globals, root)
         except server_side.LocalModuleError as e: raise LmakefileError(str(e)) from None
+
+def star_dep_pattern(template, key):
+    '(parts, stem definitions) when template is a pattern with a star stem, else None'
+    if not isinstance(template, str) or '*' not in template: return None
+    try: parts, defs, stars = parse_pattern(template, key)
+    except TemplateError: return None
+    return (parts, defs) if stars else None
 
 def interpreter(attr, v):
     'shell or python: a str or a sequence of str, the interpreter and its first arguments'
