@@ -21,13 +21,17 @@ public static class AccessSorter
         var unexpected = new List<string>();
         var listed = new List<string>();
         var writtenSources = new List<string>();
+        List<string>? preexisting = null;
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
-            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
+            bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
+            bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
+            if (isStar && access.ExistedAtFirstRead && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
+                (preexisting ??= []).Add(name);
             if (written && host.IsSource(name))
             {
                 // a source stays a source: written only with lmake -s or a source_ok target, else an error
@@ -86,7 +90,8 @@ public static class AccessSorter
         }
         if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
         if (commands.CheckDepsFailed) return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts);
-        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts);
+        return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts)
+            { PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[] };
     }
 
     /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>

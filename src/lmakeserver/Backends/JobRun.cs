@@ -12,7 +12,12 @@ public sealed record JobRun(
     IReadOnlyList<string> Targets,          // every target the job left (static, star, and declared by ltarget)
     bool Killed,
     bool MustRerun = false,                 // lcheck_deps found a dep not up to date: the job was stopped
-    JobRunFacts? Facts = null);             // null: it did not run (refused by the backend)
+    JobRunFacts? Facts = null)              // null: it did not run (refused by the backend)
+{
+    /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
+    /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
+    public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];
+}
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
 /// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it</param>

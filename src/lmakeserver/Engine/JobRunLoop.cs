@@ -70,6 +70,25 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }
             bool submitsLeft = run + retries < maxSubmits;
+            // a star target of the job that was there before it looked (no job of lmake made it): moved away
+            // (never lost, A4) and the job runs again without it
+            bool cleared = false;
+            foreach (string name in result.PreexistingStarTargets)
+            {
+                Node n = graph.Node(name);
+                if (n.WrittenBy != 0 || !graph.IsFileOnDisk(name)) continue;
+                StaleOutputs.Quarantine(graph, n);
+                graph.Refresh(n);
+                cleared = true;
+            }
+            if (cleared && run < maxRuns && submitsLeft)
+            {
+                // what this run wrote goes too: the next run starts as the first one should have
+                foreach (string t in result.Targets)
+                    if (graph.IsFileOnDisk(t)) { graph.Disk.Unlink(t); Graph.Invalidate(graph.Node(t)); }
+                SayStatus(job, reason, "rerun", result.ExecTime);
+                continue;
+            }
             if (changed && run < maxRuns && submitsLeft)
             {
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
