@@ -50,7 +50,7 @@ public static class AccessSorter
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), SeenAbsent: !access.ExistedAtFirstRead));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared, NoAccess: access.DeclaredOnly));
         }
         foreach (string table in commands.CodecTables)
         {

@@ -20,8 +20,10 @@ public sealed record JobRun(
 }
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
-/// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it</param>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool SeenAbsent = false);
+/// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it
+/// (not for a dep named by ldepend: ldepend -v waits for it to be made, the job then sees it)</param>
+/// <param name="NoAccess">only declared (ldepend without read): its content changing is no reason to rerun</param>
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool SeenAbsent = false, bool NoAccess = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

@@ -65,7 +65,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 FileChecksum now = graph.Refresh(discovered[i]);
                 // a file the job found absent and that another job made while this one ran (before its end was
                 // looked at): what the job saw is not what is there
-                if (now != seen[i] || (result.DiscoveredDeps[i].SeenAbsent && now.IsFile)) changed = true;
+                // (a dep only declared, not read: made without error is all the job asked, its content is no reason)
+                DiscoveredDep d = result.DiscoveredDeps[i];
+                if (!d.NoAccess && (now != seen[i] || (d.SeenAbsent && now.IsFile))) changed = true;
                 string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }
