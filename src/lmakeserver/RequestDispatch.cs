@@ -50,7 +50,13 @@ public sealed class RequestDispatch : IRequestHandler, IDisposable
     /// <summary>At server exit: the store is synced to disk once (requests do not msync).</summary>
     public void Dispose()
     {
-        EngineLoop.Wait(_loop.Run(() => { _engine.Flush(); return Task.FromResult(0); }));
+        EngineLoop.Wait(_loop.Run(() =>
+        {
+            try { _engine.ServerEnd(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }   // a server that ends must end
+            _engine.Flush();
+            return Task.FromResult(0);
+        }));
         JobInfos.Flush();   // the job infos still queued (State/JobInfoWriter)
         _loop.Dispose();
     }

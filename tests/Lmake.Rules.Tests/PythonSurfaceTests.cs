@@ -93,8 +93,9 @@ public class PythonSurfaceTests
                 cmd    = 'echo {home}'
             """);
         Makefiles m = repo.Read();
-        Assert.Equal(Environment.GetEnvironmentVariable("HOME"), m.EnvironRead["HOME"]);
-        Assert.Null(m.EnvironRead["LMAKE_SURELY_UNSET_VAR"]);
+        // recorded apart from os.environ: they are compared with the environment of each lmake command
+        Assert.Equal(Environment.GetEnvironmentVariable("HOME"), m.UserEnvironRead["HOME"]);
+        Assert.Null(m.UserEnvironRead["LMAKE_SURELY_UNSET_VAR"]);
         Assert.Equal("echo " + Environment.GetEnvironmentVariable("HOME"), PlanFor(m, repo, "dut").Argv[^1]);
     }
 

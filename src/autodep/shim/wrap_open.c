@@ -30,6 +30,11 @@ static void after_open(int dirfd, const char *path, int flags, int ok, int err)
 {
     unsigned kinds = kinds_of_flags(flags);
     int follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
+    if (!ok && (flags & O_CREAT) && (flags & O_EXCL) && err == EEXIST) {
+        // an exclusive create that found the file: the job learnt it exists (a stat of it), nothing was written
+        ad_access(AD_STAT, 1, dirfd, path, 0);
+        return;
+    }
     if (kinds & AD_WRITE) {
         if (!ok) kinds &= ~(unsigned)AD_WRITE;  // nothing was written
         if (!kinds) return;

@@ -25,6 +25,9 @@ public readonly record struct Access(string Name, AccessKind Kinds, bool Existed
     /// <summary>Named by ldepend/ltarget (not only matched by a pattern). A declared dep also has Kinds Read:
     /// it stands for its content, whether the job opened it or not.</summary>
     public bool Declared { get; init; }
+    /// <summary>Named by ldepend and not looked at by the job itself (no read, stat, readlink...): a dep whose
+    /// content the job does not depend on, only that it is made without error (lmake_module.md, depend).</summary>
+    public bool DeclaredOnly { get; init; }
     /// <summary>Named by ltarget, or matched by an ltarget -X pattern: a target of the job (writes allowed),
     /// whatever its flags (`ltarget x` has none).</summary>
     public bool DeclaredTarget { get; init; }

@@ -67,6 +67,7 @@ internal sealed class AccessReportParser
             {
                 Kinds = old.Kinds | kinds,
                 ExistedAtFirstRead = firstLook ? existed : old.ExistedAtFirstRead,
+                DeclaredOnly = old.DeclaredOnly && !looks,   // the job looked at it itself
             };
             return;
         }
@@ -81,11 +82,15 @@ internal sealed class AccessReportParser
         int group = ++_lastGroup;
         foreach (var (name, exists) in deps)
         {
+            // looked at by the job before (a plain access), or only declared so far
+            bool lookedAt = _indexOf.TryGetValue(name, out int before) && !_accesses[before].DeclaredOnly
+                && (_accesses[before].Kinds & Access.ReadKinds) != 0;
             Add(name, AccessKind.Read, exists);
             int i = _indexOf[name];
             Access a = _accesses[i];
             _accesses[i] = a with
             {
+                DeclaredOnly = !lookedAt,
                 DepFlags = a.DepFlags | flags,
                 Declared = true,
                 ParallelGroup = a.ParallelGroup != 0 ? a.ParallelGroup : group,

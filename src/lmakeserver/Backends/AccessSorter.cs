@@ -22,13 +22,17 @@ public static class AccessSorter
         var listed = new List<string>();
         var writtenSources = new List<string>();
         var allowedSources = new List<string>();
+        List<string>? preexisting = null;
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
-            bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
+            bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
+            bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
+            if (isStar && access.ExistedAtFirstRead && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
+                (preexisting ??= []).Add(name);
             if (written && host.IsSource(name))
             {
                 // a source stays a source: written only with lmake -s or a source_ok target, else an error
@@ -54,8 +58,9 @@ public static class AccessSorter
             if (isTarget || staticDeps.Contains(name)) continue;
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
+            if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access)));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared, NoAccess: access.DeclaredOnly));
         }
         foreach (string table in commands.CodecTables)
         {
@@ -98,7 +103,7 @@ public static class AccessSorter
             return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts)
                 { UnexpectedWrites = unexpected };
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts)
-            { WrittenSources = allowedSources, UnexpectedWrites = unexpected };
+            { WrittenSources = allowedSources, UnexpectedWrites = unexpected, PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[] };
     }
 
     /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>

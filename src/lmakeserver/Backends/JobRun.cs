@@ -20,12 +20,20 @@ public sealed record JobRun(
     /// <summary>Files it wrote that it may not (targets of other jobs, or of none): polluted, left to their own
     /// job to remake, or removed when nothing makes them.</summary>
     public IReadOnlyList<string> UnexpectedWrites { get; init; } = [];
+
+    /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
+    /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
+    public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];
 }
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
-/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it. AlsoWritten: the job
-/// wrote it afterwards (not being its target): what it read is what was there before the job ran.</summary>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool AlsoWritten = false);
+/// <param name="AlsoWritten">the job wrote it afterwards (not being its target): what it read is what was there
+/// before the job ran</param>
+/// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it
+/// (not for a dep named by ldepend: ldepend -v waits for it to be made, the job then sees it)</param>
+/// <param name="NoAccess">only declared (ldepend without read): its content changing is no reason to rerun</param>
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool AlsoWritten = false, bool SeenAbsent = false,
+    bool NoAccess = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

@@ -41,18 +41,53 @@ public sealed class Engine
     public Graph Graph => _graph;
     public Resolver Resolver => _resolver;
 
+    // server_start_proc ran and server_end_proc not yet: open-lmake's server lives while it has requests, so
+    // the procs frame each stretch of requests (a server kept idle a while by us is the same server to users)
+    private bool _serverStartProcDone;
+    private int _activeRequests;
+
+    /// <summary>Calls lmake.config.<paramref name="proc"/> when the Lmakefile set it (config.md: server_start_proc,
+    /// req_start_proc, req_end_proc, server_end_proc); what goes wrong is said, the request goes on.</summary>
+    private void RunProc(string proc, IClientOutput? output)
+    {
+        if (_graph.Makefiles?.Config.HasProc(proc) != true || _graph.Evaluator == null) return;
+        if (_graph.Evaluator.RunProc(proc) is string error) output?.Err($"lmake.config.{proc} : {error}");
+    }
+
+    /// <summary>At server exit: lmake.config.server_end_proc, when set and not run since the last requests.</summary>
+    public void ServerEnd()
+    {
+        if (!_serverStartProcDone) return;
+        _serverStartProcDone = false;
+        RunProc("server_end_proc", null);
+    }
+
     public async Task<int> Make(ClientRequest request, LmakeOptions options, IClientOutput client, CancellationToken cancelled)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        long allocatedBefore = GC.GetTotalAllocatedBytes();
         using var output = new Transcript(client, _lmakeDir, DateTime.Now);
-        TimeSpan transcript = clock.Elapsed;
-        try { LoadMakefiles(output); }
+        try { LoadMakefiles(output, request.Environ); }
         catch (LmakefileException e)
         {
             output.Err(e.Message);
             return ExitCode.BadLmakefile;
         }
+        if (!_serverStartProcDone) { _serverStartProcDone = true; RunProc("server_start_proc", output); }
+        RunProc("req_start_proc", output);
+        _activeRequests++;
+        try { return await MakeTargets(request, options, output, cancelled); }
+        finally
+        {
+            RunProc("req_end_proc", output);
+            // the last request gone: where open-lmake's server ends, before its client is answered
+            if (--_activeRequests == 0 && _graph.Makefiles?.Config.HasProc("server_end_proc") == true) ServerEnd();
+        }
+    }
+
+    private async Task<int> MakeTargets(ClientRequest request, LmakeOptions options, Transcript output, CancellationToken cancelled)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
+        TimeSpan transcript = clock.Elapsed;
         var targets = new List<string>();
         bool outside = false;
         foreach (string t in options.Targets)
@@ -119,22 +154,26 @@ public sealed class Engine
     }
 
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>
-    internal void LoadMakefiles(IClientOutput output)
+    internal void LoadMakefiles(IClientOutput output) => LoadMakefiles(output, null);
+
+    /// <param name="userEnviron">the environment of the lmake command (lmake.user_environ), null when not known</param>
+    internal void LoadMakefiles(IClientOutput output, IReadOnlyDictionary<string, string>? userEnviron)
     {
         string saved = SavedMakefiles;
         // what an earlier server read: no python run at all when nothing changed
         Makefiles? current = _graph.Makefiles ?? ReadSavedMakefiles();
-        if (current != null && !current.IsStale(RepoRoot))
+        if (current != null && !current.IsStale(RepoRoot, userEnviron))
         {
             if (_graph.Makefiles == null) _graph.SetMakefiles(current, new RuleEvaluator(current, _layout, RepoRoot));
             return;
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
-        Makefiles makefiles = Makefiles.Read(RepoRoot, _layout);
+        Makefiles makefiles = Makefiles.Read(RepoRoot, _layout, userEnviron);
         makefiles.WriteSummaries(_lmakeDir.ConfigSummary, _lmakeDir.RulesSummary, _lmakeDir.Manifest);
         string tmp = saved + ".tmp";
         File.WriteAllText(tmp, makefiles.ToJson());
         File.Move(tmp, saved, overwrite: true);
         _graph.SetMakefiles(makefiles, new RuleEvaluator(makefiles, _layout, RepoRoot));
+        _graph.ForgetFormerSources(current?.Sources);
     }
 }

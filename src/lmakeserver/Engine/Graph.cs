@@ -73,6 +73,21 @@ public sealed class Graph
         Generation++;
     }
 
+    /// <summary>Files that were sources under <paramref name="previous"/> and are no more: forgotten as sources,
+    /// so that one listed again is `new` again (what was seen of it while it was not a source says nothing).</summary>
+    public void ForgetFormerSources(IReadOnlyList<string>? previous)
+    {
+        if (previous == null) return;
+        foreach (string name in previous)
+        {
+            if (_sources.Contains(name)) continue;
+            Node node = Node(name);
+            if (!node.Known) continue;
+            node.Known = false;
+            Save(node);
+        }
+    }
+
     public Node Node(string name)
     {
         if (!_nodes.TryGetValue(name, out Node? node))

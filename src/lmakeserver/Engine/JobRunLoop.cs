@@ -6,6 +6,7 @@ using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
+using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 using Lmake.Server.State;
 
@@ -75,7 +76,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             List<string>? overwritten = null;
             for (int i = 0; i < discovered.Count; i++)
             {
-                if (graph.Refresh(discovered[i]) != seen[i]) changed = true;
+                FileChecksum now = graph.Refresh(discovered[i]);
+                DiscoveredDep d = result.DiscoveredDeps[i];
+                // a dep only declared, not read: made without error is all the job asked, its content is no reason
+                if (d.NoAccess) { }
+                // a file the job found absent and that another job made while this one ran (before its end was
+                // looked at): what the job saw is not what is there
+                else if (now != seen[i] || (d.SeenAbsent && now.IsFile)) changed = true;
                 else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
                          && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
                 {
@@ -86,6 +93,25 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
             }
             bool submitsLeft = run + retries < maxSubmits;
+            // a star target of the job that was there before it looked (no job of lmake made it): moved away
+            // (never lost, A4) and the job runs again without it
+            bool cleared = false;
+            foreach (string name in result.PreexistingStarTargets)
+            {
+                Node n = graph.Node(name);
+                if (n.WrittenBy != 0 || !graph.IsFileOnDisk(name)) continue;
+                StaleOutputs.Quarantine(graph, n);
+                graph.Refresh(n);
+                cleared = true;
+            }
+            if (cleared && run < maxRuns && submitsLeft)
+            {
+                // what this run wrote goes too: the next run starts as the first one should have
+                foreach (string t in result.Targets)
+                    if (graph.IsFileOnDisk(t)) { graph.Disk.Unlink(t); Graph.Invalidate(graph.Node(t)); }
+                SayStatus(job, reason, "rerun", result.ExecTime);
+                continue;
+            }
             if (changed && run < maxRuns && submitsLeft)
             {
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
@@ -315,7 +341,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         foreach (Node t in all.Distinct().ToList())
         {
             if (graph.IsSource(t.Name)) continue;   // a source written with source_ok is the user's, never cleared
-            if (!graph.IsFileOnDisk(t.Name)) continue;
+            if (!graph.IsFileOnDisk(t.Name))
+            {
+                if (graph.Disk is RealDisk)   // a directory in the way, left by jobs of rules since changed
+                    foreach (string q in StaleOutputs.ClearDirectoryInTheWay(graph, t.Name))
+                        req.Status("quarantined", job.Rule.Name, null, q);
+                continue;
+            }
             TargetFlags flags = PlanFlags.Of(plan, t.Name);
             bool incremental = (flags & TargetFlags.Incremental) != 0 && !Options.IgnoreIncremental;
             FileChecksum now = graph.Refresh(t);

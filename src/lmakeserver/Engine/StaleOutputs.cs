@@ -27,6 +27,30 @@ public static class StaleOutputs
         return done;
     }
 
+    /// <summary>A directory where a job is to write its target <paramref name="name"/>: left by jobs of rules
+    /// since changed (a target `dut/1` before, `dut` now). What jobs wrote there goes as above, what else is
+    /// there is quarantined, then the emptied directories. A directory holding a source is left alone (the job
+    /// then fails on it). Returns the status words of what was quarantined.</summary>
+    public static List<string> ClearDirectoryInTheWay(Graph graph, string name)
+    {
+        var quarantined = new List<string>();
+        string full = Path.Combine(graph.RepoRoot, name);
+        if (!Directory.Exists(full) || new DirectoryInfo(full).LinkTarget != null) return quarantined;
+        var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+            .Select(f => name + "/" + Path.GetRelativePath(full, f)).ToList();
+        if (files.Any(graph.IsSource)) return quarantined;
+        foreach (string f in files)
+        {
+            Node n = graph.Node(f);
+            if (n.WrittenBy != 0) { if (Remove(graph, n) == "quarantined") quarantined.Add(f); }
+            else { Quarantine(graph, n); quarantined.Add(f); }
+        }
+        try { Directory.Delete(full, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return quarantined;
+    }
+
     /// <summary>Moves the file to LMAKE/quarantine/NAME, where the user finds it.</summary>
     public static void Quarantine(Graph graph, Node node)
     {

@@ -8,6 +8,9 @@ public sealed class Config
 {
     /// <summary>Every key of lmake.config, defaults merged under what the Lmakefile set.</summary>
     public IReadOnlyDictionary<string, JsonElement> Raw { get; }
+    /// <summary>Whether lmake.config.<paramref name="proc"/> (server_start_proc, req_end_proc...) is a function to call.</summary>
+    public bool HasProc(string proc) => Raw.TryGetValue(proc, out JsonElement v) && v.ValueKind == JsonValueKind.True;
+
     /// <summary>The keys the Lmakefile set itself.</summary>
     public IReadOnlyList<string> UserSetKeys { get; }
 

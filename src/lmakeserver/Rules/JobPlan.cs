@@ -14,6 +14,12 @@ public sealed record TargetPattern(string Key, Regex Regex, TargetFlags Flags, s
     public string FixedDir { get; init; } = "";
 }
 
+/// <summary>A dep with a star stem: what the job reads that matches <see cref="Regex"/> has <see cref="Flags"/>.</summary>
+public sealed record DepPattern(string Key, Regex Regex, DepFlags Flags, string Pattern);
+
+/// <summary>A dep of a rule whose pattern has a star stem.</summary>
+public sealed record StarDepSpec(string Key, Template Pattern, DepFlags Flags);
+
 public sealed class JobPlan
 {
     public required Rule Rule { get; init; }
@@ -27,6 +33,7 @@ public sealed class JobPlan
     public required IReadOnlyList<TargetFlags> TargetFlags { get; init; }
     public required IReadOnlyList<TargetPattern> StarTargets { get; init; }
     public required IReadOnlyList<StaticDep> StaticDeps { get; init; }
+    public IReadOnlyList<DepPattern> StarDeps { get; init; } = [];
     /// <summary>shell... -c script, or python... -c script (the stems, targets and deps as globals, then the cmd by value).</summary>
     public required string[] Argv { get; init; }
     /// <summary>The script alone (the last element of Argv), for lshow -c and ldebug.</summary>
@@ -68,6 +75,14 @@ public sealed class JobPlan
         foreach (TargetPattern p in StarTargets)
             if (p.Regex.IsMatch(name)) { flags = p.Flags; return true; }
         flags = Rules.TargetFlags.None;
+        return false;
+    }
+
+    /// <summary>Is <paramref name="name"/>, read by the job, matched by a star dep flagged ignore (not a dep)?</summary>
+    public bool IsIgnoredByStarDep(string name)
+    {
+        foreach (DepPattern p in StarDeps)
+            if ((p.Flags & DepFlags.Ignore) != 0 && p.Regex.IsMatch(name)) return true;
         return false;
     }
 

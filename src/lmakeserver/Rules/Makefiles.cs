@@ -40,12 +40,13 @@ public sealed class Makefiles
 
     /// <summary>Runs Lmakefile.py of <paramref name="repoRoot"/> through the reader; throws
     /// <see cref="LmakefileException"/> (exit code 8) with the reader's one-line message when it is broken.</summary>
-    public static Makefiles Read(string repoRoot, InstallLayout layout)
+    /// <param name="userEnviron">the environment of the lmake command, what lmake.user_environ shows (null: the server's)</param>
+    public static Makefiles Read(string repoRoot, InstallLayout layout, IReadOnlyDictionary<string, string>? userEnviron = null)
     {
         repoRoot = Path.GetFullPath(repoRoot);
         string reader = Path.Combine(layout.PrivateLib, "read_makefiles.py");
         if (!File.Exists(reader)) throw new LmakefileException($"{reader}: missing (bad install)", ExitCode.InternalError);
-        var (exit, stdout, stderr) = RunReader(reader, repoRoot);
+        var (exit, stdout, stderr) = RunReader(reader, repoRoot, UserEnvironLine(userEnviron ?? ServerEnviron()));
         string err = stderr.TrimEnd('\n');
         if (exit == ExitCode.BadLmakefile) throw new LmakefileException(err.Length > 0 ? err : "Lmakefile.py: broken (no message)");
         if (exit != 0) throw new LmakefileException($"read_makefiles.py failed (exit {exit}): {err}", ExitCode.InternalError);
@@ -63,7 +64,26 @@ public sealed class Makefiles
 
     internal static string PythonExecutable => Environment.GetEnvironmentVariable("LMAKE_PYTHON") is { Length: > 0 } p ? p : "python3";
 
-    private static (int Exit, string Stdout, string Stderr) RunReader(string reader, string repoRoot)
+    /// <summary>The variables of lmake.user_environ the Lmakefile read (null: unset), for the per-job helper.</summary>
+    public IReadOnlyDictionary<string, string?> UserEnvironRead => _doc.Reads.UserEnviron;
+
+    private static Dictionary<string, string> ServerEnviron()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && e.Value is string v) env[k] = v;
+        return env;
+    }
+
+    /// <summary>The first line the reader (and the per-job helper) reads on its stdin: lmake.user_environ.</summary>
+    internal static string UserEnvironLine<TValue>(IReadOnlyDictionary<string, TValue> environ)
+    {
+        var copy = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (k, v) in environ) copy[k] = v?.ToString();
+        return JsonSerializer.Serialize(copy, RulesJsonContext.Default.DictionaryStringString) + "\n";
+    }
+
+    private static (int Exit, string Stdout, string Stderr) RunReader(string reader, string repoRoot, string userEnvironLine)
     {
         var psi = new ProcessStartInfo(PythonExecutable)
         {
@@ -73,11 +93,13 @@ public sealed class Makefiles
         };
         psi.ArgumentList.Add(reader);
         psi.ArgumentList.Add(repoRoot);
+        psi.ArgumentList.Add("--user-environ-stdin");
         Process proc;
         try { proc = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
         catch (Exception e) { throw new LmakefileException($"cannot run {PythonExecutable}: {e.Message}", ExitCode.InternalError); }
         using (proc)
         {
+            proc.StandardInput.Write(userEnvironLine);
             proc.StandardInput.Close();
             Task<string> err = proc.StandardError.ReadToEndAsync();
             string output = proc.StandardOutput.ReadToEnd();
@@ -87,8 +109,13 @@ public sealed class Makefiles
     }
 
     /// <summary>True when a file the reader read or an environment variable it looked at changed since.</summary>
-    public bool IsStale(string repoRoot)
+    /// <param name="userEnviron">the environment of the lmake command (null: not known, e.g. before any
+    /// request: what the Lmakefile read of it is then not compared)</param>
+    public bool IsStale(string repoRoot, IReadOnlyDictionary<string, string>? userEnviron = null)
     {
+        if (userEnviron != null)
+            foreach (var (name, value) in _doc.Reads.UserEnviron)
+                if ((userEnviron.TryGetValue(name, out string? now) ? now : null) != value) return true;
         foreach (FileStamp old in _doc.Stamps ?? [])
         {
             FileStamp now = StatOf(old.Path);

@@ -24,6 +24,9 @@ internal sealed class ReadsDocument
 {
     [JsonPropertyName("files")] public List<string> Files { get; set; } = new();
     [JsonPropertyName("environ")] public Dictionary<string, string?> Environ { get; set; } = new();
+    /// <summary>The variables of lmake.user_environ (the environment of the lmake command) the Lmakefile read,
+    /// with the value it saw (null: unset): a request whose environment differs reads the Lmakefile again.</summary>
+    [JsonPropertyName("user_environ")] public Dictionary<string, string?> UserEnviron { get; set; } = new();
 }
 
 internal sealed class RuleDocument
@@ -39,6 +42,8 @@ internal sealed class RuleDocument
     [JsonPropertyName("job_name")] public List<string> JobName { get; set; } = new();
     [JsonPropertyName("is_python")] public bool IsPython { get; set; }
     [JsonPropertyName("deps")] public List<DepDocument> Deps { get; set; } = new();
+    /// <summary>Deps with a star stem: patterns whose flags apply to the files the job reads that match them.</summary>
+    [JsonPropertyName("star_deps")] public List<TargetDocument> StarDeps { get; set; } = new();
     [JsonPropertyName("cmd")] public CmdDocument Cmd { get; set; } = new();
     [JsonPropertyName("attrs")] public AttrsDocument Attrs { get; set; } = new();
     [JsonPropertyName("dynamic")] public List<string> Dynamic { get; set; } = new();
@@ -118,6 +123,8 @@ internal sealed class HelperRequest
     [JsonPropertyName("targets")] public Dictionary<string, string> Targets { get; set; } = new();
     [JsonPropertyName("deps")] public Dictionary<string, string> Deps { get; set; } = new();
     [JsonPropertyName("want")] public List<string> Want { get; set; } = new();
+    /// <summary>Instead of a job: call lmake.config.PROC (server_start_proc, req_end_proc...).</summary>
+    [JsonPropertyName("proc")] public string? Proc { get; set; }
 }
 
 internal sealed class HelperDep
@@ -131,6 +138,8 @@ internal sealed class HelperAnswer
     [JsonPropertyName("ready")] public int? Ready { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
     [JsonPropertyName("deps")] public Dictionary<string, HelperDep>? Deps { get; set; }
+    /// <summary>With an error: the repo files its backtrace goes through (the failed job reads them).</summary>
+    [JsonPropertyName("files")] public List<string>? Files { get; set; }
     [JsonPropertyName("cmd")] public string? Cmd { get; set; }
     [JsonPropertyName("attrs")] public AttrsDocument? Attrs { get; set; }
 }

@@ -18,6 +18,8 @@ internal sealed class PartialPlan
     private string? _stdinDep;
     private string? _cmd;
     private AttrsDocument? _dynamicAttrs;
+    private string? _evaluationError;
+    private List<string>? _evaluationFiles;
 
     public PartialPlan(RuleMatch match)
     {
@@ -70,8 +72,14 @@ internal sealed class PartialPlan
     {
         Rule rule = Match.Rule;
         if (answer.Error != null)
-            throw new RuleEvaluationException($"{rule.Location}: rule {rule.Name}: cannot compute the job for stems " +
-                string.Join(", ", Stems.Select(kv => $"{kv.Key}={kv.Value}")) + $": {answer.Error}");
+        {
+            // what the Lmakefile computes for this job failed (an exception in its function): the job runs
+            // nothing but fails with that message, as any job whose cmd fails (never an internal error)
+            _evaluationError = $"{rule.Location}: rule {rule.Name}: cannot compute the job for stems " +
+                string.Join(", ", Stems.Select(kv => $"{kv.Key}={kv.Value}")) + $": {answer.Error}";
+            _evaluationFiles = answer.Files;
+            return;
+        }
         if (answer.Deps != null)
         {
             _deps.Clear();
@@ -116,6 +124,10 @@ internal sealed class PartialPlan
             }
         }
         string jobName = rule.JobName.ExpandJobName(Stems);
+        List<DepPattern>? starDeps = null;
+        foreach (StarDepSpec sd in rule.StarDeps)
+            (starDeps ??= []).Add(new DepPattern(sd.Key, TargetSpec.BuildRegex(sd.Pattern, rule.DotNetStems, Stems), sd.Flags,
+                sd.Pattern.ExpandStems(Stems)));
 
         // resources first: the cmd and the environ may use them
         _resources = null;
@@ -129,7 +141,15 @@ internal sealed class PartialPlan
         string cmd = _cmd ?? "";
         string script;
         string[] argv;
-        if (rule.IsPython)
+        if (_evaluationError != null)
+        {
+            // the files of the backtrace are read, as python does to print it: deps (the job reruns when they change)
+            var sb = new StringBuilder();
+            foreach (string f in _evaluationFiles ?? []) sb.Append(": <'").Append(f.Replace("'", "'\\''")).Append("'\n");
+            script = sb + "cat >&2 <<'_LMAKE_EOF_'\n" + _evaluationError + "\n_LMAKE_EOF_\nexit 1\n";
+            argv = ["/bin/sh", "-c", script];
+        }
+        else if (rule.IsPython)
         {
             script = PythonPreamble() + cmd;
             argv = [.. Pick("python", d.Python, s.Python) ?? ["python3"], "-c", script];
@@ -163,6 +183,7 @@ internal sealed class PartialPlan
             TargetFlags = targetFlags,
             StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
             StaticDeps = _deps,
+            StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
@@ -193,7 +214,8 @@ internal sealed class PartialPlan
     /// <summary>'...' alone: the backend's value (null); '...' inside a value: replaced by the backend's value now.</summary>
     private static string? EnvironValue(string name, string value, Config config)
     {
-        if (value == "...") return null;
+        // a bare `...`: the backend's value, lmake.config.backends.local.environ first, else the server's (null)
+        if (value == "...") return config.LocalEnviron.TryGetValue(name, out string? configured) ? configured : null;
         if (!value.Contains("...", StringComparison.Ordinal)) return value;
         string inherited = config.LocalEnviron.TryGetValue(name, out string? v) ? v : Environment.GetEnvironmentVariable(name) ?? "";
         return value.Replace("...", inherited, StringComparison.Ordinal);
@@ -203,6 +225,23 @@ internal sealed class PartialPlan
     private string PythonPreamble()
     {
         var sb = new StringBuilder();
+        // imports of modules not built yet become deps (python alone never asks for a file it did not list)
+        // (a python without lmake's lib in its path runs the cmd all the same)
+        sb.Append("try:\n    from lmake.import_machinery import fix_import as _lmake_fix_import\n    _lmake_fix_import()\nexcept ImportError: pass\n");
+        // the whole dicts first (stems, targets, deps, resources, job_name), then each entry by its own name
+        void DefineDict(string name, IEnumerable<KeyValuePair<string, string>> entries)
+        {
+            sb.Append(name).Append(" = {");
+            foreach (var (k, v) in entries)
+                sb.Append(JsonSerializer.Serialize(k, RulesJsonContext.Default.String)).Append(": ")
+                  .Append(JsonSerializer.Serialize(v, RulesJsonContext.Default.String)).Append(", ");
+            sb.Append("}\n");
+        }
+        DefineDict("stems", Stems);
+        DefineDict("targets", TargetValues);
+        DefineDict("deps", DepValues);
+        DefineDict("resources", _resources ?? NoResources);
+        sb.Append("job_name = ").Append(JsonSerializer.Serialize(Match.Rule.JobName.ExpandStems(Stems), RulesJsonContext.Default.String)).Append('\n');
         void Define(string name, string value)
         {
             if (!IsIdentifier(name)) return;
@@ -219,6 +258,13 @@ internal sealed class PartialPlan
             sb.Append(k).Append(" = _lmake_StarTarget(").Append(JsonSerializer.Serialize(v, RulesJsonContext.Default.String)).Append(")\n");
         }
         foreach (var (k, v) in DepValues) Define(k, v);
+        // a star dep, as a star target: a str callable with its star stems
+        foreach (StarDepSpec sd in Match.Rule.StarDeps)
+        {
+            if (!IsIdentifier(sd.Key)) continue;
+            if (starKeys.Count == 0) { sb.Append("from lmake._star import StarTarget as _lmake_StarTarget\n"); starKeys.Add(sd.Key); }
+            sb.Append(sd.Key).Append(" = _lmake_StarTarget(").Append(JsonSerializer.Serialize(sd.Pattern.ExpandStems(Stems), RulesJsonContext.Default.String)).Append(")\n");
+        }
         foreach (var (k, v) in _resources ?? NoResources)
             if (!Stems.ContainsKey(k) && !TargetValues.ContainsKey(k) && !DepValues.ContainsKey(k)) Define(k, v);
         return sb.ToString();

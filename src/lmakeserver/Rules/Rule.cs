@@ -40,6 +40,9 @@ public sealed class Rule
     /// <summary>The stems' regexprs translated to .NET syntax.</summary>
     internal IReadOnlyDictionary<string, string> DotNetStems { get; }
 
+    /// <summary>Deps with a star stem (side_deps = {'A': ('a{*:.*}', 'Ignore')}).</summary>
+    public IReadOnlyList<StarDepSpec> StarDeps { get; }
+
     public bool IsSpecial => Kind is RuleKind.Anti or RuleKind.Source;
     public string Location => $"{File}:{Line}";
 
@@ -82,6 +85,10 @@ public sealed class Rule
             deps.Add(new DepSpec(d.Key, d.Template, d.Parts == null ? null : new Template(d.Parts),
                 FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}"), d.Side, d.Stdin));
         Deps = deps;
+        var starDeps = new List<StarDepSpec>();
+        foreach (TargetDocument d in doc.StarDeps)
+            starDeps.Add(new StarDepSpec(d.Key, new Template(d.Parts), FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}")));
+        StarDeps = starDeps;
         JobName = new Template(doc.JobName.Count > 0 ? doc.JobName : [""]);
         CmdText = doc.Cmd.Text;
         CmdTemplate = doc.Cmd.Parts == null ? null : new Template(doc.Cmd.Parts);
@@ -96,7 +103,7 @@ public sealed class Rule
     public bool CanHaveJob(string jobName)
     {
         _jobNameRegex ??= TargetSpec.BuildRegex(JobName, DotNetStems,
-            StarStems.ToDictionary(s => s, s => "{" + Template.StarStemShown(s) + "*}", StringComparer.Ordinal));
+            StarStems.ToDictionary(s => s, s => "{" + s + "*}", StringComparer.Ordinal));
         return _jobNameRegex.IsMatch(jobName);
     }
 
@@ -107,9 +114,11 @@ public sealed class Rule
     private static string Signature(RuleDocument doc)
     {
         var sb = new StringBuilder();
-        sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0').Append(doc.Cmd.Text).Append('\0');
-        // the parts hold the Lmakefile's constants substituted ('echo {step}' with step = 2): a new value is a new cmd
-        foreach (string p in doc.Cmd.Parts ?? []) sb.Append(p).Append('\x01');
+        // the cmd as the job runs it: with the values of the Lmakefile's constants it names ('echo {step}' with
+        // step = 2 is 'echo 2' in its parts), so that editing what a cmd refers to reruns its jobs
+        sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0');
+        if (doc.Cmd.Parts is { } parts) foreach (string p in parts) sb.Append(p).Append('\x02');
+        else sb.Append(doc.Cmd.Text);
         sb.Append('\0');
         AttrsDocument a = doc.Attrs;
         foreach (string s in a.Shell ?? []) sb.Append(s).Append('\x01');
@@ -120,10 +129,6 @@ public sealed class Rule
         AppendDict(sb, a.EnvironResources);
         sb.Append(a.Autodep).Append('\0');
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
-        // the targets and their flags: a target made phony, incremental or optional changes what the job leaves
-        foreach (TargetDocument t in doc.Targets)
-            sb.Append(t.Key).Append('=').Append(string.Join("\x02", t.Parts)).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
-              .Append(':').Append(string.Join(",", t.Flags)).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
         return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
     }

@@ -89,6 +89,23 @@ public sealed class RuleEvaluator : IDisposable
         }
     }
 
+    /// <summary>Calls lmake.config.<paramref name="proc"/> (a function of the Lmakefile) in the helper; null when
+    /// it ran, else why it did not.</summary>
+    public string? RunProc(string proc)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                Process helper = EnsureHelper();
+                helper.StandardInput.Write(JsonSerializer.Serialize(new HelperRequest { Proc = proc }, RulesJsonContext.Default.HelperRequest) + "\n");
+                helper.StandardInput.Flush();
+                return ReadAnswer(helper).Error;
+            }
+            catch (Exception e) when (e is IOException or RuleEvaluationException or LmakefileException) { return e.Message; }
+        }
+    }
+
     private HelperAnswer ReadAnswer(Process helper)
     {
         string? line = helper.StandardOutput.ReadLine();
@@ -117,6 +134,7 @@ public sealed class RuleEvaluator : IDisposable
         psi.ArgumentList.Add(Path.Combine(_layout.PrivateLib, "read_makefiles.py"));
         psi.ArgumentList.Add(_repoRoot);
         psi.ArgumentList.Add("--serve");
+        psi.ArgumentList.Add("--user-environ-stdin");
         var stderr = new StringBuilder();
         _helperStderr = stderr;
         Process helper;
@@ -133,6 +151,9 @@ public sealed class RuleEvaluator : IDisposable
         };
         helper.BeginErrorReadLine();
         _helper = helper;
+        // what the Lmakefile read of lmake.user_environ when the rules were read: it reads the same again
+        try { helper.StandardInput.Write(Makefiles.UserEnvironLine(_makefiles.UserEnvironRead)); helper.StandardInput.Flush(); }
+        catch (IOException) { }
         HelperAnswer ready = ReadAnswer(helper);
         if (ready.Ready != _makefiles.Rules.Count)
         {

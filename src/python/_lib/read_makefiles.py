@@ -1,7 +1,9 @@
 # Runs Lmakefile.py and prints what it defines as ONE JSON document on stdout, for lmakeserver
 # (src/lmakeserver/Rules/Makefiles.cs reads it). With --serve, stays up as the per-job attribute helper.
 #
-# usage: python3 _lib/read_makefiles.py REPO_ROOT [--serve]
+# usage: python3 _lib/read_makefiles.py REPO_ROOT [--serve] [--user-environ-stdin]
+#   --user-environ-stdin: the first line of stdin is a JSON object, lmake.user_environ (the environment of
+#   the lmake command); without it, lmake.user_environ is the reader's own environment
 #   exit 0: the document on stdout; notes (keys accepted but without effect yet) on stderr
 #   exit 8: the Lmakefile is broken: one line "FILE:LINE: rule NAME: message" on stderr, nothing on stdout
 #
@@ -31,7 +33,8 @@
 #                 "autodep": "ld_preload", "timeout": null, "kill_sigs": [9], ... every scalar attribute},
 #       "dynamic": ["deps", "cmd", "timeout", ...]   # computed per job by the --serve helper
 #   } ],
-#   "reads": {"files": ["/abs/Lmakefile.py", ...], "environ": {"NAME": "value" | null}}
+#   "reads": {"files": ["/abs/Lmakefile.py", ...], "environ": {"NAME": "value" | null},
+#             "user_environ": {"NAME": "value" | null}}   # what it read of lmake.user_environ
 # }
 # "parts" lists alternate literal text (even indexes) and names (odd indexes: stems in patterns; stems,
 # targets and deps in f-strings), so the server substitutes them without Python. A python cmd's
@@ -53,7 +56,7 @@ BAD_LMAKEFILE = 8
 
 sys.dont_write_bytecode = True
 sys.path.insert(1, USER_LIB)
-from lmake_reader import job_attrs, rule_compiler
+from lmake_reader import job_attrs, rule_compiler, server_side
 from lmake_reader.reads import ReadLog, RecordingDict
 # the Lmakefile sees lmake's lib/, not our _lib/
 _ours = {os.path.realpath(LIB_DIR), os.path.realpath(USER_LIB)}
@@ -225,11 +228,18 @@ def main(argv):
         return 11
     root = os.path.realpath(argv[1])
     serve = '--serve' in argv[2:]
+    # the environment of the lmake command (lmake.user_environ) comes as the first line of stdin: the server's
+    # own environment is the one of whichever lmake started it
+    user_environ = os.environ
+    if '--user-environ-stdin' in argv[2:]:
+        line = sys.stdin.readline()
+        try: user_environ = {k: v for k, v in json.loads(line).items() if v is not None}
+        except ValueError: pass
     os.chdir(root)
     sys.path.insert(1, root)
     lmake.repo_root = lmake.top_repo_root = root
     log = ReadLog([sys.prefix, sys.base_prefix, sys.exec_prefix, INSTALL_ROOT, '/dev', '/proc', '/sys'])
-    lmake.user_environ = RecordingDict(os.environ, log)
+    lmake.user_environ = RecordingDict(user_environ, log)
     lmakefile = lmakefile_path(root)
     # Our stdout carries the document (or the helper's answers): whatever the Lmakefile prints, itself or
     # through a sub-process, goes to stderr instead.
@@ -242,6 +252,8 @@ def main(argv):
     rules, classes = compile_rules(root, module)
     if serve:
         log.active = False
+        # what the helper computes for jobs cannot import the repo's modules (server_side.py): as in the server
+        sys.path[:] = server_side.local_dirs_removed(sys.path, root)
         out.write(json.dumps({'ready': len(classes)}) + '\n')
         out.flush()
         job_attrs.serve(classes, sys.stdin, out)
@@ -265,7 +277,8 @@ def main(argv):
         'source_dirs': source_dirs,
         'sources_origin': origin,
         'rules': rules,
-        'reads': {'files': [f for f in log.files if not f.startswith(LIB_DIR + '/')], 'environ': log.environ},
+        'reads': {'files': [f for f in log.files if not f.startswith(LIB_DIR + '/')], 'environ': log.environ,
+                  'user_environ': log.user_environ},
     }
     out.write(json.dumps(doc, indent=None, separators=(',', ':')) + '\n')
     out.flush()

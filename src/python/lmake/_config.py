@@ -49,8 +49,11 @@ KNOWN_KEYS = frozenset(defaults())
 
 # Keys whose effect lmake-cs does not build yet: accepted, and noted once on stderr when set.
 NOT_YET_EFFECTIVE = frozenset(('caches', 'codecs', 'collect', 'colors', 'debug', 'trace', 'file_sync', 'heartbeat',
-    'heartbeat_tick', 'link_support', 'local_admin_dir', 'sub_repos', 'req_start_proc', 'req_end_proc',
-    'server_start_proc', 'server_end_proc', 'system_tag_proc'))
+    'heartbeat_tick', 'link_support', 'local_admin_dir', 'sub_repos', 'system_tag_proc'))
+
+# Keys whose value is a function of the Lmakefile the server has called (by the per-job helper, which holds the
+# Lmakefile) at a given moment; the document says only whether each is set (true).
+PROCS = ('server_start_proc', 'req_start_proc', 'req_end_proc', 'server_end_proc')
 
 class Config(pdict):
     'lmake.config: refuses unknown keys at the line that sets them, remembers which keys the user set'
@@ -76,6 +79,7 @@ class Config(pdict):
     def as_plain_dict(self): return check_and_merge(self)
 
 def _plain(value):
+    if callable(value) and not isinstance(value, type): return True     # a proc: called by the helper (PROCS)
     if isinstance(value, dict): return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)): return [_plain(v) for v in value]
     return value
@@ -119,7 +123,11 @@ def _check_local_resources(local):
 
 def _check_type(key, default, value):
     'a number where a number is expected, a dict where a dict is: the server must not guess'
-    if value is None or default is None: return
+    if value is None: return
+    if key in PROCS:
+        if not callable(value): raise LmakefileError(f'config: key {key!r} = {value!r}: expected a function')
+        return
+    if default is None: return
     if isinstance(default, bool): ok = isinstance(value, bool)
     elif isinstance(default, (int, float)): ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif isinstance(default, str): ok = isinstance(value, str)

@@ -52,9 +52,7 @@ class ConfigNode:
         try:
             with open(path) as f: text = f.read()
         except FileNotFoundError:
-            from ._job_api import check_deps
-            try: check_deps(sync=True)          # the tree may not be built yet: rerun once it is
-            except Exception: pass
+            # the tree may not be built yet: the job fails, and as the missing file is a dep it reruns once built
             raise KeyError(f'no config entry {path}') from None
         return ast.literal_eval(text)
 

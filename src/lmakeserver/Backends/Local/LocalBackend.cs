@@ -163,11 +163,24 @@ public sealed class LocalBackend : IBackend
             ["REPO_ROOT"] = root,
             ["PYTHONDONTWRITEBYTECODE"] = "1",   // a .pyc written by python3 would be an unexpected write
         };
+        if (plan.Environ.Count == 0) return env;
+        string python = Rules.Makefiles.PythonExecutable;
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LMAKE_ROOT"] = _layout.Root,
+            ["REPO_ROOT"] = root, ["TOP_REPO_ROOT"] = root,
+            ["PHYSICAL_REPO_ROOT"] = root, ["PHYSICAL_TOP_REPO_ROOT"] = root,
+            ["TMPDIR"] = tmp, ["PHYSICAL_TMPDIR"] = tmp,
+            ["SMALL_ID"] = env["SMALL_ID"], ["SEQUENCE_ID"] = env["SEQUENCE_ID"], ["JOB_ID"] = env["JOB_ID"],
+            ["PYTHON"] = python, ["PYTHON_LD_LIBRARY_PATH"] = "",
+            ["PYTHON2"] = "python2", ["PYTHON2_LD_LIBRARY_PATH"] = "",
+            ["SHELL"] = "/bin/bash", ["STD_PATH"] = EnvironKeys.StdPath,
+        };
         foreach (var (key, value) in plan.Environ)
         {
             // null is a bare `...`: the variable of the backend's (the server's) environment; a `...` inside a
             // value was already replaced when the plan was made (PartialPlan)
-            string? v = value ?? Environment.GetEnvironmentVariable(key);
+            string? v = value == null ? Environment.GetEnvironmentVariable(key) : EnvironKeys.Substitute(value, keys);
             if (v == null) env.Remove(key);
             else env[key] = v;
         }

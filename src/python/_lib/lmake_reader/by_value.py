@@ -53,11 +53,22 @@ def _source_of(obj):
     try: return textwrap.dedent(inspect.getsource(obj))
     except (OSError, TypeError) as e: raise ByValueError(f'cannot get the source of {getattr(obj, "__name__", obj)!r}: {e}') from None
 
-def _at_home(name, f):
-    '''A line giving the function sent by source its file and line numbers back: a traceback in the job then
-    shows the lines of the Lmakefile (python reads the file for them, a dep of the failed job like any read).'''
-    code = f.__code__
-    return f'{name}.__code__ = {name}.__code__.replace(co_filename={code.co_filename!r}, co_firstlineno={code.co_firstlineno})\n'
+def _located_def(obj):
+    '''python source that defines obj (a function or class of the Lmakefile) as if where it was written: compiled
+    under its file name at its line, so that a backtrace in the job shows the Lmakefile\'s lines (python reads the
+    Lmakefile to print them, which makes it a dep of a job that failed that way)'''
+    src = _source_of(obj)
+    try:
+        file = inspect.getsourcefile(obj)
+        _, line = inspect.getsourcelines(obj)
+    except (OSError, TypeError): file, line = None, 0
+    if not file or line < 1: return src.rstrip('\n') + '\n'
+    return f'exec(compile({chr(10) * (line - 1) + src!r}, {file!r}, "exec"))\n'
+
+def _n_params(f):
+    'how many parameters f takes (a chained cmd with one gets the result of the previous cmd)'
+    try: return len(inspect.signature(f).parameters)
+    except (TypeError, ValueError): return 0
 
 def _defined_by_user(obj, user_modules):
     return getattr(obj, '__module__', None) in user_modules
@@ -72,7 +83,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
     done = set(skip_names)
     todo = list(funcs)
     for i, f in enumerate(funcs):
-        cmd_defs.append(_source_of(f).rstrip('\n') + f'\n_lmake_cmd_{i} = {f.__name__}\n' + _at_home(f'_lmake_cmd_{i}', f))
+        cmd_defs.append(_located_def(f) + f'_lmake_cmd_{i} = {f.__name__}\n')
     while todo:
         f = todo.pop(0)
         for name in sorted(_names_of(f.__code__)):
@@ -87,11 +98,11 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
             if isinstance(v, types.ModuleType):
                 imports.append(f'import {name}' if v.__name__ == name else f'import {v.__name__} as {name}')
             elif isinstance(v, types.FunctionType) and _defined_by_user(v, user_modules):
-                src = _source_of(v).rstrip('\n') + '\n'
+                src = _located_def(v)
                 helper_defs.append(src if v.__name__ == name else src + f'{name} = {v.__name__}\n')
                 todo.append(v)
             elif isinstance(v, type) and _defined_by_user(v, user_modules):
-                helper_defs.append(_source_of(v))
+                helper_defs.append(_located_def(v))
             elif _is_plain(v):
                 assigns.append(f'{name} = {_expr(v, imports)}')
             elif getattr(v, '__module__', None) and getattr(v, '__qualname__', None) \
@@ -102,5 +113,10 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
                 pass
             else:
                 raise ByValueError(f'cmd uses global {name!r} ({type(v).__name__}) that cannot be sent to the job by value')
-    calls = [f'_lmake_cmd_{i}()' for i in range(len(funcs))]
+    # chained cmds, base class first: the first is called without argument, each next one that takes a parameter
+    # gets the result of the previous one (one taking none drops it)
+    calls = []
+    for i, f in enumerate(funcs):
+        arg = '_lmake_result' if i > 0 and _n_params(f) > 0 else ''
+        calls.append(f'_lmake_result = _lmake_cmd_{i}({arg})')
     return '\n'.join(imports + assigns + [''] + helper_defs + cmd_defs + calls) + '\n'

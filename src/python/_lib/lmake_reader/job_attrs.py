@@ -6,8 +6,8 @@ import json
 import sys
 import types
 
-from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, \
-    _scalar, merged_dict, normalize_flags, shell_chain
+from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, star_dep_pattern, \
+    _scalar, interpreter, merged_dict, normalize_flags, shell_chain
 from lmake._star import _STAR, StarTarget
 
 from .templates import eval_fstring
@@ -59,9 +59,11 @@ def evaluate(cls, request):
         else:
             for k, v in d.items():
                 t, _ = _pattern_and_flags(v, f'dep {k}')
+                if star_dep_pattern(t, k) is not None: continue     # a star dep: no file (rule_compiler)
                 deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
         for k, v in merged_dict(cls, 'side_deps').items():
             t, _ = _pattern_and_flags(v, f'dep {k}')
+            if star_dep_pattern(t, k) is not None: continue
             deps[k] = {'name': _value(t, ctx, glbs), 'flags': None}
         for k, v in deps.items():
             if v['name'] is not None: v['name'] = str(v['name'])
@@ -83,6 +85,11 @@ def evaluate(cls, request):
         attrs[attr] = {k: [v] for k, v in values.items()}
     for attr, kind in SCALAR_ATTRS.items():
         if attr in want: attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+    for attr in ('shell', 'python'):
+        if attr not in want: continue
+        v = _value(getattr(cls, attr), ctx, glbs)
+        if isinstance(v, (tuple, list)): v = [eval_fstring(x, glbs, ctx) if isinstance(x, str) else x for x in v]
+        attrs[attr] = interpreter(attr, v)
     answer['attrs'] = attrs
     return answer
 
@@ -93,8 +100,29 @@ def _eval_dict(cls, attr, ctx, glbs):
     out = {}
     for k, v in d.items():
         v = _value(v, ctx, glbs)
-        if v is not None: out[str(k)] = str(v)
+        if v is not None: out[str(k)] = '...' if v is Ellipsis else str(v)
     return out
+
+def run_proc(name):
+    'lmake.config.NAME (server_start_proc, req_end_proc...): called with no argument, its result dropped'
+    import lmake
+    from lmake._config import PROCS
+    if name not in PROCS: raise KeyError(f'no config proc {name}')
+    f = lmake.config.get(name)
+    if callable(f): f()
+    return {}
+
+def _traceback_files(exc):
+    '''the repo files the backtrace of exc goes through (the Lmakefile...): the failed job reads them, as python
+    does to print a backtrace, so it depends on them'''
+    import os
+    root = os.getcwd() + '/'
+    files, tb = [], exc.__traceback__
+    while tb is not None:
+        f = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if f.startswith(root) and os.path.isfile(f) and f[len(root):] not in files: files.append(f[len(root):])
+        tb = tb.tb_next
+    return files
 
 def serve(rules, stdin, stdout):
     'rules: the compiled rule classes, in the order of the JSON document'
@@ -102,9 +130,9 @@ def serve(rules, stdin, stdout):
         if not line.strip(): continue
         try:
             request = json.loads(line)
-            cls = rules[request['rule']]
-            answer = evaluate(cls, request)
+            if request.get('proc'): answer = run_proc(request['proc'])
+            else: answer = evaluate(rules[request['rule']], request)
         except Exception as e:                      # the job fails with this message, the helper goes on
-            answer = {'error': f'{type(e).__name__}: {e}'}
+            answer = {'error': f'{type(e).__name__}: {e}', 'files': _traceback_files(e)}
         stdout.write(json.dumps(answer) + '\n')
         stdout.flush()

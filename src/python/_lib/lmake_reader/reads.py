@@ -7,6 +7,7 @@ class ReadLog:
     def __init__(self, ignored_dirs):
         self.files = {}                 # absolute path -> None (insertion order kept)
         self.environ = {}               # name -> value seen (None: unset)
+        self.user_environ = {}          # the same for lmake.user_environ (the environment of the lmake command)
         self.ignored = tuple(d.rstrip('/') + '/' for d in ignored_dirs if d)
         self.active = False
 
@@ -21,6 +22,9 @@ class ReadLog:
 
     def saw_env(self, name, value):
         if self.active: self.environ.setdefault(name, value)
+
+    def saw_user_env(self, name, value):
+        if self.active: self.user_environ.setdefault(name, value)
 
     def install(self):
         sys.addaudithook(self.hook)
@@ -51,12 +55,12 @@ class RecordingDict(dict):
         self._log = log
     def __getitem__(self, key):
         value = dict.get(self, key)
-        self._log.saw_env(key, value)
+        self._log.saw_user_env(key, value)
         if value is None: raise KeyError(key)
         return value
     def get(self, key, default=None):
         value = dict.get(self, key)
-        self._log.saw_env(key, value)
+        self._log.saw_user_env(key, value)
         return default if value is None else value
     def __contains__(self, key):
         return self.get(key) is not None

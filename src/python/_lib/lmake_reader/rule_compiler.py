@@ -1,13 +1,14 @@
 # From a rule class of the Lmakefile to the JSON the server reads: inheritance merged, patterns cut into
 # parts, flags normalized, f-strings the server can substitute itself kept as parts, the rest left to the
 # per-job python helper (listed in "dynamic"), python cmds serialized by value.
+import os
 import re
 import types
 
 from lmake._errors import LmakefileError
 from lmake.rules import AliasRule, AntiRule, Rule, SourceRule, _RuleBase
 
-from . import by_value
+from . import by_value, server_side
 from .templates import TemplateError, native_parts, parse_pattern, pattern_text, python_regex
 
 TARGET_FLAGS = ('essential', 'incremental', 'optional', 'phony', 'source_ok', 'no_warning', 'ignore', 'top')
@@ -242,9 +243,18 @@ def compile_rule(cls, module_globals, user_modules):
             continue
         for k, v in d.items(): dep_entries.append((k, v, side, False))
     deps = []
+    star_deps = []
     for key, value, side, stdin in dep_entries:
         template, words = _pattern_and_flags(value, f'dep {key}')
         flags = normalize_flags(words, DEP_FLAGS, DEFAULT_DEP_FLAGS, f'dep {key}')
+        star = star_dep_pattern(template, key)
+        if star is not None:
+            # a dep with a star stem (side_deps = {'A': ('a{*:.*}', 'Ignore')}): no file to make, but the flags
+            # of the files the job reads that match it; a python cmd calls it with the star stems to name one
+            parts, defs = star
+            for s, r in defs.items(): rule['stems'].setdefault(s, r)
+            star_deps.append({'key': key, 'parts': parts, 'star': True, 'flags': flags, 'side': side, 'stdout': False})
+            continue
         if isinstance(template, str):
             parts = native_parts(template, plain_stems, consts)
         else:
@@ -252,6 +262,7 @@ def compile_rule(cls, module_globals, user_modules):
         if parts is None and 'deps' not in dynamic: dynamic.append('deps')
         deps.append({'key': key, 'template': template, 'parts': parts, 'flags': flags, 'side': side, 'stdin': stdin})
     rule['deps'] = deps
+    rule['star_deps'] = star_deps
 
     # cmd: shell strings or python functions, base class first
     chain = _cmd_chain(cls)
@@ -263,7 +274,7 @@ def compile_rule(cls, module_globals, user_modules):
     # the job's resources are variables of its cmd and environ too (`make -j{cpu}`); known here when fixed
     resources = merged_dict(cls, 'resources')
     resource_names = {str(k) for k in resources} if isinstance(resources, dict) else set()
-    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps} | resource_names
+    names = set(plain_stems) | set(star_stems) | {t['key'] for t in targets} | {d['key'] for d in deps} | {d['key'] for d in star_deps} | resource_names
     if is_python:
         try: script = by_value.script(chain, names, user_modules, class_attrs_of(cls))
         except by_value.ByValueError as e: raise LmakefileError(str(e)) from None
@@ -282,16 +293,20 @@ def compile_rule(cls, module_globals, user_modules):
     attrs = {}
     for attr in ('shell', 'python'):
         v = getattr(cls, attr)
-        if isinstance(v, str): v = (v,)
-        if callable(v) or not all(isinstance(x, str) for x in v): raise LmakefileError(f'{attr} must be a tuple of str')
-        attrs[attr] = list(v)
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        # a function, or words that are f-strings (('interpreter{N}',)): the interpreter of each job (job_attrs)
+        if callable(v) or (isinstance(v, (tuple, list)) and any(isinstance(x, str) and '{' in x for x in v)):
+            dynamic.append(attr); continue
+        try: attrs[attr] = interpreter(attr, v)
+        except TypeError as e: raise LmakefileError(str(e)) from None
     for attr in DICT_ATTRS:
         d = merged_dict(cls, attr)
         if not isinstance(d, dict): dynamic.append(attr); continue
         out = {}
         for k, v in d.items():
             known = plain_stems if attr == 'resources' else set(plain_stems) | resource_names
-            p = native_parts(v, known, consts) if isinstance(v, str) else None if callable(v) else [str(v)]
+            # `...`: the value of the backend's environment (PartialPlan.EnvironValue)
+            p = native_parts(v, known, consts) if isinstance(v, str) else ['...'] if v is Ellipsis else None if callable(v) else [str(v)]
             if p is None: out = None; break
             out[str(k)] = p
         if out is None: dynamic.append(attr)
@@ -305,7 +320,36 @@ def compile_rule(cls, module_globals, user_modules):
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     rule['attrs'] = attrs
     rule['dynamic'] = dynamic
+    _check_server_side(cls, dynamic, module_globals)
     return rule
+
+def _server_side_values(cls, attr):
+    'what the helper evaluates for attr of a job'
+    if attr == 'cmd': return shell_chain(cls)
+    if attr == 'deps': return [getattr(cls, 'dep', None), merged_dict(cls, 'deps'), merged_dict(cls, 'side_deps')]
+    if attr in DICT_ATTRS: return merged_dict(cls, attr)
+    return getattr(cls, attr, None)
+
+def _check_server_side(cls, dynamic, module_globals):
+    import lmake
+    root = os.path.realpath(lmake.repo_root)
+    for attr in dynamic:
+        try: server_side.check(attr, _server_side_values(cls, attr), module_globals, root)
+        except server_side.LocalModuleError as e: raise LmakefileError(str(e)) from None
+
+def star_dep_pattern(template, key):
+    '(parts, stem definitions) when template is a pattern with a star stem, else None'
+    if not isinstance(template, str) or '*' not in template: return None
+    try: parts, defs, stars = parse_pattern(template, key)
+    except TemplateError: return None
+    return (parts, defs) if stars else None
+
+def interpreter(attr, v):
+    'shell or python: a str or a sequence of str, the interpreter and its first arguments'
+    if isinstance(v, str): v = (v,)
+    if not isinstance(v, (tuple, list)) or not v or not all(isinstance(x, str) for x in v):
+        raise TypeError(f'{attr} must be a tuple of str')
+    return list(v)
 
 def _substitute_constants(parts, stems, defs, consts):
     'a {name} in a pattern that is no stem but a user class attribute holding a str or number: its value'

@@ -1,0 +1,48 @@
+# lmake.import_machinery: makes `import foo` of a module that does not exist yet a dep on its would-be file, so
+# that a job importing a generated module has it built then reruns. Python's own finder lists each dir of
+# sys.path once and only looks at the files it saw there, so a missing module is otherwise never asked for.
+import importlib.machinery
+import os
+import sys
+
+def _standard_suffixes():
+    'compiled modules before sources (python tries them in that order), packages before plain modules'
+    ext = [s for s in importlib.machinery.all_suffixes() if s not in importlib.machinery.BYTECODE_SUFFIXES]
+    ordered = [s for s in ext if s.endswith('.so')] + [s for s in ext if not s.endswith('.so')]
+    return tuple('/__init__' + s for s in ordered) + tuple(ordered)
+
+module_suffixes = _standard_suffixes()
+
+def _repo_root():
+    return os.environ.get('REPO_ROOT') or os.getcwd()
+
+def _is_local(d):
+    'a dir of sys.path inside the repo (where modules may be generated)'
+    root = _repo_root()
+    full = os.path.abspath(d or '.')
+    return full == root or full.startswith(root + '/')
+
+class _MissingModuleDeps:
+    'last on sys.meta_path: python found nothing; look at every file the module could be in, in local dirs'
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        leaf = name.rpartition('.')[2]
+        for d in (sys.path if path is None else path):
+            if not isinstance(d, str) or not _is_local(d): continue
+            base = os.path.join(d or '.', leaf)
+            for s in module_suffixes:
+                try: os.stat(base + s)          # the access is the dep: the file is made, the job reruns
+                except OSError: pass
+        return None
+
+    @classmethod
+    def invalidate_caches(cls): pass
+
+def fix_import():
+    '''after this, importing a module that does not exist (yet) depends on the files it could be in; system dirs
+    go before local ones in sys.path, so that importing os does not look in the repo first'''
+    if _MissingModuleDeps not in sys.meta_path: sys.meta_path.append(_MissingModuleDeps)
+    local = [d for d in sys.path if isinstance(d, str) and _is_local(d)]
+    sys.path[:] = [d for d in sys.path if d not in local] + local
+
+__all__ = ['fix_import', 'module_suffixes']
