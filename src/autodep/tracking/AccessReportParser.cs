@@ -74,19 +74,19 @@ internal sealed class AccessReportParser
         _accesses.Add(WithPatterns(new Access(name, kinds, looks && existed)));
     }
 
-    /// <summary>ldepend: the names become deps (Kinds Read, as if read now) with these flags, all in one new
-    /// parallel group.</summary>
+    /// <summary>ldepend: the names become deps with these flags, all in one new parallel group: Kinds Depend (a dep
+    /// whose content the job did not look at: only its errors matter), or Read with -R (as if read now).</summary>
     public void DeclareDeps(IReadOnlyList<(string Name, bool Exists)> deps, DeclaredDepFlags flags)
     {
         int group = ++_lastGroup;
         foreach (var (name, exists) in deps)
         {
-            Add(name, AccessKind.Read, exists);
+            Add(name, (flags & DeclaredDepFlags.Read) != 0 ? AccessKind.Read : AccessKind.Depend, exists);
             int i = _indexOf[name];
             Access a = _accesses[i];
             _accesses[i] = a with
             {
-                DepFlags = a.DepFlags | flags,
+                DepFlags = a.DepFlags | (flags & ~DeclaredDepFlags.Read),
                 Declared = true,
                 ParallelGroup = a.ParallelGroup != 0 ? a.ParallelGroup : group,
             };

@@ -21,11 +21,12 @@ public static class AccessSorter
         var unexpected = new List<string>();
         var listed = new List<string>();
         var writtenSources = new List<string>();
+        var ignored = new HashSet<string>(StringComparer.Ordinal);
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
-            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
+            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isTarget = staticTargets.Contains(name) || plan.IsStarTarget(name, out _) || access.DeclaredTarget;
             if (written && host.IsSource(name))
@@ -45,15 +46,17 @@ public static class AccessSorter
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access)));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds)));
         }
         foreach (string table in commands.CodecTables)
         {
             host.Changed(table);   // lencode may have added to it: look at the disk again
             if (!deps.Any(d => d.Name == table)) deps.Add(new DiscoveredDep(table, Rules.DepFlags.None));
         }
+        // a static target on disk is the job's, unless the job said its writes there are not to be tracked (then what
+        // is there is no output of the job: a file nothing makes)
         foreach (string t in plan.Targets)
-            if (!targets.Contains(t) && host.IsFileOnDisk(t)) targets.Add(t);
+            if (!targets.Contains(t) && !ignored.Contains(t) && host.IsFileOnDisk(t)) targets.Add(t);
 
         string? fail = null;
         if (outcome.TimedOut) fail = "timeout";
@@ -86,6 +89,16 @@ public static class AccessSorter
         if (fail == null && outcome.Stderr.Length > 0 && !plan.StderrOk) fail = "wrote to stderr";
         if (commands.CheckDepsFailed) return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts);
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts);
+    }
+
+    /// <summary>What the job looked at of a dep (a name only declared by ldepend: nothing).</summary>
+    private static DepAccesses AccessesOf(AccessKind kinds)
+    {
+        var a = DepAccesses.None;
+        if ((kinds & (AccessKind.Read | AccessKind.Exec)) != 0) a |= DepAccesses.Reg;
+        if ((kinds & AccessKind.Readlink) != 0) a |= DepAccesses.Lnk;
+        if ((kinds & (AccessKind.Stat | AccessKind.ReadDir)) != 0) a |= DepAccesses.Stat;
+        return a;
     }
 
     /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>

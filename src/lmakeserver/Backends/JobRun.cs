@@ -14,8 +14,8 @@ public sealed record JobRun(
     bool MustRerun = false,                 // lcheck_deps found a dep not up to date: the job was stopped
     JobRunFacts? Facts = null);             // null: it did not run (refused by the backend)
 
-/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags);
+/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it and what it looked at.</summary>
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, Rules.DepAccesses Accesses = Rules.DepAccesses.All);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

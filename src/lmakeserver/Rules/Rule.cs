@@ -108,6 +108,10 @@ public sealed class Rule
     {
         var sb = new StringBuilder();
         sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0').Append(doc.Cmd.Text).Append('\0');
+        // the parts too: a cmd naming a global of the Lmakefile (`': {step}'`) has the same text when that global
+        // changes, but not the same parts, and its jobs must run again
+        foreach (string p in doc.Cmd.Parts ?? []) sb.Append(p).Append('\x01');
+        sb.Append('\0');
         AttrsDocument a = doc.Attrs;
         foreach (string s in a.Shell ?? []) sb.Append(s).Append('\x01');
         sb.Append('\0');

@@ -2,6 +2,7 @@
 # use (functions of the Lmakefile by source, modules and imported names by import, plain data by repr).
 import builtins
 import inspect
+import os
 import sys
 import textwrap
 import types
@@ -53,6 +54,18 @@ def _source_of(obj):
     try: return textwrap.dedent(inspect.getsource(obj))
     except (OSError, TypeError) as e: raise ByValueError(f'cannot get the source of {getattr(obj, "__name__", obj)!r}: {e}') from None
 
+def _located_source_of(f):
+    '''The source of a function, to be defined in the job where it was in the Lmakefile: its file name and line
+    numbers kept, so that a traceback in the job shows the lines of the Lmakefile (reading it, as python does).'''
+    src = _source_of(f)
+    try: first = inspect.getsourcelines(f)[1]
+    except (OSError, TypeError): return src
+    file = f.__code__.co_filename
+    if os.path.isabs(file) and file.startswith(os.getcwd() + os.sep): file = os.path.relpath(file)
+    if first <= 1 or not file or file.startswith('<'): return src
+    padded = '\n' * (first - 1) + src
+    return f'exec(compile({padded!r}, {file!r}, "exec"))\n'
+
 def _defined_by_user(obj, user_modules):
     return getattr(obj, '__module__', None) in user_modules
 
@@ -66,7 +79,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
     done = set(skip_names)
     todo = list(funcs)
     for i, f in enumerate(funcs):
-        cmd_defs.append(_source_of(f).rstrip('\n') + f'\n_lmake_cmd_{i} = {f.__name__}\n')
+        cmd_defs.append(_located_source_of(f).rstrip('\n') + f'\n_lmake_cmd_{i} = {f.__name__}\n')
     while todo:
         f = todo.pop(0)
         for name in sorted(_names_of(f.__code__)):
@@ -81,7 +94,7 @@ def script(funcs, skip_names, user_modules, class_attrs={}):
             if isinstance(v, types.ModuleType):
                 imports.append(f'import {name}' if v.__name__ == name else f'import {v.__name__} as {name}')
             elif isinstance(v, types.FunctionType) and _defined_by_user(v, user_modules):
-                src = _source_of(v).rstrip('\n') + '\n'
+                src = _located_source_of(v).rstrip('\n') + '\n'
                 helper_defs.append(src if v.__name__ == name else src + f'{name} = {v.__name__}\n')
                 todo.append(v)
             elif isinstance(v, type) and _defined_by_user(v, user_modules):
