@@ -67,7 +67,20 @@ public sealed class Maker
     {
         JobVerdict verdict = await pending;
         // a static dep in error means the job is not run (no status line)
-        if (verdict.Blocked is ErrorChain blocked) return new NodeResult(MakeState.Error, verdict.Worked, blocked);
+        if (verdict.Blocked is ErrorChain blocked)
+        {
+            // ... but the job at the end of an infinite chain of rules fails, saying why: the chain is not in the rules
+            // the user meant
+            foreach (ErrorChain cause in blocked.Causes)
+                if (cause.Rule == "infinite")
+                {
+                    _req.Status("failed", job.Rule.Name, null, job.Name);
+                    _req.Note($"{cause.Reason} : {cause.Name}");
+                    _req.Failed++;
+                    break;
+                }
+            return new NodeResult(MakeState.Error, verdict.Worked, blocked);
+        }
         if (verdict.Reason is not string reason)
         {
             // up to date; its status may have changed while its deps were made (a run of another request)

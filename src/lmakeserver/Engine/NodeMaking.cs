@@ -21,7 +21,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         var config = graph.Makefiles!.Config;
         if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
         resolver.Resolve(node, depth);
-        if (node.Multi != null) return null;
+        if (node.Multi != null || node.TooDeep) return null;
         switch (node.Kind)
         {
             case NodeKind.Source:
@@ -57,7 +57,8 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     private async Task<NodeResult> DoMakeNode(Node node, int depth)
     {
         var config = graph.Makefiles!.Config;
-        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
+        resolver.Resolve(node, depth);
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth || node.TooDeep)
             return new NodeResult(MakeState.Error, false, ErrorChain.Leaf("infinite", node.Name,
                 node.Name.Length > config.PathMax ? $"name longer than path_max ({config.PathMax})" : $"dep depth above max_dep_depth ({config.MaxDepDepth})"));
         resolver.Resolve(node, depth);

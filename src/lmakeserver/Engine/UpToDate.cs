@@ -119,6 +119,8 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         {
             FileChecksum now = graph.Refresh(t);
             if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
+            // what another job left there since (rules changed, then changed back) is not this job's output
+            if (t.WrittenBy != job.Id && t.WrittenBy != 0 && now.IsFile) return $"target {t.Name} was made by another job since";
             if (now == t.WrittenChecksum || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
