@@ -101,7 +101,7 @@ public static class AccessSorter
         return a;
     }
 
-    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>
+    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r or -D.</summary>
     private static Rules.DepFlags DepFlagsOf(Access access)
     {
         DeclaredDepFlags d = access.DepFlags;
@@ -110,7 +110,8 @@ public static class AccessSorter
         if ((d & DeclaredDepFlags.Essential) != 0) flags |= Rules.DepFlags.Essential;
         if ((d & DeclaredDepFlags.IgnoreError) != 0) flags |= Rules.DepFlags.IgnoreError;
         if ((d & DeclaredDepFlags.ReaddirOk) != 0) flags |= Rules.DepFlags.ReaddirOk;
-        if (access.Declared && (d & DeclaredDepFlags.NotRequired) == 0) flags |= Rules.DepFlags.Required;
+        // (readdir_ok implies not required: a dir listed need not be buildable)
+        if (access.Declared && (d & (DeclaredDepFlags.NotRequired | DeclaredDepFlags.ReaddirOk)) == 0) flags |= Rules.DepFlags.Required;
         return flags;
     }
 }

@@ -120,6 +120,8 @@ public sealed class Rule
         AppendDict(sb, a.Environ);
         AppendDict(sb, a.EnvironResources);
         sb.Append(a.Autodep).Append('\0');
+        // how the job is run: a job that failed for want of a dir runs again once auto_mkdir is on
+        sb.Append(a.AutoMkdir).Append('\0');
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
         return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
