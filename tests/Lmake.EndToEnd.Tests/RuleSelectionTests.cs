@@ -70,4 +70,29 @@ public class RuleSelectionTests
         Assert.Equal("Grow", failed.Rule);
         Assert.Contains(o.Other, l => l.Contains("max_dep_depth"));
     }
+
+    [Fact]
+    public void AMissingFileBelowASourceDirIsNotBuildable()
+    {
+        // srcd/x.in is not there: below a source dir, that is not buildable, so only FromTop applies (no multi)
+        using var r = new LmakeRepo("""
+            import lmake
+            from lmake.rules import Rule
+            lmake.manifest = ('Lmakefile.py', 'srcd/', 'x.top')
+            class FromDir(Rule):
+                target = r'{X:.*}.out'
+                dep    = 'srcd/{X}.in'
+                cmd    = 'cat'
+            class FromTop(Rule):
+                target = r'{X:.*}.out'
+                dep    = '{X}.top'
+                cmd    = 'cat'
+            """);
+        r.Repo.Add("x.top", "top\n");
+        r.Repo.Add("srcd/y.in", "in\n");
+        LmakeOutput o = r.Lmake("x.out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal([new Status("done", "FromTop", "x.out")], o.Jobs);
+        Assert.Equal("top\n", r.Repo.Read("x.out"));
+    }
 }

@@ -21,7 +21,13 @@ public sealed class Resolver
         node.Uphill = null;
         node.TooDeep = false;
         var config = _graph.Makefiles!.Config;
-        if (_graph.IsSource(node.Name)) node.Kind = NodeKind.Source;
+        if (_graph.IsSource(node.Name))
+        {
+            // a file below a source dir (not listed itself) is a source only when it is there (rule_selection.md);
+            // whether it is may change without the rules changing: such a name is resolved again each time
+            if (!_graph.Sources.Contains(node.Name) && !_graph.IsFileOnDisk(node.Name)) return;
+            node.Kind = NodeKind.Source;
+        }
         else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
         else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth)
         {
