@@ -9,21 +9,21 @@ namespace Lmake.JobCommands;
 internal static class DependCommand
 {
     // Bit values of Lmake.Autodep.DeclaredDepFlags.
-    private static readonly (char Flag, int Bit)[] Bits = [('c', 1), ('E', 2), ('e', 4), ('r', 8), ('D', 16), ('I', 32)];
+    private static readonly (char Flag, int Bit)[] Bits = [('c', 1), ('E', 2), ('e', 4), ('r', 8), ('D', 16), ('I', 32), ('R', 64)];
 
     public static int Run(string[] args) => InJobCommandLine.Run("ldepend", () =>
     {
-        var cl = new InJobCommandLine("ldepend", "[-cEerRDIXv] FILE... | -l",
-            "Declares FILEs (relative to the current dir) as deps of the running job, as if it had read them now;\n" +
+        var cl = new InJobCommandLine("ldepend", "[-cEerDIRXv] FILE... | -l",
+            "Declares FILEs (relative to the current dir) as deps of the running job (built without error before it\n" +
+            "is done; read only with -R); " +
             "all the FILEs of one call are parallel deps (no order among them).",
             new('c', "critical", "critical: when it changes, later deps are not made before the job reruns"),
             new('E', "essential", "essential: shown in the dep graph"),
             new('e', "ignore-error", "the job runs even if this dep is in error"),
             new('r', "no-required", "not required: the job may run if it cannot be made"),
-            // every dep ldepend names is recorded as read (its content matters), so -R only says it aloud
-            new('R', "read", "an actual read: the job depends on the content (what every named dep is here)"),
             new('D', "readdir-ok", "the job may list this directory"),
             new('I', "ignore", "not a dep after all (accesses to it are ignored)"),
+            new('R', "read", "an actual read of each FILE (without it, a change of FILE reruns nothing: only its errors matter)"),
             new('X', "regexpr", "FILEs are regular expressions: the flags apply to every matching name"),
             new('v', "verbose", "wait until the deps are up to date, then print STATUS CHECKSUM FILE for each"),
             new('l', "list", "print the deps seen so far, one per line, in order (no FILE)"));

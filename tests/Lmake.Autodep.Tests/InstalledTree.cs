@@ -8,7 +8,7 @@ public sealed record RunResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
 
-    private static readonly System.Text.RegularExpressions.Regex KindsField = new("^[RSLDXWUM]+!?$");
+    private static readonly System.Text.RegularExpressions.Regex KindsField = new("^[RSLDXWUMN]+!?$");
 
     /// <summary>lautodep's listing: name -> kinds letters (the lines after the command's own output that
     /// look like `KINDS NAME`).</summary>

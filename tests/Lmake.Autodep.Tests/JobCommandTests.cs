@@ -17,7 +17,7 @@ public class JobCommandTests
         var entries = new List<(string, string, string)>();
         foreach (string line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var m = System.Text.RegularExpressions.Regex.Match(line, "^([RSLDXWUM]+!?|-|~) (.+?)(?:  (.*))?$");
+            var m = System.Text.RegularExpressions.Regex.Match(line, "^([RSLDXWUMN]+!?|-|~) (.+?)(?:  (.*))?$");
             if (m.Success) entries.Add((m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value));
         }
         return entries;
@@ -93,16 +93,18 @@ public class JobCommandTests
     {
         using var repo = new TempRepo();
         repo.Write("a", "a");
-        var r = InJob(repo, "ldepend -c a b; ldepend -E c; ldepend -e d; ldepend -r e; ldepend -D f; ldepend -I g; ldepend --critical --no-required h");
+        var r = InJob(repo, "ldepend -c a b; ldepend -E c; ldepend -e d; ldepend -r e; ldepend -D f; ldepend -I g; ldepend --critical --no-required h; ldepend -R i");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(("R", "declared dep:critical group:1"), Entry(r, "a"));
-        Assert.Equal(("R!", "declared dep:critical group:1"), Entry(r, "b"));
-        Assert.Equal(("R!", "declared dep:essential group:2"), Entry(r, "c"));
-        Assert.Equal(("R!", "declared dep:ignore_error group:3"), Entry(r, "d"));
-        Assert.Equal(("R!", "declared dep:not_required group:4"), Entry(r, "e"));
-        Assert.Equal(("R!", "declared dep:readdir_ok group:5"), Entry(r, "f"));
-        Assert.Equal(("R!", "declared dep:ignore group:6"), Entry(r, "g"));
-        Assert.Equal(("R!", "declared dep:critical,not_required group:7"), Entry(r, "h"));
+        Assert.Equal(("N", "declared dep:critical group:1"), Entry(r, "a"));
+        Assert.Equal(("N!", "declared dep:critical group:1"), Entry(r, "b"));
+        Assert.Equal(("N!", "declared dep:essential group:2"), Entry(r, "c"));
+        Assert.Equal(("N!", "declared dep:ignore_error group:3"), Entry(r, "d"));
+        Assert.Equal(("N!", "declared dep:not_required group:4"), Entry(r, "e"));
+        Assert.Equal(("N!", "declared dep:readdir_ok group:5"), Entry(r, "f"));
+        Assert.Equal(("N!", "declared dep:ignore group:6"), Entry(r, "g"));
+        Assert.Equal(("N!", "declared dep:critical,not_required group:7"), Entry(r, "h"));
+        // named only, a dep's content is not looked at (N); -R reads it as the job would
+        Assert.Equal(("R!", "declared group:8"), Entry(r, "i"));
     }
 
     [Fact]
@@ -157,7 +159,7 @@ public class JobCommandTests
         var r = InJob(repo, "ln -s real inc; ln -s ../inc/h sub/link; ldepend inc/h sub/link; cd sub && ldepend -v link/../x; echo rc=$?");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(("LW", ""), Entry(r, "inc"));           // made by ln, then crossed
-        Assert.Equal(("R", "declared group:1"), Entry(r, "real/h"));
+        Assert.Equal(("N", "declared group:1"), Entry(r, "real/h"));
         Assert.Equal("LW", Entry(r, "sub/link").Kinds);
         Assert.Contains("rc=1\n", r.Stdout);                 // link/.. is real/, which has no x
         Assert.Equal(("R!", "declared group:2"), Entry(r, "real/x"));
@@ -226,11 +228,11 @@ public class JobCommandTests
         using var repo = new TempRepo();
         var none = InJob(repo, "ldepend a", method: "none");
         Assert.True(none.ExitCode == 0, none.ToString());
-        Assert.Equal(("R!", "declared group:1"), Entry(none, "a"));
+        Assert.Equal(("N!", "declared group:1"), Entry(none, "a"));
         // env -i drops the environment: the shim gives the job its channel back
         var cleaned = InJob(repo, $"env -i {Bin}/ldepend b");
         Assert.True(cleaned.ExitCode == 0, cleaned.ToString());
-        Assert.Equal(("R!", "declared group:1"), Entry(cleaned, "b"));
+        Assert.Equal(("N!", "declared group:1"), Entry(cleaned, "b"));
     }
 
     [Fact]
@@ -262,9 +264,9 @@ public class JobCommandTests
             "['x.py', 'seen', 'a', 'gone', 'b'] ['t']\n" +
             "True 'multi\\nline'\nTrue\nTrue\nerror: no code nope in context ctx of codes\n", r.Stdout);
         Assert.Equal("declared dep:critical group:1", Entry(r, "a").Declared);  // (xxhsum read it too)
-        Assert.Equal(("R!", "declared dep:essential,not_required group:2"), Entry(r, "b"));
+        Assert.Equal(("N!", "declared dep:essential,not_required group:2"), Entry(r, "b"));
         Assert.Equal(("-", "declared target:phony"), Entry(r, "t"));
-        Assert.Equal(("R!", "declared dep:critical group:3"), Entry(r, "from_child"));
+        Assert.Equal(("N!", "declared dep:critical group:3"), Entry(r, "from_child"));
     }
 
     [Fact]

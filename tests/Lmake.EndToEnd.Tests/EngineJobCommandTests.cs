@@ -16,13 +16,14 @@ public class EngineJobCommandTests
         """;
 
     [Fact]
-    public void ADepDeclaredWithLdependRerunsTheJobWhenItChanges()
+    public void ADepDeclaredWithLdependReadRerunsTheJobWhenItChanges()
     {
+        // -R: the job is said to have read it (without -R, only its errors would matter: DepAccessTests)
         using var r = new LmakeRepo("""
             from lmake.rules import Rule
             class Stamp(Rule):
                 targets = {'T': r'{F:.*}.stamp'}
-                cmd     = 'ldepend {F}.in; echo stamped > {T}'
+                cmd     = 'ldepend -R {F}.in; echo stamped > {T}'
             """);
         r.Repo.Add("a.in", "1\n");
         LmakeOutput first = r.Lmake("a.stamp");

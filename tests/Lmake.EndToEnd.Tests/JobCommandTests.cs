@@ -40,7 +40,7 @@ public class JobCommandTests
             class Py(PyRule):
                 targets = {'T': r'{F:.*}.t'}
                 def cmd():
-                    lmake.depend(f'dep_{F}')
+                    lmake.depend(f'dep_{F}', read=True)
                     with lmake.Autodep(False):
                         hidden = open(f'hidden_{F}').read()
                     open(T, 'w').write(hidden)

@@ -76,7 +76,9 @@ public class RuleChoiceTests
             """);
         LmakeOutput o = r.Lmake("a.x");
         Assert.Equal(1, o.Result.ExitCode);
-        Assert.Empty(o.Jobs);
+        // only the job whose dep is too long fails (it is where the chain is cut): no job runs
+        Assert.Equal("failed", Assert.Single(o.Jobs).Word);
+        Assert.Contains(o.Other, l => l.Contains("path_max"));
     }
 
     private const string SplitRule = """

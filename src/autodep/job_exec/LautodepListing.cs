@@ -13,12 +13,13 @@ internal static class LautodepListing
         (AccessKind.Read, 'R', "read"), (AccessKind.Stat, 'S', "stat"), (AccessKind.Readlink, 'L', "readlink"),
         (AccessKind.ReadDir, 'D', "readdir"), (AccessKind.Exec, 'X', "exec"), (AccessKind.Write, 'W', "write"),
         (AccessKind.Unlink, 'U', "unlink"), (AccessKind.Mkdir, 'M', "mkdir"),
+        (AccessKind.Depend, 'N', "depend"),
     ];
 
     public const string Legend =
         "output: one line per file, in first-access order: KINDS NAME, KINDS being letters among\n" +
         "  R read   S stat/access   L readlink (also: a symlink crossed)   D directory listed   X executed\n" +
-        "  W written   U unlinked/renamed away   M mkdir\n" +
+        "  W written   U unlinked/renamed away   M mkdir   N named by ldepend (without -R: no content looked at)\n" +
         "  followed by ! when the file did not exist when first looked at (a dep on a missing file).\n" +
         "  NAME is relative to the repo root, or absolute under a source dir; other files are not listed.\n" +
         "  KINDS is - for a file only named by ltarget. What ldepend/ltarget said follows the name, after two\n" +

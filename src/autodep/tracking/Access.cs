@@ -6,6 +6,7 @@ namespace Lmake.Autodep;
 public enum AccessKind
 {
     None = 0, Read = 1, Stat = 2, Readlink = 4, ReadDir = 8, Exec = 16, Write = 32, Unlink = 64, Mkdir = 128,
+    Depend = 256,   // named by ldepend without -R: a dep, though the job looked at nothing of it
 }
 
 /// <param name="Name">Repo-relative (canonical, no ./ ..) for files in the repo, absolute for files in
@@ -16,18 +17,15 @@ public enum AccessKind
 public readonly record struct Access(string Name, AccessKind Kinds, bool ExistedAtFirstRead)
 {
     public const AccessKind ReadKinds =
-        AccessKind.Read | AccessKind.Stat | AccessKind.Readlink | AccessKind.ReadDir | AccessKind.Exec;
+        AccessKind.Read | AccessKind.Stat | AccessKind.Readlink | AccessKind.ReadDir | AccessKind.Exec | AccessKind.Depend;
 
     /// <summary>Flags given by ldepend (or an ldepend -X pattern that matches the name).</summary>
     public DeclaredDepFlags DepFlags { get; init; }
     /// <summary>Flags given by ltarget (or an ltarget -X pattern that matches the name).</summary>
     public DeclaredTargetFlags TargetFlags { get; init; }
-    /// <summary>Named by ldepend/ltarget (not only matched by a pattern). A declared dep also has Kinds Read:
-    /// it stands for its content, whether the job opened it or not.</summary>
+    /// <summary>Named by ldepend/ltarget (not only matched by a pattern). A declared dep also has Kinds Depend
+    /// (Read with ldepend -R): it is a dep whether the job opened it or not.</summary>
     public bool Declared { get; init; }
-    /// <summary>Named by ldepend and not looked at by the job itself (no read, stat, readlink...): a dep whose
-    /// content the job does not depend on, only that it is made without error (lmake_module.md, depend).</summary>
-    public bool DeclaredOnly { get; init; }
     /// <summary>Named by ltarget, or matched by an ltarget -X pattern: a target of the job (writes allowed),
     /// whatever its flags (`ltarget x` has none).</summary>
     public bool DeclaredTarget { get; init; }

@@ -67,7 +67,6 @@ internal sealed class AccessReportParser
             {
                 Kinds = old.Kinds | kinds,
                 ExistedAtFirstRead = firstLook ? existed : old.ExistedAtFirstRead,
-                DeclaredOnly = old.DeclaredOnly && !looks,   // the job looked at it itself
             };
             return;
         }
@@ -75,23 +74,19 @@ internal sealed class AccessReportParser
         _accesses.Add(WithPatterns(new Access(name, kinds, looks && existed)));
     }
 
-    /// <summary>ldepend: the names become deps (Kinds Read, as if read now) with these flags, all in one new
-    /// parallel group.</summary>
+    /// <summary>ldepend: the names become deps with these flags, all in one new parallel group: Kinds Depend (a dep
+    /// whose content the job did not look at: only its errors matter), or Read with -R (as if read now).</summary>
     public void DeclareDeps(IReadOnlyList<(string Name, bool Exists)> deps, DeclaredDepFlags flags)
     {
         int group = ++_lastGroup;
         foreach (var (name, exists) in deps)
         {
-            // looked at by the job before (a plain access), or only declared so far
-            bool lookedAt = _indexOf.TryGetValue(name, out int before) && !_accesses[before].DeclaredOnly
-                && (_accesses[before].Kinds & Access.ReadKinds) != 0;
-            Add(name, AccessKind.Read, exists);
+            Add(name, (flags & DeclaredDepFlags.Read) != 0 ? AccessKind.Read : AccessKind.Depend, exists);
             int i = _indexOf[name];
             Access a = _accesses[i];
             _accesses[i] = a with
             {
-                DeclaredOnly = !lookedAt,
-                DepFlags = a.DepFlags | flags,
+                DepFlags = a.DepFlags | (flags & ~DeclaredDepFlags.Read),
                 Declared = true,
                 ParallelGroup = a.ParallelGroup != 0 ? a.ParallelGroup : group,
             };

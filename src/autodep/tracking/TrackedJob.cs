@@ -74,7 +74,11 @@ public sealed unsafe class TrackedJob
         if (error is not null)
         {
             JobChannel.Shared.Unregister(job._channelKey);
-            job._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", [],
+            // a command named by a path that could not be run (a file of the repo not made yet) was looked at, as a
+            // shell's exec would have: a dep, so that the job runs again once it is made
+            if (spec.Argv[0].Contains('/') && TrackedName(spec, Path.GetFullPath(spec.Argv[0], spec.Cwd)) is { } tried)
+                job._accesses.Add(tried, AccessKind.Exec, File.Exists(Path.GetFullPath(spec.Argv[0], spec.Cwd)));
+            job._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", job._accesses.Accesses,
                 Stopwatch.GetElapsedTime(start), TimeSpan.Zero, 0));
             return job;
         }

@@ -23,11 +23,12 @@ public static class AccessSorter
         var writtenSources = new List<string>();
         var allowedSources = new List<string>();
         List<string>? preexisting = null;
+        var ignored = new HashSet<string>(StringComparer.Ordinal);
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
-            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) continue;   // ltarget -I: not tracked at all
+            if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
             bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
@@ -51,7 +52,7 @@ public static class AccessSorter
                     unexpected.Add(name);
                     // read too (a test for it before writing it): a dep as well, as it was before the job wrote it
                     if ((access.Kinds & Access.ReadKinds) != 0 && !staticDeps.Contains(name) && (access.DepFlags & DeclaredDepFlags.Ignore) == 0)
-                        deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AlsoWritten: true));
+                        deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), AlsoWritten: true));
                 }
                 continue;
             }
@@ -60,15 +61,17 @@ public static class AccessSorter
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared, NoAccess: access.DeclaredOnly));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared));
         }
         foreach (string table in commands.CodecTables)
         {
             host.Changed(table);   // lencode may have added to it: look at the disk again
             if (!deps.Any(d => d.Name == table)) deps.Add(new DiscoveredDep(table, Rules.DepFlags.None));
         }
+        // a static target on disk is the job's, unless the job said its writes there are not to be tracked (then what
+        // is there is no output of the job: a file nothing makes)
         foreach (string t in plan.Targets)
-            if (!targets.Contains(t) && host.IsFileOnDisk(t)) targets.Add(t);
+            if (!targets.Contains(t) && !ignored.Contains(t) && host.IsFileOnDisk(t)) targets.Add(t);
 
         string? fail = null;
         if (outcome.TimedOut) fail = "timeout";
@@ -106,7 +109,17 @@ public static class AccessSorter
             { WrittenSources = allowedSources, UnexpectedWrites = unexpected, PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[] };
     }
 
-    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r.</summary>
+    /// <summary>What the job looked at of a dep (a name only declared by ldepend: nothing).</summary>
+    private static DepAccesses AccessesOf(AccessKind kinds)
+    {
+        var a = DepAccesses.None;
+        if ((kinds & (AccessKind.Read | AccessKind.Exec)) != 0) a |= DepAccesses.Reg;
+        if ((kinds & AccessKind.Readlink) != 0) a |= DepAccesses.Lnk;
+        if ((kinds & (AccessKind.Stat | AccessKind.ReadDir)) != 0) a |= DepAccesses.Stat;
+        return a;
+    }
+
+    /// <summary>What ldepend said of a dep, in the rules' terms; a dep named by ldepend is required unless -r or -D.</summary>
     private static Rules.DepFlags DepFlagsOf(Access access)
     {
         DeclaredDepFlags d = access.DepFlags;
@@ -115,7 +128,8 @@ public static class AccessSorter
         if ((d & DeclaredDepFlags.Essential) != 0) flags |= Rules.DepFlags.Essential;
         if ((d & DeclaredDepFlags.IgnoreError) != 0) flags |= Rules.DepFlags.IgnoreError;
         if ((d & DeclaredDepFlags.ReaddirOk) != 0) flags |= Rules.DepFlags.ReaddirOk;
-        if (access.Declared && (d & DeclaredDepFlags.NotRequired) == 0) flags |= Rules.DepFlags.Required;
+        // (readdir_ok implies not required: a dir listed need not be buildable)
+        if (access.Declared && (d & (DeclaredDepFlags.NotRequired | DeclaredDepFlags.ReaddirOk)) == 0) flags |= Rules.DepFlags.Required;
         return flags;
     }
 }

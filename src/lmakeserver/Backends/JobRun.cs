@@ -26,14 +26,14 @@ public sealed record JobRun(
     public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];
 }
 
-/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it.</summary>
+/// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it and what it looked at
+/// (None: only declared, ldepend without -R: its content changing is no reason to rerun, its errors are).</summary>
 /// <param name="AlsoWritten">the job wrote it afterwards (not being its target): what it read is what was there
 /// before the job ran</param>
 /// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it
 /// (not for a dep named by ldepend: ldepend -v waits for it to be made, the job then sees it)</param>
-/// <param name="NoAccess">only declared (ldepend without read): its content changing is no reason to rerun</param>
-public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, bool AlsoWritten = false, bool SeenAbsent = false,
-    bool NoAccess = false);
+public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, Rules.DepAccesses Accesses = Rules.DepAccesses.All,
+    bool AlsoWritten = false, bool SeenAbsent = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

@@ -69,7 +69,7 @@ public sealed class Engine
         catch (LmakefileException e)
         {
             output.Err(e.Message);
-            return ExitCode.BadLmakefile;
+            return e.ExitCode == ExitCode.BadState ? ExitCode.BadState : ExitCode.BadLmakefile;
         }
         if (!_serverStartProcDone) { _serverStartProcDone = true; RunProc("server_start_proc", output); }
         RunProc("req_start_proc", output);
@@ -114,12 +114,13 @@ public sealed class Engine
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;
+        _making++;
         try { results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t)))); }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
             return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
         }
-        finally { req.Finished = true; }
+        finally { req.Finished = true; _making--; }
         TimeSpan made = clock.Elapsed;
         if (targets.Count == 0) return ExitCode.Ok;   // lmake alone: the Lmakefile was read, nothing to sum up
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only
@@ -133,6 +134,9 @@ public sealed class Engine
     }
 
     public void Flush() => _graph.Flush();
+
+    // requests making targets now: the sources cannot change under them (their nodes were resolved as they were)
+    private int _making;
 
     private string SavedMakefiles => _lmakeDir.SavedMakefiles;
 
@@ -169,6 +173,12 @@ public sealed class Engine
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout, userEnviron);
+        // the rules and the config may change while other lmake commands run, the sources may not: what those
+        // commands made was decided on the old ones (config.md: the repo must be steady for that)
+        if (_making > 0 && _graph.Makefiles is { } live
+            && (!live.Sources.SequenceEqual(makefiles.Sources) || !live.SourceDirs.SequenceEqual(makefiles.SourceDirs)))
+            throw new LmakefileException("the sources changed while another lmake is running: wait for it to end, then run again",
+                ExitCode.BadState);
         makefiles.WriteSummaries(_lmakeDir.ConfigSummary, _lmakeDir.RulesSummary, _lmakeDir.Manifest);
         string tmp = saved + ".tmp";
         File.WriteAllText(tmp, makefiles.ToJson());

@@ -65,8 +65,21 @@ public sealed class Graph
         Makefiles = makefiles;
         Evaluator = evaluator;
         Index = new RuleIndex(makefiles.Rules);
+        var removed = new List<string>();
+        if (_sources.Count > 0)
+        {
+            var now = new HashSet<string>(makefiles.Sources, StringComparer.Ordinal);
+            foreach (string s in _sources) if (!now.Contains(s)) removed.Add(s);
+        }
         _sources.Clear();
         _sources.UnionWith(makefiles.Sources);
+        // a file that stops being a source is no longer looked after: listed again later, it is new again
+        foreach (string name in removed)
+        {
+            Node n = Node(name);
+            n.Known = false;
+            Save(n);
+        }
         _sourceDirs = makefiles.SourceDirs.ToArray();
         AbsoluteSourceDirs = _sourceDirs.Where(Path.IsPathRooted).ToArray();
         RuleWidth = Math.Max(3, makefiles.Rules.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());

@@ -6,7 +6,9 @@ using Lmake.Server.State;
 namespace Lmake.Server.Engine;
 
 /// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
-public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen, Rules.DepFlags Flags = Rules.DepFlags.None);
+/// <param name="Accesses">What the job looked at of it: a change it cannot see reruns nothing.</param>
+public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen, Rules.DepFlags Flags = Rules.DepFlags.None,
+    Rules.DepAccesses Accesses = Rules.DepAccesses.All);
 
 public sealed class Job : MemoSlot
 {

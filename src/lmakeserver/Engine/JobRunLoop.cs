@@ -69,6 +69,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             bool mayRerun = !result.MustRerun && (running.WaitedForDeps || making.Any(t => !t.IsCompleted));
             if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
             NodeResult[] results = await Task.WhenAll(making);
+            // in the order the job read them: a dep that changed before any dep in error reruns the job (the change may
+            // lead it elsewhere, ldepend(1) note 3); a dep in error first stands, whatever changed after it
             bool changed = result.MustRerun;
             var depErrors = new List<ErrorChain>();
             // a source dated after the job started was changed while it ran: what it read may be the old content
@@ -76,21 +78,23 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             List<string>? overwritten = null;
             for (int i = 0; i < discovered.Count; i++)
             {
+                string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 FileChecksum now = graph.Refresh(discovered[i]);
                 DiscoveredDep d = result.DiscoveredDeps[i];
-                // a dep only declared, not read: made without error is all the job asked, its content is no reason
-                if (d.NoAccess) { }
-                // a file the job found absent and that another job made while this one ran (before its end was
-                // looked at): what the job saw is not what is there
-                else if (now != seen[i] || (d.SeenAbsent && now.IsFile)) changed = true;
-                else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
-                         && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
-                {
-                    changed = true;
-                    (overwritten ??= []).Add(discovered[i].Name);
-                }
-                string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
+                else if (depErrors.Count == 0 && d.Accesses != Rules.DepAccesses.None)
+                {
+                    // (a dep only declared, not read: made without error is all the job asked, its content is no reason)
+                    // a file the job found absent and that another job made while this one ran (before its end was
+                    // looked at): what the job saw is not what is there
+                    if (d.Accesses.Differ(seen[i], now) || (d.SeenAbsent && now.IsFile)) changed = true;
+                    else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
+                             && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
+                    {
+                        changed = true;
+                        (overwritten ??= []).Add(discovered[i].Name);
+                    }
+                }
             }
             bool submitsLeft = run + retries < maxSubmits;
             // a star target of the job that was there before it looked (no job of lmake made it): moved away
@@ -120,7 +124,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 await RemakePollutedDeps(job, result, depth);
                 continue;
             }
-            if (!running.Recorded) Record(job, reason, result, discovered, flags, running);
+            if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running);
             running.Recorded = true;   // by the first request to get here: the others share that record
             if (changed && overwritten != null)
             {
@@ -136,6 +140,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (changed)
                 return run >= maxRuns ? Fail(job, reason, "run_loop", result, $"stopped after {maxRuns} runs (max_runs)")
                     : Fail(job, reason, "submit_loop", result, $"stopped after {maxSubmits} submissions (max_submits)");
+            // a run that failed by itself and read nothing in error but dangling files keeps its own status (the
+            // dangling lines say why it may have failed)
+            if (depErrors.Count > 0 && !result.Ok && depErrors.All(e => e.Rule == "dangling"))
+            {
+                foreach (ErrorChain e in depErrors) req.Dangling(e.Name);
+                return Fail(job, reason, mayRerun ? "was_failed" : "failed", result, result.FailReason);
+            }
             if (depErrors.Count > 0)
             {
                 job.Status = JobStatus.DepError;
@@ -150,12 +161,19 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
-            if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft)
+            if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft
+                && (job.Plan.RetriedErrors & RetriedErrors.KindOf(result)) != 0)
             {
-                // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines)
+                // lmake -r N: a failed job is run again, up to N times (flaky tools, lost machines), for the error
+                // kinds its rule retries: the failed run is said (unless may_rerun said it), then the retry
                 retries++;
-                SayStatus(job, reason, "retry", result.ExecTime);
-                PrintStderr(job, result.Stderr);
+                if (!mayRerun)
+                {
+                    SayStatus(job, reason, "failed", result.ExecTime);
+                    foreach (string note in result.Notes) req.Note(note);
+                    PrintStderr(job, result.Stderr);
+                }
+                SayStatus(job, reason, "retry", null);
                 run--;   // a retry is not a rerun: it does not count towards max_runs
                 continue;
             }
@@ -269,7 +287,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
-    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, RunningJob running)
+    /// <param name="seen">What the job saw of its discovered deps: recorded as such, so that a run stopped while one
+    /// of them changed (run_loop) is run again next time.</param>
+    private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, List<FileChecksum> seen, RunningJob running)
     {
         bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
@@ -285,7 +305,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             Node n = graph.Node(d.Name);
             deps.Add(new DepRecord(n, true, graph.Refresh(n), d.Flags));
         }
-        for (int i = 0; i < discovered.Count; i++) deps.Add(new DepRecord(discovered[i], false, graph.Refresh(discovered[i]), flags[i]));
+        for (int i = 0; i < discovered.Count; i++)
+            deps.Add(new DepRecord(discovered[i], false, seen[i], flags[i], result.DiscoveredDeps[i].Accesses));
         job.Deps = deps;
         List<Node> before = job.Targets;
         job.Targets = result.Targets.Select(graph.Node).ToList();

@@ -67,7 +67,20 @@ public sealed class Maker
     {
         JobVerdict verdict = await pending;
         // a static dep in error means the job is not run (no status line)
-        if (verdict.Blocked is ErrorChain blocked) return new NodeResult(MakeState.Error, verdict.Worked, blocked);
+        if (verdict.Blocked is ErrorChain blocked)
+        {
+            // ... but the job at the end of an infinite chain of rules fails, saying why: the chain is not in the rules
+            // the user meant
+            foreach (ErrorChain cause in blocked.Causes)
+                if (cause.Rule == "infinite")
+                {
+                    _req.Status("failed", job.Rule.Name, null, job.Name);
+                    _req.Note($"{cause.Reason} : {cause.Name}");
+                    _req.Failed++;
+                    break;
+                }
+            return new NodeResult(MakeState.Error, verdict.Worked, blocked);
+        }
         if (verdict.Reason is not string reason)
         {
             // up to date; its status may have changed while its deps were made (a run of another request)
@@ -83,7 +96,20 @@ public sealed class Maker
         }
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
             return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
+        await StaticDepsRewritten(job);
         return await _runs.RunUntilStable(job, reason, depth);
+    }
+
+    /// <summary>A static dep found up to date may since be rewritten by a run of its job (started for another dep
+    /// of this request, e.g. a sibling target deleted by hand): the job waits for that run to end before reading it.</summary>
+    private async Task StaticDepsRewritten(Job job)
+    {
+        foreach (Node dep in StaticNodes(job))
+        {
+            if (dep.Kind != NodeKind.Generated || dep.Producer?.Running is not RunningJob run || run.IsOver) continue;
+            try { await run.Completion; }
+            catch (OperationCanceledException) { }   // a run stopped by another client: the dep is as it is
+        }
     }
 
     /// <summary>Nothing in this request can change the node any more: made already, or nothing makes it.</summary>

@@ -37,6 +37,9 @@ public sealed class Node : MemoSlot
 
     /// <summary>Set when two rules of the same prio both make it (A3 `multi`): it is then an error.</summary>
     public string? Multi;
+    /// <summary>Reached through static deps past max_dep_depth, or longer than path_max there: an infinite chain of
+    /// rules. It lets the rules above it apply, so that the job that needs it fails saying so (rather than "no rule").</summary>
+    public bool TooDeep;
 
     /// <summary>Set when a parent directory is itself a file lmake knows how to make (A3 uphill).</summary>
     public string? Uphill;

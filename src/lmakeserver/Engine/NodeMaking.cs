@@ -21,7 +21,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         var config = graph.Makefiles!.Config;
         if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
         resolver.Resolve(node, depth);
-        if (node.Multi != null) return null;
+        if (node.Multi != null || node.TooDeep) return null;
         switch (node.Kind)
         {
             case NodeKind.Source:
@@ -57,7 +57,8 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     private async Task<NodeResult> DoMakeNode(Node node, int depth)
     {
         var config = graph.Makefiles!.Config;
-        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)
+        resolver.Resolve(node, depth);
+        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth || node.TooDeep)
         {
             // no rule may make it now: a file a job left there before (under a larger path_max) must go
             if (node.WrittenBy != 0 && graph.IsFileOnDisk(node.Name))

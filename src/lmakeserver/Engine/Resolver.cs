@@ -19,14 +19,23 @@ public sealed class Resolver
         node.Kind = NodeKind.NoRule;
         node.Multi = null;
         node.Uphill = null;
+        node.TooDeep = false;
         var config = _graph.Makefiles!.Config;
-        if (_graph.IsSource(node.Name)) node.Kind = NodeKind.Source;
-        else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
-        else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth && _inProgress.Add(node))
+        if (_graph.IsSource(node.Name))
         {
-            try { ChooseProducer(node, depth); }
-            finally { _inProgress.Remove(node); }
+            // a file below a source dir (not listed itself) is a source only when it is there (rule_selection.md);
+            // whether it is may change without the rules changing: such a name is resolved again each time
+            if (!_graph.Sources.Contains(node.Name) && !_graph.IsFileOnDisk(node.Name)) return;
+            node.Kind = NodeKind.Source;
         }
+        else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
+        else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth)
+        {
+            if (_inProgress.Add(node))
+                try { ChooseProducer(node, depth); }
+                finally { _inProgress.Remove(node); }
+        }
+        else node.TooDeep = depth > 0;   // an asked file too long is merely not buildable
         node.ResolvedGeneration = _graph.Generation;
     }
 
@@ -37,6 +46,7 @@ public sealed class Resolver
     {
         List<Job>? candidates = null;   // most names have no rule at all
         Rule? sure = null;
+        RuleMatch? dangling = null;     // the first rule whose static deps are there but not buildable
         IReadOnlyList<RuleMatch> matches = _graph.Index!.Candidates(node.Name);
         for (int m = 0; m < matches.Count; m++)
         {
@@ -46,7 +56,11 @@ public sealed class Resolver
             if (rule.Kind == RuleKind.Anti) { if (candidates == null) return; break; }
             if (rule.Kind == RuleKind.Source) { if (candidates == null) node.Kind = NodeKind.Source; return; }
             JobPlan plan = _graph.Evaluator!.Plan(match);
-            if (!StaticDepsBuildable(plan, depth)) continue;
+            switch (StaticDepsBuildable(plan, depth))
+            {
+                case Buildable.No: continue;
+                case Buildable.OnlyOnDisk: dangling ??= match; continue;
+            }
             TargetSpec target = rule.Targets[match.TargetIndex];
             bool maybe = target.IsStar || (target.Flags & (TargetFlags.Optional | TargetFlags.Phony)) != 0;
             if (sure != null)
@@ -64,6 +78,14 @@ public sealed class Resolver
                 sure = rule;
             }
             candidates.Add(job);
+        }
+        if ((candidates == null || candidates.Count == 0) && dangling is RuleMatch d)
+        {
+            // a static dep that is a file nothing makes is not buildable, so the rule does not apply (rule_selection.md);
+            // but when no rule applies, the first such one makes the file anyway, so that its job says which dep is
+            // dangling (git add it) rather than "no rule"
+            candidates = [_graph.Job(d, _graph.Evaluator!.Plan(d))];
+            sure = d.Rule;
         }
         if (candidates == null || candidates.Count == 0) return;
         node.Kind = NodeKind.Generated;
@@ -88,18 +110,21 @@ public sealed class Resolver
         return null;
     }
 
-    private bool StaticDepsBuildable(JobPlan plan, int depth)
+    private enum Buildable { Yes, OnlyOnDisk, No }
+
+    /// <summary>Whether every static dep is buildable; OnlyOnDisk: some are files nothing makes (dangling).</summary>
+    private Buildable StaticDepsBuildable(JobPlan plan, int depth)
     {
         IReadOnlyList<StaticDep> deps = plan.StaticDeps;
+        Buildable result = Buildable.Yes;
         for (int i = 0; i < deps.Count; i++)
         {
             Node d = _graph.Node(deps[i].Name);
             Resolve(d, depth + 1);
-            if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated) continue;
-            // an existing file nothing makes is dangling: the rule applies and the job reports it
-            if (_graph.IsFileOnDisk(d.Name)) continue;
-            return false;
+            if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated || d.TooDeep) continue;
+            if (_graph.IsFileOnDisk(d.Name)) { result = Buildable.OnlyOnDisk; continue; }
+            return Buildable.No;
         }
-        return true;
+        return result;
     }
 }

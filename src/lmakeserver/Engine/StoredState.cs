@@ -45,7 +45,8 @@ internal static class StoredState
         for (uint i = 0; i < r.DepsCount; i++)
         {
             DepEntry d = store.DepAt(r.DepsStart + i);
-            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)d.Flags));
+            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)d.Flags,
+                Rules.DepAccesses.All & ~(Rules.DepAccesses)d.NoAccesses));
         }
         job.Targets = new List<Node>((int)r.TargetsCount);
         for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(store.TargetAt(r.TargetsStart + i).Node));
@@ -58,7 +59,8 @@ internal static class StoredState
         for (int i = 0; i < deps.Length; i++)
         {
             DepRecord d = job.Deps[i];
-            deps[i] = new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags };
+            deps[i] = new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags,
+                NoAccesses = (byte)(Rules.DepAccesses.All & ~d.Accesses) };
         }
         Span<TargetEntry> targets = job.Targets.Count <= OnStack ? stackalloc TargetEntry[job.Targets.Count] : new TargetEntry[job.Targets.Count];
         for (int i = 0; i < targets.Length; i++) targets[i] = new TargetEntry { Node = job.Targets[i].Id };

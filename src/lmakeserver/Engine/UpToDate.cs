@@ -56,6 +56,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (reason != null && (stateOnly || job.Deps.Count == 0 || job.RanWithSignature != job.Rule.SignatureHash))
             return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
+        // a critical static dep that changed: the deps read after it last time are not made (the job, rerun, may
+        // not read them any more: it discovers again those it still reads)
+        if (!stateOnly && ChangedStaticDep(job, applyMarks: true, skipSome, criticalOnly: true) is string critical)
+            return new JobVerdict(worked, reason ?? critical, null);
 
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
         // deps after it are not made (the job, rerun, may not read them any more)
@@ -75,10 +79,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 worked |= made.Worked;
                 if (stateOnly)
                 {
-                    if (made.State is MakeState.Error or MakeState.Dangling || Current(dep.Node) != dep.Seen) return NotUpToDate;
+                    if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
                 }
                 else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) (causes ??= []).Add(cause);
-                else if (reason == null && Current(dep.Node) != dep.Seen && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+                else if (reason == null && Changed(dep) && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
@@ -115,7 +119,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         {
             FileChecksum now = graph.Refresh(t);
             if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
-            // (a target since removed by lmake, or left by another job since, is no longer this job's)
+            // what another job left there since (rules changed, then changed back) is not this job's output
+            if (t.WrittenBy != job.Id && t.WrittenBy != 0 && now.IsFile) return $"target {t.Name} was made by another job since";
+            // (a target since removed by lmake is no longer this job's)
             if ((now == t.WrittenChecksum && t.WrittenBy == job.Id) || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
             return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
         }
@@ -128,10 +134,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
     /// <summary>The first static dep whose content differs from what the job saw, as a reason.
     /// <paramref name="applyMarks"/>: a dep marked no-trigger (lmark -t) is no reason.</summary>
-    private string? ChangedStaticDep(Job job, bool applyMarks, bool skipSome = false)
+    private string? ChangedStaticDep(Job job, bool applyMarks, bool skipSome = false, bool criticalOnly = false)
     {
         foreach (DepRecord dep in job.Deps)
-            if (dep.IsStatic && !(skipSome && Ignored(dep.Flags)) && Current(dep.Node) != dep.Seen && (!applyMarks || Triggers(dep.Node)))
+            if (dep.IsStatic && (!criticalOnly || (dep.Flags & DepFlags.Critical) != 0) && !(skipSome && Ignored(dep.Flags)) && Changed(dep) && (!applyMarks || Triggers(dep.Node)))
                 return $"dep {dep.Node.Name} changed";
         return null;
     }
@@ -141,6 +147,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
     /// <summary>What a dependent compares with what it saw: the content the job left, for an absent intermediate.</summary>
     private FileChecksum Current(Node node) => maker.Intermediates.Current(node);
+
+    /// <summary>The dep is not as the job saw it, in what the job looked at of it.</summary>
+    private bool Changed(DepRecord dep) => dep.Accesses.Differ(dep.Seen, Current(dep.Node));
 
     /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
     private bool Triggers(Node dep)

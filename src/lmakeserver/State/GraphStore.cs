@@ -51,6 +51,7 @@ public struct DepEntry
     public StoredChecksum Seen;
     public byte IsStatic;
     public byte Flags;       // Rules.DepFlags (low 8 bits); it sits in what was padding, so older stores read 0
+    public byte NoAccesses;  // Rules.DepAccesses the job did NOT make (inverted so that older stores, 0, read All)
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]

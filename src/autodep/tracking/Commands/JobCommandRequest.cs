@@ -62,6 +62,7 @@ internal static class JobCommandRequest
         if (args.Count < 3) throw new ArgumentException("depend: missing fields");
         var flags = (DeclaredDepFlags)Int(args[0]);
         bool regex = args[1] == "1", verbose = args[2] == "1";
+        if (verbose) flags |= DeclaredDepFlags.Read;   // -v hands the job each dep's checksum: it has seen the content
         List<string> names = args.GetRange(3, args.Count - 3);
         if (regex)
         {
