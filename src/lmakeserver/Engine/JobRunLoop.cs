@@ -59,7 +59,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
             // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
-            var seen = discovered.Select((n, i) => result.DiscoveredDeps[i].AlsoWritten ? (n.Known ? n.Checksum : FileChecksum.None) : graph.DiskChecksum(n)).ToList();
+            // what the job saw of each: before it wrote it (AlsoWritten), nothing where it found no file (SeenAbsent:
+            // one made since, even before now, is a change if the job's accesses can tell), else what is there now
+            var seen = discovered.Select((n, i) => result.DiscoveredDeps[i] switch
+            {
+                { AlsoWritten: true } => n.Known ? n.Checksum : FileChecksum.None,
+                { SeenAbsent: true } => FileChecksum.None,
+                _ => graph.DiskChecksum(n),
+            }).ToList();
             MarkPolluted(job, result);
             // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
             // an error already known) is no reason to announce a rerun
@@ -85,9 +92,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 else if (depErrors.Count == 0 && d.Accesses != Rules.DepAccesses.None)
                 {
                     // (a dep only declared, not read: made without error is all the job asked, its content is no reason)
-                    // a file the job found absent and that another job made while this one ran (before its end was
-                    // looked at): what the job saw is not what is there
-                    if (d.Accesses.Differ(seen[i], now) || (d.SeenAbsent && now.IsFile)) changed = true;
+                    if (d.Accesses.Differ(seen[i], now)) changed = true;
                     else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
                              && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
                     {
@@ -399,8 +404,11 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             else
             {
                 graph.Disk.Unlink(t.Name);
-                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && !ownUnrecorded && (flags & TargetFlags.NoWarning) == 0)
-                    req.Status("unlinked", job.Rule.Name, null, t.Name);   // another job's output: its job remakes it if needed
+                // the output of another job that may still make it (a rule of lower prio): its job remakes it if
+                // needed, said; a job of rules since gone or no longer applying (its dep left) had no claim left
+                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && !ownUnrecorded && (flags & TargetFlags.NoWarning) == 0
+                    && (t.Producer?.Id == t.WrittenBy || t.Candidates?.Any(c => c.Id == t.WrittenBy) == true))
+                    req.Status("unlinked", job.Rule.Name, null, t.Name);
             }
             Graph.Invalidate(t);
             graph.Refresh(t);

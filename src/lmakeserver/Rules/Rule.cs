@@ -103,7 +103,7 @@ public sealed class Rule
     public bool CanHaveJob(string jobName)
     {
         _jobNameRegex ??= TargetSpec.BuildRegex(JobName, DotNetStems,
-            StarStems.ToDictionary(s => s, s => "{" + s + "*}", StringComparer.Ordinal));
+            StarStems.ToDictionary(s => s, s => "{" + Template.StarStemShown(s) + "*}", StringComparer.Ordinal));
         return _jobNameRegex.IsMatch(jobName);
     }
 
@@ -128,7 +128,13 @@ public sealed class Rule
         AppendDict(sb, a.Environ);
         AppendDict(sb, a.EnvironResources);
         sb.Append(a.Autodep).Append('\0');
+        // how the job is run: a job that failed for want of a dir runs again once auto_mkdir is on
+        sb.Append(a.AutoMkdir).Append('\0');
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
+        // the targets and their flags: a target made phony, incremental or optional changes what the job leaves
+        foreach (TargetDocument t in doc.Targets)
+            sb.Append(t.Key).Append('=').Append(string.Join("\x02", t.Parts)).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
+              .Append(':').Append(string.Join(",", t.Flags)).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
         return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
     }
