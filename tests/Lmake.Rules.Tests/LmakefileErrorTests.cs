@@ -103,11 +103,37 @@ public class LmakefileErrorTests
     [Fact]
     public void ConfigKeyWithoutEffectYetIsAcceptedAndNoted()
     {
-        using var repo = new LmakefileRepo(Head + "lmake.config.caches = {'c': {'dir': '/tmp/c'}}\nlmake.config.path_max = 123\n");
+        using var repo = new LmakefileRepo(Head + "lmake.config.heartbeat = 20\nlmake.config.path_max = 123\n");
         Makefiles m = repo.Read();
         Assert.Equal(123, m.Config.PathMax);
-        Assert.Equal(["note: lmake.config.caches is accepted but has no effect yet"], m.Notes);
-        Assert.Equal(["caches", "path_max"], m.Config.UserSetKeys);
+        Assert.Equal(["note: lmake.config.heartbeat is accepted but has no effect yet"], m.Notes);
+        Assert.Equal(["heartbeat", "path_max"], m.Config.UserSetKeys);
+    }
+
+    // Documented features lmake-cs does not build are refused at their line, never silently left out: a job
+    // would see another file system (views), another host (backend) or a result from nowhere (cache).
+    [Theory]
+    [InlineData("lmake.config.caches = {'c': {'dir': '/tmp/c'}}", "Lmakefile.py:4: config: key 'caches': the job cache is not supported by lmake-cs")]
+    [InlineData("lmake.config.sub_repos = ('sub',)", "Lmakefile.py:4: config: key 'sub_repos': sub-repos is not supported by lmake-cs")]
+    public void AnUnsupportedConfigFeatureIsRefusedAtItsLine(string line, string expected) =>
+        AssertBroken(Head + line + "\n", expected);
+
+    [Theory]
+    [InlineData("tmp_view = '/tmp'", "tmp_view is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
+    [InlineData("views = {'v': 'w'}", "views is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
+    [InlineData("chroot_dir = '/img'", "chroot_dir is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
+    [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
+    [InlineData("backend = 'slurm'", "backend 'slurm' is not supported by lmake-cs (only the local backend is implemented)")]
+    [InlineData("cache = 'shared'", "cache 'shared': the job cache is not supported by lmake-cs")]
+    public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>
+        AssertBroken(Head + "class A(Rule):\n    target = 'a'\n    " + attr + "\n    cmd = 'true'\n", "Lmakefile.py:4: rule A: " + expected);
+
+    [Fact]
+    public void AnEmptyValueOfAnUnsupportedAttributeIsNoError()
+    {
+        using var repo = new LmakefileRepo(Head + "class A(Rule):\n    target = 'a'\n    tmp_view = ''\n    views = {}\n    backend = 'local'\n    cmd = 'true'\n");
+        var (exit, _, stderr) = repo.RunReader();
+        Assert.True(exit == 0, stderr);
     }
 }
 

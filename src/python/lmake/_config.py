@@ -48,8 +48,12 @@ def defaults():
 KNOWN_KEYS = frozenset(defaults())
 
 # Keys whose effect lmake-cs does not build yet: accepted, and noted once on stderr when set.
-NOT_YET_EFFECTIVE = frozenset(('caches', 'codecs', 'collect', 'colors', 'debug', 'trace', 'file_sync', 'heartbeat',
-    'heartbeat_tick', 'link_support', 'local_admin_dir', 'sub_repos', 'system_tag_proc'))
+NOT_YET_EFFECTIVE = frozenset(('codecs', 'collect', 'colors', 'debug', 'trace', 'file_sync', 'heartbeat',
+    'heartbeat_tick', 'link_support', 'local_admin_dir', 'system_tag_proc'))
+
+# Keys of features lmake-cs does not build, whose absence would change what jobs see or where results come
+# from: refused when set to a non-empty value (exit 8, at the line that sets them). README.md lists them.
+UNSUPPORTED = {'caches': 'the job cache', 'sub_repos': 'sub-repos'}
 
 # Keys whose value is a function of the Lmakefile the server has called (by the per-job helper, which holds the
 # Lmakefile) at a given moment; the document says only whether each is set (true).
@@ -102,6 +106,8 @@ def check_and_merge(config):
         if k in config: _check_type(k, d, config[k])
         result[k] = _merge(d, config[k]) if k in config else _plain(d)
     _check_local_resources(result['backends'].get('local'))
+    for k, what in UNSUPPORTED.items():
+        if result[k]: raise LmakefileError(f"config: key '{k}': {what} is not supported by lmake-cs")
     return result
 
 _COUNT = re.compile(r'\s*\d+(\.0*)?\s*')

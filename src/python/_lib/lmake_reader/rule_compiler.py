@@ -165,8 +165,38 @@ def shell_chain(cls):
     prologue = cmd_prologue(cls, False)
     return [prologue] + chain if chain and prologue else chain
 
+# Attributes of rules.md that lmake-cs does not build. Refused at the rule's line (exit 8) when set to anything
+# but an empty value: a job run without them would silently see another file system or another host than the
+# one its Lmakefile asks for. README.md lists them.
+UNSUPPORTED_ATTRS = {
+    'views'           : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'repo_view'       : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'tmp_view'        : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'lmake_view'      : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'chroot_dir'      : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'chroot_actions'  : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'mount_chroot_ok' : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'lmake_root'      : 'running lmake from another install inside the job',
+    'kill_daemons'    : 'killing the daemons a job leaves behind',
+    'compression'     : 'the job cache',
+}
+
+def check_supported(cls):
+    'one clear error for a documented attribute lmake-cs does not build (rather than a job that silently differs)'
+    for attr, what in UNSUPPORTED_ATTRS.items():
+        v = getattr(cls, attr, None)
+        if v is not None and v is not False and v != '' and v != {} and v != () and v != []:
+            raise LmakefileError(f'{attr} is not supported by lmake-cs ({what} is not implemented)')
+    backend = getattr(cls, 'backend', 'local')
+    if isinstance(backend, str) and backend not in ('local', ''):
+        raise LmakefileError(f'backend {backend!r} is not supported by lmake-cs (only the local backend is implemented)')
+    cache = getattr(cls, 'cache', None)
+    if isinstance(cache, str) and cache:
+        raise LmakefileError(f'cache {cache!r}: the job cache is not supported by lmake-cs')
+
 def compile_rule(cls, module_globals, user_modules):
     'the JSON-able description of a rule class (see read_makefiles.py for the shape)'
+    check_supported(cls)
     kind = rule_kind(cls)
     consts = constants_of(cls, module_globals)
     prio = cls.__dict__.get('prio', getattr(cls, 'prio', 0))
