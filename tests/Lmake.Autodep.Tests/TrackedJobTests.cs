@@ -238,7 +238,9 @@ public class TrackedJobTests
                 Assert.Equal(0, o.ExitCode);
             }
         })).ToArray();
-        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+        // 1000 jobs take ~3.5 s alone; 180 s leaves room for a suite that runs ptrace tests beside it on 2 cores
+        // (one run of make test timed out at 60 s) while a job that never completes still fails the test
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(180));
         double seconds = sw.Elapsed.TotalSeconds;
         double ownCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         _output.WriteLine($"{Jobs} jobs of /bin/true, {Parallel} at a time: {Jobs / seconds:F0} jobs/s, runner CPU {ownCpuMs / Jobs:F3} ms/job");
