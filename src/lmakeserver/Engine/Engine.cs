@@ -44,7 +44,7 @@ public sealed class Engine
     // server_start_proc ran and server_end_proc not yet: open-lmake's server lives while it has requests, so
     // the procs frame each stretch of requests (a server kept idle a while by us is the same server to users)
     private bool _serverStartProcDone;
-    private int _activeRequests;
+    private int _activeRequests;   // lmake requests between their Lmakefile read and their answer (the engine thread's count)
 
     /// <summary>Calls lmake.config.<paramref name="proc"/> when the Lmakefile set it (config.md: server_start_proc,
     /// req_start_proc, req_end_proc, server_end_proc); what goes wrong is said, the request goes on.</summary>
@@ -114,13 +114,12 @@ public sealed class Engine
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;
-        _making++;
         try { results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t)))); }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
             return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
         }
-        finally { req.Finished = true; _making--; }
+        finally { req.Finished = true; }
         TimeSpan made = clock.Elapsed;
         if (targets.Count == 0) return ExitCode.Ok;   // lmake alone: the Lmakefile was read, nothing to sum up
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only
@@ -134,9 +133,6 @@ public sealed class Engine
     }
 
     public void Flush() => _graph.Flush();
-
-    // requests making targets now: the sources cannot change under them (their nodes were resolved as they were)
-    private int _making;
 
     private string SavedMakefiles => _lmakeDir.SavedMakefiles;
 
@@ -175,7 +171,7 @@ public sealed class Engine
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout, userEnviron);
         // the rules and the config may change while other lmake commands run, the sources may not: what those
         // commands made was decided on the old ones (config.md: the repo must be steady for that)
-        if (_making > 0 && _graph.Makefiles is { } live
+        if (_activeRequests > 0 && _graph.Makefiles is { } live
             && (!live.Sources.SequenceEqual(makefiles.Sources) || !live.SourceDirs.SequenceEqual(makefiles.SourceDirs)))
             throw new LmakefileException("the sources changed while another lmake is running: wait for it to end, then run again",
                 ExitCode.BadState);
