@@ -32,4 +32,11 @@ public interface IRepoDisk
     /// (incremental targets hard linked elsewhere: the job must not change the other names). Links among
     /// the set are kept.</summary>
     void Uniquify(IReadOnlyList<string> names);
+
+    /// <summary>The files (repo-relative names) under <paramref name="dir"/> when it is a real folder, not a
+    /// symbolic link to one; null otherwise.</summary>
+    IReadOnlyList<string>? FilesUnder(string dir);
+
+    /// <summary>Removes the folder and what is left in it (nothing when it cannot: the job then fails on it).</summary>
+    void RemoveDirectory(string dir);
 }

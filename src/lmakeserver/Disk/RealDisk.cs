@@ -84,4 +84,19 @@ public sealed class RealDisk : IRepoDisk
         Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
         File.Move(PathOf(name), dest, overwrite: true);
     }
+
+    public IReadOnlyList<string>? FilesUnder(string dir)
+    {
+        string full = PathOf(dir);
+        if (!Directory.Exists(full) || new DirectoryInfo(full).LinkTarget != null) return null;
+        return Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+            .Select(f => dir + "/" + Path.GetRelativePath(full, f)).ToList();
+    }
+
+    public void RemoveDirectory(string dir)
+    {
+        try { Directory.Delete(PathOf(dir), recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
 }

@@ -6,7 +6,6 @@ using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
-using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 using Lmake.Server.State;
 
@@ -244,7 +243,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         {
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
-            List<string>? kept = ClearTargets(job, lastRun);
+            List<string>? kept = new TargetClearing(graph, req).Clear(job, lastRun);
             JobSubmission submission = SubmissionOf(job);
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
@@ -348,79 +347,5 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             graph.Save(t);
         }
         JobInfos.Write(graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
-    }
-
-    /// <summary>Before a run its targets go (those its last run left, its static ones, and the files the rules
-    /// resolved to it through a star target), so that what the job leaves is only what it made this time;
-    /// incremental ones stay (unless -I), each with an inode of its own. What is lost is said: a file edited by
-    /// hand since a job left it, or that no job left (written by hand), is moved to LMAKE/quarantine/ (A4), unless
-    /// it is empty; one another job left is `unlinked` (unless no_warning). The folders emptied go, and the
-    /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
-    private List<string>? ClearTargets(Job job, JobRun? lastRun)
-    {
-        List<string>? kept = null;
-        JobPlan plan = job.Plan;
-        // a rerun in this loop: what the run before it left was never recorded, and is the job's own all the same
-        HashSet<Node> leftByLastRun = lastRun == null ? [] : [.. lastRun.Targets.Select(graph.Node)];
-        IEnumerable<Node> all = job.Targets.Concat(plan.Targets.Select(graph.Node)).Concat(leftByLastRun);
-        if (job.WantedStarTargets != null) all = all.Concat(job.WantedStarTargets.Where(n => plan.IsStarTarget(n.Name, out _)));
-        foreach (Node t in all.Distinct().ToList())
-        {
-            if (graph.IsSource(t.Name)) continue;   // a source written with source_ok is the user's, never cleared
-            if (!graph.IsFileOnDisk(t.Name))
-            {
-                if (graph.Disk is RealDisk)   // a directory in the way, left by jobs of rules since changed
-                    foreach (string q in StaleOutputs.ClearDirectoryInTheWay(graph, t.Name))
-                        req.Status("quarantined", job.Rule.Name, null, q);
-                continue;
-            }
-            TargetFlags flags = PlanFlags.Of(plan, t.Name);
-            bool incremental = (flags & TargetFlags.Incremental) != 0 && !Options.IgnoreIncremental;
-            FileChecksum now = graph.Refresh(t);
-            if (t.PollutedBy != null && t.PollutedBy != job && now == t.PollutedChecksum)
-            {
-                // another job wrote it without the right to: what it left has no value, its own job remakes it
-                graph.Disk.Unlink(t.Name);
-                t.PollutedBy = null;
-                if (t.WrittenBy == job.Id) { t.WrittenBy = 0; t.WrittenChecksum = FileChecksum.None; }   // what it left is gone: not steady
-                Graph.Invalidate(t);
-                graph.Refresh(t);
-                graph.Disk.RemoveEmptyParents(t.Name);
-                continue;
-            }
-            bool ownUnrecorded = leftByLastRun.Contains(t);
-            bool editedSince = !ownUnrecorded && t.WrittenBy != 0 && now != t.WrittenChecksum;
-            if (incremental && !editedSince)
-            {
-                (kept ??= []).Add(t.Name);
-                continue;
-            }
-            if (editedSince || (t.WrittenBy == 0 && !ownUnrecorded && !now.IsEmpty))
-            {
-                // content no job left: someone's work, kept where they can find it
-                StaleOutputs.Quarantine(graph, t);
-                req.Status("quarantined", job.Rule.Name, null, t.Name);
-            }
-            else
-            {
-                graph.Disk.Unlink(t.Name);
-                // the output of another job that may still make it (a rule of lower prio): its job remakes it if
-                // needed, said; a job of rules since gone or no longer applying (its dep left) had no claim left
-                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && !ownUnrecorded && (flags & TargetFlags.NoWarning) == 0
-                    && (t.Producer?.Id == t.WrittenBy || t.Candidates?.Any(c => c.Id == t.WrittenBy) == true))
-                    req.Status("unlinked", job.Rule.Name, null, t.Name);
-            }
-            Graph.Invalidate(t);
-            graph.Refresh(t);
-            graph.Disk.RemoveEmptyParents(t.Name);
-        }
-        if (kept != null) graph.Disk.Uniquify(kept);
-        foreach (string t in plan.Targets)
-        {
-            int slash = t.LastIndexOf('/');
-            if (slash > 0 && !Path.IsPathRooted(t)) graph.Disk.CreateDirectory(t[..slash]);
-        }
-        foreach (TargetPattern p in plan.StarTargets) graph.Disk.CreateDirectory(p.FixedDir);
-        return kept;
     }
 }

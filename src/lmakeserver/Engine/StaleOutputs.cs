@@ -34,20 +34,14 @@ public static class StaleOutputs
     public static List<string> ClearDirectoryInTheWay(Graph graph, string name)
     {
         var quarantined = new List<string>();
-        string full = Path.Combine(graph.RepoRoot, name);
-        if (!Directory.Exists(full) || new DirectoryInfo(full).LinkTarget != null) return quarantined;
-        var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-            .Select(f => name + "/" + Path.GetRelativePath(full, f)).ToList();
-        if (files.Any(graph.IsSource)) return quarantined;
+        if (graph.Disk.FilesUnder(name) is not { } files || files.Any(graph.IsSource)) return quarantined;
         foreach (string f in files)
         {
             Node n = graph.Node(f);
             if (n.WrittenBy != 0) { if (Remove(graph, n) == "quarantined") quarantined.Add(f); }
             else { Quarantine(graph, n); quarantined.Add(f); }
         }
-        try { Directory.Delete(full, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        graph.Disk.RemoveDirectory(name);
         return quarantined;
     }
 

@@ -59,6 +59,23 @@ public sealed class FakeDisk : IRepoDisk
 
     public void Uniquify(IReadOnlyList<string> names) { }
 
+    // (a name is a folder when files are under it and it is no file itself)
+    public IReadOnlyList<string>? FilesUnder(string dir)
+    {
+        lock (_files)
+        {
+            if (_files.ContainsKey(dir)) return null;
+            var under = _files.Keys.Where(k => k.StartsWith(dir + "/", StringComparison.Ordinal)).ToList();
+            return under.Count == 0 ? null : under;
+        }
+    }
+
+    public void RemoveDirectory(string dir)
+    {
+        lock (_files)
+            foreach (string k in _files.Keys.Where(k => k.StartsWith(dir + "/", StringComparison.Ordinal)).ToList()) _files.Remove(k);
+    }
+
     public void Quarantine(string name)
     {
         lock (_files) _files.Remove(name);
