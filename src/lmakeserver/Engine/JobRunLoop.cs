@@ -261,7 +261,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         Id = job.Id,
         Plan = job.Plan,
         Config = graph.Makefiles!.Config,
-        AbsoluteSourceDirs = graph.AbsoluteSourceDirs,
+        OutsideSourceDirs = graph.OutsideSourceDirs,
     };
 
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
