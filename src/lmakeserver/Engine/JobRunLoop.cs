@@ -191,7 +191,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             }
             SayStatus(job, reason, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
-            if (result.FromCache == CacheHit.None)
+            // lmake -c: none and download leave the cache as it is
+            if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
                 cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)).ToList(),
                     job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
@@ -275,7 +276,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
     private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, int depth, CancellationToken cancel)
     {
-        JobRun run = await cache.Lookup(submission, name => DepNow(name, depth)) ?? await backend.Run(submission, host, cancel);
+        // lmake -c: none and upload do not look in the cache
+        bool download = Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download;
+        JobRun run = (download ? await cache.Lookup(submission, name => DepNow(name, depth)) : null) ?? await backend.Run(submission, host, cancel);
         return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
     }
 
