@@ -79,6 +79,25 @@ public class JobCacheTests
     }
 
     [Fact]
+    public void Cache_method_none_and_download_leave_the_cache_as_it_is_and_none_and_upload_do_not_look()
+    {
+        using var shared = new Shared();
+        using (LmakeRepo r = shared.Repo()) Assert.Equal(0, r.Lmake("-c", "download", "out").Result.ExitCode);
+        Assert.Equal(0, shared.Runs("out"));
+        using (LmakeRepo r = shared.Repo()) Assert.Equal(0, r.Lmake("--cache-method=upload", "out").Result.ExitCode);
+        Assert.Equal(1, shared.Runs("out"));
+        foreach (string method in new[] { "none", "upload" })
+            using (LmakeRepo r = shared.Repo())
+            {
+                LmakeOutput o = r.Lmake("-c", method, "out");
+                Assert.True(o.Result.ExitCode == 0, o.ToString());
+                Assert.Equal(["may_rerun", "done"], o.Words("out"));
+            }
+        using LmakeRepo plain = shared.Repo();
+        Assert.Contains("hit_done", plain.Lmake("out").Words("out"));
+    }
+
+    [Fact]
     public void Max_runs_per_job_bounds_the_runs_kept()
     {
         using var shared = new Shared("size = 1 << 20\nmax_runs_per_job = 1\n");
