@@ -98,6 +98,25 @@ public class JobCacheTests
     }
 
     [Fact]
+    public void Of_the_runs_one_repo_stores_for_a_job_the_first_and_the_last_are_kept()
+    {
+        using var shared = new Shared();
+        using LmakeRepo r = shared.Repo();
+        foreach (string input in new[] { "a\n", "b\n", "c\n", "d\n" })
+        {
+            r.Repo.Write("in", input);
+            Assert.Equal(0, r.Lmake("out").Result.ExitCode);
+        }
+        Assert.Equal(2, shared.Runs("out"));
+        r.Repo.Write("in", "a\n");
+        LmakeOutput first = r.Lmake("out");
+        Assert.Equal(["hit_done"], first.Words("out"));
+        Assert.Equal("a\nv1\n", r.Repo.Read("out"));
+        r.Repo.Write("in", "b\n");
+        Assert.Equal(["done"], r.Lmake("out").Words("out"));
+    }
+
+    [Fact]
     public void Max_runs_per_job_bounds_the_runs_kept()
     {
         using var shared = new Shared("size = 1 << 20\nmax_runs_per_job = 1\n");

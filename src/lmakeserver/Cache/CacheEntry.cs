@@ -5,10 +5,13 @@
 // them, so two repos storing the same run store it once. info:
 //   lmake-cs cache run 1
 //   exec_time <ticks of TimeSpan>
+//   stored <ticks of the UTC date it was stored>
+//   repo_key <the key of the repo that stored it (RepoKey.cs)>
 //   dep <checksum as FileChecksum.ToString> <name>         one per dep, in the order the job read them
 //   target <checksum> <size in bytes> <name>               one per file it left (stdout's target among them)
 //   source <checksum> <size in bytes> <name>               a source it was allowed to write (source_ok)
 //   stderr <base64 of UTF-8>
+//   end                                                    the last line: a file cut short at a line's end is no run
 // A line of another key is skipped (room for later fields); a run whose info does not parse is no run.
 using System.Text;
 using Lmake.Common.Checksums;
@@ -22,6 +25,8 @@ public sealed class CacheEntry
     public const string Header = "lmake-cs cache run 1";
 
     public TimeSpan ExecTime { get; init; }
+    public DateTime Stored { get; init; }
+    public string RepoKey { get; init; } = "";
     public required IReadOnlyList<(string Name, FileChecksum Seen)> Deps { get; init; }
     /// <summary>The targets, then the sources it wrote, in the order of their contents in `data`.</summary>
     public required IReadOnlyList<CachedFile> Files { get; init; }
@@ -40,10 +45,13 @@ public sealed class CacheEntry
         var sb = new StringBuilder();
         sb.Append(Header).Append('\n');
         sb.Append("exec_time ").Append(ExecTime.Ticks).Append('\n');
+        sb.Append("stored ").Append(Stored.Ticks).Append('\n');
+        sb.Append("repo_key ").Append(RepoKey).Append('\n');
         foreach (var (name, seen) in Deps) sb.Append("dep ").Append(seen.ToString()).Append(' ').Append(name).Append('\n');
         foreach (CachedFile f in Files)
             sb.Append(f.IsSource ? "source " : "target ").Append(f.Content.ToString()).Append(' ').Append(f.Size).Append(' ').Append(f.Name).Append('\n');
         sb.Append("stderr ").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(Stderr))).Append('\n');
+        sb.Append("end\n");
         return sb.ToString();
     }
 
@@ -51,12 +59,12 @@ public sealed class CacheEntry
     public static CacheEntry? Parse(string text)
     {
         string[] lines = text.Split('\n');
-        if (lines.Length < 2 || lines[0] != Header || !text.EndsWith('\n')) return null;
+        if (lines.Length < 3 || lines[0] != Header || lines[^2] != "end" || lines[^1] != "") return null;
         var deps = new List<(string, FileChecksum)>();
         var files = new List<CachedFile>();
-        long execTicks = 0;
-        string stderr = "";
-        foreach (string line in lines.AsSpan(1, lines.Length - 2))
+        long execTicks = 0, storedTicks = 0;
+        string stderr = "", repoKey = "";
+        foreach (string line in lines.AsSpan(1, lines.Length - 3))
         {
             int sp = line.IndexOf(' ');
             if (sp < 0) return null;
@@ -65,6 +73,12 @@ public sealed class CacheEntry
             {
                 case "exec_time":
                     if (!long.TryParse(rest, out execTicks)) return null;
+                    break;
+                case "stored":
+                    if (!long.TryParse(rest, out storedTicks) || storedTicks < 0 || storedTicks > DateTime.MaxValue.Ticks) return null;
+                    break;
+                case "repo_key":
+                    repoKey = rest;
                     break;
                 case "dep":
                 {
@@ -87,6 +101,10 @@ public sealed class CacheEntry
                     break;
             }
         }
-        return new CacheEntry { ExecTime = TimeSpan.FromTicks(execTicks), Deps = deps, Files = files, Stderr = stderr };
+        return new CacheEntry
+        {
+            ExecTime = TimeSpan.FromTicks(execTicks), Stored = new DateTime(storedTicks, DateTimeKind.Utc), RepoKey = repoKey,
+            Deps = deps, Files = files, Stderr = stderr,
+        };
     }
 }

@@ -162,7 +162,11 @@ public sealed class DirCache
             files.Add(new CachedFile(name, now, bytes.Length, isSource));
             contents.Add(bytes);
         }
-        var entry = new CacheEntry { ExecTime = run.ExecTime, Deps = deps, Files = files, Stderr = run.Stderr };
+        string repoKey = RepoKey.Of(_repoRoot, _config.RepoKey);
+        var entry = new CacheEntry
+        {
+            ExecTime = run.ExecTime, Stored = DateTime.UtcNow, RepoKey = repoKey, Deps = deps, Files = files, Stderr = run.Stderr,
+        };
         string? tmp = null;
         try
         {
@@ -179,13 +183,17 @@ public sealed class DirCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // another stored it meanwhile, or no room
         finally { if (tmp != null) RemoveTree(tmp); }
-        KeepWithinBounds(jobDir);
+        KeepWithinBounds(jobDir, repoKey);
     }
 
-    /// <summary>At most max_runs_per_job runs of the job, and the whole cache within its size: the runs that would
-    /// cost least to lose go (cache.md: an LRU whose aging speed grows with size over the time the run took).</summary>
-    private void KeepWithinBounds(string jobDir)
+    /// <summary>Of the runs of the job stored under this repo key, the first and the last; at most max_runs_per_job
+    /// runs of the job; and the whole cache within its size: the runs that would cost least to lose go (cache.md: an
+    /// LRU whose aging speed grows with size over the time the run took).</summary>
+    private void KeepWithinBounds(string jobDir, string repoKey)
     {
+        var sameKey = RunsByLastUse(jobDir).Select(r => (Run: r, Entry: ReadEntry(r)))
+            .Where(r => r.Entry?.RepoKey == repoKey).OrderBy(r => r.Entry!.Stored).ToList();
+        for (int i = 1; i < sameKey.Count - 1; i++) Evict(sameKey[i].Run);
         List<string> runs = RunsByLastUse(jobDir).ToList();
         foreach (string old in runs.Skip(_config.MaxRunsPerJob)) Evict(old);
         if (_size < 0 || _size > _config.Size) _size = CountAndEvict();

@@ -12,6 +12,8 @@ public class CacheEntryTests
     private static CacheEntry Sample() => new()
     {
         ExecTime = TimeSpan.FromMilliseconds(1234),
+        Stored = new DateTime(2026, 12, 5, 12, 0, 0, DateTimeKind.Utc),
+        RepoKey = "/repo@0123abcd",
         Deps = [("src/a b.c", A), ("missing", FileChecksum.None)],
         Files = [new CachedFile("out/x y", X, 42, false), new CachedFile("b", A, 3, true)],
         Stderr = "warning: é\nsecond line",
@@ -23,6 +25,8 @@ public class CacheEntryTests
         CacheEntry e = CacheEntry.Parse(Sample().Format())!;
         Assert.NotNull(e);
         Assert.Equal(TimeSpan.FromMilliseconds(1234), e.ExecTime);
+        Assert.Equal(Sample().Stored, e.Stored);
+        Assert.Equal("/repo@0123abcd", e.RepoKey);
         Assert.Equal(Sample().Deps, e.Deps);
         Assert.Equal(Sample().Files, e.Files);
         Assert.Equal("warning: é\nsecond line", e.Stderr);
