@@ -63,23 +63,13 @@ static int CacheRepairCommand(string[] args)
     root.Options.Add(dryRun);
     root.Options.Add(force);
     root.Arguments.Add(dir);
-    try
+    return Guarded("lcache_repair", () =>
     {
         if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
         ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_repair");
         return Lmake.Server.Cache.CacheRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
             Console.In, Console.Out, Console.Error);
-    }
-    catch (UsageException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return ExitCode.Usage;
-    }
-    catch (Exception e)
-    {
-        Console.Error.WriteLine($"lcache_repair: internal error: {e.Message}");
-        return ExitCode.InternalError;
-    }
+    });
 }
 
 static int DumpCommand(string[] args)
@@ -87,14 +77,20 @@ static int DumpCommand(string[] args)
     var root = new RootCommand("lmake_dump: print the store of a repo in readable form (rules, nodes, jobs)");
     var repo = new Option<string>("--repo") { Description = "the repo root (default: the repo of the current directory)" };
     root.Options.Add(repo);
-    try
+    return Guarded("lmake_dump", () =>
     {
         if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
         ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lmake_dump");
         string? repoRoot = parsed.GetValue(repo) is string r ? Path.GetFullPath(r) : RepoRoot.Find(Environment.CurrentDirectory);
         if (repoRoot == null) throw new UsageException($"lmake_dump: {RepoRoot.NotFoundMessage}");
         return Lmake.Server.Admin.StoreDump.Run(repoRoot, Console.OpenStandardOutput());
-    }
+    });
+}
+
+// the tools other than the server: one line and an exit code for what goes wrong, never a stack trace
+static int Guarded(string command, Func<int> body)
+{
+    try { return body(); }
     catch (UsageException e)
     {
         Console.Error.WriteLine(e.Message);
@@ -102,12 +98,12 @@ static int DumpCommand(string[] args)
     }
     catch (Lmake.Store.StoreException e)
     {
-        Console.Error.WriteLine($"lmake_dump: {e.Message}");
+        Console.Error.WriteLine($"{command}: {e.Message}");
         return ExitCode.BadState;
     }
     catch (Exception e)
     {
-        Console.Error.WriteLine($"lmake_dump: internal error: {e.Message}");
+        Console.Error.WriteLine($"{command}: internal error: {e.Message}");
         return ExitCode.InternalError;
     }
 }
