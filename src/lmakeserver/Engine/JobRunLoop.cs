@@ -4,6 +4,7 @@
 // status lines (done, steady, failed, dep_error, rerun, may_rerun...).
 using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
+using Lmake.Common.Files;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
 using Lmake.Server.Rules;
@@ -88,10 +89,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 FileChecksum now = graph.Refresh(discovered[i]);
                 DiscoveredDep d = result.DiscoveredDeps[i];
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
+                // (ignore_error lets a dep in error through, not a required one that cannot be made: separate flags)
+                else if (missing != null && results[i].State == MakeState.Missing) depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, missing));
                 else if (depErrors.Count == 0 && d.Accesses != Rules.DepAccesses.None)
                 {
                     // (a dep only declared, not read: made without error is all the job asked, its content is no reason)
                     if (d.Accesses.Differ(seen[i], now)) changed = true;
+                    // written after the job first saw it (its job ran meanwhile): what the job read may be a part of it
+                    else if (d.SeenMtimeNs != 0 && !d.AlsoWritten && discovered[i].Kind != NodeKind.Source
+                             && (d.Accesses & (Rules.DepAccesses.Reg | Rules.DepAccesses.Lnk)) != 0
+                             && graph.Disk.Stat(discovered[i].Name) is { Exists: true, Kind: not StatKind.Directory } stat
+                             && stat.MtimeNs != d.SeenMtimeNs) changed = true;
                     else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
                              && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
                     {
