@@ -44,12 +44,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
+            bool rewroteItsDep = false;
             foreach (string w in result.WrittenSources)
             {
-                // a source the job rewrote (source_ok): its new content is the one lmake knows from now on
+                // a source the job rewrote (source_ok): its new content is the one lmake knows from now on; if the job
+                // read it (a formatter rewriting its dep), it read the old content: it runs again on the new one
                 Node source = graph.Node(w);
+                FileChecksum before = source.Known ? source.Checksum : FileChecksum.None;
                 Graph.Invalidate(source);
-                graph.Refresh(source);
+                FileChecksum after = graph.Refresh(source);
+                if (after != before && (job.Plan.StaticDeps.Any(d => d.Name == w) || result.DiscoveredDeps.Any(d => d.Name == w)))
+                    rewroteItsDep = true;
             }
             // steady: every target the run left holds what a job had left there before (none left: nothing changed);
             // decided by the first request that sees the run, before anyone records it (a request that joined the
@@ -78,7 +83,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             NodeResult[] results = await Task.WhenAll(making);
             // in the order the job read them: a dep that changed before any dep in error reruns the job (the change may
             // lead it elsewhere, ldepend(1) note 3); a dep in error first stands, whatever changed after it
-            bool changed = result.MustRerun;
+            bool changed = result.MustRerun || rewroteItsDep;
             var depErrors = new List<ErrorChain>();
             // a source dated after the job started was changed while it ran: what it read may be the old content
             long startNs = result.Facts is { } facts ? new DateTimeOffset(facts.Start).ToUnixTimeMilliseconds() * 1_000_000 : long.MaxValue;

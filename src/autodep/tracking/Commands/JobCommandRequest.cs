@@ -92,14 +92,16 @@ internal static class JobCommandRequest
         Answer(handler.VerifyDeps(job, all), verdicts =>
         {
             if (verdicts.Count != all.Count) return JobChannelWire.Error($"internal error: {verdicts.Count} verdicts for {all.Count} deps");
-            // a dep that need not exist is fine missing; the job sees what it asked for: the status with ignore-error
-            // (it reads on whatever the dep is), the checksum with read (it looked at the content)
+            // the job sees what it asked for: the status with ignore-error (it reads on whatever the dep is: a dep that
+            // cannot be made is not in error, the job finds no file), the checksum with read (it looked at the
+            // content); a required dep that cannot be made fails the command (and the job ends in dep_error)
             bool required = (flags & (DeclaredDepFlags.NotRequired | DeclaredDepFlags.ReaddirOk)) == 0;
             var results = new string[3 * verdicts.Count];
             for (int i = 0; i < verdicts.Count; i++)
             {
-                bool inError = verdicts[i].Status switch { "ok" => false, "missing" => required, _ => true };
-                results[3 * i] = (flags & DeclaredDepFlags.IgnoreError) == 0 ? "-" : inError ? "error" : "ok";
+                bool builtInError = verdicts[i].Status is not ("ok" or "missing");
+                bool inError = builtInError || (verdicts[i].Status == "missing" && required);
+                results[3 * i] = (flags & DeclaredDepFlags.IgnoreError) == 0 ? "-" : builtInError ? "error" : "ok";
                 results[3 * i + 1] = (flags & DeclaredDepFlags.Read) != 0 ? verdicts[i].Checksum : "-";
                 results[3 * i + 2] = inError ? "1" : "0";
             }
