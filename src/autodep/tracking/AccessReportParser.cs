@@ -73,13 +73,16 @@ internal sealed class AccessReportParser
             {
                 SeenMtimeNs = firstLook && existed && (old.Kinds & (AccessKind.Write | AccessKind.Unlink)) == 0 ? MtimeOf(name) : old.SeenMtimeNs,
                 Kinds = old.Kinds | kinds,
-                // (a file the job wrote or removed before it first looked at it did not exist before the job)
-                ExistedAtFirstRead = firstLook ? existed && (old.Kinds & (AccessKind.Write | AccessKind.Unlink)) == 0 : old.ExistedAtFirstRead,
+                ExistedAtFirstRead = firstLook ? existed : old.ExistedAtFirstRead,
             };
             return;
         }
         _indexOf[name] = _accesses.Count;
-        Access fresh = WithPatterns(new Access(name, kinds, looks && existed) { SeenMtimeNs = looks && existed ? MtimeOf(name) : 0 });
+        Access fresh = WithPatterns(new Access(name, kinds, looks && existed)
+        {
+            SeenMtimeNs = looks && existed ? MtimeOf(name) : 0,
+            WrittenFirst = !looks && (kinds & (AccessKind.Write | AccessKind.Unlink)) != 0,
+        });
         if ((fresh.DepFlags & DeclaredDepFlags.Ignore) != 0) fresh = fresh with { Kinds = kinds & ~Access.ReadKinds, ExistedAtFirstRead = false };
         _accesses.Add(fresh);
     }

@@ -32,7 +32,7 @@ public static class AccessSorter
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
             bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
-            if (isStar && access.ExistedAtFirstRead && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
+            if (isStar && access.ExistedAtFirstRead && !access.WrittenFirst && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
                 (preexisting ??= []).Add(name);
             if (written && host.IsSource(name))
             {
