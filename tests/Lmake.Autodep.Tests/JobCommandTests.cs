@@ -146,7 +146,7 @@ public class JobCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         // status with -e, checksum with -R; a required dep that cannot be made is no error of its own, but fails the call
         Assert.StartsWith($"ok {sumA} ../a\nok empty-R b\nrc=0\nok {sumA} ../a\nok none ../missing\nrc=1\n- - ../a\nrc=0\n", r.Stdout);
-        Assert.Equal("R", Entry(r, "a").Kinds);          // names given from sub/ are recorded from the repo root
+        Assert.Equal("RN", Entry(r, "a").Kinds);         // names given from sub/ are recorded from the repo root (N: -v without -R)
         Assert.Equal("R", Entry(r, "sub/b").Kinds);
         Assert.Equal("R!", Entry(r, "missing").Kinds);
     }
@@ -265,7 +265,7 @@ public class JobCommandTests
             $"{{'a': {{'ok': True, 'checksum': '{sumA}'}}, 'gone': {{'ok': True, 'checksum': 'none'}}}}\n" +
             "['x.py', 'seen', 'a', 'gone', 'b'] ('t',)\n" +
             "True 'multi\\nline' True\nTrue\nTrue\nerror: no code nope in context ctx of codes\n", r.Stdout);
-        Assert.Equal("declared dep:critical group:1", Entry(r, "a").Declared);  // (xxhsum read it too)
+        Assert.Equal("declared dep:critical,ignore_error group:1", Entry(r, "a").Declared);  // (xxhsum read it too)
         Assert.Equal(("N!", "declared dep:essential,not_required group:2"), Entry(r, "b"));
         Assert.Equal(("-", "declared target:phony"), Entry(r, "t"));
         Assert.Equal(("N!", "declared dep:critical group:3"), Entry(r, "from_child"));
