@@ -33,12 +33,25 @@ public class DepChangedDuringRunTests
                 target = r'{File:.*}.fmt'
                 deps   = {'SRC': '{File}'}
                 cmd    = "ltarget -s {SRC} ; sed -i -e '/^$/ d' {SRC}"
+            class Use(Rule):
+                target = r'{File:.*}.used'
+                deps   = {'FMT': '{File}.fmt'}
+                cmd    = 'cat {File}'
             """);
         r.Repo.Add("text", "a\n\nb\n");
-        LmakeOutput o = r.Lmake("text.fmt");
+        LmakeOutput o = r.Lmake("text.used");
         Assert.True(o.Result.ExitCode == 0, o.ToString());
         Assert.Equal(["rerun", "done"], o.Words("text.fmt"));   // the second run finds nothing to change
         Assert.Equal("a\nb\n", r.Repo.Read("text"));
-        Assert.Empty(r.Lmake("text.fmt").Jobs);
+        Assert.Equal("a\nb\n", r.Repo.Read("text.used"));
+        Assert.Empty(r.Lmake("text.used").Jobs);
+
+        // an edit the formatter undoes: the user of the file saw it changed in this lmake, so it runs (the same)
+        File.AppendAllText(r.Repo["text"], "\n");
+        LmakeOutput edited = r.Lmake("text.used");
+        Assert.True(edited.Result.ExitCode == 0, edited.ToString());
+        Assert.Equal(["changed"], edited.Words("text"));
+        Assert.Equal(["rerun", "steady"], edited.Words("text.fmt"));
+        Assert.Equal(["steady"], edited.Words("text.used"));
     }
 }
