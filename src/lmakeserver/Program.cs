@@ -9,6 +9,7 @@ using Lmake.Server;
 using Lmake.Server.Transport;
 
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
+if (CommandName.Invoked == "lcache_repair") return CacheRepairCommand(args);
 
 var root = new RootCommand("lmakeserver: the lmake server of a repo, started by lmake (see LMAKE/server)");
 var repo = new Option<string>("--repo") { Description = "the repo root (default: the current directory)" };
@@ -51,6 +52,34 @@ catch (Exception e)
 {
     Console.Error.WriteLine($"lmakeserver: {e.Message}");
     return ExitCode.BadServer;
+}
+
+static int CacheRepairCommand(string[] args)
+{
+    var root = new RootCommand("lcache_repair: make a cache dir coherent again (what is not a whole run goes)");
+    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
+    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
+    var dir = new Argument<string>("dir") { Description = "the cache dir" };
+    root.Options.Add(dryRun);
+    root.Options.Add(force);
+    root.Arguments.Add(dir);
+    try
+    {
+        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_repair");
+        return Lmake.Server.Cache.CacheRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
+            Console.In, Console.Out, Console.Error);
+    }
+    catch (UsageException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return ExitCode.Usage;
+    }
+    catch (Exception e)
+    {
+        Console.Error.WriteLine($"lcache_repair: internal error: {e.Message}");
+        return ExitCode.InternalError;
+    }
 }
 
 static int DumpCommand(string[] args)
