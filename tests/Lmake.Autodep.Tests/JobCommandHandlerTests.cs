@@ -63,7 +63,7 @@ public class JobCommandHandlerTests
         using var repo = new TempRepo();
         repo.Write("sub/x", "");
         var h = new RecordingHandler();
-        var o = await Run(repo, "cd sub && ldepend -v ../a x ../sub/../bad; echo rc=$?; ldepend -v ../boom; echo rc=$?", h);
+        var o = await Run(repo, "cd sub && ldepend -veR ../a x ../sub/../bad; echo rc=$?; ldepend -vR ../boom; echo rc=$?", h);
         Assert.Equal(0, o.ExitCode);
         Assert.Equal("ok 0123456789abcdef-R ../a\nok 0123456789abcdef-R x\nerror none ../sub/../bad\nrc=1\nrc=1\n", o.Stdout);
         Assert.Equal("ldepend: cannot make boom\n", o.Stderr);

@@ -61,7 +61,7 @@ public class JobCommandTests
     [InlineData("lencode -t t -x c -l 0 < /dev/null", "lencode: -l MINLEN must be a number from 1 to 32, not '0'")]
     [InlineData("ldecode -t t -x c", "ldecode: -c CODE is required")]
     [InlineData("ldecode -t t -c 1 -x", "ldecode: option -x needs a value (CONTEXT)")]
-    [InlineData("ldepend -v -X 'a.*'", "ldepend: -v cannot be used with -X")]
+    [InlineData("ldepend -v -X 'a.*'", "ldepend: -v and -d cannot be used with -X")]
     [InlineData("ldepend -l a", "ldepend: -l takes no FILE")]
     public void Usage_errors_exit_11_with_one_message(string command, string message)
     {
@@ -101,7 +101,7 @@ public class JobCommandTests
         Assert.Equal(("N!", "declared dep:ignore_error group:3"), Entry(r, "d"));
         Assert.Equal(("N!", "declared dep:not_required group:4"), Entry(r, "e"));
         Assert.Equal(("N!", "declared dep:readdir_ok group:5"), Entry(r, "f"));
-        Assert.Equal(("N!", "declared dep:ignore group:6"), Entry(r, "g"));
+        Assert.Equal(("-", "declared dep:ignore group:6"), Entry(r, "g"));   // ignored from now on: no access at all
         Assert.Equal(("N!", "declared dep:critical,not_required group:7"), Entry(r, "h"));
         // named only, a dep's content is not looked at (N); -R reads it as the job would
         Assert.Equal(("R!", "declared group:8"), Entry(r, "i"));
@@ -142,10 +142,11 @@ public class JobCommandTests
         repo.Write("a", "hello\n");
         repo.Write("sub/b", "");
         string sumA = InstalledTree.Run(Path.Combine(Bin, "xxhsum"), ["a"], repo.Path).Stdout.Trim();
-        var r = InJob(repo, "cd sub && ldepend -v ../a b; echo rc=$?; ldepend -v ../a ../missing; echo rc=$?");
+        var r = InJob(repo, "cd sub && ldepend -veR ../a b; echo rc=$?; ldepend -veR ../a ../missing; echo rc=$?; ldepend -v ../a; echo rc=$?");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.StartsWith($"ok {sumA} ../a\nok empty-R b\nrc=0\nok {sumA} ../a\nmissing none ../missing\nrc=1\n", r.Stdout);
-        Assert.Equal("R", Entry(r, "a").Kinds);          // names given from sub/ are recorded from the repo root
+        // status with -e, checksum with -R; a required dep that cannot be made is no error of its own, but fails the call
+        Assert.StartsWith($"ok {sumA} ../a\nok empty-R b\nrc=0\nok {sumA} ../a\nok none ../missing\nrc=1\n- - ../a\nrc=0\n", r.Stdout);
+        Assert.Equal("RN", Entry(r, "a").Kinds);         // names given from sub/ are recorded from the repo root (N: -v without -R)
         Assert.Equal("R", Entry(r, "sub/b").Kinds);
         Assert.Equal("R!", Entry(r, "missing").Kinds);
     }
@@ -162,7 +163,7 @@ public class JobCommandTests
         Assert.Equal(("N", "declared group:1"), Entry(r, "real/h"));
         Assert.Equal("LW", Entry(r, "sub/link").Kinds);
         Assert.Contains("rc=1\n", r.Stdout);                 // link/.. is real/, which has no x
-        Assert.Equal(("R!", "declared group:2"), Entry(r, "real/x"));
+        Assert.Equal(("N!", "declared group:2"), Entry(r, "real/x"));   // -v waits for it, without reading it (-R)
     }
 
     [Fact]
@@ -179,7 +180,8 @@ public class JobCommandTests
         Assert.Equal(("-", "declared target:ignore"), Entry(r, "ign"));
         Assert.Equal(("-", "declared target:no_warning"), Entry(r, "nw"));
         Assert.Equal(("-", "declared target:incremental,phony"), Entry(r, "both"));
-        Assert.StartsWith("w\ni\np\ns\nnw\nwritten\nboth\n", r.Stdout);  // ltarget -l: ignored ones left out
+        // ltarget -l: ignored ones left out, names relative to the cwd (d/)
+        Assert.StartsWith("../w\n../i\n../p\n../s\n../nw\n../written\n../both\n", r.Stdout);
     }
 
     [Fact]
@@ -191,7 +193,7 @@ public class JobCommandTests
         var r = InJob(repo, "cat tmp/early; ldepend -X -I 'tmp/.*'; cat tmp/late; ltarget -X -p 'out/[0-9]+'; mkdir -p out; echo > out/12; echo > out/x");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(("R", "dep:ignore"), Entry(r, "tmp/early"));
-        Assert.Equal(("R", "dep:ignore"), Entry(r, "tmp/late"));
+        Assert.Equal(("-", "dep:ignore"), Entry(r, "tmp/late"));   // ignored from the declaration on, not before
         Assert.Equal(("W", "target:phony"), Entry(r, "out/12"));
         Assert.Equal(("W", ""), Entry(r, "out/x"));
         Assert.Contains("~ tmp/.*  dep:ignore\n~ out/[0-9]+  target:phony\n", r.Stdout);
@@ -243,16 +245,16 @@ public class JobCommandTests
         repo.Write("x.py", """
             import lmake, subprocess, os
             open('seen').read()
-            print(lmake.depend('a', 'gone', critical=True, verbose=True))
+            print(lmake.depend('a', 'gone', critical=True, verbose=True, read=True, ignore_error=True))
             lmake.depend('b', essential=True, required=False)
             lmake.target('t', phony=True)
             print([d for d in lmake.list_deps() if d in ('seen', 'a', 'gone', 'b', 'x.py')], lmake.list_targets())  # python also stats files of its own
-            code = lmake.encode('multi\nline', 'codes', 'ctx', 3)
-            print(len(code) >= 3, repr(lmake.decode(code, 'codes', 'ctx')))
+            code = lmake.encode('codes', 'ctx', 'multi\nline', 3)
+            print(len(code) >= 3, repr(lmake.decode('codes', 'ctx', code)), lmake.decode('codes', 'ctx', code.encode()) == b'multi\nline')
             print(lmake.check_deps())
             subprocess.run(['ldepend', '-c', 'from_child'], close_fds=True, check=True)
             print(lmake.xxhsum_file('a') == subprocess.run(['xxhsum', 'a'], capture_output=True, text=True).stdout.strip())
-            try: lmake.decode('nope', 'codes', 'ctx')
+            try: lmake.decode('codes', 'ctx', 'nope')
             except lmake.JobCommandError as e: print('error:', e)
             """);
         repo.Write("seen", "");
@@ -260,10 +262,10 @@ public class JobCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         string sumA = InstalledTree.Run(Path.Combine(Bin, "xxhsum"), ["a"], repo.Path).Stdout.Trim();
         Assert.StartsWith(
-            $"{{'a': ('ok', '{sumA}'), 'gone': ('missing', 'none')}}\n" +
-            "['x.py', 'seen', 'a', 'gone', 'b'] ['t']\n" +
-            "True 'multi\\nline'\nTrue\nTrue\nerror: no code nope in context ctx of codes\n", r.Stdout);
-        Assert.Equal("declared dep:critical group:1", Entry(r, "a").Declared);  // (xxhsum read it too)
+            $"{{'a': {{'ok': True, 'checksum': '{sumA}'}}, 'gone': {{'ok': True, 'checksum': 'none'}}}}\n" +
+            "['x.py', 'seen', 'a', 'gone', 'b'] ('t',)\n" +
+            "True 'multi\\nline' True\nTrue\nTrue\nerror: no code nope in context ctx of codes\n", r.Stdout);
+        Assert.Equal("declared dep:critical,ignore_error group:1", Entry(r, "a").Declared);  // (xxhsum read it too)
         Assert.Equal(("N!", "declared dep:essential,not_required group:2"), Entry(r, "b"));
         Assert.Equal(("-", "declared target:phony"), Entry(r, "t"));
         Assert.Equal(("N!", "declared dep:critical group:3"), Entry(r, "from_child"));

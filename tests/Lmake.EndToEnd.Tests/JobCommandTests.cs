@@ -12,7 +12,7 @@ public class JobCommandTests
             from lmake.rules import Rule
             class Declared(Rule):
                 targets = {'T': r'{F:.*}.t'}
-                cmd     = 'ldepend cfg_{F} && ldepend -v cfg_{F} > {T}'
+                cmd     = 'ldepend cfg_{F} && ldepend -v -e -R cfg_{F} > {T}'
             """);
         r.Repo.Add("cfg_a", "one\n");
         LmakeOutput first = r.Lmake("a.t");
@@ -24,7 +24,7 @@ public class JobCommandTests
         LmakeOutput again = r.Lmake("a.t");
         Assert.Empty(again.Jobs);
 
-        r.Repo.Write("cfg_a", "two\n");  // the job never opened it: only ldepend said it was a dep
+        r.Repo.Write("cfg_a", "two\n");  // the job never opened it: ldepend -R said it read it
         LmakeOutput changed = r.Lmake("a.t");
         Assert.True(changed.Result.ExitCode == 0, changed.ToString());
         Assert.Equal([("done", "Declared")], changed.Jobs.Select(s => (s.Word, s.Rule)));

@@ -11,8 +11,8 @@ public class PythonJobApiOutsideAJobTests
     [InlineData("lmake.depend('a')")]
     [InlineData("lmake.target('t')")]
     [InlineData("lmake.check_deps()")]
-    [InlineData("lmake.encode('v', 'tab', 'ctx', 3)")]
-    [InlineData("lmake.decode('c0de', 'tab', 'ctx')")]
+    [InlineData("lmake.encode('tab', 'ctx', 'v', 3)")]
+    [InlineData("lmake.decode('tab', 'ctx', 'c0de')")]
     public void ACallRaisesAClearError(string call)
     {
         using var dir = new TempDir();

@@ -32,6 +32,12 @@ public readonly record struct Access(string Name, AccessKind Kinds, bool Existed
     /// <summary>Nonzero for deps declared by one ldepend call (they are parallel: no order among them);
     /// increasing with the calls. 0 for a plain access.</summary>
     public int ParallelGroup { get; init; }
+    /// <summary>The file's mtime (lstat, ns) when the runner took in the first look at it: a different date when the
+    /// job ends means the file changed after the job saw it (its job ran meanwhile). 0: not known, or no file.</summary>
+    public long SeenMtimeNs { get; init; }
+    /// <summary>The job wrote or removed the file before it ever looked at it: what it then found there was its own
+    /// doing (a file there at that look did not exist before the job).</summary>
+    public bool WrittenFirst { get; init; }
 
     /// <summary>The directory was listed (opendir/scandir) and no ldepend -D allowed it: the engine fails the
     /// job (`readdir of NAME without readdir_ok`) unless its rule says readdir_ok.</summary>

@@ -15,6 +15,10 @@ internal sealed class AccessReportParser
     private readonly List<Regex> _regexes = [];
     private int _lastGroup;
 
+    /// <summary>Where relative names are (the repo root): set, the first look at a file that existed takes its date
+    /// (Access.SeenMtimeNs). A stat per file looked at, on the reactor thread, just after the access.</summary>
+    public string? Root { get; set; }
+
     public IReadOnlyList<Access> Accesses => _accesses;
     public IReadOnlyList<DeclaredPattern> Patterns => _patterns;
 
@@ -62,26 +66,43 @@ internal sealed class AccessReportParser
         if (_indexOf.TryGetValue(name, out int i))
         {
             Access old = _accesses[i];
+            // once ignored (ldepend -I, or an -I pattern), later looks are no deps; those made before stay
+            if ((old.DepFlags & DeclaredDepFlags.Ignore) != 0) { kinds &= ~Access.ReadKinds; looks = false; }
             bool firstLook = looks && (old.Kinds & Access.ReadKinds) == 0;
             _accesses[i] = old with
             {
+                SeenMtimeNs = firstLook && existed && (old.Kinds & (AccessKind.Write | AccessKind.Unlink)) == 0 ? MtimeOf(name) : old.SeenMtimeNs,
                 Kinds = old.Kinds | kinds,
                 ExistedAtFirstRead = firstLook ? existed : old.ExistedAtFirstRead,
             };
             return;
         }
         _indexOf[name] = _accesses.Count;
-        _accesses.Add(WithPatterns(new Access(name, kinds, looks && existed)));
+        Access fresh = WithPatterns(new Access(name, kinds, looks && existed)
+        {
+            SeenMtimeNs = looks && existed ? MtimeOf(name) : 0,
+            WrittenFirst = !looks && (kinds & (AccessKind.Write | AccessKind.Unlink)) != 0,
+        });
+        if ((fresh.DepFlags & DeclaredDepFlags.Ignore) != 0) fresh = fresh with { Kinds = kinds & ~Access.ReadKinds, ExistedAtFirstRead = false };
+        _accesses.Add(fresh);
+    }
+
+    private long MtimeOf(string name)
+    {
+        if (Root is null) return 0;
+        return Lmake.Common.Files.FileStat.Of(name.StartsWith('/') ? name : Path.Join(Root, name)).MtimeNs;
     }
 
     /// <summary>ldepend: the names become deps with these flags, all in one new parallel group: Kinds Depend (a dep
-    /// whose content the job did not look at: only its errors matter), or Read with -R (as if read now).</summary>
+    /// whose content the job did not look at: only its errors matter), or Read with -R (as if read now). With -I
+    /// they are no deps from now on: what the job looked at before stays a dep, nothing after.</summary>
     public void DeclareDeps(IReadOnlyList<(string Name, bool Exists)> deps, DeclaredDepFlags flags)
     {
         int group = ++_lastGroup;
+        bool ignore = (flags & DeclaredDepFlags.Ignore) != 0;
         foreach (var (name, exists) in deps)
         {
-            Add(name, (flags & DeclaredDepFlags.Read) != 0 ? AccessKind.Read : AccessKind.Depend, exists);
+            Add(name, ignore ? AccessKind.None : (flags & DeclaredDepFlags.Read) != 0 ? AccessKind.Read : AccessKind.Depend, exists);
             int i = _indexOf[name];
             Access a = _accesses[i];
             _accesses[i] = a with
@@ -110,8 +131,9 @@ internal sealed class AccessReportParser
         }
     }
 
-    /// <summary>ldepend -X / ltarget -X: the flags apply to every name that matches, now and later. Throws
-    /// ArgumentException for a bad regexpr.</summary>
+    /// <summary>ldepend -X / ltarget -X: the flags apply to every name that matches, now and later; but ignore only
+    /// to what the job does from now on (the accesses made before stay). Throws ArgumentException for a bad
+    /// regexpr.</summary>
     public void DeclarePattern(DeclaredPattern pattern)
     {
         Regex regex;

@@ -65,6 +65,7 @@ public sealed unsafe class TrackedJob
         string? error = null;
         LaunchedProcess launched = default;
         var job = new TrackedJob(spec, start);
+        job._accesses.Root = spec.RepoRoot;
         // Registered before the spawn: the job may use an in-job command at once.
         string channel = JobChannel.Shared.Register(job, out job._channelKey);
         // ptrace: a launcher shell is spawned in place of the job, which a tracer thread then follows.

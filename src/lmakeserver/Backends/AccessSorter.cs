@@ -32,7 +32,7 @@ public static class AccessSorter
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
             bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
-            if (isStar && access.ExistedAtFirstRead && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
+            if (isStar && access.ExistedAtFirstRead && !access.WrittenFirst && !access.DeclaredTarget && host.IsFileOnDisk(name) && !host.IsSource(name))
                 (preexisting ??= []).Add(name);
             if (written && host.IsSource(name))
             {
@@ -51,17 +51,18 @@ public static class AccessSorter
                 {
                     unexpected.Add(name);
                     // read too (a test for it before writing it): a dep as well, as it was before the job wrote it
-                    if ((access.Kinds & Access.ReadKinds) != 0 && !staticDeps.Contains(name) && (access.DepFlags & DeclaredDepFlags.Ignore) == 0)
+                    if ((access.Kinds & Access.ReadKinds) != 0 && !staticDeps.Contains(name))
                         deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), AlsoWritten: true));
                 }
                 continue;
             }
             if (isTarget || staticDeps.Contains(name)) continue;
+            // (an ignored dep keeps only what the job looked at before it was ignored: the parser drops the rest)
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
-            if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared));
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead,
+                SeenMtimeNs: access.SeenMtimeNs));
         }
         foreach (string table in commands.CodecTables)
         {

@@ -37,9 +37,11 @@ public enum CacheHit { None, Direct, AfterMakingDeps }
 /// <param name="AlsoWritten">the job wrote it afterwards (not being its target): what it read is what was there
 /// before the job ran</param>
 /// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it
-/// (not for a dep named by ldepend: ldepend -v waits for it to be made, the job then sees it)</param>
+/// (a dep named by ldepend too: it was looked at when named, ldepend -v then waits for it to be made)</param>
+/// <param name="SeenMtimeNs">the file's date when the job first looked at it (0: unknown): another date at the end
+/// means the file was written after the job saw it (its job was running), whatever its content now</param>
 public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, Rules.DepAccesses Accesses = Rules.DepAccesses.All,
-    bool AlsoWritten = false, bool SeenAbsent = false);
+    bool AlsoWritten = false, bool SeenAbsent = false, long SeenMtimeNs = 0);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

@@ -4,6 +4,7 @@
 // status lines (done, steady, failed, dep_error, rerun, may_rerun...).
 using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
+using Lmake.Common.Files;
 using Lmake.Server.Backends;
 using Lmake.Server.Cache;
 using Lmake.Server.Rules;
@@ -43,12 +44,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
+            bool rewroteItsDep = false;
             foreach (string w in result.WrittenSources)
             {
-                // a source the job rewrote (source_ok): its new content is the one lmake knows from now on
+                // a source the job rewrote (source_ok): its new content is the one lmake knows from now on; if the job
+                // read it (a formatter rewriting its dep), it read the old content: it runs again on the new one
                 Node source = graph.Node(w);
+                FileChecksum before = source.Known ? source.Checksum : FileChecksum.None;
                 Graph.Invalidate(source);
-                graph.Refresh(source);
+                FileChecksum after = graph.Refresh(source);
+                if (after != before && (job.Plan.StaticDeps.Any(d => d.Name == w) || result.DiscoveredDeps.Any(d => d.Name == w)))
+                    rewroteItsDep = true;
             }
             // steady: every target the run left holds what a job had left there before (none left: nothing changed);
             // decided by the first request that sees the run, before anyone records it (a request that joined the
@@ -77,7 +83,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             NodeResult[] results = await Task.WhenAll(making);
             // in the order the job read them: a dep that changed before any dep in error reruns the job (the change may
             // lead it elsewhere, ldepend(1) note 3); a dep in error first stands, whatever changed after it
-            bool changed = result.MustRerun;
+            bool changed = result.MustRerun || rewroteItsDep;
             var depErrors = new List<ErrorChain>();
             // a source dated after the job started was changed while it ran: what it read may be the old content
             long startNs = result.Facts is { } facts ? new DateTimeOffset(facts.Start).ToUnixTimeMilliseconds() * 1_000_000 : long.MaxValue;
@@ -88,10 +94,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 FileChecksum now = graph.Refresh(discovered[i]);
                 DiscoveredDep d = result.DiscoveredDeps[i];
                 if (ErrorChain.OfDep(results[i], discovered[i].Name, flags[i], missing) is { } cause) depErrors.Add(cause);
+                // (ignore_error lets a dep in error through, not a required one that cannot be made: separate flags)
+                else if (missing != null && results[i].State == MakeState.Missing) depErrors.Add(ErrorChain.Leaf("missing", discovered[i].Name, missing));
                 else if (depErrors.Count == 0 && d.Accesses != Rules.DepAccesses.None)
                 {
                     // (a dep only declared, not read: made without error is all the job asked, its content is no reason)
                     if (d.Accesses.Differ(seen[i], now)) changed = true;
+                    // written after the job first saw it (its job ran meanwhile): what the job read may be a part of it
+                    else if (d.SeenMtimeNs != 0 && !d.AlsoWritten && discovered[i].Kind != NodeKind.Source
+                             && (d.Accesses & (Rules.DepAccesses.Reg | Rules.DepAccesses.Lnk)) != 0
+                             && graph.Disk.Stat(discovered[i].Name) is { Exists: true, Kind: not StatKind.Directory } stat
+                             && stat.MtimeNs != d.SeenMtimeNs) changed = true;
                     else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
                              && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
                     {

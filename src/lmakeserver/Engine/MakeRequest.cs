@@ -1,4 +1,5 @@
 // One client's `lmake` command while it runs: its options, its output, what it made, what to summarize.
+using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
 using Lmake.Server.Transport;
@@ -35,6 +36,11 @@ public sealed class MakeRequest
 
     /// <summary>The lmark marks that changed what this request did: repeated in the summary.</summary>
     public readonly SortedSet<string> MarksInUse = new(StringComparer.Ordinal);
+
+    /// <summary>What each source held when this request first looked at it. A job that rewrites a source (source_ok,
+    /// a formatter) may give it back the content a dependent saw: that dependent still saw it changed in this
+    /// request (its deps are looked at together, not after the others are made) and runs.</summary>
+    public readonly Dictionary<Node, FileChecksum> SourcesSeenFirst = [];
 
     public bool TryGetMade(MemoSlot item, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<NodeResult>? made)
     {

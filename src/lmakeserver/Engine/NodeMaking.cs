@@ -169,6 +169,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         FileChecksum before = node.Checksum;
         long beforeDate = node.Date;
         FileChecksum now = graph.Refresh(node);
+        req.SourcesSeenFirst.TryAdd(node, now);
         bool listed = graph.Sources.Contains(node.Name);
         if (!now.IsFile)
         {

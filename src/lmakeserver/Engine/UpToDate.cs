@@ -149,7 +149,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     private FileChecksum Current(Node node) => maker.Intermediates.Current(node);
 
     /// <summary>The dep is not as the job saw it, in what the job looked at of it.</summary>
-    private bool Changed(DepRecord dep) => dep.Accesses.Differ(dep.Seen, Current(dep.Node));
+    private bool Changed(DepRecord dep) =>
+        dep.Accesses.Differ(dep.Seen, Current(dep.Node))
+        || (req.SourcesSeenFirst.TryGetValue(dep.Node, out FileChecksum first) && dep.Accesses.Differ(dep.Seen, first));
 
     /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
     private bool Triggers(Node dep)

@@ -6,8 +6,8 @@ import sys as _sys
 from ._pdict import pdict
 from ._config import Config as _Config
 from ._errors import LmakefileError
-from ._job_api import (Autodep, JobCommandError, check_deps, decode, depend, encode, get_autodep, list_deps, list_targets,
-                       set_autodep, target, xxhsum_file)
+from ._job_api import (Autodep, JobCommandError, check_deps, cp_target_tree, decode, depend, encode, get_autodep, list_deps,
+                       list_root, list_targets, mv_target_tree, rm_target_tree, set_autodep, target, xxhsum_file)
 
 autodeps = ('ld_preload', 'ptrace')      # the autodep methods lmake-cs implements
 backends = ('local',)                   # the backends lmake-cs implements
@@ -50,4 +50,4 @@ __all__ = ['autodeps', 'backends', 'check_version', 'config', 'manifest', 'extra
            'top_repo_root', 'user_environ',
            'config_dict', 'pdict', 'LmakefileError', 'depend', 'target', 'check_deps', 'encode', 'decode',
            'xxhsum_file', 'Autodep', 'get_autodep', 'set_autodep', 'multi_strip', 'JobCommandError', 'list_deps',
-           'list_targets']
+           'list_targets', 'list_root', 'cp_target_tree', 'mv_target_tree', 'rm_target_tree']

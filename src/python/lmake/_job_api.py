@@ -45,7 +45,7 @@ def _call(verb, *args):
     name, _, key = channel.rpartition(':')
     shim = _shim()
     if shim: shim.lmake_autodep_flush()   # the accesses made so far reach the runner before this request
-    fields = [key, verb, os.getcwd()] + [str(a) for a in args]
+    fields = [key, verb, os.getcwd()] + [a if isinstance(a, str) else str(a) for a in args]
     payload = b''.join(struct.pack('<I', len(b)) + b for b in (f.encode('utf-8', 'surrogateescape') for f in fields))
     import socket
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -94,27 +94,30 @@ def _options(*pairs):
     return [option for on, _, option in pairs if on]
 
 # (set, bit value of Lmake.Autodep.DeclaredDepFlags / DeclaredTargetFlags, command option)
-def depend(*files, critical=False, essential=False, ignore_error=False, required=True, readdir_ok=False, ignore=False,
-           regexpr=False, verbose=False, read=False, direct=False, follow_symlinks=False):
+def depend(*deps, follow_symlinks=False, direct=False, verbose=False, read=False, critical=False, essential=False,
+           ignore=False, ignore_error=False, readdir_ok=False, required=True, regexpr=False):
     '''declare deps of the running job (all parallel: no order among them).
     read=True: also an actual read of each (a regular access, as open would make); follow_symlinks=True: the
-    files links point to are deps too. verbose=True (or direct=True): wait until they are up to date, and
-    (verbose) return {name: (status, checksum)}.'''
+    files links point to are deps too. direct=True: wait until they are made. verbose=True: the same, and return
+    {name: {'ok': ..., 'checksum': ...}}: ok is True/False (made without error or not) with ignore_error=True,
+    else None; checksum is the dep's (see xxhsum_file) with read=True, else None.'''
     if (verbose or direct) and regexpr: raise ValueError('verbose and direct cannot be used with regexpr')
     flags = ((critical, 1, '-c'), (essential, 2, '-E'), (ignore_error, 4, '-e'), (not required, 8, '-r'), (readdir_ok, 16, '-D'),
-             (ignore, 32, '-I'))
-    names = _names(files)
+             (ignore, 32, '-I'), (read and not regexpr, 64, '-R'))
+    names = _names(deps)
     if follow_symlinks and not regexpr:
         names += [os.path.relpath(os.path.realpath(n)) for n in names if os.path.islink(n)]
     wait = bool(verbose or direct)
     if _in_job():
         results = _call('depend', _bits(*flags), int(bool(regexpr)), int(wait), *names)
     else:
-        out = _command('ldepend', _options(*flags, (regexpr, 0, '-X'), (wait, 0, '-v')) + ['--'] + names)
-        results = [x for line in out.splitlines() for x in line.split(' ', 2)[:2]]
+        out = _command('ldepend', _options(*flags, (regexpr, 0, '-X'), (verbose, 0, '-v'), (direct and not verbose, 0, '-d')) + ['--'] + names)
+        results = [x for line in out.splitlines() for x in line.split(' ', 2)[:2] + ['0']]
     if read and not regexpr: _read_access(names)
     if not verbose: return None
-    return {name: (results[2 * i], results[2 * i + 1]) for i, name in enumerate(names)}
+    return {name: {'ok': {'ok': True, 'error': False}.get(results[3 * i]),
+                   'checksum': None if results[3 * i + 1] == '-' else results[3 * i + 1]}
+            for i, name in enumerate(names)}
 
 def _read_access(names):
     'an actual read of each file, for the autodep to see (a missing file is a read too)'
@@ -123,47 +126,133 @@ def _read_access(names):
             with open(n, 'rb') as f: f.read(1)
         except OSError: pass
 
-def target(*files, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
+def target(*targets, write=False, incremental=False, phony=False, source_ok=False, ignore=False, regexpr=False,
            no_warning=False, allow=True, essential=False, follow_symlinks=False, critical=False, ignore_error=False,
            readdir_ok=False, required=False):
     '''declare targets of the running job (it may write them). Accepted for open-lmake Lmakefiles but without
     effect yet: allow=False, essential, follow_symlinks and the dep flags (critical, ignore_error, readdir_ok,
     required) that apply when a target turns out to be a dep.'''
     flags = ((write, 1, '-W'), (incremental, 2, '-i'), (phony, 4, '-p'), (source_ok, 8, '-s'), (ignore, 16, '-I'), (no_warning, 32, '-w'))
-    names = _names(files)
+    names = _names(targets)
     if _in_job(): _call('target', _bits(*flags), int(bool(regexpr)), *names)
     else: _command('ltarget', _options(*flags, (regexpr, 0, '-X')) + ['--'] + names)
 
-def list_deps():
-    'the deps seen so far, in order'
-    return _call('list_deps') if _in_job() else _command('ldepend', ['-l']).splitlines()
+def _listed(verb, cmd, dir, regexpr):
+    if _in_job(): return tuple(_call(verb, '' if dir is None else os.fspath(dir), regexpr or ''))
+    args = ['-l'] + ([] if dir is None else ['-z', os.fspath(dir)]) + ([] if not regexpr else ['-X', regexpr])
+    return tuple(_command(cmd, args).splitlines())
 
-def list_targets():
-    'the targets seen so far, in order'
-    return _call('list_targets') if _in_job() else _command('ltarget', ['-l']).splitlines()
+def list_deps(dir=None, regexpr=None):
+    '''the deps seen so far, in order: relative to the cwd (absolute if it is outside the repo), only those under dir
+    and whose name, as listed, matches regexpr as a whole, when given'''
+    return _listed('list_deps', 'ldepend', dir, regexpr)
 
-def check_deps(sync=False):
+def list_targets(dir=None, regexpr=None):
+    '''the targets the job has so far (written or declared, not removed since), in order: relative to the cwd
+    (absolute if it is outside the repo), only those under dir and whose name, as listed, matches regexpr as a
+    whole, when given'''
+    return _listed('list_targets', 'ltarget', dir, regexpr)
+
+def list_root(dir):
+    'dir as list_deps and list_targets write the names under it: the prefix to take off them (with its final /)'
+    root = os.environ.get('REPO_ROOT') or ''
+    cwd = os.getcwd()
+    path = os.path.normpath(os.path.join(cwd, os.fspath(dir)))
+    under = lambda d, r: d == r or d.startswith(r.rstrip('/') + '/')
+    if not root or not (under(cwd, root) or under(os.path.realpath(cwd), os.path.realpath(root))): return path + '/'
+    rel = os.path.relpath(path, cwd)
+    return '' if rel == '.' else rel + '/'
+
+def _tree_targets(from_dir, regexpr):
+    'the targets under from_dir (matching regexpr), each with its name relative to from_dir'
+    prefix = list_root(from_dir)
+    return [(t, t[len(prefix):]) for t in list_targets(dir=from_dir, regexpr=regexpr) if t.startswith(prefix)]
+
+def _copy(src, dst):
+    os.makedirs(os.path.dirname(dst) or '.', exist_ok=True)
+    if os.path.lexists(dst): os.unlink(dst)
+    if os.path.islink(src): os.symlink(os.readlink(src), dst)
+    else:
+        import shutil
+        shutil.copy2(src, dst)
+
+def _remove_empty_dirs(dirs, top):
+    'remove the dirs that became empty, from the deepest up, as far as top (included)'
+    top = os.path.normpath(top)
+    for d in sorted({os.path.normpath(d) for d in dirs}, key=len, reverse=True):
+        while d and (d == top or d.startswith(top + '/') or top == '.'):
+            try: os.rmdir(d)
+            except OSError: break
+            if d == top: break
+            d = os.path.dirname(d)
+
+def cp_target_tree(from_dir, to_dir, regexpr=None):
+    'copy the targets of the job under from_dir (matching regexpr) to the same place under to_dir; links are copied as they are'
+    to_dir = os.fspath(to_dir)
+    for src, rel in _tree_targets(from_dir, regexpr):
+        if not os.path.lexists(src): continue
+        dst = os.path.join(to_dir, rel)
+        target(dst)
+        _copy(src, dst)
+
+def mv_target_tree(from_dir, to_dir, regexpr=None):
+    'move the targets of the job under from_dir (matching regexpr) to to_dir; the dirs left empty, as far as from_dir, go'
+    to_dir = os.fspath(to_dir)
+    moved = []
+    for src, rel in _tree_targets(from_dir, regexpr):
+        if not os.path.lexists(src): continue
+        dst = os.path.join(to_dir, rel)
+        target(dst)
+        _copy(src, dst)
+        os.unlink(src)
+        moved.append(os.path.dirname(src))
+    _remove_empty_dirs(moved, os.fspath(from_dir))
+
+def rm_target_tree(dir, regexpr=None):
+    'remove the targets of the job under dir (matching regexpr); the dirs left empty, as far as dir, go'
+    removed = []
+    for name, _ in _tree_targets(dir, regexpr):
+        if not os.path.lexists(name): continue
+        os.unlink(name)
+        removed.append(os.path.dirname(name))
+    _remove_empty_dirs(removed, os.fspath(dir))
+
+def check_deps(delay=0, sync=False):
     '''True if every dep seen so far is up to date; else the runner stops the job (it reruns later) and this
-    returns False if the job is still running.'''
+    returns False if the job is still running. With a delay, the check is made delay seconds from now (this call
+    waits for it).'''
+    if delay:
+        import time
+        time.sleep(delay)
     if not _in_job():
         _command('lcheck_deps', ['-s'] if sync else [])
         return True
     results = _call('check_deps')
     return bool(results) and results[0] == '1'
 
-def encode(value, file, ctx, min_len=1):
-    'the short code of value in codec table file (a file or a directory), context ctx; the entry is created if new'
-    if _in_job(): return _call('encode', os.fspath(file), ctx, int(min_len), value)[0]
-    return _command('lencode', ['-t', os.fspath(file), '-x', ctx, '-l', int(min_len)], stdin=value).rstrip('\n')
+def _text(x):
+    'bytes as they are (surrogate-escaped for the channel), anything else as its str'
+    return (os.fsdecode(x), True) if isinstance(x, bytes) else (str(x), False)
 
-def decode(code, file, ctx):
-    'the value whose code is code in codec table file, context ctx (JobCommandError if there is none)'
-    if _in_job(): return _call('decode', os.fspath(file), ctx, code)[0]
-    return _command('ldecode', ['-t', os.fspath(file), '-x', ctx, '-c', code])
+def encode(table, ctx, val, min_length=1, codec_version=0):
+    '''the code of val in the codec table (a key of lmake.config.codecs, a source file or a dir), context ctx; the
+    association is created if new, with a code of at least min_length hex digits. bytes in, bytes out.'''
+    value, raw = _text(val)
+    if _in_job(): code = _call('encode', os.fspath(table), ctx, int(min_length), value)[0]
+    else: code = _command('lencode', ['-t', os.fspath(table), '-x', ctx, '-l', int(min_length)], stdin=value).rstrip('\n')
+    return os.fsencode(code) if raw else code
 
-def xxhsum_file(name):
+def decode(table, ctx, code, codec_version=0):
+    '''the value associated with code in the codec table, context ctx (JobCommandError if there is none). bytes in,
+    bytes out.'''
+    text, raw = _text(code)
+    if _in_job(): value = _call('decode', os.fspath(table), ctx, text)[0]
+    else: value = _command('ldecode', ['-t', os.fspath(table), '-x', ctx, '-c', text])
+    return os.fsencode(value) if raw else value
+
+def xxhsum_file(file):
     "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-X, <hex>-L)"
-    return _command('xxhsum', [os.fspath(name)]).split()[0]
+    return _command('xxhsum', [os.fspath(file)]).split()[0]
 
 _autodep_on = os.environ.get('LMAKE_AUTODEP_ENABLE', '1') != '0'
 
