@@ -116,7 +116,9 @@ static size_t pop(char *res, size_t rl)
     return rl;
 }
 
-int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
+int ad_resolve(int dirfd, const char *path, int follow_last, char *out) { return ad_resolve_ex(dirfd, path, follow_last, out, 0); }
+
+int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int root_ok)
 {
     if (!path || !path[0]) return 0;  // AT_EMPTY_PATH and the like act on the fd itself
     static const size_t cap = 2 * PATH_MAX;
@@ -182,6 +184,7 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
         p = e;
     }
     int where = ad_tracked_prefix(res, rl);
+    if (!where && root_ok && ad_is_root(res, rl)) { out[0] = '.'; out[1] = 0; return 1; }
     if (where && !dir_missing) {  // every directory on the way was read: none is a link
         size_t dl = rl;
         while (dl > 0 && res[dl - 1] != '/') dl--;

@@ -111,6 +111,9 @@ internal sealed unsafe class PtraceNameResolver
     /// <summary>After a rename or a removal anywhere in the job: a directory may have become a symlink.</summary>
     public void ForgetLinkFreeDirs() => _linkFreeDirs.Clear();
 
+    /// <summary>The repo root, absolute.</summary>
+    public string Root => _root;
+
     /// <summary>The name a tracked absolute name is recorded under, or null when it is not tracked. The repo
     /// root itself is never recorded.</summary>
     public string? TrackedName(string absolute)

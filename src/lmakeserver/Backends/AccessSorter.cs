@@ -28,6 +28,12 @@ public static class AccessSorter
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
+            if (name == ".")
+            {
+                // the repo root: listed (a readdir, which needs readdir_ok) but no file, hence never a dep
+                if (access.ReaddirWithoutOk && !plan.ReaddirOk && (access.DepFlags & DeclaredDepFlags.Ignore) == 0) listed.Add(name);
+                continue;
+            }
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);

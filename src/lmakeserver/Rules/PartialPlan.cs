@@ -2,6 +2,7 @@
 // answered, then the final JobPlan with the rule's defaults applied.
 using System.Text;
 using System.Text.Json;
+using Lmake.Common;
 
 namespace Lmake.Server.Rules;
 
@@ -227,7 +228,10 @@ internal sealed class PartialPlan
         var sb = new StringBuilder();
         // imports of modules not built yet become deps (python alone never asks for a file it did not list)
         // (a python without lmake's lib in its path runs the cmd all the same)
-        sb.Append("try:\n    from lmake.import_machinery import fix_import as _lmake_fix_import\n    _lmake_fix_import()\nexcept ImportError: pass\n");
+        // (an environ that sets PYTHONPATH leaves lmake's lib out: it is then looked for last, where it is)
+        string lib = JsonSerializer.Serialize(InstallLayout.Current.Lib, RulesJsonContext.Default.String);
+        sb.Append("try:\n    import lmake.import_machinery\nexcept ImportError:\n    import sys as _lmake_sys\n    _lmake_sys.path.append(")
+          .Append(lib).Append(")\ntry:\n    from lmake.import_machinery import fix_import as _lmake_fix_import\n    _lmake_fix_import()\nexcept ImportError: pass\n");
         // the whole dicts first (stems, targets, deps, resources, job_name), then each entry by its own name
         void DefineDict(string name, IEnumerable<KeyValuePair<string, string>> entries)
         {
