@@ -56,6 +56,16 @@ def _allow_listing(finder_class):
         return fill(self)
     _fill_cache._lmake_allows_listing = True
     finder_class._fill_cache = _fill_cache
+    # the dirs python listed before this (to import lmake itself, say) are declared too
+    listed = [f.path or '.' for f in list(sys.path_importer_cache.values())
+              if isinstance(f, finder_class) and getattr(f, '_path_mtime', -1) != -1]
+    listed = [d for d in listed if d not in _listed_ok and _is_local(d)]
+    if listed:
+        _listed_ok.update(listed)
+        try:
+            from lmake._job_api import depend
+            depend(*listed, readdir_ok=True, required=False)
+        except Exception: pass
 
 def fix_import():
     '''after this, importing a module that does not exist (yet) depends on the files it could be in; the local
