@@ -33,7 +33,7 @@ static int n_src_dirs;
 static char env_fd[64], env_root[PATH_MAX + 32], env_src[sizeof src_storage + 32], env_preload[PATH_MAX + 32];
 static char env_channel[256], env_opts[64];
 static const char *own_environ[7];
-static int opt_auto_mkdir;
+static int opt_auto_mkdir, opt_external_links;
 
 // Cleared by lmake.Autodep(False) (through lmake_autodep_set) or inherited as LMAKE_AUTODEP_ENABLE=0: the
 // accesses of this process are then not reported.
@@ -116,11 +116,13 @@ static void init(void)
             copy_env_entry(env_channel, sizeof env_channel, "LMAKE_JOB_CHANNEL", channel_s);
             if (env_channel[0]) own_environ[4] = env_channel;
         }
-        // Options of the job's rule, one letter each: 'm' auto_mkdir (chdir makes the dir it goes to)
+        // Options of the job's rule, one letter each: 'm' auto_mkdir (chdir makes the dir it goes to), 'x'
+        // link_support 'full_ext' (symlinks outside the repo are followed too: one may lead into the repo)
         const char *opts_s = getenv("LMAKE_AUTODEP_OPTS");
         int n_own = own_environ[4] ? 5 : 4;
         if (opts_s && opts_s[0]) {
             opt_auto_mkdir = strchr(opts_s, 'm') != NULL;
+            opt_external_links = strchr(opts_s, 'x') != NULL;
             copy_env_entry(env_opts, sizeof env_opts, "LMAKE_AUTODEP_OPTS", opts_s);
             if (env_opts[0]) own_environ[n_own++] = env_opts;
         }
@@ -185,6 +187,8 @@ const char *ad_root(void) { return root; }
 int ad_is_root(const char *abs, size_t len) { return len == root_len && memcmp(abs, root, root_len) == 0; }
 
 int ad_auto_mkdir(void) { return ad_active() && opt_auto_mkdir; }
+
+int ad_external_links(void) { return opt_external_links; }
 
 static void write_all(const char *data, size_t len)
 {

@@ -160,15 +160,15 @@ int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int r
         memcpy(res + rl + 1, p, cl);
         rl += 1 + cl;
         res[rl] = 0;
-        if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && ad_tracked_prefix(res, rl)) {
+        int tracked = ad_tracked_prefix(res, rl);
+        if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && (tracked || ad_external_links())) {
             char target[PATH_MAX];
             long n = syscall(SYS_readlinkat, AT_FDCWD, res, target, sizeof target - 1);
             if (n > 0) {
                 if (++links > AD_MAX_LINKS) return 0;  // ELOOP for the kernel too
                 target[n] = 0;
                 // The link is a dep: its text decides what the access reaches.
-                size_t off = ad_tracked_prefix(res, rl) == 1 ? ad_root_len() + 1 : 0;
-                ad_record(AD_READLINK, 1, res + off);
+                if (tracked) ad_record(AD_READLINK, 1, res + (tracked == 1 ? ad_root_len() + 1 : 0));
                 size_t tl = (size_t)n, el = strlen(e);
                 if (tl + 1 + el + 1 > cap) return 0;
                 memcpy(spare, target, tl);

@@ -59,6 +59,9 @@ int ad_is_root(const char *abs, size_t len);
 // Whether the job's rule has auto_mkdir: a chdir to a missing dir of the repo makes it first.
 int ad_auto_mkdir(void);
 
+// Whether symlinks outside the repo and the source dirs are followed too (link_support 'full_ext').
+int ad_external_links(void);
+
 // Records the interpreters of the script path names (relative to the cwd), as the kernel reads them at exec:
 // "#!" lines followed up to the kernel's depth (4 interpreters).
 void ad_report_interpreters(const char *path);

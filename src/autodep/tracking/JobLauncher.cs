@@ -92,7 +92,9 @@ internal static unsafe class JobLauncher
         env.Add("LMAKE_AUTODEP_FD=" + reportFd);
         env.Add("LMAKE_AUTODEP_ROOT=" + spec.RepoRoot.TrimEnd('/'));
         env.Add("LMAKE_AUTODEP_SRC=" + string.Join(':', spec.SourceDirs));
-        if (spec.AutoMkdir) env.Add("LMAKE_AUTODEP_OPTS=m");   // the shim's options, one letter each (report.c)
+        // the shim's options, one letter each (report.c)
+        string opts = (spec.AutoMkdir ? "m" : "") + (spec.FollowExternalLinks ? "x" : "");
+        if (opts.Length > 0) env.Add("LMAKE_AUTODEP_OPTS=" + opts);
         env.Add(JobChannel.EnvironmentName + "=" + channel);  // given whatever the method: in-job commands work with none too
         return env;
     }

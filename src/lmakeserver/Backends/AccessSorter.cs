@@ -31,7 +31,7 @@ public static class AccessSorter
             if (name == ".")
             {
                 // the repo root: listed (a readdir, which needs readdir_ok) but no file, hence never a dep
-                if (access.ReaddirWithoutOk && !plan.ReaddirOk && (access.DepFlags & DeclaredDepFlags.Ignore) == 0) listed.Add(name);
+                if (ListingPermission.IsForbiddenListing(plan, access)) listed.Add(name);
                 continue;
             }
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
@@ -66,7 +66,7 @@ public static class AccessSorter
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
-            if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
+            if (ListingPermission.IsForbiddenListing(plan, access)) listed.Add(name);
             deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared));
         }
         foreach (string table in commands.CodecTables)

@@ -102,6 +102,7 @@ public sealed class LocalBackend : IBackend
             SourceDirs = job.AbsoluteSourceDirs,
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
             AutoMkdir = plan.AutoMkdir,
+            FollowExternalLinks = job.Config.LinkSupport == "full_ext",
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
             LiveStdout = live == null ? null : live.OnChunk,
