@@ -28,11 +28,10 @@ static void report_exec(int dirfd, const char *path, const char *library_path)
     if (!ad_active() || !path) return;
     int saved = errno;
     char name[PATH_MAX];
-    if (ad_resolve(dirfd, path, 1, name)) {
-        int ok = exists_executable(path);
-        ad_record(AD_EXEC, ok, name);
-        if (ok) { ad_report_interpreters(path); ad_report_libraries(path, library_path); }
-    }
+    int ok = exists_executable(path);
+    if (ad_resolve(dirfd, path, 1, name)) ad_record(AD_EXEC, ok, name);
+    // a program outside the repo may still run an interpreter, or load libraries, of the repo
+    if (ok) { ad_report_interpreters(path); ad_report_libraries(path, library_path); }
     errno = saved;
 }
 
