@@ -30,6 +30,33 @@ public class JobListingTests
     }
 
     [Fact]
+    public void AReaddirOkSideDepAllowsListingTheDirItNames()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            class Top(Rule):
+                target    = 'all.top'
+                side_deps = {'TOP': ('.', 'readdir_ok')}
+                cmd       = 'ls > /dev/null ; echo > all.top'
+            class Sub(Rule):
+                target    = r'{D:\w+}.sub'
+                side_deps = {'DIR': ('{D}', 'readdir_ok')}
+                cmd       = 'ls {D} > /dev/null ; echo > {D}.sub'
+            class Other(Rule):
+                target    = r'{D:\w+}.other'
+                side_deps = {'DIR': ('elsewhere', 'readdir_ok')}
+                cmd       = 'ls {D} > /dev/null ; echo > {D}.other'
+            """);
+        r.Repo.Write("d/x", "");
+        LmakeOutput o = r.Lmake("all.top", "d.sub", "d.other");
+        Assert.Equal(1, o.Result.ExitCode);
+        Assert.Equal(["done"], o.Words("all.top"));
+        Assert.Equal(["done"], o.Words("d.sub"));
+        Assert.Equal(["failed"], o.Words("d.other"));
+        Assert.Contains("  readdir of d without readdir_ok", o.Other);
+    }
+
+    [Fact]
     public void GlobInACProgramIsAListing()
     {
         using var r = new LmakeRepo("""

@@ -17,7 +17,7 @@ public static class ListingPermission
         if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) return false;
         string name = access.Name;
         if ((PlanFlags.Of(plan, name) & (TargetFlags.Incremental | TargetFlags.Ignore)) != 0) return false;
-        foreach (StaticDep d in plan.StaticDeps)
+        foreach (StaticDep d in plan.StaticDeps.Concat(plan.SideDeps))
             if (d.Name == name && (d.Flags & (DepFlags.ReaddirOk | DepFlags.Ignore)) != 0) return false;
         foreach (DepPattern p in plan.StarDeps)
             if ((p.Flags & (DepFlags.ReaddirOk | DepFlags.Ignore)) != 0 && p.Regex.IsMatch(name)) return false;

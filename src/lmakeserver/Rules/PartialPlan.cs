@@ -52,7 +52,11 @@ internal sealed class PartialPlan
         DepValues[key] = name;
         if (spec is { IsStdin: true }) _stdinDep = name;
         if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, name, flags));
+        else _sideDeps.Add(new StaticDep(key, name, flags));
     }
+
+    // side_deps entries without a star stem: no dep, only the flags of the file when the job reads it
+    private readonly List<StaticDep> _sideDeps = [];
 
     /// <summary>The job's resources, once known (Finish): variables of its cmd and environ too (null: none).</summary>
     private Dictionary<string, string>? _resources;
@@ -84,6 +88,7 @@ internal sealed class PartialPlan
         if (answer.Deps != null)
         {
             _deps.Clear();
+            _sideDeps.Clear();
             DepValues.Clear();
             var specs = rule.Deps.ToDictionary(d => d.Key, StringComparer.Ordinal);
             foreach (var (key, dep) in answer.Deps)
@@ -94,6 +99,7 @@ internal sealed class PartialPlan
                 DepValues[key] = dep.Name;
                 if (spec is { IsStdin: true }) _stdinDep = dep.Name;
                 if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, dep.Name, flags));
+                else _sideDeps.Add(new StaticDep(key, dep.Name, flags));
             }
         }
         if (answer.Cmd != null) _cmd = answer.Cmd;
@@ -185,6 +191,7 @@ internal sealed class PartialPlan
             StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
             StaticDeps = _deps,
             StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
+            SideDeps = _sideDeps.Count > 0 ? [.. _sideDeps] : Array.Empty<StaticDep>(),
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
