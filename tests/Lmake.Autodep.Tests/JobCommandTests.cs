@@ -319,6 +319,6 @@ public class JobCommandTests
         Assert.Contains("D", Entry(r, "d").Kinds);
         Assert.Equal("", Entry(r, "d").Declared);
         Assert.Contains("D", Entry(r, "e").Kinds);
-        Assert.Equal("declared dep:not_required,readdir_ok group:1", Entry(r, ".").Declared);
+        Assert.Equal("declared dep:readdir_ok group:1", Entry(r, "e").Declared);
     }
 }
