@@ -93,6 +93,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_repair
 	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
+	@cp src/python/usercustomize.py $(INSTALL).new/lib/
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi
 	@find $(INSTALL).new -name __pycache__ -prune -exec rm -rf {} +
 	@rm -rf $(INSTALL) && mv $(INSTALL).new $(INSTALL) && touch $@

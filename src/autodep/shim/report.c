@@ -31,8 +31,9 @@ static const char *src_dirs[AD_MAX_SRC_DIRS];
 static size_t src_lens[AD_MAX_SRC_DIRS];
 static int n_src_dirs;
 static char env_fd[64], env_root[PATH_MAX + 32], env_src[sizeof src_storage + 32], env_preload[PATH_MAX + 32];
-static char env_channel[256];
-static const char *own_environ[6];
+static char env_channel[256], env_opts[64];
+static const char *own_environ[7];
+static int opt_auto_mkdir, opt_external_links;
 
 // Cleared by lmake.Autodep(False) (through lmake_autodep_set) or inherited as LMAKE_AUTODEP_ENABLE=0: the
 // accesses of this process are then not reported.
@@ -115,7 +116,17 @@ static void init(void)
             copy_env_entry(env_channel, sizeof env_channel, "LMAKE_JOB_CHANNEL", channel_s);
             if (env_channel[0]) own_environ[4] = env_channel;
         }
-        own_environ[5] = NULL;
+        // Options of the job's rule, one letter each: 'm' auto_mkdir (chdir makes the dir it goes to), 'x'
+        // link_support 'full_ext' (symlinks outside the repo are followed too: one may lead into the repo)
+        const char *opts_s = getenv("LMAKE_AUTODEP_OPTS");
+        int n_own = own_environ[4] ? 5 : 4;
+        if (opts_s && opts_s[0]) {
+            opt_auto_mkdir = strchr(opts_s, 'm') != NULL;
+            opt_external_links = strchr(opts_s, 'x') != NULL;
+            copy_env_entry(env_opts, sizeof env_opts, "LMAKE_AUTODEP_OPTS", opts_s);
+            if (env_opts[0]) own_environ[n_own++] = env_opts;
+        }
+        own_environ[n_own] = NULL;
         const char *enable_s = getenv("LMAKE_AUTODEP_ENABLE");
         if (enable_s && enable_s[0] == '0') tracking_enabled = 0;
         pthread_key_create(&thread_exit_key, on_thread_exit);
@@ -170,6 +181,14 @@ int ad_tracked_prefix(const char *abs, size_t len)
 }
 
 size_t ad_root_len(void) { return root_len; }
+
+const char *ad_root(void) { return root; }
+
+int ad_is_root(const char *abs, size_t len) { return len == root_len && memcmp(abs, root, root_len) == 0; }
+
+int ad_auto_mkdir(void) { return ad_active() && opt_auto_mkdir; }
+
+int ad_external_links(void) { return opt_external_links; }
 
 static void write_all(const char *data, size_t len)
 {
@@ -270,5 +289,14 @@ void ad_access(unsigned kinds, int existed, int dirfd, const char *path, int fol
     char name[PATH_MAX];
     int saved = errno;
     if (ad_resolve(dirfd, path, follow_last, name)) ad_record(kinds, existed, name);
+    errno = saved;
+}
+
+void ad_access_dir(unsigned kinds, int existed, int dirfd, const char *path)
+{
+    if (!ad_active() || !path) return;
+    char name[PATH_MAX];
+    int saved = errno;
+    if (ad_resolve_ex(dirfd, path, 1, name, 1)) ad_record(kinds, existed, name);
     errno = saved;
 }

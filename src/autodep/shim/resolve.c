@@ -116,7 +116,9 @@ static size_t pop(char *res, size_t rl)
     return rl;
 }
 
-int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
+int ad_resolve(int dirfd, const char *path, int follow_last, char *out) { return ad_resolve_ex(dirfd, path, follow_last, out, 0); }
+
+int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int root_ok)
 {
     if (!path || !path[0]) return 0;  // AT_EMPTY_PATH and the like act on the fd itself
     static const size_t cap = 2 * PATH_MAX;
@@ -158,15 +160,15 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
         memcpy(res + rl + 1, p, cl);
         rl += 1 + cl;
         res[rl] = 0;
-        if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && ad_tracked_prefix(res, rl)) {
+        int tracked = ad_tracked_prefix(res, rl);
+        if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && (tracked || ad_external_links())) {
             char target[PATH_MAX];
             long n = syscall(SYS_readlinkat, AT_FDCWD, res, target, sizeof target - 1);
             if (n > 0) {
                 if (++links > AD_MAX_LINKS) return 0;  // ELOOP for the kernel too
                 target[n] = 0;
                 // The link is a dep: its text decides what the access reaches.
-                size_t off = ad_tracked_prefix(res, rl) == 1 ? ad_root_len() + 1 : 0;
-                ad_record(AD_READLINK, 1, res + off);
+                if (tracked) ad_record(AD_READLINK, 1, res + (tracked == 1 ? ad_root_len() + 1 : 0));
                 size_t tl = (size_t)n, el = strlen(e);
                 if (tl + 1 + el + 1 > cap) return 0;
                 memcpy(spare, target, tl);
@@ -182,6 +184,7 @@ int ad_resolve(int dirfd, const char *path, int follow_last, char *out)
         p = e;
     }
     int where = ad_tracked_prefix(res, rl);
+    if (!where && root_ok && ad_is_root(res, rl)) { out[0] = '.'; out[1] = 0; return 1; }
     if (where && !dir_missing) {  // every directory on the way was read: none is a link
         size_t dl = rl;
         while (dl > 0 && res[dl - 1] != '/') dl--;

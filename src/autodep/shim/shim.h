@@ -33,9 +33,15 @@ int ad_active(void);
 // follow_last: whether a symlink as the last component is followed (0 for lstat, O_NOFOLLOW, readlink...).
 void ad_access(unsigned kinds, int existed, int dirfd, const char *path, int follow_last);
 
+// As ad_access, for a directory being listed: the repo root itself counts too, under the name ".".
+void ad_access_dir(unsigned kinds, int existed, int dirfd, const char *path);
+
 // Resolves like ad_access without recording the final name (still records the links crossed); writes the
 // tracked name into out (PATH_MAX bytes) and returns 1, or returns 0 when the file is not tracked.
 int ad_resolve(int dirfd, const char *path, int follow_last, char *out);
+
+// ad_resolve, where root_ok also accepts the repo root itself (out is then ".").
+int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int root_ok);
 
 // Appends one record for an already resolved name (as produced by ad_resolve).
 void ad_record(unsigned kinds, int existed, const char *name);
@@ -47,6 +53,22 @@ void ad_flush_all(void);
 // Whether an absolute, already resolved name is tracked: 1 under the repo root, 2 under a source dir, 0 not.
 int ad_tracked_prefix(const char *abs, size_t len);
 size_t ad_root_len(void);
+const char *ad_root(void);
+int ad_is_root(const char *abs, size_t len);
+
+// Whether the job's rule has auto_mkdir: a chdir to a missing dir of the repo makes it first.
+int ad_auto_mkdir(void);
+
+// Whether symlinks outside the repo and the source dirs are followed too (link_support 'full_ext').
+int ad_external_links(void);
+
+// Records the interpreters of the script path names (relative to the cwd), as the kernel reads them at exec:
+// "#!" lines followed up to the kernel's depth (4 interpreters).
+void ad_report_interpreters(const char *path);
+
+// Records, for the program path (about to be exec'd with LD_LIBRARY_PATH = library_path, may be NULL), the
+// places in the repo where the dynamic loader looks for its libraries (they are read before the shim runs).
+void ad_report_libraries(const char *path, const char *library_path);
 
 // Invalidates the cached cwd of every thread (after chdir/fchdir, and at exec/_exit: see resolve.c).
 void ad_cwd_changed(void);

@@ -20,55 +20,27 @@ extern char **environ;
 
 #define AD_MAX_ENV 4096  // larger environments are passed untouched (the copy lives on the stack)
 
-// A script's "#!" line names its interpreter, which the kernel reads too: it is a dep as well.
-static void report_interpreter(const char *tracked_name)
-{
-    char abs[PATH_MAX];
-    const char *name = tracked_name;
-    if (tracked_name[0] != '/') {  // repo-relative: rebuild the absolute name from the channel's root
-        const char *const *own = ad_own_environ();
-        const char *root = own[1] + sizeof "LMAKE_AUTODEP_ROOT=" - 1;
-        size_t rl = strlen(root), nl = strlen(tracked_name);
-        if (rl + 1 + nl >= sizeof abs) return;
-        memcpy(abs, root, rl); abs[rl] = '/'; memcpy(abs + rl + 1, tracked_name, nl + 1);
-        name = abs;
-    }
-    long fd = syscall(SYS_openat, AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    char head[256];
-    long n = syscall(SYS_read, (int)fd, head, sizeof head - 1);
-    syscall(SYS_close, (int)fd);
-    if (n < 3 || head[0] != '#' || head[1] != '!') return;
-    head[n] = 0;
-    char *p = head + 2;
-    while (*p == ' ' || *p == '\t') p++;
-    char *e = p;
-    while (*e && *e != ' ' && *e != '\t' && *e != '\n') e++;
-    *e = 0;
-    if (*p == '/') ad_access(AD_EXEC, 1, AT_FDCWD, p, 1);
-}
-
 static int exists_executable(const char *path) { return syscall(SYS_faccessat, AT_FDCWD, path, X_OK) == 0; }
 
-static void report_exec(int dirfd, const char *path)
+// library_path: the LD_LIBRARY_PATH the program is given (NULL: none).
+static void report_exec(int dirfd, const char *path, const char *library_path)
 {
     if (!ad_active() || !path) return;
     int saved = errno;
     char name[PATH_MAX];
-    if (ad_resolve(dirfd, path, 1, name)) {
-        int ok = exists_executable(path);
-        ad_record(AD_EXEC, ok, name);
-        if (ok) report_interpreter(name);
-    }
+    int ok = exists_executable(path);
+    if (ad_resolve(dirfd, path, 1, name)) ad_record(AD_EXEC, ok, name);
+    // a program outside the repo may still run an interpreter, or load libraries, of the repo
+    if (ok) { ad_report_interpreters(path); ad_report_libraries(path, library_path); }
     errno = saved;
 }
 
 // What execvp does: each PATH entry is tried in turn; entries in the repo that miss are deps too, so that
 // a tool appearing earlier in PATH reruns the job.
-static void report_exec_search(const char *file)
+static void report_exec_search(const char *file, const char *library_path)
 {
     if (!ad_active() || !file) return;
-    if (strchr(file, '/')) { report_exec(AT_FDCWD, file); return; }
+    if (strchr(file, '/')) { report_exec(AT_FDCWD, file, library_path); return; }
     int saved = errno;
     const char *path = getenv("PATH");
     if (!path) path = "/bin:/usr/bin";
@@ -84,14 +56,23 @@ static void report_exec_search(const char *file)
             char name[PATH_MAX];
             if (ad_resolve(AT_FDCWD, cand, 1, name)) {
                 ad_record(ok ? AD_EXEC : AD_STAT, ok, name);
-                if (ok) report_interpreter(name);
             }
+            if (ok) { ad_report_interpreters(cand); ad_report_libraries(cand, library_path); }
             if (ok) break;
         }
         if (!*e) break;
         p = e + 1;
     }
     errno = saved;
+}
+
+// The value of LD_LIBRARY_PATH in an environment (NULL when absent).
+static const char *library_path_of(char *const envp[])
+{
+    if (!envp) return NULL;
+    for (char *const *e = envp; *e; e++)
+        if (strncmp(*e, "LD_LIBRARY_PATH=", 16) == 0) return *e + 16;
+    return NULL;
 }
 
 static int has_exact_entry(char *const envp[], const char *entry)
@@ -130,7 +111,7 @@ static int is_shim_entry(const char *e)
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
     REAL(int (*)(const char *, char *const *, char *const *), execve);
-    report_exec(AT_FDCWD, path);
+    report_exec(AT_FDCWD, path, library_path_of(envp));
     ad_flush();
     ad_cwd_changed();
     int r;
@@ -143,7 +124,7 @@ EXPORT int execv(const char *path, char *const argv[]) { return execve(path, arg
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
     REAL(int (*)(const char *, char *const *, char *const *), execvpe);
-    report_exec_search(file);
+    report_exec_search(file, library_path_of(envp));
     ad_flush();
     ad_cwd_changed();
     int r;
@@ -193,7 +174,7 @@ EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_acti
                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
     REAL(spawn_fn, posix_spawn);
-    report_exec(AT_FDCWD, path);
+    report_exec(AT_FDCWD, path, library_path_of(envp));
     ad_flush();
     int r;
     WITH_TRACKED_ENV(envp, r = real_posix_spawn(pid, path, actions, attr, argv, env_));
@@ -204,7 +185,7 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
                         const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
     REAL(spawn_fn, posix_spawnp);
-    report_exec_search(file);
+    report_exec_search(file, library_path_of(envp));
     ad_flush();
     int r;
     WITH_TRACKED_ENV(envp, r = real_posix_spawnp(pid, file, actions, attr, argv, env_));

@@ -18,6 +18,12 @@ static inline void after(unsigned kinds, int ok, int err, int dirfd, const char 
     ad_access(kinds, ok || !ad_missing_errno(err), dirfd, path, follow);
 }
 
+// A listing: the repo root is a dir that may be listed too.
+static inline void after_dir(int ok, int err, int dirfd, const char *path)
+{
+    ad_access_dir(AD_READDIR, ok || !ad_missing_errno(err), dirfd, path);
+}
+
 #define PATH_STAT(name, buf_t, follow)                                                   \
     EXPORT int name(const char *path, buf_t *buf)                                        \
     {                                                                                    \
@@ -137,7 +143,7 @@ EXPORT DIR *opendir(const char *path)
 {
     REAL(DIR *(*)(const char *), opendir);
     DIR *d = real_opendir(path);
-    if (ad_active()) { int e = errno; after(AD_READDIR, d != NULL, e, AT_FDCWD, path, 1); errno = e; }
+    if (ad_active()) { int e = errno; after_dir(d != NULL, e, AT_FDCWD, path); errno = e; }
     return d;
 }
 
@@ -145,7 +151,7 @@ EXPORT DIR *fdopendir(int fd)
 {
     REAL(DIR *(*)(int), fdopendir);
     DIR *d = real_fdopendir(fd);
-    if (ad_active() && d) { int e = errno; ad_access(AD_READDIR, 1, fd, ".", 1); errno = e; }
+    if (ad_active() && d) { int e = errno; ad_access_dir(AD_READDIR, 1, fd, "."); errno = e; }
     return d;
 }
 
@@ -158,7 +164,7 @@ EXPORT int scandir(const char *path, struct dirent ***list, dirent_filter filter
 {
     REAL(int (*)(const char *, struct dirent ***, dirent_filter, dirent_compare), scandir);
     int r = real_scandir(path, list, filter, compare);
-    if (ad_active()) { int e = errno; after(AD_READDIR, r >= 0, e, AT_FDCWD, path, 1); errno = e; }
+    if (ad_active()) { int e = errno; after_dir(r >= 0, e, AT_FDCWD, path); errno = e; }
     return r;
 }
 
@@ -166,7 +172,7 @@ EXPORT int scandir64(const char *path, struct dirent64 ***list, dirent64_filter 
 {
     REAL(int (*)(const char *, struct dirent64 ***, dirent64_filter, dirent64_compare), scandir64);
     int r = real_scandir64(path, list, filter, compare);
-    if (ad_active()) { int e = errno; after(AD_READDIR, r >= 0, e, AT_FDCWD, path, 1); errno = e; }
+    if (ad_active()) { int e = errno; after_dir(r >= 0, e, AT_FDCWD, path); errno = e; }
     return r;
 }
 
@@ -174,7 +180,7 @@ EXPORT int scandirat(int dirfd, const char *path, struct dirent ***list, dirent_
 {
     REAL(int (*)(int, const char *, struct dirent ***, dirent_filter, dirent_compare), scandirat);
     int r = real_scandirat(dirfd, path, list, filter, compare);
-    if (ad_active()) { int e = errno; after(AD_READDIR, r >= 0, e, dirfd, path, 1); errno = e; }
+    if (ad_active()) { int e = errno; after_dir(r >= 0, e, dirfd, path); errno = e; }
     return r;
 }
 

@@ -56,19 +56,25 @@ internal static unsafe class JobLauncher
         }
     }
 
-    private static string? ResolveExecutable(JobSpec spec)
+    /// <summary>The program the job's argv[0] names: a name with '/' as it is (relative to the job's cwd, as
+    /// for exec); a bare name searched along the job's PATH, then in the job's cwd (the repo root: an
+    /// interpreter of the repo, shell = ('my_interpreter',), as open-lmake finds it). Null when none.</summary>
+    internal static string? ResolveExecutable(JobSpec spec)
     {
         string name = spec.Argv[0];
-        if (name.Contains('/')) return name;  // relative names are relative to the job's cwd, as for exec
+        if (name.Contains('/')) return name;
         string path = spec.Environment.TryGetValue("PATH", out var p) ? p : "/usr/local/bin:/usr/bin:/bin";
         foreach (string dir in path.Split(':'))
         {
             string candidate = Path.Combine(dir.Length == 0 ? spec.Cwd : Path.Combine(spec.Cwd, dir), name);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-                return candidate;
+            if (IsExecutableFile(candidate)) return candidate;
         }
-        return null;
+        string local = Path.Combine(spec.Cwd, name);
+        return IsExecutableFile(local) ? local : null;
     }
+
+    private static bool IsExecutableFile(string path) =>
+        File.Exists(path) && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     private static List<string> BuildEnvironment(JobSpec spec, string shimPath, int reportFd, string channel)
     {
@@ -86,6 +92,9 @@ internal static unsafe class JobLauncher
         env.Add("LMAKE_AUTODEP_FD=" + reportFd);
         env.Add("LMAKE_AUTODEP_ROOT=" + spec.RepoRoot.TrimEnd('/'));
         env.Add("LMAKE_AUTODEP_SRC=" + string.Join(':', spec.SourceDirs));
+        // the shim's options, one letter each (report.c)
+        string opts = (spec.AutoMkdir ? "m" : "") + (spec.FollowExternalLinks ? "x" : "");
+        if (opts.Length > 0) env.Add("LMAKE_AUTODEP_OPTS=" + opts);
         env.Add(JobChannel.EnvironmentName + "=" + channel);  // given whatever the method: in-job commands work with none too
         return env;
     }

@@ -18,6 +18,12 @@ public sealed class JobSpec
     /// <summary>Absolute dirs (ending '/') outside the repo whose accesses count.</summary>
     public IReadOnlyList<string> SourceDirs { get; init; } = [];
     public AutodepMethod Method { get; init; } = AutodepMethod.LdPreload;
+    /// <summary>The rule's auto_mkdir: a chdir of the job to a dir of the repo that does not exist makes it
+    /// (ld_preload: the shim's chdir; ptrace: the tracer, before the syscall runs).</summary>
+    public bool AutoMkdir { get; init; }
+    /// <summary>lmake.config.link_support = 'full_ext': symlinks outside the repo are followed too, as one (in
+    /// $TMPDIR, say) may lead into the repo; otherwise only those inside the repo and the source dirs are.</summary>
+    public bool FollowExternalLinks { get; init; }
     /// <summary>null: /dev/null.</summary>
     public string? StdinPath { get; init; }
     /// <summary>null: captured in JobOutcome.Stdout.</summary>

@@ -17,7 +17,8 @@ internal static unsafe class PtraceLauncher
     /// <summary>The spec JobLauncher spawns for a ptrace job: the launcher shell around the job's argv.</summary>
     public static JobSpec Wrap(JobSpec spec) => new()
     {
-        Argv = ["/bin/sh", "-c", LauncherScript, "lmake-ptrace-launcher", .. spec.Argv],
+        // a bare name the shell's PATH search would miss (an interpreter of the repo) is given by its path
+        Argv = ["/bin/sh", "-c", LauncherScript, "lmake-ptrace-launcher", ProgramOf(spec), .. spec.Argv[1..]],
         Cwd = spec.Cwd,
         Environment = spec.Environment,
         RepoRoot = spec.RepoRoot,
@@ -29,6 +30,10 @@ internal static unsafe class PtraceLauncher
         Timeout = spec.Timeout,
         KillSignals = spec.KillSignals,
     };
+
+    private static string ProgramOf(JobSpec spec) =>
+        !spec.Argv[0].Contains('/') && JobLauncher.ResolveExecutable(spec) is { } exe && exe.StartsWith(spec.Cwd + "/", StringComparison.Ordinal)
+            ? exe : spec.Argv[0];
 
     /// <summary>Once JobLauncher has spawned Wrap(spec): starts the job's tracer thread, which writes what the
     /// job touches into the job's report pipe. Returns launched with the job's own executable.</summary>

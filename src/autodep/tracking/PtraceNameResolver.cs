@@ -29,7 +29,10 @@ internal sealed unsafe class PtraceNameResolver
         _root = spec.RepoRoot.TrimEnd('/');
         _sourceDirs = [.. spec.SourceDirs.Select(d => d.EndsWith('/') ? d : d + "/")];
         _report = report;
+        _followExternalLinks = spec.FollowExternalLinks;
     }
+
+    private readonly bool _followExternalLinks;
 
     /// <summary>The tracked name (repo-relative, or absolute under a source dir) of path seen from tracee
     /// tid relative to dirFd, or null when it is not tracked; records the links crossed. exists: whether the
@@ -83,14 +86,16 @@ internal sealed unsafe class PtraceNameResolver
             if (missing) { p = e; continue; }
             string prefix = res.ToString();
             if (!last && _linkFreeDirs.Contains(prefix)) { p = e; continue; }
-            if (TrackedName(prefix) is not { } linkName) { p = e; continue; }
+            string? linkName = TrackedName(prefix);
+            // outside the repo, links are read only with link_support 'full_ext' (one may lead back into the repo)
+            if (linkName is null && !_followExternalLinks) { p = e; continue; }
             // Read even when the last link is not followed: whether it is there is the access's "existed".
             string? target = ReadLink(prefix, out int errno);
             bool follow = !last || followLast || trailingSlash;
             if (target is not null && follow)
             {
                 if (++links > MaxLinks) return null;  // ELOOP for the kernel too
-                _report.Add(AccessKind.Readlink, true, linkName);  // the link's text decides what is reached
+                if (linkName is not null) _report.Add(AccessKind.Readlink, true, linkName);  // the link's text decides what is reached
                 rest = target + rest[e..];
                 p = 0;
                 if (target.StartsWith('/')) res.Clear(); else Pop(res);
@@ -110,6 +115,9 @@ internal sealed unsafe class PtraceNameResolver
 
     /// <summary>After a rename or a removal anywhere in the job: a directory may have become a symlink.</summary>
     public void ForgetLinkFreeDirs() => _linkFreeDirs.Clear();
+
+    /// <summary>The repo root, absolute.</summary>
+    public string Root => _root;
 
     /// <summary>The name a tracked absolute name is recorded under, or null when it is not tracked. The repo
     /// root itself is never recorded.</summary>

@@ -221,6 +221,7 @@ internal sealed unsafe class PtraceTracer
         if (info.Nr is PtraceSyscalls.Chdir or PtraceSyscalls.Fchdir)
         {
             t.PendingCwdChange = true;  // the cwds known are forgotten once it is done (OnSyscallStop)
+            if (info.Nr == PtraceSyscalls.Chdir && _spec.AutoMkdir) MakeMissingDir(tid, info.Args[0]);
             Resume(tid, t, 0);
             return;
         }
@@ -244,7 +245,8 @@ internal sealed unsafe class PtraceTracer
             if (s.PathAddress == 0)
             {
                 string? dir = _names.BaseDir(tid, s.DirFd);
-                name = dir is null ? null : _names.TrackedName(dir);
+                // a listing (getdents): the repo root is a dir that may be listed too, recorded as "."
+                name = dir is null ? null : dir == _names.Root ? "." : _names.TrackedName(dir);
             }
             else
             {
@@ -260,6 +262,18 @@ internal sealed unsafe class PtraceTracer
         }
         if (t.Pending.Count == 0) t.PendingChangesTree = false;
         Resume(tid, t, 0);
+    }
+
+    /// <summary>auto_mkdir: the dir a chdir goes to, when it is in the repo and missing, is made before the
+    /// syscall runs (as the shim's chdir does).</summary>
+    private void MakeMissingDir(int tid, ulong pathAddress)
+    {
+        if (ReadString(tid, pathAddress) is not { } path) return;
+        string? absolute = _names.ResolveAbsolute(tid, PtraceSyscalls.AT_FDCWD, path, true, out bool exists);
+        if (absolute is null || exists || !absolute.StartsWith(_names.Root + "/", StringComparison.Ordinal)) return;
+        try { Directory.CreateDirectory(absolute); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private void OnSyscallEnd(Tracee t, long rval)
@@ -291,32 +305,13 @@ internal sealed unsafe class PtraceTracer
         {
             if (p.Kinds != AccessKind.Exec) continue;
             _report.Add(AccessKind.Exec, true, p.Name);
-            // A script: its interpreter is executed too.
-            if (p.Absolute is not null && Interpreter(p.Absolute) is { } interpreter
-                && _names.Resolve(tid, PtraceSyscalls.AT_FDCWD, interpreter, true, out _) is { } interpreterName)
-                _report.Add(AccessKind.Exec, true, interpreterName);
+            // A script: its interpreters are read too, as deep as the kernel follows them.
+            if (p.Absolute is null) continue;
+            foreach (var (interpreter, there) in ExecDeps.Interpreters(p.Absolute, _names.BaseDir(tid, PtraceSyscalls.AT_FDCWD) ?? "/"))
+                if (_names.TrackedName(interpreter) is { } interpreterName) _report.Add(AccessKind.Exec, there, interpreterName);
         }
         t.Pending.Clear();
         _report.Flush();  // what ran before a program (an in-job command, say) is known before what it declares
-    }
-
-    private static string? Interpreter(string script)
-    {
-        try
-        {
-            using var f = new FileStream(script, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            Span<byte> head = stackalloc byte[256];
-            int n = f.Read(head);
-            if (n < 3 || head[0] != '#' || head[1] != '!') return null;
-            var line = head[2..n];
-            int end = line.IndexOf((byte)'\n');
-            if (end >= 0) line = line[..end];
-            string text = Encoding.UTF8.GetString(line).Trim();
-            int sp = text.IndexOfAny([' ', '\t']);
-            return sp < 0 ? text : text[..sp];
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
     }
 
     // ---- reading the tracee ------------------------------------------------------------------------

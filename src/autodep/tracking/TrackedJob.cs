@@ -77,8 +77,9 @@ public sealed unsafe class TrackedJob
             JobChannel.Shared.Unregister(job._channelKey);
             // a command named by a path that could not be run (a file of the repo not made yet) was looked at, as a
             // shell's exec would have: a dep, so that the job runs again once it is made
-            if (spec.Argv[0].Contains('/') && TrackedName(spec, Path.GetFullPath(spec.Argv[0], spec.Cwd)) is { } tried)
-                job._accesses.Add(tried, AccessKind.Exec, File.Exists(Path.GetFullPath(spec.Argv[0], spec.Cwd)));
+            string? tried = JobLauncher.ResolveExecutable(spec)
+                ?? (spec.Argv[0].Contains('/') ? Path.GetFullPath(spec.Argv[0], spec.Cwd) : null);
+            if (tried is not null) job.RecordFirstExec(Path.GetFullPath(tried, spec.Cwd), File.Exists(Path.GetFullPath(tried, spec.Cwd)));
             job._completion.SetResult(new JobOutcome(127, false, false, "", error + "\n", job._accesses.Accesses,
                 Stopwatch.GetElapsedTime(start), TimeSpan.Zero, 0));
             return job;
@@ -97,7 +98,7 @@ public sealed unsafe class TrackedJob
         job.ReportFd = launched.ReportFd;
         job.PidFd = Libc.PidfdOpen(launched.Pid, 0);
         // The shim starts inside the job: the exec that starts the job itself is recorded here.
-        if (TrackedName(spec, launched.Executable) is { } exeName) job._accesses.Add(exeName, AccessKind.Exec, true);
+        if (launched.Executable.Length > 0) job.RecordFirstExec(launched.Executable, true);
         if (spec.Timeout is { } t) job._timeoutAt = start + (long)(t.TotalSeconds * Stopwatch.Frequency);
         if (job.PidFd < 0) throw new InvalidOperationException("pidfd_open: " + Native.ErrorText(Marshal.GetLastPInvokeError()));
         JobReactor.Shared.Register(job);
@@ -120,6 +121,26 @@ public sealed unsafe class TrackedJob
 
     /// <summary>The name the shim would give an absolute file name (repo-relative, or absolute under a source
     /// dir), or null when it is not tracked. Symlinks are not resolved here.</summary>
+    /// <summary>The job's first program, which the shim does not see start (and ptrace only from its first
+    /// instruction): the program, the interpreters of a script, where the loader looks for its libraries.</summary>
+    private void RecordFirstExec(string executable, bool exists)
+    {
+        if (TrackedName(_spec, executable) is { } exeName) _accesses.Add(exeName, AccessKind.Exec, exists);
+        if (!exists) return;
+        string program = executable;
+        foreach (var (interpreter, there) in ExecDeps.Interpreters(executable, _spec.Cwd))
+        {
+            if (TrackedName(_spec, interpreter) is { } name) _accesses.Add(name, AccessKind.Exec, there);
+            program = interpreter;
+        }
+        if (_spec.Method == AutodepMethod.None) return;
+        string? libraryPath = _spec.Environment.TryGetValue("LD_LIBRARY_PATH", out string? lp) && lp.Length > 0 ? lp : null;
+        // only where the repo may be searched: an LD_LIBRARY_PATH, or a program of the repo (its RPATH/RUNPATH)
+        if (libraryPath is null && TrackedName(_spec, program) is null) return;
+        foreach (var (place, there) in ExecDeps.LibraryPlaces(program, libraryPath, _spec.Cwd))
+            if (TrackedName(_spec, place) is { } name) _accesses.Add(name, AccessKind.Read, there);
+    }
+
     private static string? TrackedName(JobSpec spec, string absolute)
     {
         string root = spec.RepoRoot.TrimEnd('/') + "/";

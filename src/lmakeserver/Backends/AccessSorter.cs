@@ -28,6 +28,12 @@ public static class AccessSorter
         {
             string name = access.Name;
             if (LmakeDir.Contains(name)) continue;
+            if (name == ".")
+            {
+                // the repo root: listed (a readdir, which needs readdir_ok) but no file, hence never a dep
+                if (ListingPermission.IsForbiddenListing(plan, access)) listed.Add(name);
+                continue;
+            }
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
@@ -60,7 +66,7 @@ public static class AccessSorter
             // (an ignored dep keeps only what the job looked at before it was ignored: the parser drops the rest)
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
-            if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
+            if (ListingPermission.IsForbiddenListing(plan, access)) listed.Add(name);
             deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead,
                 SeenMtimeNs: access.SeenMtimeNs));
         }

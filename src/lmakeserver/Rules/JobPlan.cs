@@ -34,6 +34,8 @@ public sealed class JobPlan
     public required IReadOnlyList<TargetPattern> StarTargets { get; init; }
     public required IReadOnlyList<StaticDep> StaticDeps { get; init; }
     public IReadOnlyList<DepPattern> StarDeps { get; init; } = [];
+    /// <summary>side_deps entries without a star stem: not deps, the flags of those files if the job reads them.</summary>
+    public IReadOnlyList<StaticDep> SideDeps { get; init; } = [];
     /// <summary>shell... -c script, or python... -c script (the stems, targets and deps as globals, then the cmd by value).</summary>
     public required string[] Argv { get; init; }
     /// <summary>The script alone (the last element of Argv), for lshow -c and ldebug.</summary>

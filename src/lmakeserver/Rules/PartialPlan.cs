@@ -2,6 +2,7 @@
 // answered, then the final JobPlan with the rule's defaults applied.
 using System.Text;
 using System.Text.Json;
+using Lmake.Common;
 
 namespace Lmake.Server.Rules;
 
@@ -51,7 +52,11 @@ internal sealed class PartialPlan
         DepValues[key] = name;
         if (spec is { IsStdin: true }) _stdinDep = name;
         if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, name, flags));
+        else _sideDeps.Add(new StaticDep(key, name, flags));
     }
+
+    // side_deps entries without a star stem: no dep, only the flags of the file when the job reads it
+    private readonly List<StaticDep> _sideDeps = [];
 
     /// <summary>The job's resources, once known (Finish): variables of its cmd and environ too (null: none).</summary>
     private Dictionary<string, string>? _resources;
@@ -83,6 +88,7 @@ internal sealed class PartialPlan
         if (answer.Deps != null)
         {
             _deps.Clear();
+            _sideDeps.Clear();
             DepValues.Clear();
             var specs = rule.Deps.ToDictionary(d => d.Key, StringComparer.Ordinal);
             foreach (var (key, dep) in answer.Deps)
@@ -93,6 +99,7 @@ internal sealed class PartialPlan
                 DepValues[key] = dep.Name;
                 if (spec is { IsStdin: true }) _stdinDep = dep.Name;
                 if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, dep.Name, flags));
+                else _sideDeps.Add(new StaticDep(key, dep.Name, flags));
             }
         }
         if (answer.Cmd != null) _cmd = answer.Cmd;
@@ -184,6 +191,7 @@ internal sealed class PartialPlan
             StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
             StaticDeps = _deps,
             StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
+            SideDeps = _sideDeps.Count > 0 ? [.. _sideDeps] : Array.Empty<StaticDep>(),
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
@@ -227,7 +235,10 @@ internal sealed class PartialPlan
         var sb = new StringBuilder();
         // imports of modules not built yet become deps (python alone never asks for a file it did not list)
         // (a python without lmake's lib in its path runs the cmd all the same)
-        sb.Append("try:\n    from lmake.import_machinery import fix_import as _lmake_fix_import\n    _lmake_fix_import()\nexcept ImportError: pass\n");
+        // (an environ that sets PYTHONPATH leaves lmake's lib out: it is then looked for last, where it is)
+        string lib = JsonSerializer.Serialize(InstallLayout.Current.Lib, RulesJsonContext.Default.String);
+        sb.Append("try:\n    import lmake.import_machinery\nexcept ImportError:\n    import sys as _lmake_sys\n    _lmake_sys.path.append(")
+          .Append(lib).Append(")\ntry:\n    from lmake.import_machinery import fix_import as _lmake_fix_import\n    _lmake_fix_import()\nexcept ImportError: pass\n");
         // the whole dicts first (stems, targets, deps, resources, job_name), then each entry by its own name
         void DefineDict(string name, IEnumerable<KeyValuePair<string, string>> entries)
         {

@@ -267,6 +267,8 @@ def main(argv):
     sources, source_dirs, origin = collect_sources(root, lmakefile, log)
     log.active = False
     for key in config_set:
+        # link_support: 'full' is what lmake-cs does, 'full_ext' follows links outside the repo too
+        if key == 'link_support' and config.get(key) in ('full', 'full_ext'): continue
         if key in NOT_YET_EFFECTIVE: sys.stderr.write(f'note: lmake.config.{key} is accepted but has no effect yet\n')
     doc = {
         'version': 1,

@@ -84,6 +84,8 @@ internal static class JobCommandRequest
                 if (Tracked(job, link) is { } linkName) job.Accesses.Add(linkName, AccessKind.Readlink, true);
             });
             string? tracked = Tracked(job, abs);
+            // the repo root may be allowed to be listed (ldepend -D .): named "." as the shim names its listing
+            if (tracked is null && (flags & DeclaredDepFlags.ReaddirOk) != 0 && IsRepoRoot(job, abs)) tracked = ".";
             all.Add(tracked ?? abs);
             if (tracked is not null) deps.Add((tracked, Path.Exists(abs)));  // outside the repo: not a dep, as for the shim
         }
@@ -253,6 +255,12 @@ internal static class JobCommandRequest
             if (real != root) rel = Under(abs, real);
         }
         return rel;
+    }
+
+    private static bool IsRepoRoot(TrackedJob job, string abs)
+    {
+        string root = job.Spec.RepoRoot.TrimEnd('/');
+        return Under(abs, root) == "" || Under(abs, s_realRoots.GetOrAdd(root, r => ChannelNative.RealPathOf(r).TrimEnd('/'))) == "";
     }
 
     private static string? Under(string abs, string root)

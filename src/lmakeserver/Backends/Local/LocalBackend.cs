@@ -72,7 +72,21 @@ public sealed class LocalBackend : IBackend
         JobPlan plan = job.Plan;
         string root = _repoRoot;
         bool keep = host.KeepTmp || plan.KeepTmp;
-        string tmp = TmpDir(job.Id, smallId, keep);
+        // a $TMPDIR of the rule: the job's tmp dir is a sub-dir of it ("" : none), unless it is kept (then in LMAKE/)
+        string? userTmp = keep ? null : UserTmpDir.Named(plan, root, Keys(job.Id, smallId, "", "0"));
+        if (userTmp is { Length: > 0 } && UserTmpDir.Refusal(userTmp, job.Config) is string refused)
+            return new JobRun(false, refused, [refused], "", TimeSpan.Zero, [], [], false);
+        string tmp = userTmp switch
+        {
+            null => TmpDir(job.Id, smallId, keep),
+            "" => "",
+            _ => FreshDir(UserTmpDir.JobDir(userTmp, smallId)),
+        };
+        if (tmp.Length > 0 && !Directory.Exists(tmp))
+        {
+            string failure = $"cannot make the tmp dir {tmp}";
+            return new JobRun(false, failure, [failure], "", TimeSpan.Zero, [], [], false);
+        }
         foreach (string target in plan.Targets)
         {
             string? dir = Path.GetDirectoryName(Path.Combine(root, target));
@@ -87,6 +101,8 @@ public sealed class LocalBackend : IBackend
             RepoRoot = root,
             SourceDirs = job.OutsideSourceDirs.ForTracker,
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
+            AutoMkdir = plan.AutoMkdir,
+            FollowExternalLinks = job.Config.LinkSupport == "full_ext",
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
             LiveStdout = live == null ? null : live.OnChunk,
@@ -103,7 +119,8 @@ public sealed class LocalBackend : IBackend
         live?.Finish();
         var facts = new JobRunFacts(started, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
             tmp, keep, Host, outcome.Stdout);
-        if (!keep) EmptyTmpDir(tmp);
+        if (userTmp is { Length: > 0 }) RemoveDir(tmp);
+        else if (!keep && tmp.Length > 0) EmptyTmpDir(tmp);
         return AccessSorter.Sort(plan, outcome, commands, host, facts);
     }
 
@@ -131,6 +148,23 @@ public sealed class LocalBackend : IBackend
         return slot;
     }
 
+    /// <summary>dir, made empty (a server killed mid-job may have left one); unmade when it cannot be made.</summary>
+    private static string FreshDir(string dir)
+    {
+        RemoveDir(dir);
+        try { Directory.CreateDirectory(dir); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return dir;
+    }
+
+    private static void RemoveDir(string dir)
+    {
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
     private static void EmptyTmpDir(string tmp)
     {
         try
@@ -145,6 +179,23 @@ public sealed class LocalBackend : IBackend
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The $NAMEs replaced in the values of a rule's environ.</summary>
+    private Dictionary<string, string> Keys(uint jobId, int smallId, string tmp, string sequenceId)
+    {
+        string root = _repoRoot;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LMAKE_ROOT"] = _layout.Root,
+            ["REPO_ROOT"] = root, ["TOP_REPO_ROOT"] = root,
+            ["PHYSICAL_REPO_ROOT"] = root, ["PHYSICAL_TOP_REPO_ROOT"] = root,
+            ["TMPDIR"] = tmp, ["PHYSICAL_TMPDIR"] = tmp,
+            ["SMALL_ID"] = smallId.ToString(), ["SEQUENCE_ID"] = sequenceId, ["JOB_ID"] = jobId.ToString(),
+            ["PYTHON"] = Rules.Makefiles.PythonExecutable, ["PYTHON_LD_LIBRARY_PATH"] = "",
+            ["PYTHON2"] = "python2", ["PYTHON2_LD_LIBRARY_PATH"] = "",
+            ["SHELL"] = "/bin/bash", ["STD_PATH"] = EnvironKeys.StdPath,
+        };
     }
 
     /// <summary>The environment of a job (spec A8); lshow -E and ldebug show the same.</summary>
@@ -163,21 +214,12 @@ public sealed class LocalBackend : IBackend
             ["REPO_ROOT"] = root,
             ["PYTHONDONTWRITEBYTECODE"] = "1",   // a .pyc written by python3 would be an unexpected write
         };
+        if (tmp.Length == 0) env.Remove("TMPDIR");   // the rule asked for no tmp dir
         if (plan.Environ.Count == 0) return env;
-        string python = Rules.Makefiles.PythonExecutable;
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["LMAKE_ROOT"] = _layout.Root,
-            ["REPO_ROOT"] = root, ["TOP_REPO_ROOT"] = root,
-            ["PHYSICAL_REPO_ROOT"] = root, ["PHYSICAL_TOP_REPO_ROOT"] = root,
-            ["TMPDIR"] = tmp, ["PHYSICAL_TMPDIR"] = tmp,
-            ["SMALL_ID"] = env["SMALL_ID"], ["SEQUENCE_ID"] = env["SEQUENCE_ID"], ["JOB_ID"] = env["JOB_ID"],
-            ["PYTHON"] = python, ["PYTHON_LD_LIBRARY_PATH"] = "",
-            ["PYTHON2"] = "python2", ["PYTHON2_LD_LIBRARY_PATH"] = "",
-            ["SHELL"] = "/bin/bash", ["STD_PATH"] = EnvironKeys.StdPath,
-        };
+        Dictionary<string, string> keys = Keys(jobId, smallId, tmp, env["SEQUENCE_ID"]);
         foreach (var (key, value) in plan.Environ)
         {
+            if (key == "TMPDIR") continue;   // the rule's $TMPDIR holds the job's tmp dir, which is what the job sees (UserTmpDir)
             // null is a bare `...`: the variable of the backend's (the server's) environment; a `...` inside a
             // value was already replaced when the plan was made (PartialPlan)
             string? v = value == null ? Environment.GetEnvironmentVariable(key) : EnvironKeys.Substitute(value, keys);

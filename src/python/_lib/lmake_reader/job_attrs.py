@@ -6,8 +6,9 @@ import json
 import sys
 import types
 
-from .rule_compiler import DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, star_dep_pattern, \
+from .rule_compiler import AUTODEP_METHODS, DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, star_dep_pattern, \
     _scalar, interpreter, merged_dict, normalize_flags, shell_chain
+from lmake._errors import LmakefileError
 from lmake._star import _STAR, StarTarget
 
 from .templates import eval_fstring
@@ -85,6 +86,8 @@ def evaluate(cls, request):
         attrs[attr] = {k: [v] for k, v in values.items()}
     for attr, kind in SCALAR_ATTRS.items():
         if attr in want: attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+    if attrs.get('autodep', AUTODEP_METHODS[0]) not in AUTODEP_METHODS:
+        raise LmakefileError(f'autodep = {attrs["autodep"]!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     for attr in ('shell', 'python'):
         if attr not in want: continue
         v = _value(getattr(cls, attr), ctx, glbs)

@@ -347,6 +347,8 @@ def compile_rule(cls, module_globals, user_modules):
         v = getattr(cls, attr)
         if isinstance(v, (staticmethod, classmethod)): v = v.__func__
         if callable(v): dynamic.append(attr); continue
+        # an f-string (autodep = '{Method}'): evaluated for each job (job_attrs)
+        if kind_ is str and isinstance(v, str) and '{' in v: dynamic.append(attr); continue
         attrs[attr] = _scalar(attr, v, kind_)
     if 'autodep' not in dynamic and attrs.get('autodep') not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
