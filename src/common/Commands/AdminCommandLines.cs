@@ -30,6 +30,9 @@ public sealed record AdminOptions
     /// <summary>ldebug -t: keep the tmp dir; -k KEY: what to run.</summary>
     public bool KeepTmp { get; init; }
     public string DebugKey { get; init; } = "cmd";
+    /// <summary>-q: only what is asked, no header nor decoration; -v: more (absent files, checksums).</summary>
+    public bool Quiet { get; init; }
+    public bool Verbose { get; init; }
 }
 
 public enum OutputForm { Plain, Porcelaine, Json }
@@ -46,6 +49,13 @@ public static class AdminCommandLines
 
     private static readonly string[] ShowLetters = ["i", "d", "t", "c", "E", "o", "e", "D", "T", "b", "r", "u"];
 
+    /// <summary>The long form of each lshow sub-command (lshow(1)).</summary>
+    private static readonly Dictionary<string, string> ShowLongNames = new()
+    {
+        ["i"] = "--info", ["d"] = "--deps", ["t"] = "--targets", ["c"] = "--cmd", ["E"] = "--env", ["o"] = "--stdout",
+        ["e"] = "--stderr", ["D"] = "--inv-deps", ["T"] = "--inv-targets", ["b"] = "--bom", ["r"] = "--running", ["u"] = "--trace",
+    };
+
     private static readonly Dictionary<string, string> ShowDescriptions = new()
     {
         ["i"] = "job info: rule, job, reason it last ran, start/end, exec/cpu time, memory, status, exit code, tmp dir, resources, backend, host",
@@ -58,7 +68,7 @@ public static class AdminCommandLines
         ["D"] = "the jobs that depend on the file",
         ["T"] = "the rules that can make the file, the chosen one marked",
         ["b"] = "the sources the file needs, recursively (bill of materials)",
-        ["r"] = "the jobs running or queued now (no file needed)",
+        ["r"] = "the jobs running, queued or waiting to build the files (all of them if no file is given)",
         ["u"] = "trace: the status lines about the file in the recorded lmake outputs (LMAKE/outputs)",
     };
 
@@ -86,6 +96,10 @@ public static class AdminCommandLines
         public readonly Option<bool> NoTrigger = new("--no-trigger", "-t") { Description = "no-trigger: changes of the file do not rerun the jobs that depend on it" };
         public readonly Option<bool> DryRun;
         public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the job's tmp dir after it ran" };
+        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only what is asked, no header nor decoration" };
+        public readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "print more (lshow -d/-t: absent files and checksums too)" };
+        public readonly Option<bool> Sync = new("--sync", "-S") { Description = "accepted for open-lmake's scripts: the server is started as needed either way" };
+        public readonly Option<string?> Video = new("--video", "-V") { HelpName = "MODE", Description = "accepted for open-lmake's scripts: output is not colored" };
         public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "what to run: cmd (default: the job's command) or shell (an interactive bash in the job's environment)" };
 
         public Definition(string command)
@@ -104,13 +118,14 @@ public static class AdminCommandLines
                 "lcollect" => [DryRun],
                 _ => [],
             };
+            if (command != "lmake_repair") options = [.. options, Quiet, Verbose, Sync, Video];
             if (command != "lmake_repair") Root.Arguments.Add(Names);
             foreach (Option o in options) Root.Options.Add(o);
         }
 
         private Option AddLetter(string letter)
         {
-            var o = new Option<bool>("-" + letter) { Description = ShowDescriptions[letter] };
+            var o = new Option<bool>(ShowLongNames[letter], "-" + letter) { Description = ShowDescriptions[letter] };
             Letters[letter] = o;
             return o;
         }
@@ -131,6 +146,7 @@ public static class AdminCommandLines
         if (!args.Contains("--") && names.FirstOrDefault(t => t.Length > 1 && t[0] == '-') is string unknown)
             throw new UsageException($"{command}: unknown option {unknown}");
         var o = new AdminOptions { Command = command, Names = names, Jobs = r.GetValue(d.Job), Rule = r.GetValue(d.Rule) };
+        if (command != "lmake_repair") o = o with { Quiet = r.GetValue(d.Quiet), Verbose = r.GetValue(d.Verbose) };
         switch (command)
         {
             case "lshow":
@@ -139,6 +155,7 @@ public static class AdminCommandLines
                 if (asked.Count != 1)
                     throw new UsageException($"lshow: give exactly one of {string.Join(' ', ShowLetters.Select(l => "-" + l))}" +
                         (asked.Count > 1 ? $" (got {string.Join(' ', asked.Select(l => "-" + l))})" : ""));
+                if (r.GetValue(d.Quiet) && r.GetValue(d.Verbose)) throw new UsageException("lshow: -q and -v exclude each other");
                 if (r.GetValue(d.Porcelaine) && r.GetValue(d.Json)) throw new UsageException("lshow: -p and --json exclude each other");
                 if (asked[0] != "r" && names.Length == 0) throw new UsageException($"lshow: -{asked[0]} needs files (or -J job names)");
                 return o with
