@@ -180,12 +180,10 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
             if (listed && (!known || before.IsFile)) req.Status("missing", "src", null, node.Name);
             return NodeResults.MissingIdle.Result;
         }
-        if (!Path.IsPathRooted(node.Name))
-        {
-            if (!known || !before.IsFile) req.Status("new", "src", null, node.Name);   // (none there before: new too)
-            else if (before != now) req.Status("changed", "src", null, node.Name);
-            else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
-        }
+        // (a source outside the repo, in a source dir such as '/' or '../x/', is said the same way)
+        if (!known || !before.IsFile) req.Status("new", "src", null, node.Name);   // (none there before: new too)
+        else if (before != now) req.Status("changed", "src", null, node.Name);
+        else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
         return NodeResults.OkIdle.Result;
     }
 }
