@@ -41,10 +41,13 @@ public static class AdminCommandLines
 {
     /// <summary>Legend of the letter columns of `lshow -d` and `lshow -t` (in -h).</summary>
     public const string FlagLegend =
-        "lshow -d columns: S static dep (else discovered), E essential, c critical, e ignore error, R required,\n" +
-        "                  then the checksum the job saw, then the dep's name.\n" +
+        "lshow -d columns: dep flags (E essential, c critical, e ignore error, r required, S static dep),\n" +
+        "                  accesses (L as a link, R as a regular file, T existence tested, E status asked),\n" +
+        "                  with -v the checksum the job saw, then the key of a static dep, then the dep's name.\n" +
+        "                  -p: {file: {(rule, job, 'generating'): ({(flags, accesses, key, name)}, ...)}}\n" +
         "lshow -t columns: S static target (else star), I incremental, O optional, P phony, W written by its last run,\n" +
         "                  then the checksum on disk, then the target's name.\n" +
+        "lshow -r -p: {(rule, job): True (running) | False (queued) | {the jobs it waits for}}\n" +
         "A '-' stands for a flag that is off.\n";
 
     private static readonly string[] ShowLetters = ["i", "d", "t", "c", "E", "o", "e", "D", "T", "b", "r", "u"];
