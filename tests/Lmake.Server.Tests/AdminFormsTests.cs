@@ -129,4 +129,23 @@ public class AdminFormsTests
         Assert.Throws<UsageException>(() => AdminCommandLines.Parse("lshow", ["-q", "-v", "-d", "x"]));
         Assert.True(AdminCommandLines.Parse("lforget", ["-v", "x"]).Verbose);
     }
+
+    [Theory]
+    [InlineData(new[] { "t" }, "cmd")]
+    [InlineData(new[] { "-kn", "t" }, "cmd")]
+    [InlineData(new[] { "-k", "", "t" }, "cmd")]
+    [InlineData(new[] { "--key=g", "t" }, "cmd")]
+    [InlineData(new[] { "-k", "e", "t" }, "shell")]
+    public void LdebugTakesTheKeysOfItsManPage(string[] args, string key) =>
+        Assert.Equal(key, AdminCommandLines.Parse("ldebug", args).DebugKey);
+
+    [Fact]
+    public void LdebugNoExecStdTmpAndTmpDir()
+    {
+        AdminOptions o = AdminCommandLines.Parse("ldebug", ["--no-exec", "--std-tmp", "t"]);
+        Assert.True(o.DryRun && o.KeepTmp && o.DebugTmpDir == null);
+        Assert.Equal("/x/tmp", AdminCommandLines.Parse("ldebug", ["-T", "/x/tmp", "t"]).DebugTmpDir);
+        Assert.Throws<UsageException>(() => AdminCommandLines.Parse("ldebug", ["-T", "rel", "t"]));
+        Assert.Throws<UsageException>(() => AdminCommandLines.Parse("ldebug", ["-k", "zz", "t"]));
+    }
 }

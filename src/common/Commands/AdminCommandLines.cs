@@ -30,6 +30,8 @@ public sealed record AdminOptions
     /// <summary>ldebug -t: keep the tmp dir; -k KEY: what to run.</summary>
     public bool KeepTmp { get; init; }
     public string DebugKey { get; init; } = "cmd";
+    /// <summary>ldebug -T DIR: the tmp dir to run with (else LMAKE/debug/&lt;job id&gt;/tmp).</summary>
+    public string? DebugTmpDir { get; init; }
     /// <summary>-q: only what is asked, no header nor decoration; -v: more (absent files, checksums).</summary>
     public bool Quiet { get; init; }
     public bool Verbose { get; init; }
@@ -98,26 +100,28 @@ public static class AdminCommandLines
         public readonly Option<bool> Freeze = new("--freeze", "-f") { Description = "freeze: the file (or job) acts as a source, its job is not run" };
         public readonly Option<bool> NoTrigger = new("--no-trigger", "-t") { Description = "no-trigger: changes of the file do not rerun the jobs that depend on it" };
         public readonly Option<bool> DryRun;
-        public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the job's tmp dir after it ran" };
+        public readonly Option<bool> KeepTmp = new("--std-tmp", "-t", "--keep-tmp") { Description = "run in the standard tmp dir LMAKE/debug/<job id>/tmp, and keep it after the run" };
+        public readonly Option<string?> TmpDir = new("--tmp-dir", "-T") { HelpName = "ABS_DIR", Description = "run with this tmp dir (absolute), kept after the run" };
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only what is asked, no header nor decoration" };
         public readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "print more (lshow -d/-t: absent files and checksums too)" };
         public readonly Option<bool> Sync = new("--sync", "-S") { Description = "accepted for open-lmake's scripts: the server is started as needed either way" };
         public readonly Option<string?> Video = new("--video", "-V") { HelpName = "MODE", Description = "accepted for open-lmake's scripts: output is not colored" };
-        public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "what to run: cmd (default: the job's command) or shell (an interactive bash in the job's environment)" };
+        public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "how to run: '' (default) or n: the job's command as it is (g and u, debuggers, run it the same); e (or shell): an interactive bash in the job's environment" };
 
         public Definition(string command)
         {
             Root = new RootCommand($"{command}: {CommandCatalog.AdminCommands[command]}");
             Names = new Argument<string[]>(command == "lcollect" ? "dirs" : command == "ldebug" ? "target" : "files")
                 { Arity = ArgumentArity.ZeroOrMore, Description = "relative to the current directory" };
-            DryRun = new Option<bool>("--dry-run", "-n")
-                { Description = command == "ldebug" ? "write the script, do not run it" : "list the files, do not remove them" };
+            DryRun = command == "ldebug"
+                ? new Option<bool>("--no-exec", "-n", "--dry-run") { Description = "write the script, do not run it" }
+                : new Option<bool>("--dry-run", "-n") { Description = "list the files, do not remove them" };
             Option[] options = command switch
             {
                 "lshow" => [.. ShowLetters.Select(AddLetter), Job, Rule, Porcelaine, Json],
                 "lforget" => [Deps, Targets, Resources, Job, Rule],
                 "lmark" => [Add, Delete, List, Clear, Freeze, NoTrigger, Job, Rule],
-                "ldebug" => [DryRun, KeepTmp, Key, Job, Rule],
+                "ldebug" => [DryRun, KeepTmp, TmpDir, Key, Job, Rule],
                 "lcollect" => [DryRun],
                 _ => [],
             };
@@ -184,9 +188,16 @@ public static class AdminCommandLines
             case "ldebug":
             {
                 if (names.Length != 1) throw new UsageException("ldebug: give exactly one target");
-                string key = r.GetValue(d.Key) ?? "cmd";
-                if (key is not ("cmd" or "shell")) throw new UsageException($"ldebug: -k {key}: KEY is cmd or shell");
-                return o with { DryRun = r.GetValue(d.DryRun), KeepTmp = r.GetValue(d.KeepTmp), DebugKey = key };
+                // ldebug(1)'s keys: '' (default), n (none), g (gdb), u (pudb), e (enter a shell); cmd and shell are ours
+                string key = (r.GetValue(d.Key) ?? "") switch
+                {
+                    "" or "n" or "g" or "u" or "cmd" => "cmd",
+                    "e" or "shell" => "shell",
+                    string other => throw new UsageException($"ldebug: -k {other}: KEY is one of '' n g u e (or cmd, shell)"),
+                };
+                string? tmpDir = r.GetValue(d.TmpDir);
+                if (tmpDir != null && !Path.IsPathRooted(tmpDir)) throw new UsageException($"ldebug: -T {tmpDir}: the tmp dir must be absolute");
+                return o with { DryRun = r.GetValue(d.DryRun), KeepTmp = r.GetValue(d.KeepTmp) || tmpDir != null, DebugKey = key, DebugTmpDir = tmpDir };
             }
             case "lcollect":
                 return o with { Names = names.Length == 0 ? ["."] : names, DryRun = r.GetValue(d.DryRun) };
