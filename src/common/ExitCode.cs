@@ -25,5 +25,5 @@ public static class ExitCode
         "  7   permission denied\n" +
         "  8   bad Lmakefile.py\n" +
         "  11  usage error\n" +
-        "  130 interrupted (^C)\n";
+        "  130 interrupted (^C): the command dies of SIGINT, as a shell reports it\n";
 }

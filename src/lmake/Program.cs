@@ -36,14 +36,16 @@ try
     var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(),
         StdoutIsTerminal: !Console.IsOutputRedirected);
     string? script = null;
-    int code = new RequestSession(connection, command)
+    var session = new RequestSession(connection, command)
     {
         OnOut = line =>
         {
             string text = Encoding.UTF8.GetString(line);
             if (text.StartsWith(DebugScript.LinePrefix, StringComparison.Ordinal)) script = text[DebugScript.LinePrefix.Length..];
         },
-    }.Run(request);
+    };
+    int code = session.Run(request);
+    if (session.Interrupted) session.DieOfInterrupt();   // after the server's last lines: killed, continue...
     // the server checked the options (the admin commands' are the engine's business): -n is read here only
     if (command == "ldebug" && code == ExitCode.Ok && script != null && !AdminCommandLines.Parse(command, args).DryRun)
         return DebugScript.Run(Path.GetFullPath(script, cwd));

@@ -1,6 +1,7 @@
 // Sends one request and relays the server's answer: Out lines to stdout, Err lines to stderr, then the exit
-// code. ^C sends Cancel (the server stops what only this client needed) and the client exits 130 once the
-// server has answered, or after a short wait; a second ^C exits at once.
+// code. ^C sends Cancel (the server stops what only this client needed, and says which jobs it killed) and once
+// the server has answered, or after a short wait, the client dies of the signal (SignalDeath); a second ^C
+// ends it at once.
 using System.Runtime.InteropServices;
 using Lmake.Common;
 using Lmake.Common.Protocol;
@@ -14,6 +15,7 @@ internal sealed class RequestSession
     private readonly ServerConnection _connection;
     private readonly string _command;
     private int _interrupts;
+    private int _signal = SignalDeath.SIGINT;   // the one received (^C, or SIGTERM)
     private readonly OutputSink _stdout = new(Console.OpenStandardOutput());
     private readonly OutputSink _stderr = new(Console.OpenStandardError());
 
@@ -28,6 +30,16 @@ internal sealed class RequestSession
 
     public delegate void SpanAction<T>(ReadOnlySpan<T> span);
 
+    /// <summary>The command was stopped by a signal: once its output is written, it must die of it (Interrupt).</summary>
+    public bool Interrupted => Volatile.Read(ref _interrupts) > 0;
+
+    /// <summary>Ends the process by the signal that stopped the command.</summary>
+    public void DieOfInterrupt()
+    {
+        Flush();
+        SignalDeath.Die(_signal);
+    }
+
     public int Run(RequestMessage request)
     {
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
@@ -39,7 +51,7 @@ internal sealed class RequestSession
         }
         catch (Exception e) when (e is IOException or ProtocolException or ObjectDisposedException)
         {
-            if (Volatile.Read(ref _interrupts) > 0) return Interrupted.ExitCode;
+            if (Interrupted) return ExitCode.Interrupted;
             Flush();
             Console.Error.WriteLine($"{_command}: lost the connection to the server ({e.Message}), see LMAKE/server.log");
             return ExitCode.BadServer;
@@ -57,7 +69,7 @@ internal sealed class RequestSession
             Frame? frame = _connection.Reader.Read();
             if (frame is null)
             {
-                if (Volatile.Read(ref _interrupts) > 0) return Interrupted.ExitCode;
+                if (Interrupted) return ExitCode.Interrupted;
                 Flush();
                 Console.Error.WriteLine($"{_command}: the server closed the connection before answering, see LMAKE/server.log");
                 return ExitCode.BadServer;
@@ -76,7 +88,7 @@ internal sealed class RequestSession
                     break;
                 case MessageKind.Exit:
                     int code = f.Reader().Int();
-                    return Volatile.Read(ref _interrupts) > 0 ? Interrupted.ExitCode : code;
+                    return Interrupted ? ExitCode.Interrupted : code;
                 default:
                     throw new ProtocolException($"unexpected {f.Kind} message from the server");
             }
@@ -93,22 +105,22 @@ internal sealed class RequestSession
 
     private void OnInterrupt(PosixSignalContext context)
     {
-        context.Cancel = true;   // we exit ourselves, after telling the server
-        if (Interlocked.Increment(ref _interrupts) > 1) Environment.Exit(Interrupted.ExitCode);
+        context.Cancel = true;   // we die of it ourselves, after telling the server and writing what it answers
+        if (context.Signal == PosixSignal.SIGTERM) _signal = SignalDeath.SIGTERM;
+        if (Interlocked.Increment(ref _interrupts) > 1) DieOfInterrupt();
         try
         {
             _connection.Writer.Write(MessageKind.Cancel);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            Environment.Exit(Interrupted.ExitCode);
+            DieOfInterrupt();
         }
         // The server answers with Exit once the request has stopped; do not wait for it forever.
         new Thread(() =>
         {
             Thread.Sleep(CancelAckTimeout);
-            Flush();
-            Environment.Exit(Interrupted.ExitCode);
+            DieOfInterrupt();
         }) { IsBackground = true }.Start();
     }
 

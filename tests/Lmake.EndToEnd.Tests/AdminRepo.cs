@@ -79,6 +79,16 @@ public sealed class AdminRepo : IDisposable
         return fromJson;
     }
 
+    /// <summary>Evaluates <paramref name="expression"/> (on x, the parsed porcelain form of `lshow -p ARGS`) in
+    /// python3 and returns its repr: for the forms JSON cannot hold (tuples, sets, tuple keys).</summary>
+    public string PythonOf(string expression, params string[] args)
+    {
+        string porcelain = Out("lshow", ["-p", .. args]);
+        CommandResult r = Installed.Run("python3", ["-c", $"import ast, sys; x = ast.literal_eval(sys.stdin.read()); print(repr({expression}))"], stdin: porcelain);
+        Assert.True(r.ExitCode == 0, $"not a Python literal:\n{porcelain}\n{r}");
+        return r.Stdout.TrimEnd('\n');
+    }
+
     public void Dispose()
     {
         Repo.KillServer();

@@ -21,34 +21,62 @@ public sealed class AdminShowTests : IDisposable
         Assert.Contains(Lines(plain), l => l.StartsWith("status ", StringComparison.Ordinal) && l.EndsWith(": ok", StringComparison.Ordinal));
         Assert.Contains(Lines(plain), l => l.StartsWith("reason ", StringComparison.Ordinal) && l.EndsWith(": never ran", StringComparison.Ordinal));
 
+        // the keys of lshow(1)
         JsonNode info = _r.ShowParsed("-i", "hello.o")["hello.o"]!;
         Assert.Equal("Compile", (string?)info["rule"]);
         Assert.Equal("hello.o", (string?)info["job"]);
         Assert.Equal("ok", (string?)info["status"]);
-        Assert.Equal(0, (int?)info["exit_code"]);
-        Assert.True((double)info["exec_time"]! > 0);
-        Assert.True((long)info["max_memory"]! > 0);
+        Assert.Equal("ok", (string?)info["run status"]);
+        Assert.Equal("ok", (string?)info["rc"]);
+        Assert.Equal("never ran", (string?)info["reason"]);
+        Assert.True((double)info["elapsed in job"]! > 0);
+        Assert.True((double)info["cpu time"]! >= 0);
+        Assert.True((long)info["used mem"]! > 0);
+        Assert.True((long)info["total targets size"]! > 0);
         Assert.Equal("1", (string?)info["resources"]!["cpu"]);
         Assert.Equal("local", (string?)info["backend"]);
+        Assert.Equal("ld_preload", (string?)info["autodep"]);
         Assert.False(string.IsNullOrEmpty((string?)info["host"]));
-        Assert.Contains("LMAKE/tmp/", (string?)info["tmp_dir"]);
-        Assert.True(DateTime.Parse((string)info["end"]!) >= DateTime.Parse((string)info["start"]!));
+        Assert.Contains("LMAKE/tmp/", (string?)info["tmp dir"]);
+        Assert.True(DateTime.Parse((string)info["end date"]!) >= DateTime.Parse((string)info["start date"]!));
+        Assert.Null(info["auto_mkdir"]);   // false tells nothing: left out
 
-        // -J names the job by its name, -R picks the rule
-        JsonNode byJob = _r.ShowParsed("-i", "-J", "hello.exe", "-R", "Link")["hello.exe"]!;
+        // -J names the job by its name, -R picks the rule: the job's info alone, not keyed by the name
+        JsonNode byJob = _r.ShowParsed("-i", "-J", "hello.exe", "-R", "Link");
         Assert.Equal("Link", (string?)byJob["rule"]);
+        // the long forms are the short ones
+        Assert.Equal(_r.Out("lshow", "-i", "hello.o").Split('\n')[0], _r.Out("lshow", "--info", "hello.o").Split('\n')[0]);
+    }
+
+    [Fact]
+    public void KeptTmpDirIsWhereInfoSaysAndHoldsWhatTheJobLeftThere()
+    {
+        using var r = new AdminRepo("""
+            from lmake.rules import Rule
+            class Tmp(Rule):
+                target = 'dut'
+                cmd    = 'echo kept > $TMPDIR/file'
+            """);
+        LmakeOutput o = r.Lmake("-t", "dut");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        string tmp = r.PythonOf("x['dut']['tmp dir']", "-i", "dut").Trim('\'');
+        Assert.Equal("kept\n", File.ReadAllText(Path.Combine(tmp, "file")));
     }
 
     [Fact]
     public void DepsShowStaticAndDiscoveredWithFlagsAndTargetsTheirs()
     {
+        // flags (S: static), accesses (R: read), the static dep's key, its name; absent deps only with -v
         string[] plain = Lines(_r.Out("lshow", "-d", "hello.o"));
-        Assert.Matches(@"^S\S{4} +[0-9a-f]{16}-R +hello\.c$", plain[0]);
-        Assert.Contains(plain, l => l.StartsWith('-') && l.EndsWith(" inc2/hello.h", StringComparison.Ordinal));
-        JsonArray deps = _r.ShowParsed("-d", "hello.o")["hello.o"]!.AsArray();
-        Assert.Equal("hello.c", (string?)deps[0]!["name"]);
-        Assert.StartsWith("S", (string?)deps[0]!["flags"]);
-        Assert.Contains(deps, d => (string?)d!["name"] == "hello.h" && (string?)d["checksum"] == "none");   // probed, absent
+        Assert.Matches(@"^\S{4}S [L-]R[T-]- SRC hello\.c$", plain[0]);
+        Assert.Contains(plain, l => l.StartsWith("----- -R--", StringComparison.Ordinal) && l.EndsWith(" inc2/hello.h", StringComparison.Ordinal));
+        Assert.DoesNotContain(plain, l => l.EndsWith(" hello.h", StringComparison.Ordinal) && !l.EndsWith("/hello.h", StringComparison.Ordinal));
+        Assert.Contains(Lines(_r.Out("lshow", "-dv", "hello.o")), l => l.EndsWith(" hello.h", StringComparison.Ordinal) && l.Contains(" none "));   // probed, absent
+        Assert.Equal("hello.c", Lines(_r.Out("lshow", "-dq", "hello.o"))[0]);   // -q: names only
+        // -p: {file: {(rule, job, 'generating'): (groups of parallel deps, each dep (flags, accesses, key, name))}}
+        Assert.Equal("[('Compile', 'hello.o', 'generating')]", _r.PythonOf("list(x['hello.o'])", "-d", "hello.o"));
+        Assert.Equal("{('E--rS', 'LRT-', 'SRC', 'hello.c')}", _r.PythonOf("x['hello.o'][('Compile','hello.o','generating')][0]", "-d", "hello.o"));   // a static dep: essential, required
+        Assert.Equal("True", _r.PythonOf("all(type(g) is set for g in x['hello.o'][('Compile','hello.o','generating')])", "-d", "hello.o"));
 
         JsonArray targets = _r.ShowParsed("-t", "hello.o")["hello.o"]!.AsArray();
         Assert.Single(targets);
@@ -114,9 +142,9 @@ public sealed class AdminShowTests : IDisposable
         Assert.True(o.Result.ExitCode == 0, o.ToString());
         Assert.Contains(o.Jobs, s => s.Rule == "Split" && s.Name == "hello.c.part{N*}");
         star.WaitForNoServer();   // a fresh server knows the job from the store only
-        JsonArray targets = star.ShowParsed("-t", "-J", "hello.c.part{N*}")["hello.c.part{N*}"]!.AsArray();
+        JsonArray targets = star.ShowParsed("-t", "-J", "hello.c.part{N*}").AsArray();
         Assert.Equal(["hello.c.part1", "hello.c.part2"], targets.Select(t => (string)t!["name"]!).Order().ToArray());
-        Assert.Equal("Split", (string?)star.ShowParsed("-i", "-J", "hello.c.part{N*}", "-R", "Split")["hello.c.part{N*}"]!["rule"]);
+        Assert.Equal("Split", (string?)star.ShowParsed("-i", "-J", "hello.c.part{N*}", "-R", "Split")["rule"]);
     }
 
     [Fact]
@@ -143,10 +171,13 @@ public sealed class AdminShowTests : IDisposable
     public void HelpListsEveryOptionAndTheFlagLegend()
     {
         string help = _r.Out("lshow", "-h");
-        foreach (string o in new[] { "-i", "-d", "-t", "-c", "-E", "-o", "-e", "-D", "-T", "-b", "-r", "-u", "-J", "-R", "-p", "--porcelaine", "--json" })
+        foreach (string o in new[] { "-i", "-d", "-t", "-c", "-E", "-o", "-e", "-D", "-T", "-b", "-r", "-u", "-J", "-R", "-p", "--porcelaine", "--json",
+                     "--info", "--deps", "--targets", "--cmd", "--env", "--stdout", "--stderr", "--inv-deps", "--inv-targets", "--bom", "--running", "--trace",
+                     "-q", "--quiet", "-v", "--verbose" })
             Assert.Contains(o, help);
         Assert.Contains("S static dep", help);
         Assert.Contains("I incremental", help);
+        Assert.Contains("T existence tested", help);
         foreach (var (cmd, opts) in new[] { ("lforget", "-d -t -r -J"), ("lmark", "-a -d -l -c -f -t -J"), ("ldebug", "-n -t -k -J"), ("lcollect", "-n"), ("lmake_repair", "") })
         {
             string h = _r.Out(cmd, "-h");

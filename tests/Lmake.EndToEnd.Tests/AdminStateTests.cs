@@ -21,8 +21,7 @@ public sealed class AdminStateTests : IDisposable
         {
             string plain = _r.Out("lshow", "-i", "hello.o");
             Assert.Contains("Compile", plain);
-            JsonNode deps = _r.ShowParsed("-d", "hello.o")["hello.o"]!;
-            Assert.Equal("hello.c", (string?)deps[0]!["name"]);
+            Assert.Equal("'hello.c'", _r.PythonOf("[d for g in x['hello.o'][('Compile','hello.o','generating')] for d in g][0][3]", "-d", "hello.o"));
             Assert.Equal("hello.c\ninc2/hello.h\n", _r.Out("lshow", "-b", "hello.out"));
             Assert.False(File.Exists(_r.Repo["LMAKE/server"]), "no server was published");
 
@@ -114,26 +113,23 @@ public sealed class AdminStateTests : IDisposable
     [Fact]
     public void AQueryWhileABuildRunsSeesTheRunningJobAndDoesNotWaitForIt()
     {
-        _r.Repo.Add("Lmakefile.py", AdminRepo.Lmakefile + "\nclass Slow(Rule):\n    targets = {'T': r'{F:.*}.slow'}\n    cmd = 'sleep 8; echo > {T}'\n");
-        var psi = new ProcessStartInfo(Installed.Bin("lmake"), ["x.slow"]) { WorkingDirectory = _r.Repo.Path, RedirectStandardOutput = true };
+        _r.Repo.Add("Lmakefile.py", AdminRepo.Lmakefile + "\nclass Slow(Rule):\n    targets = {'T': r'{F:.*}.slow'}\n    cmd = 'sleep 8; echo > {T}'\n"
+            + "class Both(Rule):\n    targets = {'T': r'{F:.*}.both'}\n    deps = {'A': '{F}1.slow', 'B': '{F}2.slow'}\n    cmd = 'cat {A} {B} > {T}'\n");
+        var psi = new ProcessStartInfo(Installed.Bin("lmake"), ["x.both"]) { WorkingDirectory = _r.Repo.Path, RedirectStandardOutput = true };
         using Process build = Process.Start(psi)!;
         var clock = Stopwatch.StartNew();
-        JsonArray? running = null;
-        WaitFor(() =>
-        {
-            running = JsonNode.Parse(_r.Out("lshow", "--json", "-r"))!["running"]!.AsArray();
-            return running.Count > 0;
-        });
-        Assert.Equal("Slow", (string?)running![0]!["rule"]);
-        Assert.Equal("x.slow", (string?)running[0]!["job"]);
-        Assert.Equal("running", (string?)running[0]!["state"]);
-        JsonNode info = JsonNode.Parse(_r.Out("lshow", "--json", "-i", "x.slow"))!["x.slow"]!;
+        // with no file: every job running (true) or queued (false), as [[rule, job], state] pairs in JSON
+        WaitFor(() => JsonNode.Parse(_r.Out("lshow", "--json", "-r"))!.AsArray().Count(p => (bool)p![1]! && (string?)p[0]![0] == "Slow") == 2);
+        // with a file: its job, waiting for the jobs it needs, keyed by (rule, job)
+        Assert.Equal("{('Both', 'x.both'): {('Slow', 'x1.slow'): True, ('Slow', 'x2.slow'): True}}", _r.PythonOf("x", "--running", "x.both"));
+        Assert.Equal("W Both x.both\n  R Slow x1.slow\n  R Slow x2.slow\n", _r.Out("lshow", "-r", "x.both"));
+        JsonNode info = JsonNode.Parse(_r.Out("lshow", "--json", "-i", "x1.slow"))!["x1.slow"]!;
         Assert.Equal("running", (string?)info["status"]);
         // the job sleeps 8 s: both queries were answered while it ran, they did not wait for it
         Assert.False(build.HasExited, $"the build ended before the queries were answered ({clock.Elapsed})");
         Assert.True(build.WaitForExit(60_000));
         Assert.Equal(0, build.ExitCode);
-        Assert.Equal("ok", (string?)_r.ShowParsed("-i", "x.slow")["x.slow"]!["status"]);
+        Assert.Equal("ok", (string?)_r.ShowParsed("-i", "x1.slow")["x1.slow"]!["status"]);
     }
 
     private static void WaitFor(Func<bool> condition)

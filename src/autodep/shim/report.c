@@ -98,7 +98,8 @@ static void init(void)
                 char *e = strchr(p, ':');
                 if (e) *e = 0;
                 size_t l = strlen(p);
-                if (l > 1 && p[0] == '/' && p[l - 1] == '/') { src_dirs[n_src_dirs] = p; src_lens[n_src_dirs++] = l; }
+                // ("/" too: the whole file system is a source dir, extra_manifest=('/',))
+                if (l >= 1 && p[0] == '/' && p[l - 1] == '/') { src_dirs[n_src_dirs] = p; src_lens[n_src_dirs++] = l; }
                 if (!e) break;
                 p = e + 1;
             }

@@ -30,6 +30,11 @@ public sealed record AdminOptions
     /// <summary>ldebug -t: keep the tmp dir; -k KEY: what to run.</summary>
     public bool KeepTmp { get; init; }
     public string DebugKey { get; init; } = "cmd";
+    /// <summary>ldebug -T DIR: the tmp dir to run with (else LMAKE/debug/&lt;job id&gt;/tmp).</summary>
+    public string? DebugTmpDir { get; init; }
+    /// <summary>-q: only what is asked, no header nor decoration; -v: more (absent files, checksums).</summary>
+    public bool Quiet { get; init; }
+    public bool Verbose { get; init; }
 }
 
 public enum OutputForm { Plain, Porcelaine, Json }
@@ -38,13 +43,23 @@ public static class AdminCommandLines
 {
     /// <summary>Legend of the letter columns of `lshow -d` and `lshow -t` (in -h).</summary>
     public const string FlagLegend =
-        "lshow -d columns: S static dep (else discovered), E essential, c critical, e ignore error, R required,\n" +
-        "                  then the checksum the job saw, then the dep's name.\n" +
+        "lshow -d columns: dep flags (E essential, c critical, e ignore error, r required, S static dep),\n" +
+        "                  accesses (L as a link, R as a regular file, T existence tested, E status asked),\n" +
+        "                  with -v the checksum the job saw, then the key of a static dep, then the dep's name.\n" +
+        "                  -p: {file: {(rule, job, 'generating'): ({(flags, accesses, key, name)}, ...)}}\n" +
         "lshow -t columns: S static target (else star), I incremental, O optional, P phony, W written by its last run,\n" +
         "                  then the checksum on disk, then the target's name.\n" +
+        "lshow -r -p: {(rule, job): True (running) | False (queued) | {the jobs it waits for}}\n" +
         "A '-' stands for a flag that is off.\n";
 
     private static readonly string[] ShowLetters = ["i", "d", "t", "c", "E", "o", "e", "D", "T", "b", "r", "u"];
+
+    /// <summary>The long form of each lshow sub-command (lshow(1)).</summary>
+    private static readonly Dictionary<string, string> ShowLongNames = new()
+    {
+        ["i"] = "--info", ["d"] = "--deps", ["t"] = "--targets", ["c"] = "--cmd", ["E"] = "--env", ["o"] = "--stdout",
+        ["e"] = "--stderr", ["D"] = "--inv-deps", ["T"] = "--inv-targets", ["b"] = "--bom", ["r"] = "--running", ["u"] = "--trace",
+    };
 
     private static readonly Dictionary<string, string> ShowDescriptions = new()
     {
@@ -58,7 +73,7 @@ public static class AdminCommandLines
         ["D"] = "the jobs that depend on the file",
         ["T"] = "the rules that can make the file, the chosen one marked",
         ["b"] = "the sources the file needs, recursively (bill of materials)",
-        ["r"] = "the jobs running or queued now (no file needed)",
+        ["r"] = "the jobs running, queued or waiting to build the files (all of them if no file is given)",
         ["u"] = "trace: the status lines about the file in the recorded lmake outputs (LMAKE/outputs)",
     };
 
@@ -85,32 +100,39 @@ public static class AdminCommandLines
         public readonly Option<bool> Freeze = new("--freeze", "-f") { Description = "freeze: the file (or job) acts as a source, its job is not run" };
         public readonly Option<bool> NoTrigger = new("--no-trigger", "-t") { Description = "no-trigger: changes of the file do not rerun the jobs that depend on it" };
         public readonly Option<bool> DryRun;
-        public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the job's tmp dir after it ran" };
-        public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "what to run: cmd (default: the job's command) or shell (an interactive bash in the job's environment)" };
+        public readonly Option<bool> KeepTmp = new("--std-tmp", "-t", "--keep-tmp") { Description = "run in the standard tmp dir LMAKE/debug/<job id>/tmp, and keep it after the run" };
+        public readonly Option<string?> TmpDir = new("--tmp-dir", "-T") { HelpName = "ABS_DIR", Description = "run with this tmp dir (absolute), kept after the run" };
+        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only what is asked, no header nor decoration" };
+        public readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "print more (lshow -d/-t: absent files and checksums too)" };
+        public readonly Option<bool> Sync = new("--sync", "-S") { Description = "accepted for open-lmake's scripts: the server is started as needed either way" };
+        public readonly Option<string?> Video = new("--video", "-V") { HelpName = "MODE", Description = "accepted for open-lmake's scripts: output is not colored" };
+        public readonly Option<string?> Key = new("--key", "-k") { HelpName = "KEY", Description = "how to run: '' (default) or n: the job's command as it is (g and u, debuggers, run it the same); e (or shell): an interactive bash in the job's environment" };
 
         public Definition(string command)
         {
             Root = new RootCommand($"{command}: {CommandCatalog.AdminCommands[command]}");
             Names = new Argument<string[]>(command == "lcollect" ? "dirs" : command == "ldebug" ? "target" : "files")
                 { Arity = ArgumentArity.ZeroOrMore, Description = "relative to the current directory" };
-            DryRun = new Option<bool>("--dry-run", "-n")
-                { Description = command == "ldebug" ? "write the script, do not run it" : "list the files, do not remove them" };
+            DryRun = command == "ldebug"
+                ? new Option<bool>("--no-exec", "-n", "--dry-run") { Description = "write the script, do not run it" }
+                : new Option<bool>("--dry-run", "-n") { Description = "list the files, do not remove them" };
             Option[] options = command switch
             {
                 "lshow" => [.. ShowLetters.Select(AddLetter), Job, Rule, Porcelaine, Json],
                 "lforget" => [Deps, Targets, Resources, Job, Rule],
                 "lmark" => [Add, Delete, List, Clear, Freeze, NoTrigger, Job, Rule],
-                "ldebug" => [DryRun, KeepTmp, Key, Job, Rule],
+                "ldebug" => [DryRun, KeepTmp, TmpDir, Key, Job, Rule],
                 "lcollect" => [DryRun],
                 _ => [],
             };
+            if (command != "lmake_repair") options = [.. options, Quiet, Verbose, Sync, Video];
             if (command != "lmake_repair") Root.Arguments.Add(Names);
             foreach (Option o in options) Root.Options.Add(o);
         }
 
         private Option AddLetter(string letter)
         {
-            var o = new Option<bool>("-" + letter) { Description = ShowDescriptions[letter] };
+            var o = new Option<bool>(ShowLongNames[letter], "-" + letter) { Description = ShowDescriptions[letter] };
             Letters[letter] = o;
             return o;
         }
@@ -131,6 +153,7 @@ public static class AdminCommandLines
         if (!args.Contains("--") && names.FirstOrDefault(t => t.Length > 1 && t[0] == '-') is string unknown)
             throw new UsageException($"{command}: unknown option {unknown}");
         var o = new AdminOptions { Command = command, Names = names, Jobs = r.GetValue(d.Job), Rule = r.GetValue(d.Rule) };
+        if (command != "lmake_repair") o = o with { Quiet = r.GetValue(d.Quiet), Verbose = r.GetValue(d.Verbose) };
         switch (command)
         {
             case "lshow":
@@ -139,6 +162,7 @@ public static class AdminCommandLines
                 if (asked.Count != 1)
                     throw new UsageException($"lshow: give exactly one of {string.Join(' ', ShowLetters.Select(l => "-" + l))}" +
                         (asked.Count > 1 ? $" (got {string.Join(' ', asked.Select(l => "-" + l))})" : ""));
+                if (r.GetValue(d.Quiet) && r.GetValue(d.Verbose)) throw new UsageException("lshow: -q and -v exclude each other");
                 if (r.GetValue(d.Porcelaine) && r.GetValue(d.Json)) throw new UsageException("lshow: -p and --json exclude each other");
                 if (asked[0] != "r" && names.Length == 0) throw new UsageException($"lshow: -{asked[0]} needs files (or -J job names)");
                 return o with
@@ -164,9 +188,16 @@ public static class AdminCommandLines
             case "ldebug":
             {
                 if (names.Length != 1) throw new UsageException("ldebug: give exactly one target");
-                string key = r.GetValue(d.Key) ?? "cmd";
-                if (key is not ("cmd" or "shell")) throw new UsageException($"ldebug: -k {key}: KEY is cmd or shell");
-                return o with { DryRun = r.GetValue(d.DryRun), KeepTmp = r.GetValue(d.KeepTmp), DebugKey = key };
+                // ldebug(1)'s keys: '' (default), n (none), g (gdb), u (pudb), e (enter a shell); cmd and shell are ours
+                string key = (r.GetValue(d.Key) ?? "") switch
+                {
+                    "" or "n" or "g" or "u" or "cmd" => "cmd",
+                    "e" or "shell" => "shell",
+                    string other => throw new UsageException($"ldebug: -k {other}: KEY is one of '' n g u e (or cmd, shell)"),
+                };
+                string? tmpDir = r.GetValue(d.TmpDir);
+                if (tmpDir != null && !Path.IsPathRooted(tmpDir)) throw new UsageException($"ldebug: -T {tmpDir}: the tmp dir must be absolute");
+                return o with { DryRun = r.GetValue(d.DryRun), KeepTmp = r.GetValue(d.KeepTmp) || tmpDir != null, DebugKey = key, DebugTmpDir = tmpDir };
             }
             case "lcollect":
                 return o with { Names = names.Length == 0 ? ["."] : names, DryRun = r.GetValue(d.DryRun) };

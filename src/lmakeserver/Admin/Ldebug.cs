@@ -33,7 +33,7 @@ public static class Ldebug
         }
         string dir = ctx.LmakeDir.DebugOf(job.Id);
         Directory.CreateDirectory(dir);
-        string tmp = ctx.LmakeDir.DebugTmpOf(job.Id);
+        string tmp = o.DebugTmpDir ?? ctx.LmakeDir.DebugTmpOf(job.Id);
         string script = ctx.LmakeDir.DebugScriptOf(job.Id);
         string text = Script(ctx, job, tmp, o.KeepTmp, o.DebugKey == "shell");
         File.WriteAllText(script + ".tmp", text);

@@ -24,6 +24,7 @@ public static class Lmark
             case 'c':
                 set.Clear();
                 marks.Save();
+                ctx.Graph.MarksChanged();
                 return ExitCode.Ok;
         }
         var names = new List<string>();
@@ -41,6 +42,7 @@ public static class Lmark
             else if (!set.Remove(n)) output.Err($"lmark: {(kind == 'j' ? JobLabel(n) : n)} was not marked");
         }
         marks.Save();
+        ctx.Graph.MarksChanged();
         return ExitCode.Ok;
     }
 

@@ -18,26 +18,33 @@ public static class Lshow
         bool allAnswered = true;
         if (o.What == 'r')
         {
-            answer.Add("running", Running(ctx));
-        }
-        else
-        {
-            foreach (string typed in o.Names)
+            // keyed by the jobs found, not by the names asked (lshow(1))
+            ShowMap running = Running(ctx, o.Names.Select(typed => ctx.RepoName(typed, request.Cwd)).ToList(), o);
+            switch (o.Form)
             {
-                string name = ctx.RepoName(typed, request.Cwd);
-                object? value = Answer(ctx, o, name, out string? missing);
-                if (missing != null)
-                {
-                    output.Err($"lshow: {typed}: {missing}");
-                    allAnswered = false;
-                }
-                answer.Add(name, value);
+                case OutputForm.Porcelaine: output.Out(ShowForms.Python(running)); break;
+                case OutputForm.Json: output.Out(ShowForms.Json(running)); break;
+                default: foreach (string l in RunningLines(running, o, "")) output.Out(l); break;
             }
+            return ExitCode.Ok;
         }
+        foreach (string typed in o.Names)
+        {
+            string name = ctx.RepoName(typed, request.Cwd);
+            object? value = Answer(ctx, o, name, out string? missing);
+            if (missing != null)
+            {
+                output.Err($"lshow: {typed}: {missing}");
+                allAnswered = false;
+            }
+            answer.Add(name, value);
+        }
+        // a job asked by its name (-J): its value alone (lshow(1)); files: a dict keyed by them
+        object? shown = o.Jobs && answer.Count == 1 ? answer[0].Value : answer;
         switch (o.Form)
         {
-            case OutputForm.Porcelaine: output.Out(ShowForms.Python(answer)); break;
-            case OutputForm.Json: output.Out(ShowForms.Json(answer)); break;
+            case OutputForm.Porcelaine: output.Out(ShowForms.Python(shown)); break;
+            case OutputForm.Json: output.Out(ShowForms.Json(shown)); break;
             default:
                 if (answer.Count == 1) foreach (string l in ShowForms.Plain(answer[0].Value)) output.Out(l);
                 else foreach (string l in ShowForms.Plain(answer)) output.Out(l);
@@ -66,7 +73,13 @@ public static class Lshow
         switch (o.What)
         {
             case 'i': return Info(ctx, job, info);
-            case 'd': return Deps(job);
+            case 'd':
+            {
+                object deps = o.Form == OutputForm.Plain ? DepLines(ctx, job, o) : DepGroups(ctx, job, o);
+                if (o.Jobs || o.Form == OutputForm.Plain) return deps;
+                // a file: every job that makes it, with what it is to the file (lshow(1))
+                return new ShowMap { { new ShowTuple(job.Rule.Name, job.Name, "generating"), deps } };
+            }
             case 't': return Targets(ctx, job);
             case 'c': return new ShowText(job.Plan.Script.EndsWith('\n') || job.Plan.Script.Length == 0 ? job.Plan.Script : job.Plan.Script + "\n");
             case 'E': return Environment(ctx, job);
@@ -82,49 +95,113 @@ public static class Lshow
         throw new UsageException($"lshow: -{o.What}: unknown");
     }
 
+    /// <summary>lshow -i: the keys of lshow(1), those that tell nothing (0, false, empty) left out.</summary>
     private static ShowDict Info(AdminContext ctx, Job job, JobInfo? info)
     {
-        string status = job.Running is { IsOver: false } running ? (running.Started == default ? "queued" : "running") : JobInfos.StatusWord(job.Status);
+        JobPlan plan = job.Plan;
         var d = new ShowDict
         {
             { "rule", job.Rule.Name },
             { "job", job.Name },
-            { "status", status },
-            { "reason", info?.Reason ?? "" },
-            { "start", info == null ? "" : AdminContext.FormatDate(info.Start) },
-            { "end", info == null ? "" : AdminContext.FormatDate(info.End) },
-            { "exec_time", info?.ExecSeconds ?? 0.0 },
-            { "cpu_time", info?.CpuSeconds ?? 0.0 },
-            { "max_memory", info?.MaxRssBytes ?? 0L },
-            { "exit_code", info?.ExitCode ?? 0 },
-            { "tmp_dir", info?.TmpDir ?? "" },
-            { "tmp_kept", info?.TmpKept ?? false },
-            { "backend", info?.Backend ?? job.Plan.Backend },
-            { "host", info?.Host ?? "" },
+            { "ids", $"job={job.Id}" },
         };
+        if (info is { Reason.Length: > 0 }) d.Add("reason", info.Reason);
+        if (info is { Host.Length: > 0 }) d.Add("host", info.Host);
+        if (info != null)
+        {
+            d.Add("cpu time", info.CpuSeconds);
+            if (info.MaxRssBytes > 0) d.Add("used mem", info.MaxRssBytes);
+            d.Add("elapsed in job", info.ExecSeconds);
+            if (info.End >= info.Start && info.Start != default) d.Add("elapsed total", (info.End - info.Start).TotalSeconds);
+            d.Add("start date", AdminContext.FormatDate(info.Start));
+            d.Add("end date", AdminContext.FormatDate(info.End));
+            long size = 0;
+            foreach (JobInfoFile t in info.Targets)
+            {
+                try { var f = new FileInfo(Path.Combine(ctx.RepoRoot, t.Name)); if (f.Exists) size += f.Length; }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            if (size > 0) d.Add("total targets size", size);
+            // where the job's $TMPDIR was; still there only when kept (keep_tmp, lmake -t)
+            if (info.TmpDir.Length > 0) d.Add("tmp dir", info.TmpDir);
+            if (info.TmpKept) d.Add("tmp kept", true);
+        }
+        if (plan.AutoMkdir) d.Add("auto_mkdir", true);
+        d.Add("autodep", plan.Autodep);
+        d.Add("backend", info?.Backend ?? plan.Backend);
+        if (plan.CheckAbsPaths) d.Add("check_abs_paths", true);
+        if (plan.ReaddirOk) d.Add("readdir_ok", true);
+        if (plan.Timeout is TimeSpan timeout && timeout > TimeSpan.Zero) d.Add("timeout", timeout.TotalSeconds);
+        if (plan.UseScript) d.Add("use_script", true);
+        d.Add("run status", job.Status == JobStatus.DepError ? "dep_err" : "ok");
+        string status = job.Running is { IsOver: false } running ? (running.Started == default ? "queued" : "running")
+            : job.Status switch { JobStatus.Never => "new", JobStatus.Failed => "err", JobStatus.DepError => info?.Status == "failed" ? "err" : "ok", _ => "ok" };
+        d.Add("status", status);
+        if (info != null && job.Running is not { IsOver: false })
+            d.Add("rc", info.ExitCode switch
+            {
+                0 => info.Stderr.Length > 0 && !plan.StderrOk ? "ok (with non-empty stderr)" : "ok",
+                > 128 and < 128 + 65 => $"exit {info.ExitCode} (could be signal {info.ExitCode - 128})",
+                < 0 => $"signal {-info.ExitCode}",
+                _ => $"exit {info.ExitCode}",
+            });
         var resources = new ShowDict();
-        foreach (var (k, v) in (IEnumerable<KeyValuePair<string, string>>?)info?.Resources ?? job.Plan.Resources) resources.Add(k, v);
+        foreach (var (k, v) in (IEnumerable<KeyValuePair<string, string>>?)info?.Resources ?? plan.Resources) resources.Add(k, v);
         d.Add("resources", resources);
-        if (job.Running is { IsOver: false } run && run.Started != default) d.Add("running_since", AdminContext.FormatDate(run.Started));
-        _ = ctx;
+        if (job.Running is { IsOver: false } run && run.Started != default) d.Add("running since", AdminContext.FormatDate(run.Started));
         return d;
     }
 
-    private static ShowTable Deps(Job job)
+    /// <summary>The deps a job saw (its static ones when it never ran), each with its static key if any: those not
+    /// on disk only with -v (lshow(1)).</summary>
+    private static IEnumerable<(DepFlags Flags, DepAccesses Accesses, bool IsStatic, string Key, string Name, string Checksum)> ShownDeps(AdminContext ctx, Job job, AdminOptions o)
     {
-        var table = new ShowTable();
-        var flagsOf = job.Plan.StaticDeps.GroupBy(d => d.Name).ToDictionary(g => g.Key, g => g.First().Flags, StringComparer.Ordinal);
-        IEnumerable<(string Name, bool Static, string Checksum)> deps = job.Deps.Count > 0
-            ? job.Deps.Select(d => (d.Node.Name, d.IsStatic, d.Seen.ToString()))
-            : job.Plan.StaticDeps.Select(d => (d.Name, true, ""));   // never ran: its static deps only
-        foreach (var (name, isStatic, checksum) in deps)
+        var staticOf = new Dictionary<string, StaticDep>(StringComparer.Ordinal);
+        foreach (StaticDep sd in job.Plan.StaticDeps) staticOf.TryAdd(sd.Name, sd);
+        IEnumerable<(string Name, bool Static, DepFlags Flags, DepAccesses Accesses, string Checksum)> deps = job.Deps.Count > 0
+            ? job.Deps.Select(d => (d.Node.Name, d.IsStatic, d.Flags, d.Accesses, d.Seen.ToString()))
+            : job.Plan.StaticDeps.Select(d => (d.Name, true, d.Flags, DepAccesses.None, ""));   // never ran: its static deps only
+        foreach (var (name, isStatic, flags, accesses, checksum) in deps)
         {
-            DepFlags f = flagsOf.TryGetValue(name, out DepFlags fl) ? fl : DepFlags.None;
-            string flags = new([isStatic ? 'S' : '-', f.HasFlag(DepFlags.Essential) ? 'E' : '-', f.HasFlag(DepFlags.Critical) ? 'c' : '-',
-                f.HasFlag(DepFlags.IgnoreError) ? 'e' : '-', f.HasFlag(DepFlags.Required) ? 'R' : '-']);
-            table.Add(new ShowDict { { "flags", flags }, { "checksum", checksum }, { "name", name } });
+            StaticDep? sd = isStatic && staticOf.TryGetValue(name, out StaticDep? found) ? found : null;
+            if (!o.Verbose && !ctx.Graph.IsFileOnDisk(name)) continue;
+            yield return (sd?.Flags ?? flags, accesses, isStatic, sd?.Key ?? "", name, checksum);
         }
-        return table;
+    }
+
+    /// <summary>Dep flags as lshow(1) prints them: E essential, c critical, e ignore error, r required, S static.</summary>
+    private static string DepFlagLetters(DepFlags f, bool isStatic) => new([
+        f.HasFlag(DepFlags.Essential) ? 'E' : '-', f.HasFlag(DepFlags.Critical) ? 'c' : '-', f.HasFlag(DepFlags.IgnoreError) ? 'e' : '-',
+        f.HasFlag(DepFlags.Required) ? 'r' : '-', isStatic ? 'S' : '-']);
+
+    /// <summary>Accesses: L as a link, R as a regular file, T existence tested, E status asked (not told apart here).</summary>
+    private static string AccessLetters(DepAccesses a) => new([
+        a.HasFlag(DepAccesses.Lnk) ? 'L' : '-', a.HasFlag(DepAccesses.Reg) ? 'R' : '-', a.HasFlag(DepAccesses.Stat) ? 'T' : '-', '-']);
+
+    /// <summary>lshow -d -p: a tuple of groups of parallel deps, each dep a (flags, accesses, key, name) tuple.</summary>
+    private static ShowTuple DepGroups(AdminContext ctx, Job job, AdminOptions o)
+    {
+        var groups = new ShowTuple();
+        foreach (var (flags, accesses, isStatic, key, name, _) in ShownDeps(ctx, job, o))
+            groups.Add(new ShowSet { new ShowTuple(DepFlagLetters(flags, isStatic), AccessLetters(accesses), key, name) });
+        return groups;
+    }
+
+    /// <summary>lshow -d: one line a dep (flags, accesses, checksum with -v, key, name), or its name alone with -q.</summary>
+    private static ShowText DepLines(AdminContext ctx, Job job, AdminOptions o)
+    {
+        var deps = ShownDeps(ctx, job, o).ToList();
+        int keyWidth = deps.Count == 0 ? 0 : deps.Max(d => d.Key.Length);
+        var sb = new System.Text.StringBuilder();
+        foreach (var (flags, accesses, isStatic, key, name, checksum) in deps)
+        {
+            if (o.Quiet) { sb.Append(name).Append('\n'); continue; }
+            sb.Append(DepFlagLetters(flags, isStatic)).Append(' ').Append(AccessLetters(accesses)).Append(' ');
+            if (o.Verbose) sb.Append((checksum.Length > 0 ? checksum : "?").PadRight(19)).Append(' ');
+            if (keyWidth > 0) sb.Append(key.PadRight(keyWidth)).Append(' ');
+            sb.Append(name).Append('\n');
+        }
+        return new ShowText(sb.ToString());
     }
 
     private static ShowTable Targets(AdminContext ctx, Job job)
@@ -241,17 +318,63 @@ public static class Lshow
         return table;
     }
 
-    private static ShowTable Running(AdminContext ctx)
+    /// <summary>lshow -r: the jobs running (True) or queued (False) to make the files, and those waiting for them
+    /// (a dict of what each waits for); with no file, every job running or queued. Each job once.</summary>
+    private static ShowMap Running(AdminContext ctx, IReadOnlyList<string> names, AdminOptions o)
     {
-        var table = new ShowTable();
-        foreach (Job j in ctx.RunningJobs().OrderBy(j => j.Running!.Started))
-            table.Add(new ShowDict
+        var map = new ShowMap();
+        var seen = new HashSet<Job>();
+        if (names.Count == 0)
+        {
+            foreach (Job j in ctx.RunningJobs().OrderBy(j => j.Running!.Started))
+                if (seen.Add(j)) map.Add(JobTuple(j), j.Running!.Started != default);
+            return map;
+        }
+        foreach (string name in names)
+        {
+            if (ctx.JobOf(name, o.Rule, out _) is not Job job || !seen.Add(job)) continue;
+            if (RunningState(ctx, job, seen, 0) is { } state) map.Add(JobTuple(job), state);
+        }
+        return map;
+    }
+
+    private static ShowTuple JobTuple(Job j) => new(j.Rule.Name, j.Name);
+
+    /// <summary>True running, false queued, a dict of the jobs it waits for, or null: none of these.</summary>
+    private static object? RunningState(AdminContext ctx, Job job, HashSet<Job> seen, int depth)
+    {
+        if (job.Running is { IsOver: false } run) return run.Started != default;
+        if (depth > ctx.Graph.Makefiles!.Config.MaxDepDepth) return null;
+        var waited = new ShowMap();
+        IEnumerable<Node> deps = job.Plan.StaticDeps.Select(d => ctx.Graph.Node(d.Name)).Concat(job.Deps.Select(d => d.Node));
+        foreach (Node dep in deps)
+        {
+            if (dep.Kind != NodeKind.Generated) continue;
+            foreach (Job maker in dep.Candidates ?? (dep.Producer is Job p ? [p] : []))
             {
-                { "state", j.Running!.Started == default ? "queued" : "running" },
-                { "since", j.Running.Started == default ? "" : j.Running.Started.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) },
-                { "rule", j.Rule.Name },
-                { "job", j.Name },
-            });
-        return table;
+                if (!seen.Add(maker)) continue;
+                if (RunningState(ctx, maker, seen, depth + 1) is { } state) waited.Add(JobTuple(maker), state);
+            }
+        }
+        return waited.Count > 0 ? waited : null;
+    }
+
+    /// <summary>lshow -r for people: R running, Q queued (with -v), W waiting (not with -q), what it waits for below.</summary>
+    private static IEnumerable<string> RunningLines(ShowMap map, AdminOptions o, string indent)
+    {
+        foreach (var (k, v) in map)
+        {
+            var job = (ShowTuple)k;
+            string label = $"{job[0]} {job[1]}";
+            switch (v)
+            {
+                case true: yield return $"{indent}R {label}"; break;
+                case false: if (o.Verbose) yield return $"{indent}Q {label}"; break;
+                case ShowMap waited:
+                    if (!o.Quiet) yield return $"{indent}W {label}";
+                    foreach (string l in RunningLines(waited, o, o.Quiet ? indent : indent + "  ")) yield return l;
+                    break;
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ public static class ShowForms
                 int width = dict.Count == 0 ? 0 : dict.Max(kv => kv.Key.Length);
                 foreach (var (k, v) in dict)
                 {
-                    if (v is ShowDict or ShowTable or ShowText or List<object?>)
+                    if (v is ShowDict or ShowTable or ShowText or ShowMap or (List<object?> and not ShowTuple))
                     {
                         lines.Add($"{indent}{k.PadRight(width)} :");
                         AppendPlain(lines, v, indent + "  ");
@@ -43,6 +43,17 @@ public static class ShowForms
                 }
                 return;
             }
+            case ShowMap map:
+                foreach (var (k, v) in map)
+                {
+                    if (v is bool or null) { lines.Add(indent + Scalar(k)); continue; }
+                    lines.Add($"{indent}{Scalar(k)} :");
+                    AppendPlain(lines, v, indent + "  ");
+                }
+                return;
+            case ShowTuple tuple:
+                lines.Add(indent + Scalar(tuple));
+                return;
             case List<object?> list:
                 foreach (object? v in list) AppendPlain(lines, v, indent);
                 return;
@@ -79,6 +90,7 @@ public static class ShowForms
         bool b => b ? "true" : "false",
         double d => d.ToString("0.000", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        ShowTuple t => string.Join(' ', t.Select(Scalar)),
         _ => v.ToString() ?? "",
     };
 
@@ -117,6 +129,40 @@ public static class ShowForms
                     sb.Append(pad);
                     PythonString(sb, k);
                     sb.Append(" : ");
+                    AppendPython(sb, v, depth + 1);
+                    sb.Append(",\n");
+                }
+                sb.Append(close).Append('}');
+                return;
+            case ShowMap map:
+                if (map.Count == 0) { sb.Append("{}"); return; }
+                sb.Append("{\n");
+                foreach (var (k, v) in map)
+                {
+                    sb.Append(pad);
+                    AppendPython(sb, k, depth + 1);
+                    sb.Append(" : ");
+                    AppendPython(sb, v, depth + 1);
+                    sb.Append(",\n");
+                }
+                sb.Append(close).Append('}');
+                return;
+            case ShowTuple tuple:
+                // one line: a tuple is one item (a dep, a job)
+                sb.Append('(');
+                for (int i = 0; i < tuple.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    AppendPython(sb, tuple[i], depth + 1);
+                }
+                sb.Append(tuple.Count == 1 ? ",)" : ")");
+                return;
+            case ShowSet set:
+                if (set.Count == 0) { sb.Append("set()"); return; }
+                sb.Append("{\n");
+                foreach (object? v in set)
+                {
+                    sb.Append(pad);
                     AppendPython(sb, v, depth + 1);
                     sb.Append(",\n");
                 }
@@ -193,6 +239,17 @@ public static class ShowForms
                     WriteJson(w, v);
                 }
                 w.WriteEndObject();
+                return;
+            case ShowMap map:
+                w.WriteStartArray();
+                foreach (var (k, v) in map)
+                {
+                    w.WriteStartArray();
+                    WriteJson(w, k);
+                    WriteJson(w, v);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
                 return;
             case System.Collections.IEnumerable list:
                 w.WriteStartArray();

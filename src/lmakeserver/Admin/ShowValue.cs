@@ -15,3 +15,22 @@ public sealed class ShowTable : List<ShowDict>
 
 /// <summary>A multi-line text (a script, a job's stdout): printed as is for people, a string for scripts.</summary>
 public sealed record ShowText(string Text);
+
+/// <summary>A fixed sequence (a dep as (flags, accesses, key, name), a job as (rule, name)): a Python tuple for
+/// scripts, a JSON array.</summary>
+public sealed class ShowTuple : List<object?>
+{
+    public ShowTuple(params object?[] items) : base(items) { }
+}
+
+/// <summary>Items whose order says nothing (parallel deps, the targets of a job): a Python set, a JSON array.</summary>
+public sealed class ShowSet : List<object?>
+{
+}
+
+/// <summary>A dict whose keys are not names (jobs as (rule, name) tuples): a Python dict with tuple keys; in JSON,
+/// an array of [key, value] pairs (JSON keys are strings only).</summary>
+public sealed class ShowMap : List<KeyValuePair<object, object?>>
+{
+    public void Add(object key, object? value) => Add(new KeyValuePair<object, object?>(key, value));
+}

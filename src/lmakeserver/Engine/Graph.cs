@@ -67,16 +67,18 @@ public sealed class Graph
         Makefiles = makefiles;
         Evaluator = evaluator;
         Index = new RuleIndex(makefiles.Rules);
-        var removed = new List<string>();
+        var changedSides = new List<string>();   // files that stop or start being sources
         if (_sources.Count > 0)
         {
             var now = new HashSet<string>(makefiles.Sources, StringComparer.Ordinal);
-            foreach (string s in _sources) if (!now.Contains(s)) removed.Add(s);
+            foreach (string s in _sources) if (!now.Contains(s)) changedSides.Add(s);
+            // a file that becomes a source (it was a frozen file, a file nothing made...) is new as a source
+            foreach (string s in makefiles.Sources) if (!_sources.Contains(s)) changedSides.Add(s);
         }
         _sources.Clear();
         _sources.UnionWith(makefiles.Sources);
         // a file that stops being a source is no longer looked after: listed again later, it is new again
-        foreach (string name in removed)
+        foreach (string name in changedSides)
         {
             Node n = Node(name);
             n.Known = false;
@@ -88,6 +90,9 @@ public sealed class Graph
         Generation++;
         Epoch++;   // a resolution that looked at the disk under the old rules is not reused (Resolver.DiskKey)
     }
+
+    /// <summary>lmark changed the marks: a frozen file may now be a source, or no more: every name is resolved again.</summary>
+    public void MarksChanged() => Generation++;
 
     /// <summary>Files that were sources under <paramref name="previous"/> and are no more: forgotten as sources,
     /// so that one listed again is `new` again (what was seen of it while it was not a source says nothing).</summary>

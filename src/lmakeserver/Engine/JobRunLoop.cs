@@ -35,11 +35,26 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             RunningJob running = RunShared(job, reason, lastRun, depth);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
-            // leaves the run (the last one to leave stops it)
+            // leaves the run (the last one to leave stops it, and waits for it to end: killed; else the run goes on
+            // for the others: continue); its client still reads what it is told, then dies of its ^C
             SynchronizationContext engine = SynchronizationContext.Current!;
-            using (req.Cancelled.Register(() => engine.Post(_ => { if (job.Running == running) running.Leave(); }, null)))
+            var left = new TaskCompletionSource<bool>();   // true: this request's leaving stopped the run
+            using (req.Cancelled.Register(() => engine.Post(_ => left.TrySetResult(job.Running == running && running.Leave()), null)))
+            {
+                if (await Task.WhenAny(running.Completion, left.Task) != running.Completion && !left.Task.Result)
+                {
+                    SayStatus(job, reason, "continue", null);
+                    throw new OperationCanceledException(req.Cancelled);
+                }
                 result = await running.Completion;
-            req.Cancelled.ThrowIfCancellationRequested();
+            }
+            if (req.Cancelled.IsCancellationRequested)
+            {
+                // a run that ended by itself meanwhile is not looked at: it may or may not be right (completed)
+                SayStatus(job, reason, result.Killed ? "killed" : "completed", result.ExecTime);
+                if (result.Killed) KeepKilledTargets(job, result);
+                throw new OperationCanceledException(req.Cancelled);
+            }
             lastRun = result;
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
@@ -311,6 +326,22 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     {
         req.Status(status, job.Rule.Name, execTime, job.Name);
         if (Options.Verbose && (_reasonSaid ??= []).Add(job)) req.Note($"reason : {reason}");
+    }
+
+    /// <summary>What a killed run wrote stays its job's (no hand edit to quarantine later), with the content it
+    /// left: a next run that leaves the same is steady. The run itself is not recorded: the job runs again.</summary>
+    private void KeepKilledTargets(Job job, JobRun result)
+    {
+        foreach (string name in result.Targets)
+        {
+            Node t = graph.Node(name);
+            Graph.Invalidate(t);
+            if (!graph.IsFileOnDisk(name)) continue;
+            t.WrittenBy = job.Id;
+            t.PollutedBy = null;
+            t.WrittenChecksum = graph.Refresh(t);
+            graph.Save(t);
+        }
     }
 
     private bool SameTargets(JobRun result)

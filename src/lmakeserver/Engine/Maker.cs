@@ -79,6 +79,11 @@ public sealed class Maker
                     _req.Failed++;
                     break;
                 }
+            // ... and a static dep dangling means its rule does not apply (rule_selection.md; it is only there to say
+            // why): what the job left is no file a job makes any more, removed (or quarantined if edited since)
+            if (blocked.Causes.Any(c => c.Rule == "dangling" && job.Plan.StaticDeps.Any(d => d.Name == c.Name)))
+                foreach (Node t in job.Targets)
+                    if (t.WrittenBy == job.Id && StaleOutputs.Remove(_graph, t) is string done) _req.Status(done, job.Rule.Name, null, t.Name);
             return new NodeResult(MakeState.Error, verdict.Worked, blocked);
         }
         if (verdict.Reason is not string reason)

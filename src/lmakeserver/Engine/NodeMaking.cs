@@ -154,29 +154,35 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         return rule == null || rule.IsSpecial || !rule.CanHaveJob(jobName);
     }
 
-    /// <summary>lmark -f: the file acts as a source, whatever rule could make it.</summary>
+    /// <summary>lmark -f: a file a job made is not made again, what is there stands (said each time it is needed:
+    /// frozen, changed_frozen when it is not what its job left); a file no job made is a source (lmark(1)).</summary>
     private NodeResult MakeFrozen(Node node)
     {
-        FileChecksum now = graph.Refresh(node);
-        req.Status("frozen", "src", null, node.Name);
         req.MarksInUse.Add($"frozen : {node.Name}");
+        if (node.WrittenBy == 0) return MakeSource(node, listed: true);
+        FileChecksum now = graph.Refresh(node);
+        string rule = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
+        req.Status(now != node.WrittenChecksum ? "changed_frozen" : "frozen", rule, null, node.Name);
         return new NodeResult(now.IsFile ? MakeState.Ok : MakeState.Missing, false, null);
     }
 
-    private NodeResult MakeSource(Node node)
+    private NodeResult MakeSource(Node node) => MakeSource(node, graph.Sources.Contains(node.Name));
+
+    /// <param name="listed">the file must exist (a source the manifest lists, a frozen file): missing is said</param>
+    private NodeResult MakeSource(Node node, bool listed)
     {
         bool known = node.Known;
         FileChecksum before = node.Checksum;
         long beforeDate = node.Date;
         FileChecksum now = graph.Refresh(node);
         req.SourcesSeenFirst.TryAdd(node, now);
-        bool listed = graph.Sources.Contains(node.Name);
         if (!now.IsFile)
         {
             if (listed && (!known || before.IsFile)) req.Status("missing", "src", null, node.Name);
             return NodeResults.MissingIdle.Result;
         }
-        if (!known) req.Status("new", "src", null, node.Name);
+        // (a source outside the repo, in a source dir such as '/' or '../x/', is said the same way)
+        if (!known || !before.IsFile) req.Status("new", "src", null, node.Name);   // (none there before: new too)
         else if (before != now) req.Status("changed", "src", null, node.Name);
         else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
         return NodeResults.OkIdle.Result;

@@ -46,8 +46,11 @@ public sealed class RunningJob
 
     public void Join() => _waiters++;
 
-    public void Leave()
+    /// <summary>True when this was the last request wanting the run: it is stopped.</summary>
+    public bool Leave()
     {
-        if (--_waiters == 0) _cancel.Cancel();
+        if (--_waiters != 0) return false;
+        _cancel.Cancel();
+        return true;
     }
 }
