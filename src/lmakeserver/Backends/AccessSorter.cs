@@ -24,6 +24,7 @@ public static class AccessSorter
         var allowedSources = new List<string>();
         List<string>? preexisting = null;
         var ignored = new HashSet<string>(StringComparer.Ordinal);
+        int lastGroup = 0;   // the ldepend call that declared the last dep added
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -61,7 +62,11 @@ public static class AccessSorter
             if ((access.DepFlags & DeclaredDepFlags.Ignore) != 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (access.ReaddirWithoutOk && !plan.ReaddirOk) listed.Add(name);
-            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared));
+            // declared by the same ldepend call as the dep before it: no order between them (critical deps, ldepend(1))
+            bool parallel = access.ParallelGroup != 0 && access.ParallelGroup == lastGroup;
+            lastGroup = access.ParallelGroup;
+            deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead && !access.Declared,
+                Parallel: parallel));
         }
         foreach (string table in commands.CodecTables)
         {

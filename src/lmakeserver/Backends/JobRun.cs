@@ -32,8 +32,10 @@ public sealed record JobRun(
 /// before the job ran</param>
 /// <param name="SeenAbsent">the job found no file there: one made since (even before the engine looks) changed it
 /// (not for a dep named by ldepend: ldepend -v waits for it to be made, the job then sees it)</param>
+/// <param name="Parallel">declared by the same ldepend call as the dep before it: the two are made together, a critical
+/// one that changed leaves out only the deps after its whole call (critical_deps.md)</param>
 public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, Rules.DepAccesses Accesses = Rules.DepAccesses.All,
-    bool AlsoWritten = false, bool SeenAbsent = false);
+    bool AlsoWritten = false, bool SeenAbsent = false, bool Parallel = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

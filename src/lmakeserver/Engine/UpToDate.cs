@@ -66,9 +66,8 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         List<DepRecord> deps = job.Deps;
         for (int start = 0, end; start < deps.Count && (start == 0 || reason == null); start = end)
         {
-            end = start;
-            while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
-            if (end < deps.Count) end++;
+            // (the question of Intermediates looks at them one by one: the first one not as it was ends it)
+            end = stateOnly ? start + 1 : CriticalBatches.End(deps, start);
             for (int i = start; i < end; i++)
                 if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(deps[i].Node, depth);
             for (int i = start; i < end; i++)

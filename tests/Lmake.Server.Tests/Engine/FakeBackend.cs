@@ -118,6 +118,15 @@ public sealed class FakeJob(Rules.JobPlan plan, FakeDisk disk)
         return disk.Read(name);
     }
 
+    /// <summary>lmake.depend(*names, read=True, critical=...): one call, so the deps are parallel; returns what they hold.</summary>
+    public string?[] DependRead(bool critical, params string[] names)
+    {
+        var flags = critical ? Rules.DepFlags.Critical : Rules.DepFlags.None;
+        for (int i = 0; i < names.Length; i++)
+            if (!_discovered.Any(d => d.Name == names[i])) _discovered.Add(new DiscoveredDep(names[i], flags, Parallel: i > 0));
+        return names.Select(disk.Read).ToArray();
+    }
+
     public void Write(string name, string content)
     {
         disk.Write(name, content);
