@@ -21,6 +21,10 @@ public sealed record JobRun(
     /// job to remake, or removed when nothing makes them.</summary>
     public IReadOnlyList<string> UnexpectedWrites { get; init; } = [];
 
+    /// <summary>Files it wrote that are not its targets and that it removed (or renamed away) before it ended: no
+    /// pollution left, but what another job had made there is gone.</summary>
+    public IReadOnlyList<string> RemovedWrites { get; init; } = [];
+
     /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
     /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
     public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];

@@ -232,6 +232,19 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (n.Producer != null) req.ForgetMade(n.Producer);
             foreach (Job c in n.Candidates ?? []) req.ForgetMade(c);
         }
+        foreach (string name in result.RemovedWrites)
+        {
+            // a scratch file it wrote then removed: when it was another job's output, that content is gone, and what
+            // its job makes there next is new (done, not steady), even if it is the same as before
+            Node n = graph.Node(name);
+            if (n.WrittenBy == 0 || n.WrittenBy == job.Id) continue;
+            Graph.Invalidate(n);
+            n.PollutedBy = job;
+            n.PollutedChecksum = FileChecksum.None;
+            req.ForgetMade(n);
+            if (n.Producer != null) req.ForgetMade(n.Producer);
+            foreach (Job c in n.Candidates ?? []) req.ForgetMade(c);
+        }
     }
 
     /// <summary>Before a rerun, the static deps the last run polluted are made again (their job restores them).</summary>

@@ -133,9 +133,20 @@ public sealed class FakeJob(Rules.JobPlan plan, FakeDisk disk)
         if (!_written.Contains(name)) _written.Add(name);
     }
 
+    /// <summary>A scratch file: written, then removed before the job ends (echo >tmp ; rm tmp).</summary>
+    public void WriteAndRemove(string name)
+    {
+        disk.Write(name, "scratch");
+        disk.Unlink(name);
+        if (!_removed.Contains(name)) _removed.Add(name);
+    }
+
+    private readonly List<string> _removed = [];
+
     /// <summary>The job ends in error (its command exited 1).</summary>
     public void Fail(string reason = "exit code 1") => _failReason = reason;
 
     internal JobRun Result() =>
-        new(_failReason == null, _failReason, [], "", FakeBackend.ExecTime, _discovered.ToList(), _written.ToList(), Killed: false);
+        new(_failReason == null, _failReason, [], "", FakeBackend.ExecTime, _discovered.ToList(), _written.ToList(), Killed: false)
+            { RemovedWrites = _removed.ToList() };
 }
