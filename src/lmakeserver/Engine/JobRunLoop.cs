@@ -74,6 +74,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             NodeResult[] results = new NodeResult[discovered.Count];
             int made = 0;
             bool mayRerun = false, criticalChanged = false;
+            Action? recordIfStuck = null;
             while (made < discovered.Count && !criticalChanged)
             {
                 int end = CriticalBatches.End(result.DiscoveredDeps, made);
@@ -84,6 +85,10 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 {
                     mayRerun = true;
                     SayStatus(job, reason, "may_rerun", result.ExecTime);
+                    // a request that never gets past its deps (a cycle of deps) records the run as it ended, with the
+                    // deps that closed the cycle
+                    recordIfStuck = () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
+                    req.RunsWaitingForDeps.Add(recordIfStuck);
                 }
                 for (int i = made; i < end; i++)
                 {
@@ -95,6 +100,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 }
                 made = end;
             }
+            if (recordIfStuck != null) req.RunsWaitingForDeps.Remove(recordIfStuck);
             // in the order the job read them: a dep that changed before any dep in error reruns the job (the change may
             // lead it elsewhere, ldepend(1) note 3); a dep in error first stands, whatever changed after it
             bool changed = result.MustRerun || criticalChanged;
@@ -287,9 +293,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             JobSubmission submission = SubmissionOf(job);
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
+            graph.RunningJobs++;
             running.Start(cancel => CachedOrRun(submission, host, cancel));
             RunningJob started = running;
-            _ = started.Completion.ContinueWith(_ => { if (job.Running == started) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
+            _ = started.Completion.ContinueWith(_ =>
+            {
+                graph.RunningJobs--;
+                if (job.Running == started) job.Running = null;
+            }, TaskScheduler.FromCurrentSynchronizationContext());
         }
         else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();

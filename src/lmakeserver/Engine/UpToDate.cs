@@ -52,8 +52,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
         string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
         // a job that must run still has its deps of last time made first (up to a critical one): one in error
-        // blocks it (running it would only read that dep again); not after a new command (they may be stale)
-        if (reason != null && (stateOnly || job.Deps.Count == 0 || job.RanWithSignature != job.Rule.SignatureHash))
+        // blocks it (running it would only read that dep again); after a new command they are made all the same
+        // (a cycle through them stays one until lforget -d), but their errors block nothing (it may not read them now)
+        bool newCommand = job.RanWithSignature != job.Rule.SignatureHash;
+        if (reason != null && (stateOnly || job.Deps.Count == 0))
             return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
         // a critical static dep that changed: the deps read after it last time are not made (the job, rerun, may
@@ -80,7 +82,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 {
                     if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
                 }
-                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) (causes ??= []).Add(cause);
+                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
                 else if (reason == null && Changed(dep) && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
             }
         }
