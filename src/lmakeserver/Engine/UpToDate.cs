@@ -64,9 +64,11 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             return new JobVerdict(worked, reason ?? critical, null);
 
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
-        // deps after it are not made (the job, rerun, may not read them any more)
+        // deps after it are not made (the job, rerun, may not read them any more); a job that must run for another
+        // reason still has them made up to there (critical_deps.md)
         List<DepRecord> deps = job.Deps;
-        for (int start = 0, end; start < deps.Count && (start == 0 || reason == null); start = end)
+        bool criticalChanged = false;
+        for (int start = 0, end; start < deps.Count && !criticalChanged; start = end)
         {
             // (the question of Intermediates looks at them one by one: the first one not as it was ends it)
             end = stateOnly ? start + 1 : CriticalBatches.End(deps, start);
@@ -83,7 +85,11 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                     if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
                 }
                 else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
-                else if (reason == null && Changed(dep) && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+                else if (Changed(dep) && Triggers(dep.Node))
+                {
+                    reason ??= $"dep {dep.Node.Name} changed";
+                    if ((dep.Flags & DepFlags.Critical) != 0) criticalChanged = true;
+                }
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);
