@@ -151,10 +151,11 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
                 // when the job started that changed while it ran, or a run that asked for it
                 if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
-                else if (depErrors.Count > 0 && !result.Ok)
+                else if (!result.Ok && depErrors.Any(e => e.Rule is not ("missing" or "dangling")))
                 {
-                    // the run failed and read deps now in error: it is rerun only in the hope that the dep that
-                    // changed before them leads it elsewhere (ldepend(1) note 3); what it was stands until then
+                    // the run failed and read deps whose jobs failed: it is rerun only in the hope that the dep that
+                    // changed before them leads it elsewhere (ldepend(1) note 3); what it was stands until then (a
+                    // dep nothing makes is no failure of its own: that is not said)
                     SayStatus(job, reason, "was_failed", result.ExecTime);
                     PrintStderr(job, result.Stderr);
                 }
