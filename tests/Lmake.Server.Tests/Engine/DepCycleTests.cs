@@ -31,4 +31,21 @@ public class DepCycleTests
         Assert.Equal(1, repo.Backend.Runs("A", "a"));
         Assert.Equal(1, repo.Backend.Runs("B", "b"));
     }
+
+    [Fact]
+    public async Task StaticDepsThatNeedEachOtherAreACycleNotAMissingRule()
+    {
+        using var repo = new TestRepo([],
+            new RuleSpec("C1", "c1", ("dep", "c2")), new RuleSpec("C2", "c2", ("dep", "c1")), new RuleSpec("D", "d", ("dep", "d")));
+        repo.Backend.On("C1", _ => { }).On("C2", _ => { }).On("D", _ => { });
+        foreach (string target in new[] { "c1", "d" })
+        {
+            var (exit, client) = await repo.Build(target).WaitAsync(Bound);
+            Assert.Equal(ExitCode.BuildFailed, exit);
+            Assert.Empty(client.Statuses);
+            Assert.Contains("dependency cycle : these files wait for one another and nothing runs", client.Lines);
+            Assert.DoesNotContain(client.Lines, l => l.StartsWith("no rule", StringComparison.Ordinal));
+        }
+        Assert.Equal(0, repo.Backend.TotalRuns);
+    }
 }
