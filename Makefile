@@ -90,6 +90,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@for e in $(PRIV_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/_bin/; done
 	@$(foreach e,$(BIN_EXES) $(PRIV_EXES),$(foreach l,$(LINKS_$(e)),ln -s $(e) $(INSTALL).new/$(if $(filter $(e),$(BIN_EXES)),bin,_bin)/$(l);))
 	@ln -s ../_bin/job_exec $(INSTALL).new/bin/lautodep
+	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_repair
 	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi

@@ -10,7 +10,9 @@ public static class ExitCode
     public const int BadState = 5;         // e.g. sources changed while another lmake runs, corrupt store
     public const int Permission = 7;
     public const int BadLmakefile = 8;     // open-lmake returns 8 in practice, so do we
-    public const int Usage = 11;           // bad option or argument, or an in-job command outside a job
+    public const int SyscallFailed = 10;
+    public const int Usage = 11;
+    public const int BadCache = 12;        // lcache_repair: not a cache dir, or of another version           // bad option or argument, or an in-job command outside a job
     public const int Interrupted = 130;    // the client was stopped by ^C (128 + SIGINT, as shells do)
 
     public const string Table =

@@ -9,6 +9,7 @@ using Lmake.Server;
 using Lmake.Server.Transport;
 
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
+if (CommandName.Invoked == "lcache_repair") return CacheRepairCommand(args);
 
 var root = new RootCommand("lmakeserver: the lmake server of a repo, started by lmake (see LMAKE/server)");
 var repo = new Option<string>("--repo") { Description = "the repo root (default: the current directory)" };
@@ -53,19 +54,43 @@ catch (Exception e)
     return ExitCode.BadServer;
 }
 
+static int CacheRepairCommand(string[] args)
+{
+    var root = new RootCommand("lcache_repair: make a cache dir coherent again (what is not a whole run goes)");
+    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
+    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
+    var dir = new Argument<string>("dir") { Description = "the cache dir" };
+    root.Options.Add(dryRun);
+    root.Options.Add(force);
+    root.Arguments.Add(dir);
+    return Guarded("lcache_repair", () =>
+    {
+        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_repair");
+        return Lmake.Server.Cache.CacheRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
+            Console.In, Console.Out, Console.Error);
+    });
+}
+
 static int DumpCommand(string[] args)
 {
     var root = new RootCommand("lmake_dump: print the store of a repo in readable form (rules, nodes, jobs)");
     var repo = new Option<string>("--repo") { Description = "the repo root (default: the repo of the current directory)" };
     root.Options.Add(repo);
-    try
+    return Guarded("lmake_dump", () =>
     {
         if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
         ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lmake_dump");
         string? repoRoot = parsed.GetValue(repo) is string r ? Path.GetFullPath(r) : RepoRoot.Find(Environment.CurrentDirectory);
         if (repoRoot == null) throw new UsageException($"lmake_dump: {RepoRoot.NotFoundMessage}");
         return Lmake.Server.Admin.StoreDump.Run(repoRoot, Console.OpenStandardOutput());
-    }
+    });
+}
+
+// the tools other than the server: one line and an exit code for what goes wrong, never a stack trace
+static int Guarded(string command, Func<int> body)
+{
+    try { return body(); }
     catch (UsageException e)
     {
         Console.Error.WriteLine(e.Message);
@@ -73,12 +98,12 @@ static int DumpCommand(string[] args)
     }
     catch (Lmake.Store.StoreException e)
     {
-        Console.Error.WriteLine($"lmake_dump: {e.Message}");
+        Console.Error.WriteLine($"{command}: {e.Message}");
         return ExitCode.BadState;
     }
     catch (Exception e)
     {
-        Console.Error.WriteLine($"lmake_dump: internal error: {e.Message}");
+        Console.Error.WriteLine($"{command}: internal error: {e.Message}");
         return ExitCode.InternalError;
     }
 }

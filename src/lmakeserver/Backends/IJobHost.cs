@@ -33,7 +33,7 @@ public interface IJobHost
     /// so that the job, stopped and run again, finds them made.</summary>
     bool CheckDeps(IReadOnlyList<string> depsSoFar);
 
-    /// <summary>Is this repo name a source (listed, or under a source dir)?</summary>
+    /// <summary>Is this repo name a source (listed, under a source dir, or matched by a SourceRule)?</summary>
     bool IsSource(string name);
 
     /// <summary>Is a file (regular, executable or symlink) at this repo name now?</summary>

@@ -28,7 +28,13 @@ public sealed record JobRun(
     /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
     /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
     public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];
+
+    /// <summary>Not run but found in a cache (its files put in place): hit_done, hit_steady, and hit_rerun first when
+    /// deps had to be made before the cached run could be told to match.</summary>
+    public CacheHit FromCache { get; init; }
 }
+
+public enum CacheHit { None, Direct, AfterMakingDeps }
 
 /// <summary>A dep the job read (or declared with ldepend), with the flags ldepend gave it and what it looked at
 /// (None: only declared, ldepend without -R: its content changing is no reason to rerun, its errors are).</summary>

@@ -12,5 +12,5 @@ public sealed class JobSubmission
     /// <summary>The Lmakefile's config in force (the local backend's capacity is there).</summary>
     public required Config Config { get; init; }
     /// <summary>The source dirs outside the repo, which the shim reports by absolute name.</summary>
-    public required string[] AbsoluteSourceDirs { get; init; }
+    public required OutsideSourceDirs OutsideSourceDirs { get; init; }
 }

@@ -1,7 +1,7 @@
-// The seam of the shared result cache (a later issue fills it): before a job is handed to its backend the engine
-// asks the cache for a run of the same job (same rule, command and job name) whose deps all hold, now, the content
-// that run saw; on a hit the cache puts its targets in place and the run is taken as the job's, without running
-// it. After a job ran fine, the engine offers the run to the cache. NoJobCache is the cache of a repo without one.
+// The seam of the shared result cache: before a job is handed to its backend the engine asks the cache for a run of
+// the same job (same rule, command and job name) whose deps hold, once made, the content that run saw; on a hit the
+// cache puts its files in place and the run is taken as the job's, without running it. After a job ran fine, the
+// engine offers the run to the cache. ConfiguredCaches serves the dirs of lmake.config.caches; NoJobCache is none.
 using Lmake.Common.Checksums;
 using Lmake.Server.Backends;
 
@@ -9,10 +9,13 @@ namespace Lmake.Server.Cache;
 
 public interface IJobCache
 {
-    /// <summary>A cached run of <paramref name="job"/> whose deps have, now, the content it saw (asked through
-    /// <paramref name="contentNow"/>), with its targets already in place; null: none, the job runs.</summary>
-    Task<JobRun?> Lookup(JobSubmission job, Func<string, FileChecksum> contentNow);
+    /// <summary>A cached run of <paramref name="job"/> whose deps have the content it saw, each asked through
+    /// <paramref name="depNow"/> (which makes the dep first, and says whether that had to wait), with its files
+    /// already in place (JobRun.FromCache says how it was found); null: none, the job runs.</summary>
+    Task<JobRun?> Lookup(JobSubmission job, Func<string, Task<(FileChecksum Now, bool Waited)>> depNow);
 
-    /// <summary>A run that ended fine, with the deps it read (and the content it saw of each), for others.</summary>
-    void Store(JobSubmission job, JobRun run, IEnumerable<(string Name, FileChecksum Seen)> deps);
+    /// <summary>A run that ended fine, with its deps (and the content it saw of each, in the order it read them) and
+    /// the targets it left (with their content as the engine recorded it), for others.</summary>
+    void Store(JobSubmission job, JobRun run, IReadOnlyList<(string Name, FileChecksum Seen)> deps,
+        IReadOnlyList<(string Name, FileChecksum Content)> targets);
 }

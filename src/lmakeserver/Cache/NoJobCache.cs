@@ -1,4 +1,5 @@
-// The cache of a repo that has none (lmake.config.caches empty): every lookup misses, nothing is kept.
+// The cache of a job whose rule names none (or of a repo without lmake.config.caches): every lookup misses,
+// nothing is kept.
 using Lmake.Common.Checksums;
 using Lmake.Server.Backends;
 
@@ -10,7 +11,8 @@ public sealed class NoJobCache : IJobCache
 
     private static readonly Task<JobRun?> Miss = Task.FromResult<JobRun?>(null);
 
-    public Task<JobRun?> Lookup(JobSubmission job, Func<string, FileChecksum> contentNow) => Miss;
+    public Task<JobRun?> Lookup(JobSubmission job, Func<string, Task<(FileChecksum Now, bool Waited)>> depNow) => Miss;
 
-    public void Store(JobSubmission job, JobRun run, IEnumerable<(string Name, FileChecksum Seen)> deps) { }
+    public void Store(JobSubmission job, JobRun run, IReadOnlyList<(string Name, FileChecksum Seen)> deps,
+        IReadOnlyList<(string Name, FileChecksum Content)> targets) { }
 }

@@ -32,7 +32,7 @@ public sealed class Engine
         _graph = new Graph(repoRoot, new GraphStore(_lmakeDir.Dir), serving: true, disk);
         _resolver = new Resolver(_graph);
         _backend = backend;
-        _cache = cache ?? NoJobCache.Instance;
+        _cache = cache ?? new ConfiguredCaches(repoRoot);
     }
 
     public string RepoRoot => _graph.RepoRoot;
@@ -209,6 +209,7 @@ public sealed class Engine
         }
         output.Err(current == null ? "read Lmakefile.py" : "read Lmakefile.py because it (or what it read) changed");
         Makefiles makefiles = Makefiles.Read(RepoRoot, _layout, userEnviron);
+        foreach (string note in makefiles.Notes) output.Err(note);   // what the reader had to say (a key without effect, a cache not there)
         // the rules and the config may change while other lmake commands run, the sources may not: what those
         // commands made was decided on the old ones (config.md: the repo must be steady for that)
         if (_activeRequests > 0 && _graph.Makefiles is { } live

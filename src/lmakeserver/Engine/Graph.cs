@@ -1,6 +1,7 @@
 // The engine's state for one repo: nodes by name, jobs by key, the rules they are resolved under.
 using Lmake.Common.Checksums;
 using Lmake.Common.Files;
+using Lmake.Server.Backends;
 using Lmake.Server.Disk;
 using Lmake.Server.Rules;
 using Lmake.Server.State;
@@ -18,7 +19,8 @@ public sealed class Graph
     private string[] _sourceDirs = [];
 
     /// <summary>The source dirs outside the repo, which the shim reports by absolute name (given to every job).</summary>
-    public string[] AbsoluteSourceDirs { get; private set; } = [];
+    /// <summary>The source dirs outside the repo, as jobs' trackers see them.</summary>
+    public OutsideSourceDirs OutsideSourceDirs { get; private set; } = OutsideSourceDirs.None;
 
     /// <param name="serving">A server's graph, which lives across requests: its tables are sized for a request
     /// of the whole repo and the directories it stats are watched. A one-shot command (lshow without a server,
@@ -85,9 +87,10 @@ public sealed class Graph
             Save(n);
         }
         _sourceDirs = makefiles.SourceDirs.ToArray();
-        AbsoluteSourceDirs = _sourceDirs.Where(Path.IsPathRooted).ToArray();
+        OutsideSourceDirs = new OutsideSourceDirs(_sourceDirs, RepoRoot);
         RuleWidth = Math.Max(3, makefiles.Rules.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         Generation++;
+        Epoch++;   // a resolution that looked at the disk under the old rules is not reused (Resolver.DiskKey)
     }
 
     /// <summary>Files that were sources under <paramref name="previous"/> and are no more: forgotten as sources,

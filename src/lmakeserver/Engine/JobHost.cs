@@ -76,7 +76,7 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
         return settled;
     }
 
-    public bool IsSource(string name) => graph.IsSource(name);
+    public bool IsSource(string name) => maker.IsSource(name);
 
     public bool IsFileOnDisk(string name) => graph.IsFileOnDisk(name);
 

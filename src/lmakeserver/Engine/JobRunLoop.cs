@@ -31,7 +31,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
-            RunningJob running = RunShared(job, reason, lastRun);
+            RunningJob running = RunShared(job, reason, lastRun, depth);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves the run (the last one to leave stops it)
@@ -217,9 +217,18 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             }
             if (!result.Ok) return Fail(job, reason, mayRerun ? "was_failed" : "failed", result, result.FailReason);
             string ok = steady ? (mayRerun ? "was_steady" : "steady") : (mayRerun ? "was_done" : "done");
+            if (result.FromCache != CacheHit.None)
+            {
+                // found in a cache: said as such, after a hit_rerun when its deps had to be made first
+                if (result.FromCache == CacheHit.AfterMakingDeps) SayStatus(job, reason, "hit_rerun", null);
+                ok = steady ? "hit_steady" : "hit_done";
+            }
             SayStatus(job, reason, ok, result.ExecTime);
             PrintStderr(job, result.Stderr);
-            cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)));
+            // lmake -c: none and download leave the cache as it is
+            if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
+                cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)).ToList(),
+                    job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
@@ -283,7 +292,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private RunningJob RunShared(Job job, string reason, JobRun? lastRun)
+    private RunningJob RunShared(Job job, string reason, JobRun? lastRun, int depth)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
@@ -295,7 +304,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
-            running.Start(cancel => CachedOrRun(submission, host, cancel));
+            running.Start(cancel => CachedOrRun(submission, host, depth, cancel));
             RunningJob started = running;
             _ = started.Completion.ContinueWith(_ =>
             {
@@ -313,14 +322,27 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         Id = job.Id,
         Plan = job.Plan,
         Config = graph.Makefiles!.Config,
-        AbsoluteSourceDirs = graph.AbsoluteSourceDirs,
+        OutsideSourceDirs = graph.OutsideSourceDirs,
     };
 
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
-    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, CancellationToken cancel)
+    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, int depth, CancellationToken cancel)
     {
-        JobRun run = await cache.Lookup(submission, name => graph.Refresh(graph.Node(name))) ?? await backend.Run(submission, host, cancel);
+        // lmake -c: none and upload do not look in the cache
+        bool download = Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download;
+        JobRun run = (download ? await cache.Lookup(submission, name => DepNow(name, depth)) : null) ?? await backend.Run(submission, host, cancel);
         return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
+    }
+
+    /// <summary>A dep of a cached run, made, as it is now; waited: its making could not be decided at once (a job
+    /// to run), as for may_rerun.</summary>
+    private async Task<(FileChecksum Now, bool Waited)> DepNow(string name, int depth)
+    {
+        Node node = graph.Node(name);
+        Task<NodeResult> making = maker.MakeNode(node, depth);
+        bool waited = !making.IsCompleted;
+        await making;
+        return (graph.Refresh(node), waited);
     }
 
     /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>

@@ -118,6 +118,17 @@ public sealed class Maker
         }
     }
 
+    /// <summary>A source for the rules: listed, under a source dir, or matched by a SourceRule first (a job may
+    /// write it only with source_ok, and what it writes there is the source's new content).</summary>
+    public bool IsSource(string name)
+    {
+        if (_graph.IsSource(name)) return true;
+        if (!_graph.Makefiles!.HasSourceRules) return false;
+        Node node = _graph.Node(name);
+        _resolver.Resolve(node);
+        return node.Kind == NodeKind.Source;
+    }
+
     /// <summary>Nothing in this request can change the node any more: made already, or nothing makes it.</summary>
     public bool IsSettled(Node node) => !NotYetMade(node);
 

@@ -186,12 +186,9 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
             if (listed && (!known || before.IsFile)) req.Status("missing", "src", null, node.Name);
             return NodeResults.MissingIdle.Result;
         }
-        if (!Path.IsPathRooted(node.Name))
-        {
-            if (!known) req.Status("new", "src", null, node.Name);
-            else if (before != now) req.Status("changed", "src", null, node.Name);
-            else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
-        }
+        if (!known) req.Status("new", "src", null, node.Name);
+        else if (before != now) req.Status("changed", "src", null, node.Name);
+        else if (node.Date != beforeDate) req.Status("steady", "src", null, node.Name);   // touched, same content
         return NodeResults.OkIdle.Result;
     }
 }

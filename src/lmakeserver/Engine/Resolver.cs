@@ -8,15 +8,31 @@ public sealed class Resolver
 {
     private readonly Graph _graph;
     private readonly HashSet<Node> _inProgress = [];
+    // the resolution under way looked at the disk (a file below a source dir, a dangling static dep): its result
+    // holds for this request only, the files may be there or not next time
+    private bool _diskDependent;
 
     public Resolver(Graph graph) => _graph = graph;
 
     public void Resolve(Node node, int depth = 0)
     {
         if (node.ResolvedGeneration == _graph.Generation) return;
+        if (node.ResolvedGeneration == DiskKey) { _diskDependent = true; return; }
         // met again while its own rule choice is under way (a static dep on itself, or through others): left as it
         // is, the choice that is under way decides it (a cycle of static deps is then found when making it)
         if (_inProgress.Contains(node)) return;
+        bool outer = _diskDependent;
+        _diskDependent = false;
+        try { ResolveAnew(node, depth); }
+        finally { _diskDependent |= outer; }
+    }
+
+    // what a resolution that looked at the disk is valid for: the current request (Graph bumps the epoch when the
+    // rules change too); never equal to a generation, which is not negative
+    private int DiskKey => int.MinValue + _graph.Epoch;
+
+    private void ResolveAnew(Node node, int depth)
+    {
         node.Producer = null;
         node.Candidates = null;
         node.Kind = NodeKind.NoRule;
@@ -28,7 +44,12 @@ public sealed class Resolver
         {
             // a file below a source dir (not listed itself) is a source only when it is there (rule_selection.md);
             // whether it is may change without the rules changing: such a name is resolved again each time
-            if (!_graph.Sources.Contains(node.Name) && !_graph.IsFileOnDisk(node.Name)) return;
+            if (!_graph.Sources.Contains(node.Name))
+            {
+                _diskDependent = true;
+                // (a missing one is looked at again at each use: a job may make it a source during the request)
+                if (!_graph.IsFileOnDisk(node.Name)) return;
+            }
             node.Kind = NodeKind.Source;
         }
         else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
@@ -39,7 +60,7 @@ public sealed class Resolver
             finally { _inProgress.Remove(node); }
         }
         else node.TooDeep = depth > 0;   // an asked file too long is merely not buildable
-        node.ResolvedGeneration = _graph.Generation;
+        node.ResolvedGeneration = _diskDependent ? DiskKey : _graph.Generation;
     }
 
     /// <summary>Rules by prio, highest first: the first one that surely makes the file (a plain target) wins, and
@@ -107,7 +128,11 @@ public sealed class Resolver
             Resolve(dir, depth + 1);
             // a folder only a star or optional target may make (src/{*:.*} matching src/sub) blocks nothing while
             // it is not a file: the jobs that may make it can as well leave files below it
-            if (dir.Kind == NodeKind.Generated && dir.Candidates != null && !_graph.IsFileOnDisk(dir.Name)) continue;
+            if (dir.Kind == NodeKind.Generated && dir.Candidates != null)
+            {
+                _diskDependent = true;
+                if (!_graph.IsFileOnDisk(dir.Name)) continue;
+            }
             if (dir.Kind is NodeKind.Source or NodeKind.Generated) return dir.Name;
         }
         return null;
@@ -126,6 +151,7 @@ public sealed class Resolver
             Resolve(d, depth + 1);
             if (_inProgress.Contains(d)) continue;   // a cycle of static deps: buildable as far as rules go
             if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated || d.TooDeep) continue;
+            _diskDependent = true;   // a dangling file: there or not, it decides whether the rule applies
             if (_graph.IsFileOnDisk(d.Name)) { result = Buildable.OnlyOnDisk; continue; }
             return Buildable.No;
         }

@@ -13,7 +13,7 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
     /// resolved to it through a star target), so that what the job leaves is only what it made this time;
     /// incremental ones stay (unless -I), each with an inode of its own. What is lost is said: a file edited by
     /// hand since a job left it, or that no job left (written by hand), is moved to LMAKE/quarantine/ (A4), unless
-    /// it is empty; one another job left is `unlinked` (unless no_warning). The folders emptied go, and the
+    /// it is empty; one another job left, or an empty one no job left, is `unlinked` (unless no_warning). The folders emptied go, and the
     /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
     public List<string>? Clear(Job job, JobRun? lastRun)
     {
@@ -65,8 +65,9 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
                 graph.Disk.Unlink(t.Name);
                 // the output of another job that may still make it (a rule of lower prio): its job remakes it if
                 // needed, said; a job of rules since gone or no longer applying (its dep left) had no claim left
-                if (t.WrittenBy != 0 && t.WrittenBy != job.Id && !ownUnrecorded && (flags & TargetFlags.NoWarning) == 0
-                    && (t.Producer?.Id == t.WrittenBy || t.Candidates?.Any(c => c.Id == t.WrittenBy) == true))
+                // (an empty file no job left is said too: lmake removed a file it did not know)
+                if (!ownUnrecorded && (flags & TargetFlags.NoWarning) == 0 && (t.WrittenBy == 0
+                    || t.WrittenBy != job.Id && (t.Producer?.Id == t.WrittenBy || t.Candidates?.Any(c => c.Id == t.WrittenBy) == true)))
                     req.Status("unlinked", job.Rule.Name, null, t.Name);
             }
             Graph.Invalidate(t);

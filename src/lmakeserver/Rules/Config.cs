@@ -32,6 +32,8 @@ public sealed class Config
     public string FileSync { get; }
     public string? LocalAdminDir { get; }
     public IReadOnlyList<string> SubRepos { get; }
+    /// <summary>lmake.config.caches: each cache dir by the name rules give in their `cache` attribute.</summary>
+    public IReadOnlyDictionary<string, CacheConfig> Caches { get; }
     public int ConsoleDatePrecision { get; }
     public int? ConsoleHostLen { get; }
     public int ConsoleHistoryDays { get; }
@@ -53,6 +55,13 @@ public sealed class Config
         FileSync = Str(Get("file_sync")) ?? "dir";
         LocalAdminDir = Str(Get("local_admin_dir"));
         SubRepos = Strings(Get("sub_repos"));
+        var caches = new Dictionary<string, CacheConfig>(StringComparer.Ordinal);
+        if (Get("caches") is { ValueKind: JsonValueKind.Object } cs)
+            foreach (JsonProperty c in cs.EnumerateObject())
+                if (Str(Member(c.Value, "dir")) is string dir)
+                    caches[c.Name] = new CacheConfig(dir, Str(Member(c.Value, "repo_key")),
+                        Long(Member(c.Value, "size"), long.MaxValue), Int(Member(c.Value, "max_runs_per_job"), 100));
+        Caches = caches;
         JsonElement? console = Get("console");
         ConsoleDatePrecision = Int(Member(console, "date_precision"), 0);
         JsonElement? hostLen = Member(console, "host_len");
@@ -84,6 +93,9 @@ public sealed class Config
     private static int Int(JsonElement? e, int fallback) =>
         e is { ValueKind: JsonValueKind.Number } n ? (int)n.GetDouble() : fallback;
 
+    private static long Long(JsonElement? e, long fallback) =>
+        e is { ValueKind: JsonValueKind.Number } n ? (long)n.GetDouble() : fallback;
+
     private static double Double(JsonElement? e, double fallback) =>
         e is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : fallback;
 
@@ -101,3 +113,10 @@ public sealed class Config
         return sb.ToString();
     }
 }
+
+/// <summary>One entry of lmake.config.caches, with the settings of its dir's LMAKE/config.py (cache.md).</summary>
+/// <param name="Dir">The cache's root, absolute.</param>
+/// <param name="RepoKey">What tells this repo's runs from others' (null: the repo's root).</param>
+/// <param name="Size">The room (bytes) the cache may take; the least useful runs go to stay within it.</param>
+/// <param name="MaxRunsPerJob">The runs kept for one job, the least recently used going first.</param>
+public sealed record CacheConfig(string Dir, string? RepoKey, long Size, int MaxRunsPerJob);

@@ -20,6 +20,8 @@ public sealed class Makefiles
     /// <summary>Where the sources came from: "manifest" (lmake.manifest), "Manifest" (the file) or "git".</summary>
     public string SourcesOrigin => _doc.SourcesOrigin;
     public IReadOnlyList<Rule> Rules { get; }
+    /// <summary>A SourceRule is among the rules: a name may be a source without being listed.</summary>
+    public bool HasSourceRules { get; }
     /// <summary>Lines the reader wrote on stderr without failing (keys accepted without effect yet...).</summary>
     public IReadOnlyList<string> Notes => _doc.Notes ?? [];
     /// <summary>The files the reader read (absolute paths) and the environment variables it looked at.</summary>
@@ -36,6 +38,7 @@ public sealed class Makefiles
         var rules = new List<Rule>(doc.Rules.Count);
         for (int i = 0; i < doc.Rules.Count; i++) rules.Add(new Rule(doc.Rules[i], i));
         Rules = rules;
+        HasSourceRules = rules.Any(r => r.Kind == RuleKind.Source);
     }
 
     /// <summary>Runs Lmakefile.py of <paramref name="repoRoot"/> through the reader; throws

@@ -53,7 +53,7 @@ NOT_YET_EFFECTIVE = frozenset(('codecs', 'collect', 'colors', 'debug', 'trace', 
 
 # Keys of features lmake-cs does not build, whose absence would change what jobs see or where results come
 # from: refused when set to a non-empty value (exit 8, at the line that sets them). README.md lists them.
-UNSUPPORTED = {'caches': 'the job cache', 'sub_repos': 'sub-repos'}
+UNSUPPORTED = {'sub_repos': 'sub-repos'}
 
 # Keys whose value is a function of the Lmakefile the server has called (by the per-job helper, which holds the
 # Lmakefile) at a given moment; the document says only whether each is set (true).
@@ -106,9 +106,59 @@ def check_and_merge(config):
         if k in config: _check_type(k, d, config[k])
         result[k] = _merge(d, config[k]) if k in config else _plain(d)
     _check_local_resources(result['backends'].get('local'))
+    caches = {name: _cache_settings(name, c) for name, c in result['caches'].items()}
+    result['caches'] = {name: c for name, c in caches.items() if c is not None}
     for k, what in UNSUPPORTED.items():
         if result[k]: raise LmakefileError(f"config: key '{k}': {what} is not supported by lmake-cs")
     return result
+
+# the variables a cache dir's LMAKE/config.py may set (cache.md), with their defaults (size has none)
+CACHE_DIR_VARS = {'file_sync': 'auto', 'domain_name': '', 'max_rate': '1G', 'max_runs_per_job': 100, 'size': None}
+
+def _cache_settings(name, cache):
+    '''lmake.config.caches.NAME: its dir (absolute, holding LMAKE/config.py) and repo_key, with the settings of that
+    file; None when the dir is not there (the jobs that name it run without a cache, as with none)'''
+    what = f'config: caches.{name}'
+    if not isinstance(cache, dict): raise LmakefileError(f'{what} must be a dict with a dir')
+    unknown = [k for k in cache if k not in ('dir', 'repo_key')]
+    if unknown: raise LmakefileError(f'{what}: unknown attribute {unknown[0]!r} (known: dir, repo_key)')
+    d = cache.get('dir')
+    if not isinstance(d, str) or not d.startswith('/'): raise LmakefileError(f'{what}.dir = {d!r}: an absolute path is required')
+    d = os.path.normpath(d)
+    repo_key = cache.get('repo_key')
+    if repo_key is not None and not isinstance(repo_key, str): raise LmakefileError(f'{what}.repo_key = {repo_key!r}: a str is required')
+    settings = dict(CACHE_DIR_VARS)
+    config_py = os.path.join(d, 'LMAKE', 'config.py')
+    try:
+        with open(config_py) as f: text = f.read()
+    except OSError as e:
+        import sys
+        print(f'{what}: cannot read {config_py} ({e.strerror}): jobs run without this cache', file=sys.stderr)
+        return None
+    values = {}
+    try: exec(compile(text, config_py, 'exec'), {}, values)
+    except Exception as e: raise LmakefileError(f'{config_py}: {type(e).__name__}: {e}') from None
+    for k, v in values.items():
+        if k in settings: settings[k] = v
+    size = _size_of(settings['size'], f'{config_py}: size')
+    if size is None: raise LmakefileError(f'{config_py}: size is required (the room the cache may take, e.g. size = \'10G\')')
+    runs = settings['max_runs_per_job']
+    if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1: raise LmakefileError(f'{config_py}: max_runs_per_job = {runs!r}: a positive int is required')
+    return {'dir': d, 'repo_key': repo_key, 'size': size, 'max_runs_per_job': runs,
+            'max_rate': _size_of(settings['max_rate'], f'{config_py}: max_rate'), 'file_sync': str(settings['file_sync'])}
+
+_UNITS = {'': 1, 'k': 1 << 10, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
+
+def _size_of(value, what):
+    'a size in bytes: an int, or a str of a number and a unit suffix (k, M, G, T: powers of 1024)'
+    if value is None: return None
+    if isinstance(value, bool): raise LmakefileError(f'{what} = {value!r}: a size is required')
+    if isinstance(value, (int, float)):
+        if value <= 0: raise LmakefileError(f'{what} = {value!r}: a positive size is required')
+        return int(value)
+    m = re.fullmatch(r'\s*(\d+(?:\.\d*)?)\s*([kKMGT]?)\s*', value) if isinstance(value, str) else None
+    if m is None: raise LmakefileError(f'{what} = {value!r}: a number with an optional unit (k, M, G, T) is required')
+    return int(float(m.group(1)) * _UNITS[m.group(2)])
 
 _COUNT = re.compile(r'\s*\d+(\.0*)?\s*')
 _SIZE  = re.compile(r'\s*\d+(\.0*)?\s*[kKmMgGtT]?\s*')

@@ -85,7 +85,7 @@ public sealed class LocalBackend : IBackend
             Cwd = root,
             Environment = Environ(job.Id, plan, smallId, tmp),
             RepoRoot = root,
-            SourceDirs = job.AbsoluteSourceDirs,
+            SourceDirs = job.OutsideSourceDirs.ForTracker,
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },
             StdinPath = plan.StdinDep is string stdin ? Path.Combine(root, stdin) : null,
             StdoutPath = plan.StdoutTarget is string stdout ? Path.Combine(root, stdout) : null,
@@ -99,7 +99,7 @@ public sealed class LocalBackend : IBackend
         TrackedJob tracked = TrackedJob.Start(spec);
         JobOutcome outcome;
         using (cancelled.Register(tracked.Kill))
-            outcome = await tracked.Completion;
+            outcome = job.OutsideSourceDirs.Rename(await tracked.Completion);
         live?.Finish();
         var facts = new JobRunFacts(started, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
             tmp, keep, Host, outcome.Stdout);

@@ -178,7 +178,6 @@ UNSUPPORTED_ATTRS = {
     'mount_chroot_ok' : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
     'lmake_root'      : 'running lmake from another install inside the job',
     'kill_daemons'    : 'killing the daemons a job leaves behind',
-    'compression'     : 'the job cache',
 }
 
 def check_supported(cls):
@@ -190,9 +189,12 @@ def check_supported(cls):
     backend = getattr(cls, 'backend', 'local')
     if isinstance(backend, str) and backend not in ('local', ''):
         raise LmakefileError(f'backend {backend!r} is not supported by lmake-cs (only the local backend is implemented)')
-    cache = getattr(cls, 'cache', None)
-    if isinstance(cache, str) and cache:
-        raise LmakefileError(f'cache {cache!r}: the job cache is not supported by lmake-cs')
+    compression = getattr(cls, 'compression', None)
+    if compression is not None and not callable(compression):
+        # (cached entries are compressed with LZ4 whatever the method and level asked: both are checked, not used)
+        level = compression[1] if isinstance(compression, (tuple, list)) and len(compression) == 2 and isinstance(compression[0], str) else compression
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 22:
+            raise LmakefileError(f'compression = {compression!r}: a level (an int) or a (method, level) pair is required')
 
 def compile_rule(cls, module_globals, user_modules):
     'the JSON-able description of a rule class (see read_makefiles.py for the shape)'
