@@ -23,7 +23,9 @@ public static class AccessSorter
         var writtenSources = new List<string>();
         var allowedSources = new List<string>();
         List<string>? preexisting = null;
+        List<string>? removed = null;
         var ignored = new HashSet<string>(StringComparer.Ordinal);
+        int lastGroup = 0;   // the ldepend call that declared the last dep added
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -52,8 +54,10 @@ public static class AccessSorter
             if (written || access.DeclaredTarget)
             {
                 if (isTarget) { if (host.IsFileOnDisk(name) && !targets.Contains(name)) targets.Add(name); }
-                // a temporary file the job wrote then removed or renamed away (ar, editors) is no target
-                else if (host.IsFileOnDisk(name))
+                // a temporary file the job wrote then removed or renamed away (ar, editors) is no target (but what
+                // another job had left there is gone)
+                else if (!host.IsFileOnDisk(name)) (removed ??= []).Add(name);
+                else
                 {
                     unexpected.Add(name);
                     // read too (a test for it before writing it): a dep as well, as it was before the job wrote it
@@ -67,8 +71,11 @@ public static class AccessSorter
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}
             if (ListingPermission.IsForbiddenListing(plan, access)) listed.Add(name);
+            // declared by the same ldepend call as the dep before it: no order between them (critical deps, ldepend(1))
+            bool parallel = access.ParallelGroup != 0 && access.ParallelGroup == lastGroup;
+            lastGroup = access.ParallelGroup;
             deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead,
-                SeenMtimeNs: access.SeenMtimeNs));
+                SeenMtimeNs: access.SeenMtimeNs, Parallel: parallel));
         }
         foreach (string table in commands.CodecTables)
         {
@@ -113,7 +120,8 @@ public static class AccessSorter
             return new JobRun(false, "stopped by lcheck_deps", notes, outcome.Stderr, outcome.Wall, deps, targets, false, MustRerun: true, Facts: facts)
                 { UnexpectedWrites = unexpected };
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts)
-            { WrittenSources = allowedSources, UnexpectedWrites = unexpected, PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[] };
+            { WrittenSources = allowedSources, UnexpectedWrites = unexpected, PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[],
+              RemovedWrites = removed ?? (IReadOnlyList<string>)[] };
     }
 
     /// <summary>What the job looked at of a dep (a name only declared by ldepend: nothing).</summary>

@@ -21,6 +21,10 @@ public sealed record JobRun(
     /// job to remake, or removed when nothing makes them.</summary>
     public IReadOnlyList<string> UnexpectedWrites { get; init; } = [];
 
+    /// <summary>Files it wrote that are not its targets and that it removed (or renamed away) before it ended: no
+    /// pollution left, but what another job had made there is gone.</summary>
+    public IReadOnlyList<string> RemovedWrites { get; init; } = [];
+
     /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
     /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
     public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];
@@ -40,8 +44,10 @@ public enum CacheHit { None, Direct, AfterMakingDeps }
 /// (a dep named by ldepend too: it was looked at when named, ldepend -v then waits for it to be made)</param>
 /// <param name="SeenMtimeNs">the file's date when the job first looked at it (0: unknown): another date at the end
 /// means the file was written after the job saw it (its job was running), whatever its content now</param>
+/// <param name="Parallel">declared by the same ldepend call as the dep before it: the two are made together, a critical
+/// one that changed leaves out only the deps after its whole call (critical_deps.md)</param>
 public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, Rules.DepAccesses Accesses = Rules.DepAccesses.All,
-    bool AlsoWritten = false, bool SeenAbsent = false, long SeenMtimeNs = 0);
+    bool AlsoWritten = false, bool SeenAbsent = false, long SeenMtimeNs = 0, bool Parallel = false);
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,

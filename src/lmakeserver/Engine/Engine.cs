@@ -114,7 +114,11 @@ public sealed class Engine
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;
-        try { results = await Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t)))); }
+        try
+        {
+            Task<NodeResult[]> all = Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t))));
+            results = all.IsCompleted ? await all : await UnlessStuck(req, all, targets);
+        }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
             return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
@@ -130,6 +134,42 @@ public sealed class Engine
             $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
             $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2)");
         return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
+    }
+
+    // requests waiting for their targets, each with what ends its wait when the engine finds it stuck
+    private readonly List<(MakeRequest Request, TaskCompletionSource Stuck)> _waiting = [];
+
+    /// <summary>The targets' results; or, when the engine has nothing left to do, no job runs and they are still not
+    /// made, a cycle of deps (files that wait for one another, through static deps, deps read last time or an uphill
+    /// dir): said, and the targets still waiting are in error.</summary>
+    private async Task<NodeResult[]> UnlessStuck(MakeRequest req, Task<NodeResult[]> all, List<string> targets)
+    {
+        if (SynchronizationContext.Current is EngineLoop loop) loop.Idle ??= StuckRequests;
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((req, stuck));
+        try { await Task.WhenAny(all, stuck.Task); }
+        finally { _waiting.Remove((req, stuck)); }
+        if (all.IsCompleted) return await all;
+        foreach (Action record in req.RunsWaitingForDeps.ToList()) record();
+        var waiting = req.StillMaking().OfType<Node>().Select(n => n.Name).ToList();
+        req.Output.Err("dependency cycle : these files wait for one another and nothing runs");
+        foreach (string name in waiting) req.Output.Err($"  {name}");
+        req.Output.Err("consider : lforget -d on the job whose hidden deps of last time close the cycle");
+        var results = new NodeResult[targets.Count];
+        for (int i = 0; i < targets.Count; i++)
+        {
+            Task<NodeResult>? made = req.TryGetMade(_graph.Node(targets[i]), out Task<NodeResult>? t) ? t : null;
+            results[i] = made is { IsCompletedSuccessfully: true } ? made.Result
+                : new NodeResult(MakeState.Error, true, ErrorChain.Leaf("cycle", targets[i], "in a dependency cycle"));
+        }
+        return results;
+    }
+
+    /// <summary>The engine thread is idle: with no run under way, every request still waiting waits on itself.</summary>
+    private void StuckRequests()
+    {
+        if (_waiting.Count == 0 || _graph.RunningJobs > 0) return;
+        foreach (var (_, stuck) in _waiting) stuck.TrySetResult();
     }
 
     public void Flush() => _graph.Flush();

@@ -46,6 +46,10 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Called on the engine thread each time it has nothing left to do (the engine looks for requests that
+    /// wait on each other's work with nothing running: a cycle of deps).</summary>
+    public Action? Idle { get; set; }
+
     private void Run()
     {
         t_ownLoop = this;
@@ -53,6 +57,12 @@ public sealed class EngineLoop : SynchronizationContext, IDisposable
         var batch = new List<(SendOrPostCallback callback, object? state)>();
         while (true)
         {
+            if (Idle is { } idle)
+            {
+                bool empty;
+                lock (_queue) empty = _queue.Count == 0;
+                if (empty) idle();
+            }
             lock (_queue)
             {
                 while (_queue.Count == 0)

@@ -54,6 +54,10 @@ public sealed class Graph
     public RuleEvaluator? Evaluator { get; private set; }
     public int Generation { get; private set; }
 
+    /// <summary>Runs handed to a backend whose end the engine thread has not taken in yet: while there is none, a
+    /// request still waiting waits on itself (a cycle of deps).</summary>
+    public int RunningJobs;
+
     public IEnumerable<Node> Nodes => _nodes.Values;
     public IEnumerable<Job> Jobs => _jobs.Values;
     public IReadOnlyCollection<string> Sources => _sources;

@@ -77,7 +77,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             bool steady = running.Steady ??= result.Ok && SameTargets(result);
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
-            var flags = result.DiscoveredDeps.Select(d => d.Flags).ToList();
+            var flags = result.DiscoveredDeps.Select(d => d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags).ToList();
             // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
             // what the job saw of each: before it wrote it (AlsoWritten), nothing where it found no file (SeenAbsent:
             // one made since, even before now, is a change if the job's accesses can tell), else what is there now
@@ -90,20 +90,46 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             MarkPolluted(job, result);
             // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
             // an error already known) is no reason to announce a rerun
-            Task<NodeResult>[] making = new Task<NodeResult>[discovered.Count];
-            for (int i = 0; i < making.Length; i++) making[i] = maker.MakeNode(discovered[i], depth);
-            // (a run stopped by lcheck_deps is a sure rerun: said as rerun)
-            bool mayRerun = !result.MustRerun && (running.WaitedForDeps || making.Any(t => !t.IsCompleted));
-            if (mayRerun) SayStatus(job, reason, "may_rerun", result.ExecTime);
-            NodeResult[] results = await Task.WhenAll(making);
+            // made in batches that end with a critical dep (critical_deps.md): when one changed, the deps after it are
+            // not made, the job reruns at once (it may not read them any more)
+            NodeResult[] results = new NodeResult[discovered.Count];
+            int made = 0;
+            bool mayRerun = false, criticalChanged = false;
+            Action? recordIfStuck = null;
+            while (made < discovered.Count && !criticalChanged)
+            {
+                int end = CriticalBatches.End(result.DiscoveredDeps, made);
+                Task<NodeResult>[] making = new Task<NodeResult>[end - made];
+                for (int i = made; i < end; i++) making[i - made] = maker.MakeNode(discovered[i], depth);
+                // (a run stopped by lcheck_deps is a sure rerun: said as rerun)
+                if (!mayRerun && !result.MustRerun && (running.WaitedForDeps || making.Any(t => !t.IsCompleted)))
+                {
+                    mayRerun = true;
+                    SayStatus(job, reason, "may_rerun", result.ExecTime);
+                    // a request that never gets past its deps (a cycle of deps) records the run as it ended, with the
+                    // deps that closed the cycle
+                    recordIfStuck = () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
+                    req.RunsWaitingForDeps.Add(recordIfStuck);
+                }
+                for (int i = made; i < end; i++)
+                {
+                    results[i] = await making[i - made];
+                    DiscoveredDep d = result.DiscoveredDeps[i];
+                    if ((d.Flags & DepFlags.Critical) != 0 && results[i].State != MakeState.Error && d.Accesses != DepAccesses.None
+                        && d.Accesses.Differ(seen[i], graph.Refresh(discovered[i])))
+                        criticalChanged = true;
+                }
+                made = end;
+            }
+            if (recordIfStuck != null) req.RunsWaitingForDeps.Remove(recordIfStuck);
             // in the order the job read them: a dep that changed before any dep in error reruns the job (the change may
             // lead it elsewhere, ldepend(1) note 3); a dep in error first stands, whatever changed after it
-            bool changed = result.MustRerun || rewroteItsDep;
+            bool changed = result.MustRerun || rewroteItsDep || criticalChanged;
             var depErrors = new List<ErrorChain>();
             // a source dated after the job started was changed while it ran: what it read may be the old content
             long startNs = result.Facts is { } facts ? new DateTimeOffset(facts.Start).ToUnixTimeMilliseconds() * 1_000_000 : long.MaxValue;
             List<string>? overwritten = null;
-            for (int i = 0; i < discovered.Count; i++)
+            for (int i = 0; i < made; i++)
             {
                 string? missing = (flags[i] & Rules.DepFlags.Required) != 0 ? "required dep is missing" : null;
                 FileChecksum now = graph.Refresh(discovered[i]);
@@ -153,6 +179,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
                 // when the job started that changed while it ran, or a run that asked for it
                 if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
+                else if (!result.Ok && depErrors.Any(e => e.Rule is not ("missing" or "dangling")))
+                {
+                    // the run failed and read deps whose jobs failed: it is rerun only in the hope that the dep that
+                    // changed before them leads it elsewhere (ldepend(1) note 3); what it was stands until then (a
+                    // dep nothing makes is no failure of its own: that is not said)
+                    SayStatus(job, reason, "was_failed", result.ExecTime);
+                    PrintStderr(job, result.Stderr);
+                }
                 await RemakePollutedDeps(job, result, depth);
                 continue;
             }
@@ -242,6 +276,19 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (n.Producer != null) req.ForgetMade(n.Producer);
             foreach (Job c in n.Candidates ?? []) req.ForgetMade(c);
         }
+        foreach (string name in result.RemovedWrites)
+        {
+            // a scratch file it wrote then removed: when it was another job's output, that content is gone, and what
+            // its job makes there next is new (done, not steady), even if it is the same as before
+            Node n = graph.Node(name);
+            if (n.WrittenBy == 0 || n.WrittenBy == job.Id) continue;
+            Graph.Invalidate(n);
+            n.PollutedBy = job;
+            n.PollutedChecksum = FileChecksum.None;
+            req.ForgetMade(n);
+            if (n.Producer != null) req.ForgetMade(n.Producer);
+            foreach (Job c in n.Candidates ?? []) req.ForgetMade(c);
+        }
     }
 
     /// <summary>Before a rerun, the static deps the last run polluted are made again (their job restores them).</summary>
@@ -284,9 +331,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             JobSubmission submission = SubmissionOf(job);
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
+            graph.RunningJobs++;
             running.Start(cancel => CachedOrRun(submission, host, depth, cancel));
             RunningJob started = running;
-            _ = started.Completion.ContinueWith(_ => { if (job.Running == started) job.Running = null; }, TaskScheduler.FromCurrentSynchronizationContext());
+            _ = started.Completion.ContinueWith(_ =>
+            {
+                graph.RunningJobs--;
+                if (job.Running == started) job.Running = null;
+            }, TaskScheduler.FromCurrentSynchronizationContext());
         }
         else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();

@@ -55,9 +55,28 @@ public sealed class MakeRequest
         else _made.Remove(item);
     }
 
+    /// <summary>What a node met again while it is being made waits for: nothing ends it (see Engine.UnlessStuck).</summary>
+    public Task<NodeResult> NeverMade => _neverMade.Task;
+    private readonly TaskCompletionSource<NodeResult> _neverMade = new();
+
+    /// <summary>Runs that ended and wait for the deps they discovered: each records its run when the request is stuck.</summary>
+    public readonly List<Action> RunsWaitingForDeps = [];
+
+    // the nodes and jobs whose making did not end at once, in the order they were started (said when stuck)
+    private readonly List<(MemoSlot Item, Task<NodeResult> Made)> _pending = [];
+
+    /// <summary>The nodes and jobs this request started making that are not made yet, outermost first.</summary>
+    public IEnumerable<MemoSlot> StillMaking()
+    {
+        var seen = new HashSet<MemoSlot>();
+        for (int i = _pending.Count - 1; i >= 0; i--)
+            if (!_pending[i].Made.IsCompleted && seen.Add(_pending[i].Item)) yield return _pending[i].Item;
+    }
+
     public void SetMade(MemoSlot item, Task<NodeResult> made)
     {
         if (item is Node) NodesMade++; else JobsMade++;
+        if (!made.IsCompleted) _pending.Add((item, made));
         if (item.MemoRequest is null || item.MemoRequest.Finished)
         {
             item.MemoRequest = this;

@@ -38,7 +38,13 @@ public sealed class Maker
     {
         if (!_req.TryGetMade(node, out Task<NodeResult>? task))
         {
-            task = _nodes.Make(node, depth);
+            // met again while its making is still on the stack: a cycle, that never ends (the engine finds the
+            // request stuck once nothing runs, and says so)
+            if (node.MakingNowFor == _req) return _req.NeverMade;
+            MakeRequest? outer = node.MakingNowFor;
+            node.MakingNowFor = _req;
+            try { task = _nodes.Make(node, depth); }
+            finally { node.MakingNowFor = outer; }
             _req.SetMade(node, task);
         }
         return task;

@@ -7,4 +7,8 @@ public abstract class MemoSlot
 {
     internal MakeRequest? MemoRequest;
     internal Task<NodeResult>? MemoTask;
+
+    /// <summary>The request whose making of it is under way on the engine thread's stack (not yet memoized): met again
+    /// there by that request, it waits on itself (a cycle of deps).</summary>
+    internal MakeRequest? MakingNowFor;
 }

@@ -50,8 +50,18 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
                 return null;   // none made it: the async path says why
             }
             default:
+                if (UphillJob(node, depth) is { IsCompleted: false }) return null;
                 return NodeResults.Completed(MakeUnbuildable(node));
         }
+    }
+
+    /// <summary>Below a file some job makes, nothing can be (data_model.md, Uphill), but whether that file is a
+    /// file or a symbolic link to a dir is only known once made: it is made first (its result does not matter).</summary>
+    private Task<NodeResult>? UphillJob(Node node, int depth)
+    {
+        if (node.Uphill is not string dir) return null;
+        Node up = graph.Node(dir);
+        return up.Kind == NodeKind.Generated ? maker.MakeNode(up, depth + 1) : null;
     }
 
     private async Task<NodeResult> DoMakeNode(Node node, int depth)
@@ -91,6 +101,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
                 return new NodeResult(MakeState.Ok, jr.Worked, null);
             }
             default:
+                if (UphillJob(node, depth) is Task<NodeResult> uphill) await uphill;
                 return MakeUnbuildable(node);
         }
     }

@@ -18,6 +18,9 @@ public sealed class Resolver
     {
         if (node.ResolvedGeneration == _graph.Generation) return;
         if (node.ResolvedGeneration == DiskKey) { _diskDependent = true; return; }
+        // met again while its own rule choice is under way (a static dep on itself, or through others): left as it
+        // is, the choice that is under way decides it (a cycle of static deps is then found when making it)
+        if (_inProgress.Contains(node)) return;
         bool outer = _diskDependent;
         _diskDependent = false;
         try { ResolveAnew(node, depth); }
@@ -54,9 +57,9 @@ public sealed class Resolver
         else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
         else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth)
         {
-            if (_inProgress.Add(node))
-                try { ChooseProducer(node, depth); }
-                finally { _inProgress.Remove(node); }
+            _inProgress.Add(node);
+            try { ChooseProducer(node, depth); }
+            finally { _inProgress.Remove(node); }
         }
         else node.TooDeep = depth > 0;   // an asked file too long is merely not buildable
         node.ResolvedGeneration = _diskDependent ? DiskKey : _graph.Generation;
@@ -148,6 +151,7 @@ public sealed class Resolver
         {
             Node d = _graph.Node(deps[i].Name);
             Resolve(d, depth + 1);
+            if (_inProgress.Contains(d)) continue;   // a cycle of static deps: buildable as far as rules go
             if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated || d.TooDeep) continue;
             _diskDependent = true;   // a dangling file: there or not, it decides whether the rule applies
             if (_graph.IsFileOnDisk(d.Name)) { result = Buildable.OnlyOnDisk; continue; }

@@ -52,8 +52,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
         string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
         // a job that must run still has its deps of last time made first (up to a critical one): one in error
-        // blocks it (running it would only read that dep again); not after a new command (they may be stale)
-        if (reason != null && (stateOnly || job.Deps.Count == 0 || job.RanWithSignature != job.Rule.SignatureHash))
+        // blocks it (running it would only read that dep again); after a new command they are made all the same
+        // (a cycle through them stays one until lforget -d), but their errors block nothing (it may not read them now)
+        bool newCommand = job.RanWithSignature != job.Rule.SignatureHash;
+        if (reason != null && (stateOnly || job.Deps.Count == 0))
             return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
         // a critical static dep that changed: the deps read after it last time are not made (the job, rerun, may
@@ -62,13 +64,14 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             return new JobVerdict(worked, reason ?? critical, null);
 
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
-        // deps after it are not made (the job, rerun, may not read them any more)
+        // deps after it are not made (the job, rerun, may not read them any more); a job that must run for another
+        // reason still has them made up to there (critical_deps.md)
         List<DepRecord> deps = job.Deps;
-        for (int start = 0, end; start < deps.Count && (start == 0 || reason == null); start = end)
+        bool criticalChanged = false;
+        for (int start = 0, end; start < deps.Count && !criticalChanged; start = end)
         {
-            end = start;
-            while (end < deps.Count && (deps[end].IsStatic || !(stateOnly || (deps[end].Flags & DepFlags.Critical) != 0))) end++;
-            if (end < deps.Count) end++;
+            // (the question of Intermediates looks at them one by one: the first one not as it was ends it)
+            end = stateOnly ? start + 1 : CriticalBatches.End(deps, start);
             for (int i = start; i < end; i++)
                 if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(deps[i].Node, depth);
             for (int i = start; i < end; i++)
@@ -81,8 +84,12 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 {
                     if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
                 }
-                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) (causes ??= []).Add(cause);
-                else if (reason == null && Changed(dep) && Triggers(dep.Node)) reason = $"dep {dep.Node.Name} changed";
+                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
+                else if (Changed(dep) && Triggers(dep.Node))
+                {
+                    reason ??= $"dep {dep.Node.Name} changed";
+                    if ((dep.Flags & DepFlags.Critical) != 0) criticalChanged = true;
+                }
             }
         }
         if (!stateOnly) reason ??= ChangedStaticDep(job, applyMarks: true, skipSome);

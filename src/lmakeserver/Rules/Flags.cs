@@ -26,6 +26,9 @@ public enum DepFlags
     ReaddirOk = 1 << 4,
     Ignore = 1 << 5,         // accesses are not deps
     Top = 1 << 6,
+    // not a user flag: the dep was declared by the same ldepend call as the dep recorded before it (critical deps
+    // are looked at by whole calls)
+    ParallelWithPrevious = 1 << 7,
 }
 
 public static class FlagNames

@@ -71,4 +71,26 @@ public class DiscoveredDepTests
         Assert.Equal(0, repo.Backend.Runs("S", "s.out"));
         Assert.Equal(1, repo.Backend.Runs("D", "d.out"));
     }
+
+    [Fact]
+    public async Task FailedRunRerunForADepThatChangedBeforeDepsInErrorSaysWasFailedFirst()
+    {
+        // K reads `first` (made by G), then `bad` (F fails, leaving it); without `first` it fails itself
+        using var repo = new TestRepo([], new RuleSpec("G", "first"), new RuleSpec("F", "bad"), new RuleSpec("K", "k.out"));
+        repo.Backend
+            .On("G", job => job.Write("first", "1"))
+            .On("F", job => { job.Write("bad", ""); job.Fail(); })
+            .On("K", job =>
+            {
+                bool found = job.Read("first") != null;
+                job.Read("bad");
+                if (found) job.Write("k.out", "ok"); else job.Fail();
+            });
+        var (exit, client) = await repo.Build("k.out");
+        Assert.Equal(ExitCode.BuildFailed, exit);
+        // `first` changed before the deps in error: K is rerun (it may not read bad any more), its failed run said first;
+        // the rerun reads bad again, now known in error
+        Assert.Equal(["may_rerun K k.out", "done G first", "failed F bad", "was_failed K k.out", "dep_error K k.out"], client.StatusTexts);
+        Assert.Equal(2, repo.Backend.Runs("K", "k.out"));
+    }
 }

@@ -118,15 +118,35 @@ public sealed class FakeJob(Rules.JobPlan plan, FakeDisk disk)
         return disk.Read(name);
     }
 
+    /// <summary>lmake.depend(*names, read=True, critical=...): one call, so the deps are parallel; returns what they hold.</summary>
+    public string?[] DependRead(bool critical, params string[] names)
+    {
+        var flags = critical ? Rules.DepFlags.Critical : Rules.DepFlags.None;
+        for (int i = 0; i < names.Length; i++)
+            if (!_discovered.Any(d => d.Name == names[i])) _discovered.Add(new DiscoveredDep(names[i], flags, Parallel: i > 0));
+        return names.Select(disk.Read).ToArray();
+    }
+
     public void Write(string name, string content)
     {
         disk.Write(name, content);
         if (!_written.Contains(name)) _written.Add(name);
     }
 
+    /// <summary>A scratch file: written, then removed before the job ends (echo >tmp ; rm tmp).</summary>
+    public void WriteAndRemove(string name)
+    {
+        disk.Write(name, "scratch");
+        disk.Unlink(name);
+        if (!_removed.Contains(name)) _removed.Add(name);
+    }
+
+    private readonly List<string> _removed = [];
+
     /// <summary>The job ends in error (its command exited 1).</summary>
     public void Fail(string reason = "exit code 1") => _failReason = reason;
 
     internal JobRun Result() =>
-        new(_failReason == null, _failReason, [], "", FakeBackend.ExecTime, _discovered.ToList(), _written.ToList(), Killed: false);
+        new(_failReason == null, _failReason, [], "", FakeBackend.ExecTime, _discovered.ToList(), _written.ToList(), Killed: false)
+            { RemovedWrites = _removed.ToList() };
 }

@@ -118,4 +118,22 @@ public class RerunDecisionTests
         Assert.Equal(["steady R out"], client.StatusTexts);
         Assert.Equal(2, repo.Backend.Runs("R", "out"));
     }
+
+    [Fact]
+    public async Task TargetAnotherJobWroteAndRemovedIsDoneNotSteadyWhenRemade()
+    {
+        // A uses `tmp` (T's target) as a scratch file; B reads a, then tmp
+        using var repo = new TestRepo([], new RuleSpec("T", "tmp"), new RuleSpec("A", "a"), new RuleSpec("B", "b", ("dep", "a")));
+        repo.Backend
+            .On("T", job => job.Write("tmp", ""))
+            .On("A", job => { job.WriteAndRemove("tmp"); job.Write("a", "a"); })
+            .On("B", job => job.Write("b", job.Dep("dep") + job.Read("tmp")));
+        await repo.Build("tmp");
+
+        var (exit, client) = await repo.Build("b");
+        Assert.Equal(ExitCode.Ok, exit);
+        // tmp holds what T made before, but A's scratch came in between: T's run makes it anew
+        Assert.Equal(["done A a", "may_rerun B b", "done T tmp", "done B b"], client.StatusTexts);
+        Assert.Equal("", repo.Disk.Read("tmp"));
+    }
 }
