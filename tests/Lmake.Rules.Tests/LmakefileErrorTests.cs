@@ -111,9 +111,8 @@ public class LmakefileErrorTests
     }
 
     // Documented features lmake-cs does not build are refused at their line, never silently left out: a job
-    // would see another file system (views), another host (backend) or a result from nowhere (cache).
+    // would see another file system (views) or another host (backend).
     [Theory]
-    [InlineData("lmake.config.caches = {'c': {'dir': '/tmp/c'}}", "Lmakefile.py:4: config: key 'caches': the job cache is not supported by lmake-cs")]
     [InlineData("lmake.config.sub_repos = ('sub',)", "Lmakefile.py:4: config: key 'sub_repos': sub-repos is not supported by lmake-cs")]
     public void AnUnsupportedConfigFeatureIsRefusedAtItsLine(string line, string expected) =>
         AssertBroken(Head + line + "\n", expected);
@@ -124,9 +123,31 @@ public class LmakefileErrorTests
     [InlineData("chroot_dir = '/img'", "chroot_dir is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
     [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
     [InlineData("backend = 'slurm'", "backend 'slurm' is not supported by lmake-cs (only the local backend is implemented)")]
-    [InlineData("cache = 'shared'", "cache 'shared': the job cache is not supported by lmake-cs")]
+    [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
     public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>
         AssertBroken(Head + "class A(Rule):\n    target = 'a'\n    " + attr + "\n    cmd = 'true'\n", "Lmakefile.py:4: rule A: " + expected);
+
+    [Theory]
+    [InlineData("{'dir': 'rel/cache'}", "caches.c.dir = 'rel/cache': an absolute path is required")]
+    [InlineData("{'dir': '/x', 'size': 3}", "caches.c: unknown attribute 'size' (known: dir, repo_key)")]
+    [InlineData("'/x'", "caches.c must be a dict with a dir")]
+    public void ACacheOfTheConfigIsChecked(string value, string expected)
+    {
+        using var repo = new LmakefileRepo(Head + "lmake.config.caches.c = " + value + "\n");
+        LmakefileException e = repo.ReadFails();
+        Assert.Equal(8, e.ExitCode);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ACacheDirGivesItsSettings()
+    {
+        // (a cache dir within the repo, as open-lmake's tests have it)
+        using var repo = new LmakefileRepo(Head + "lmake.config.caches.c = {'dir': lmake.repo_root + '/CACHE'}\n",
+            ("CACHE/LMAKE/config.py", "size = '2M'\nmax_runs_per_job = 3\n"));
+        CacheConfig c = repo.Read().Config.Caches["c"];
+        Assert.Equal((Path.Combine(repo.Root, "CACHE"), 2L << 20, 3), (c.Dir, c.Size, c.MaxRunsPerJob));
+    }
 
     [Fact]
     public void AnEmptyValueOfAnUnsupportedAttributeIsNoError()
