@@ -25,6 +25,33 @@ public class DepChangedDuringRunTests
     }
 
     [Fact]
+    public void ADepItsJobRewroteWithTheSameContentAfterTheReaderSawItIsNoChange()
+    {
+        // dep made at step 1; at step 2 Bad runs for the first time, finds dep (may_rerun) as it was, then Dep (its
+        // command changed) runs again and rewrites it the same (steady): what Bad read was whole, its failed run
+        // stands and is retried (-r2), never rerun for dep
+        using var r = new LmakeRepo("""
+            import lmake
+            from lmake.rules import Rule
+            lmake.manifest = ('Lmakefile.py', 'step.py')
+            from step import step
+            class Dep(Rule):
+                target = 'dep'
+                cmd    = ': {step}'
+            class Bad(Rule):
+                target = 'bad'
+                cmd    = 'cat dep ; exit 1'
+            """);
+        r.Repo.Add("step.py", "step = 1\n");
+        Assert.Equal(0, r.Lmake("dep").Result.ExitCode);
+        r.Repo.Write("step.py", "step = 2\n");
+        LmakeOutput o = r.Lmake("-r2", "bad");
+        Assert.True(o.Result.ExitCode == 1, o.ToString());
+        Assert.Equal(["steady"], o.Words("dep"));
+        Assert.True(o.Words("bad").Count(w => w == "failed") == 2 && o.Words("bad").Count(w => w == "retry") == 2, o.ToString());
+    }
+
+    [Fact]
     public void AJobRewritingADepItReadRunsAgainOnTheNewContent()
     {
         using var r = new LmakeRepo("""

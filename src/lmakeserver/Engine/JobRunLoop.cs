@@ -145,7 +145,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                     else if (d.SeenMtimeNs != 0 && !d.AlsoWritten && discovered[i].Kind != NodeKind.Source
                              && (d.Accesses & (Rules.DepAccesses.Reg | Rules.DepAccesses.Lnk)) != 0
                              && graph.Disk.Stat(discovered[i].Name) is { Exists: true, Kind: not StatKind.Directory } stat
-                             && stat.MtimeNs != d.SeenMtimeNs) changed = true;
+                             && stat.MtimeNs != d.SeenMtimeNs && SeenWhileItsJobRan(discovered[i], d.SeenMtimeNs)) changed = true;
                     else if (discovered[i].Kind == NodeKind.Source && !result.WrittenSources.Contains(discovered[i].Name)
                              && graph.Disk.Stat(discovered[i].Name).MtimeNs > startNs)
                     {
@@ -261,6 +261,16 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
         }
+    }
+
+    /// <summary>The dep was already being written by its job's last run when the job first saw it (its date then is not
+    /// before that run started): what the job read may be a part of it. One its job rewrote only later was read whole,
+    /// and its content decides (a steady rewrite is no change).</summary>
+    private static bool SeenWhileItsJobRan(Node dep, long seenMtimeNs)
+    {
+        if (dep.Producer is not Job producer || producer.EndDate == default) return true;
+        long startNs = new DateTimeOffset(producer.EndDate - producer.ExecTime).ToUnixTimeMilliseconds() * 1_000_000;
+        return seenMtimeNs >= startNs;
     }
 
     /// <summary>Files the run wrote without the right to are polluted: made again in this request if needed.</summary>
