@@ -191,10 +191,15 @@ public sealed class DirCache
     /// LRU whose aging speed grows with size over the time the run took).</summary>
     private void KeepWithinBounds(string jobDir, string repoKey)
     {
-        var sameKey = RunsByLastUse(jobDir).Select(r => (Run: r, Entry: ReadEntry(r)))
-            .Where(r => r.Entry?.RepoKey == repoKey).OrderBy(r => r.Entry!.Stored).ToList();
-        for (int i = 1; i < sameKey.Count - 1; i++) Evict(sameKey[i].Run);
+        // the job's folder listed once: the runs evicted for the repo key leave the list before the count bound
         List<string> runs = RunsByLastUse(jobDir).ToList();
+        var sameKey = runs.Select(r => (Run: r, Entry: ReadEntry(r)))
+            .Where(r => r.Entry?.RepoKey == repoKey).OrderBy(r => r.Entry!.Stored).ToList();
+        for (int i = 1; i < sameKey.Count - 1; i++)
+        {
+            Evict(sameKey[i].Run);
+            runs.Remove(sameKey[i].Run);
+        }
         foreach (string old in runs.Skip(_config.MaxRunsPerJob)) Evict(old);
         if (_size < 0 || _size > _config.Size) _size = CountAndEvict();
     }
