@@ -109,11 +109,13 @@ public class TrackedJobTests
     public async Task When_the_listed_signals_are_exhausted_sigkill_follows()
     {
         // the rule's kill_sigs lists only SIGINT, which the job traps to clean up slowly: it must not outlive
-        // the list by more than one grace
+        // the list by more than one grace. The long sleep runs in the background under the `wait` builtin: a
+        // foreground child would defer the trap until it ends, and a SIGINT landing between its fork and its
+        // exec is lost (a loaded CI machine hit that window)
         using var repo = new TempRepo();
         var spec = new JobSpec
         {
-            Argv = ["/bin/bash", "-c", "trap 'echo first > a ; sleep 5 ; echo second > b' 2 ; echo up > ready ; sleep 100"],
+            Argv = ["/bin/bash", "-c", "trap 'echo first > a ; sleep 5 ; echo second > b' 2 ; sleep 100 & echo up > ready ; wait"],
             Cwd = repo.Path, RepoRoot = repo.Path,
             Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
             KillSignals = [2],
