@@ -81,6 +81,34 @@ public class JobExecutionTests
     }
 
     [Fact]
+    public void AutoMkdirTurnedOnAfterAFailedChdirRunsTheJobOnceMore()
+    {
+        // the first build looks at the missing dir (the cd fails); once the rule gains auto_mkdir, the dir the job
+        // makes is no longer the absent one lmake remembered: the job reruns once for its dep, then is done
+        const string rules = """
+            from lmake.rules import Rule
+            class Made(Rule):
+                target = r'later/made{N:\d}'
+                cmd    = 'echo made{N}'
+            class Enter(Rule):
+                target     = r'enter{N:\d}'
+                auto_mkdir = AUTO
+                shell      = Rule.shell + ('-e',)
+                cmd        = 'cd later ; cat made{N}'
+            """;
+        using var r = new LmakeRepo(rules.Replace("AUTO", "False"));
+        LmakeOutput first = r.Lmake("enter1");
+        Assert.Equal(1, first.Result.ExitCode);
+        Assert.Equal(["failed"], first.Words("enter1"));
+        r.Repo.Add("Lmakefile.py", rules.Replace("AUTO", "True"));
+        LmakeOutput second = r.Lmake("enter1");
+        Assert.True(second.Result.ExitCode == 0, second.ToString());
+        Assert.Equal(["may_rerun", "done"], second.Words("enter1"));
+        Assert.Equal(["done"], second.Words("later/made1"));
+        Assert.Equal("made1\n", r.Repo.Read("enter1"));
+    }
+
+    [Fact]
     public void WithoutAutoMkdirAChdirToAMissingDirFails()
     {
         using var r = new LmakeRepo("""

@@ -24,6 +24,7 @@ public static class AccessSorter
         var allowedSources = new List<string>();
         List<string>? preexisting = null;
         List<string>? removed = null;
+        List<string>? madeDirs = null;
         var ignored = new HashSet<string>(StringComparer.Ordinal);
         int lastGroup = 0;   // the ldepend call that declared the last dep added
         foreach (Access access in outcome.Accesses)
@@ -37,6 +38,7 @@ public static class AccessSorter
                 continue;
             }
             if ((access.TargetFlags & DeclaredTargetFlags.Ignore) != 0) { ignored.Add(name); continue; }   // ltarget -I: not tracked at all
+            if ((access.Kinds & AccessKind.Mkdir) != 0) (madeDirs ??= []).Add(name);
             bool written = (access.Kinds & (AccessKind.Write | AccessKind.Unlink)) != 0;
             bool isStar = !staticTargets.Contains(name) && plan.IsStarTarget(name, out _);
             bool isTarget = staticTargets.Contains(name) || isStar || access.DeclaredTarget;
@@ -121,7 +123,7 @@ public static class AccessSorter
                 { UnexpectedWrites = unexpected };
         return new JobRun(fail == null, fail, notes, outcome.Stderr, outcome.Wall, deps, targets, outcome.Killed, Facts: facts)
             { WrittenSources = allowedSources, UnexpectedWrites = unexpected, PreexistingStarTargets = preexisting ?? (IReadOnlyList<string>)[],
-              RemovedWrites = removed ?? (IReadOnlyList<string>)[] };
+              RemovedWrites = removed ?? (IReadOnlyList<string>)[], MadeDirs = madeDirs ?? (IReadOnlyList<string>)[] };
     }
 
     /// <summary>What the job looked at of a dep (a name only declared by ldepend: nothing).</summary>

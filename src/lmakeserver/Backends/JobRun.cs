@@ -25,6 +25,9 @@ public sealed record JobRun(
     /// pollution left, but what another job had made there is gone.</summary>
     public IReadOnlyList<string> RemovedWrites { get; init; } = [];
 
+    /// <summary>Dirs the job made (mkdir, auto_mkdir): what lmake knew of them before the run is stale.</summary>
+    public IReadOnlyList<string> MadeDirs { get; init; } = [];
+
     /// <summary>Files matching a star target of the job that were there before it looked at them (made by hand,
     /// or left by something else): the engine moves them away and runs the job again (check_deps in lmake_module.md).</summary>
     public IReadOnlyList<string> PreexistingStarTargets { get; init; } = [];

@@ -59,6 +59,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             foreach (Node t in job.Targets) Graph.Invalidate(t);
             foreach (string t in result.Targets) Graph.Invalidate(graph.Node(t));
             foreach (string t in job.Plan.Targets) Graph.Invalidate(graph.Node(t));
+            // a dir the job made was absent for lmake if it looked before (auto_mkdir on a chdir): looked at again
+            foreach (string d in result.MadeDirs) Graph.Invalidate(graph.Node(d));
             bool rewroteItsDep = false;
             foreach (string w in result.WrittenSources)
             {
@@ -291,8 +293,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // a scratch file it wrote then removed: when it was another job's output, that content is gone, and what
             // its job makes there next is new (done, not steady), even if it is the same as before
             Node n = graph.Node(name);
+            Graph.Invalidate(n);   // whatever lmake knew of it before the run is stale
             if (n.WrittenBy == 0 || n.WrittenBy == job.Id) continue;
-            Graph.Invalidate(n);
             n.PollutedBy = job;
             n.PollutedChecksum = FileChecksum.None;
             req.ForgetMade(n);
