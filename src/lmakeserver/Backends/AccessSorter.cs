@@ -27,6 +27,11 @@ public static class AccessSorter
         List<string>? madeDirs = null;
         var ignored = new HashSet<string>(StringComparer.Ordinal);
         int lastGroup = 0;   // the ldepend call that declared the last dep added
+        // what its dynamic attributes read comes first: deps too (made before it ran, see DynamicAttributeDeps)
+        HashSet<string>? dynamicDeps = null;
+        foreach (string name in plan.DynamicReads)
+            if (!staticDeps.Contains(name) && !staticTargets.Contains(name) && (dynamicDeps ??= new(StringComparer.Ordinal)).Add(name))
+                deps.Add(new DiscoveredDep(name, Rules.DepFlags.None, DepAccesses.Reg, SeenAbsent: !host.IsFileOnDisk(name)));
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -68,7 +73,7 @@ public static class AccessSorter
                 }
                 continue;
             }
-            if (isTarget || staticDeps.Contains(name)) continue;
+            if (isTarget || staticDeps.Contains(name) || dynamicDeps?.Contains(name) == true) continue;
             // (an ignored dep keeps only what the job looked at before it was ignored: the parser drops the rest)
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}

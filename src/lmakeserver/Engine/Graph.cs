@@ -151,13 +151,23 @@ public sealed class Graph
         if (_jobs.TryGetValue(key, out Job? job))
         {
             job.Match = match;
-            job.Plan = plan;
+            SetPlan(job, plan);
             return job;
         }
         job = new Job(_store.JobId(key), key, match, plan);
+        SetPlan(job, plan);
         StoredState.Load(_store, job, NodeById);
         _jobs.Add(key, job);
         return job;
+    }
+
+    /// <summary>The job's plan from now on, with what the files its dynamic attributes read hold now (the plan was
+    /// computed from them just before).</summary>
+    public void SetPlan(Job job, JobPlan plan)
+    {
+        job.Plan = plan;
+        IReadOnlyList<string> reads = plan.DynamicReads;
+        job.PlanReadsSeen = reads.Count == 0 ? [] : reads.Select(r => DiskChecksum(Node(r))).ToArray();
     }
 
     public bool IsSource(string name)

@@ -34,6 +34,10 @@ public sealed class Job : MemoSlot
     public RuleMatch Match;
     public JobPlan Plan;
 
+    /// <summary>What each of Plan.DynamicReads held when the plan was computed (Graph.Job): another content since
+    /// means the plan is stale.</summary>
+    public FileChecksum[] PlanReadsSeen = [];
+
     public string Name => Plan.JobName;
     public Rule Rule => Match.Rule;
 

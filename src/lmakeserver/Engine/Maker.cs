@@ -16,6 +16,7 @@ public sealed class Maker
     private readonly NodeMaking _nodes;
     private readonly UpToDate _upToDate;
     private readonly JobRunLoop _runs;
+    private readonly DynamicAttributeDeps _dynamicDeps;
 
     public Maker(Graph graph, Resolver resolver, IBackend backend, IJobCache cache, MakeRequest request)
     {
@@ -26,6 +27,7 @@ public sealed class Maker
         _upToDate = new UpToDate(this, graph, request);
         _nodes = new NodeMaking(this, graph, resolver, request);
         _runs = new JobRunLoop(this, graph, backend, cache, request);
+        _dynamicDeps = new DynamicAttributeDeps(this, graph, request);
     }
 
     /// <summary>The request this maker serves.</summary>
@@ -105,6 +107,8 @@ public sealed class Maker
             _req.MarksInUse.Add($"frozen job : {job.Rule.Name} {job.Name}");
             return new NodeResult(MakeState.Ok, verdict.Worked, null);
         }
+        // what its dynamic attributes read is made first: they are computed again if it was stale
+        await _dynamicDeps.Settle(job, depth);
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
             return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
         await StaticDepsRewritten(job);

@@ -43,6 +43,10 @@ public sealed class JobPlan
     /// <summary>False for an AliasRule without cmd: the job only makes its deps.</summary>
     public bool HasCmd => Script.Length > 0;
     public string? StdinDep { get; init; }
+
+    /// <summary>The repo files its dynamic attributes (resources, cmd, environ...) read when they were computed: deps
+    /// of the job, made before it runs; one that was not made then, or changed since, computes them again.</summary>
+    public IReadOnlyList<string> DynamicReads { get; init; } = [];
     public string? StdoutTarget { get; init; }
     /// <summary>The rule's environ, environ_resources and environ_ancillary merged; a null value ('...') comes
     /// from the backend's environment.</summary>

@@ -142,6 +142,8 @@ internal sealed class HelperAnswer
     [JsonPropertyName("files")] public List<string>? Files { get; set; }
     [JsonPropertyName("cmd")] public string? Cmd { get; set; }
     [JsonPropertyName("attrs")] public AttrsDocument? Attrs { get; set; }
+    /// <summary>The repo files the job's dynamic attributes opened (after its deps were computed), in order.</summary>
+    [JsonPropertyName("reads")] public List<string>? Reads { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

@@ -21,6 +21,7 @@ internal sealed class PartialPlan
     private AttrsDocument? _dynamicAttrs;
     private string? _evaluationError;
     private List<string>? _evaluationFiles;
+    private List<string>? _dynamicReads;
 
     public PartialPlan(RuleMatch match)
     {
@@ -76,6 +77,7 @@ internal sealed class PartialPlan
     public void Apply(HelperAnswer answer)
     {
         Rule rule = Match.Rule;
+        _dynamicReads = answer.Reads;   // a failed computation too: a file it could not read may be made
         if (answer.Error != null)
         {
             // what the Lmakefile computes for this job failed (an exception in its function): the job runs
@@ -195,6 +197,7 @@ internal sealed class PartialPlan
             Argv = argv,
             Script = script,
             StdinDep = _stdinDep,
+            DynamicReads = _dynamicReads ?? (IReadOnlyList<string>)[],
             StdoutTarget = stdoutTarget,
             Environ = environ ?? NoEnviron,
             Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",

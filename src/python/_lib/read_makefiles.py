@@ -256,7 +256,7 @@ def main(argv):
         sys.path[:] = server_side.local_dirs_removed(sys.path, root)
         out.write(json.dumps({'ready': len(classes)}) + '\n')
         out.flush()
-        job_attrs.serve(classes, sys.stdin, out)
+        job_attrs.serve(classes, sys.stdin, out, log)
         return 0
     try: config = check_and_merge(lmake.config)
     except LmakefileError as e:

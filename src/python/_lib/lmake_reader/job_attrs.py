@@ -36,7 +36,7 @@ def _value(v, ctx, glbs):
     if callable(v): return _call(v, ctx, glbs)
     return v
 
-def evaluate(cls, request):
+def evaluate(cls, request, reads=None):
     glbs = sys.modules[cls.__module__].__dict__
     values = dict(request.get('stems', {}))
     values.update({k: StarTarget(v) if _STAR.search(v) else v for k, v in request.get('targets', {}).items()})
@@ -73,6 +73,8 @@ def evaluate(cls, request):
     if all(w == 'deps' for w in want):   # deps are computed before the resources and never see them
         answer['attrs'] = {}
         return answer
+    # from here on (resources, cmd, environ...), what the Lmakefile's functions read becomes deps of the job
+    if reads is not None: reads.start()
     # the job's resources, before what may use them (cmd, environ...); a stem, target or dep of the same name wins
     resource_values = _eval_dict(cls, 'resources', ctx, glbs)
     for k, v in resource_values.items():
@@ -127,15 +129,41 @@ def _traceback_files(exc):
         tb = tb.tb_next
     return files
 
-def serve(rules, stdin, stdout):
-    'rules: the compiled rule classes, in the order of the JSON document'
+class EvaluationReads:
+    '''the repo files a job's dynamic attributes open (the audit hook of the read log sees every open, a failed one
+    too): deps of the job, made before it runs (a file not made yet when it was read: early_rerun)'''
+    def __init__(self, log):
+        import os
+        self.log = log
+        self.root = os.getcwd() + '/'
+    def start(self):
+        if self.log is None: return
+        self.log.files = {}
+        self.log.active = True
+    def stop(self):
+        'the repo-relative names read since start, in first-read order (LMAKE/ and compiled modules left out)'
+        if self.log is None or not self.log.active: return []
+        self.log.active = False
+        names = []
+        for path in self.log.files:
+            if not path.startswith(self.root): continue
+            name = path[len(self.root):]
+            if name.startswith('LMAKE/') or name.endswith('.pyc'): continue
+            names.append(name)
+        return names
+
+def serve(rules, stdin, stdout, log=None):
+    'rules: the compiled rule classes, in the order of the JSON document; log: the read log (its audit hook)'
+    reads = EvaluationReads(log)
     for line in stdin:
         if not line.strip(): continue
         try:
             request = json.loads(line)
             if request.get('proc'): answer = run_proc(request['proc'])
-            else: answer = evaluate(rules[request['rule']], request)
+            else: answer = evaluate(rules[request['rule']], request, reads)
         except Exception as e:                      # the job fails with this message, the helper goes on
             answer = {'error': f'{type(e).__name__}: {e}', 'files': _traceback_files(e)}
+        read = reads.stop()
+        if read: answer['reads'] = read
         stdout.write(json.dumps(answer) + '\n')
         stdout.flush()
