@@ -120,10 +120,19 @@ public class MatchingTests
         var lmakefile = new System.Text.StringBuilder(Head);
         for (int r = 0; r < 40; r++)
         {
-            var pattern = new System.Text.StringBuilder(texts[rnd.Next(texts.Length)]);
-            int stems = 1 + rnd.Next(3);
-            for (int k = 0; k < stems; k++)
-                pattern.Append($"{{S{k}:{regexprs[rnd.Next(regexprs.Length)]}}}").Append(texts[rnd.Next(texts.Length)]);
+            System.Text.StringBuilder pattern, fixedText;
+            do   // a target is a relative, canonical name whatever its stems hold: other patterns are refused
+            {
+                pattern = new System.Text.StringBuilder(texts[rnd.Next(texts.Length)]);
+                fixedText = new System.Text.StringBuilder(pattern.ToString());
+                int stems = 1 + rnd.Next(3);
+                for (int k = 0; k < stems; k++)
+                {
+                    string text = texts[rnd.Next(texts.Length)];
+                    pattern.Append($"{{S{k}:{regexprs[rnd.Next(regexprs.Length)]}}}").Append(text);
+                    fixedText.Append('S').Append(text);
+                }
+            } while (fixedText[0] == '/' || fixedText.ToString().Split('/').Any(c => c is "" or "." or ".."));
             lmakefile.Append($"class R{r}(Rule):\n    target = r'{pattern}'\n    cmd = 'true'\n");
         }
         using var repo = new LmakefileRepo(lmakefile.ToString());

@@ -206,8 +206,10 @@ def compile_rules(root, module):
     user_modules = {'__main__'} | {m for m in sys.modules if m == 'Lmakefile' or m.startswith('Lmakefile.')}
     for cls, file, line in lmake.rules.defined_classes:
         file = rel(file, root) if file else rel(module.__file__, root)
-        if rule_compiler.is_base(cls): continue
         name = cls.__dict__.get('name') or cls.__name__
+        try: base = rule_compiler.is_base(cls)
+        except LmakefileError as e: fail(f'{file}:{line}: rule {name}: {e.message}')
+        if base: continue
         if name in first_def:
             f0, l0 = first_def[name]
             fail(f'{file}:{line}: rule {name}: duplicate rule name (first defined at {f0}:{l0})')
@@ -260,8 +262,11 @@ def main(argv):
         return 0
     try: config = check_and_merge(lmake.config)
     except LmakefileError as e:
+        if e.file and e.line: fail(f'{rel(e.file, root)}:{e.line}: {e.message}')
+        config_key = getattr(e, 'config_key', None)
         key = re.search(r"'(\w+)'", e.message)
-        line = line_of(root, lmakefile, r'\b' + key.group(1) + r'\b') if key else None
+        line = line_of(root, lmakefile, r'\bconfig\b.*\b' + config_key + r'\b') if config_key else None
+        if line is None and key: line = line_of(root, lmakefile, r'\b' + key.group(1) + r'\b')
         fail(f'{rel(lmakefile, root)}:{line or 1}: {e.message}')
     config_set = sorted(lmake.config.user_set_keys()) if hasattr(lmake.config, 'user_set_keys') else sorted(config)
     sources, source_dirs, origin = collect_sources(root, lmakefile, log)

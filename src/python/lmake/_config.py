@@ -101,16 +101,39 @@ def check_and_merge(config):
         raise LmakefileError(f'lmake.config must be a dict, not {type(config).__name__}')
     unknown = [k for k in config if k not in KNOWN_KEYS]
     if unknown: raise LmakefileError(f'config: unknown key {unknown[0]!r}')
+    set_at = config.user_set_keys() if hasattr(config, 'user_set_keys') else {}
+    def at(key, check):
+        'runs the check of one key: what it refuses is said at the line that set the key'
+        try: return check()
+        except LmakefileError as e:
+            if e.file is None and key in set_at: e.file, e.line = set_at[key]
+            e.config_key = key   # set deeper (lmake.config.caches.c = ...): the reader looks for the line
+            raise
     result = {}
     for k, d in defaults().items():
-        if k in config: _check_type(k, d, config[k])
+        if k in config: at(k, lambda: _check_type(k, d, config[k]))
         result[k] = _merge(d, config[k]) if k in config else _plain(d)
-    _check_local_resources(result['backends'].get('local'))
-    caches = {name: _cache_settings(name, c) for name, c in result['caches'].items()}
+    at('link_support', lambda: _check_choice('link_support', result['link_support'], LINK_SUPPORTS))
+    at('backends', lambda: _check_backends(result['backends']))
+    caches = at('caches', lambda: {name: _cache_settings(name, c) for name, c in result['caches'].items()})
     result['caches'] = {name: c for name, c in caches.items() if c is not None}
     for k, what in UNSUPPORTED.items():
-        if result[k]: raise LmakefileError(f"config: key '{k}': {what} is not supported by lmake-cs")
+        if result[k]: at(k, lambda: _refuse(f"config: key '{k}': {what} is not supported by lmake-cs"))
     return result
+
+# config.md: how far symbolic links are followed; the backends open-lmake knows
+LINK_SUPPORTS = ('none', 'file', 'full', 'full_ext')
+BACKENDS = ('local', 'sge', 'slurm')
+
+def _refuse(message): raise LmakefileError(message)
+
+def _check_choice(key, value, choices):
+    if value not in choices: raise LmakefileError(f'config: key {key!r} = {value!r}: expected one of {", ".join(choices)}')
+
+def _check_backends(backends):
+    for name in backends:
+        if name not in BACKENDS: raise LmakefileError(f'config: key \'backends\': unknown backend {name!r} (known: {", ".join(BACKENDS)})')
+    _check_local_resources(backends.get('local'))
 
 # the variables a cache dir's LMAKE/config.py may set (cache.md), with their defaults (size has none)
 CACHE_DIR_VARS = {'file_sync': 'auto', 'domain_name': '', 'max_rate': '1G', 'max_runs_per_job': 100, 'size': None}

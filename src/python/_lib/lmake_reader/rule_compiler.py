@@ -136,6 +136,14 @@ def rule_kind(cls):
     if issubclass(cls, AliasRule): return 'alias'
     return 'plain'
 
+def _check_target_name(key, pattern, parts):
+    'a target is a file of the repo: a relative name without empty, "." or ".." components (whatever the stems hold)'
+    fixed = ''.join(p if i % 2 == 0 else 'S' for i, p in enumerate(parts))
+    if not fixed: raise LmakefileError(f'target {key}: empty name')
+    if fixed.startswith('/'): raise LmakefileError(f'target {key} = {pattern!r}: outside the repo (targets are files of the repo)')
+    if any(c in ('', '.', '..') for c in fixed.split('/')):
+        raise LmakefileError(f'target {key} = {pattern!r}: not canonical (no ".", ".." or empty components)')
+
 def is_base(cls):
     'a class is only a base when it says virtual = True, or lacks targets (or a cmd, for a plain Rule)'
     if cls.__dict__.get('virtual', False): return True
@@ -217,6 +225,7 @@ def compile_rule(cls, module_globals, user_modules):
     if not isinstance(stems, dict): raise LmakefileError('stems cannot be a function')
     stems = {k: v for k, v in stems.items()}
     star_stems, non_star_use = set(), set()
+    target_defs = {}    # stem -> the regexpr a target gave it
     targets = []
     for key, value, side, stdout in entries:
         pattern, words = _pattern_and_flags(value, f'target {key}')
@@ -225,7 +234,13 @@ def compile_rule(cls, module_globals, user_modules):
         except TemplateError as e: raise LmakefileError(f'target {key}: {e}') from None
         # a constant (a class attribute) used where a stem could be: substituted now
         parts = _substitute_constants(parts, stems, defs, consts)
-        for s, r in defs.items(): stems[s] = r
+        _check_target_name(key, pattern, parts)
+        for s, r in defs.items():
+            # a stem defined several times must be defined the same way each time (rules.md)
+            if s in target_defs and target_defs[s] != r:
+                raise LmakefileError(f'stem {s} is defined twice with different regexprs ({target_defs[s]!r} and {r!r})')
+            target_defs[s] = r
+            stems[s] = r
         if stdout and stars & set(parts[1::2]):
             raise LmakefileError('target: the stdout of cmd cannot be a star target (use targets)')
         star_stems |= stars

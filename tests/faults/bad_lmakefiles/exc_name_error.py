@@ -1,0 +1,3 @@
+# expect: Lmakefile.py:3: ... NameError
+from lmake.rules import Rule
+undefined_name

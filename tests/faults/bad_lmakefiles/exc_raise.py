@@ -1,0 +1,3 @@
+# expect: Lmakefile.py:3: ... not today
+from lmake.rules import Rule
+raise RuntimeError("not today")
