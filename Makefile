@@ -2,6 +2,7 @@
 #   make            install missing Debian packages, publish every executable (Native AOT), build the shim,
 #                   lay out _install/{bin,_bin,lib,_lib}
 #   make test       build, then run every unit and end-to-end test; the last line is `N passed, N failed`
+#   make faults     the fault suite (tests/Lmake.Faults.Tests) in its long form, with its counts
 #   make demo       build, then show the main job on an example
 #   make lmake.tar.gz   the release tarball (see lmake.tar.gz.mk)
 #   make bench-NAME     a benchmark of bench/NAME/ (bench-store, ...)
@@ -110,6 +111,20 @@ test: install
 	    --results-directory _test_results 2>&1 | grep -vE '^\s*$$|^Results File:|^Test run for|^VSTest version|^A total of|^Starting test execution' ; \
 	done; \
 	python3 tests/summarize_trx.py _test_results $(foreach p,$(TEST_PROJECTS),$(basename $(notdir $(p))))
+
+# --- faults ---------------------------------------------------------------------------------------
+# The fault suite runs in `make test` with a few rounds a case; here with FAULT_ROUNDS each (kill -9, commands at
+# once, damaged store files), its counts printed at the end (README.md, Reliability).
+FAULT_ROUNDS ?= 100
+.PHONY: faults
+faults: install
+	@rm -rf _fault_results && mkdir -p _fault_results
+	@export LMAKE_TEST_INSTALL=$(abspath $(INSTALL)) FAULT_ROUNDS=$(FAULT_ROUNDS) FAULT_REPORT=$(abspath _fault_results/report.txt); \
+	$(DOTNET) test tests/Lmake.Faults.Tests/Lmake.Faults.Tests.csproj -c Release --nologo -v quiet \
+	  --logger "trx;LogFileName=Lmake.Faults.Tests.trx" --results-directory _fault_results 2>&1 \
+	  | grep -vE '^\s*$$|^Results File:|^Test run for|^VSTest version|^A total of|^Starting test execution'; \
+	cat _fault_results/report.txt; \
+	python3 tests/summarize_trx.py _fault_results Lmake.Faults.Tests
 
 # --- demo -----------------------------------------------------------------------------------------
 # A real build of examples/hello in a fresh git repo: first build, a no-op, then a comment edit that the

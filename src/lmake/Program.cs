@@ -60,7 +60,7 @@ catch (UsageException e)
 catch (ServerUnavailableException e)
 {
     Console.Error.WriteLine($"{command}: {e.Message}");
-    return ExitCode.BadServer;
+    return e.ExitCode;
 }
 catch (UnauthorizedAccessException e)
 {

@@ -55,6 +55,8 @@ internal static class ServerConnector
             if (spawned is int pid && DetachedSpawn.TryGetExitCode(pid, out int exitCode))
             {
                 spawned = null;
+                if (exitCode == ExitCode.BadState)   // its store is damaged: the log says which file and what to do
+                    throw new ServerUnavailableException($"the store of {files.RepoRoot} is damaged{LogTail(files)}", ExitCode.BadState);
                 if (exitCode != ExitCode.Ok)
                     throw new ServerUnavailableException(
                         $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");

@@ -48,6 +48,12 @@ catch (UsageException e)
     Console.Error.WriteLine(e.Message);
     return ExitCode.Usage;
 }
+catch (Lmake.Store.StoreException e)
+{
+    // a damaged store: the client that started this server says so with exit 5 (ExitCode.BadState)
+    Console.Error.WriteLine($"lmakeserver: {e.Message}");
+    return ExitCode.BadState;
+}
 catch (Exception e)
 {
     Console.Error.WriteLine($"lmakeserver: {e.Message}");

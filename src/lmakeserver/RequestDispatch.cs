@@ -10,10 +10,12 @@ using Lmake.Server.Transport;
 
 namespace Lmake.Server;
 
-public sealed class RequestDispatch : IRequestHandler, IDisposable
+public sealed class RequestDispatch : IRequestHandler, IServerStopper, IDisposable
 {
     private readonly EngineLoop _loop = new();
     private readonly Engine.Engine _engine;
+
+    public Action? StopServer { get; set; }
 
     public RequestDispatch(string repoRoot)
     {
@@ -29,6 +31,18 @@ public sealed class RequestDispatch : IRequestHandler, IDisposable
 
     public int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled)
     {
+        try { return Serve(request, output, cancelled); }
+        catch (Lmake.Store.StoreException e)
+        {
+            // a record of the store points nowhere: said once, and the server stops rather than build on it
+            output.Err($"{request.Command}: {e.Message}");
+            StopServer?.Invoke();
+            return ExitCode.BadState;
+        }
+    }
+
+    private int Serve(ClientRequest request, IClientOutput output, CancellationToken cancelled)
+    {
         if (request.Command != "lmake")   // the admin commands (Admin/), on the engine thread too
             return AdminCommands.Serve(request, output, _loop,
                 () => new AdminContext(_engine.Graph, _engine.Resolver, readOnly: false, _engine.LoadMakefiles));
@@ -40,7 +54,7 @@ public sealed class RequestDispatch : IRequestHandler, IDisposable
             return ExitCode.Usage;
         }
         try { return EngineLoop.Wait(_loop.Run(() => _engine.Make(request, options, output, cancelled))); }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not Lmake.Store.StoreException)
         {
             output.Err($"lmake: internal error: {e.GetType().Name}: {e.Message}");
             return ExitCode.InternalError;
@@ -55,6 +69,7 @@ public sealed class RequestDispatch : IRequestHandler, IDisposable
             try { _engine.ServerEnd(); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // a server that ends must end
             _engine.Flush();
+            _engine.Seal();
             return Task.FromResult(0);
         }));
         JobInfos.Flush();   // the job infos still queued (State/JobInfoWriter)

@@ -20,7 +20,7 @@ public class CorruptStateTests
             catch (IOException) when (i < 100) { Thread.Sleep(100); }
         }
         LmakeOutput o = r.Lmake("a.copy");
-        Assert.Equal(4, o.Result.ExitCode);
+        Assert.Equal(5, o.Result.ExitCode);   // a damaged store (ExitCode.BadState)
         Assert.Contains("LMAKE/store/nodes", o.Result.Stderr);
         Assert.Contains("consider : rm -rf", o.Result.Stderr);
         Assert.DoesNotContain("   at ", o.Result.Stderr);   // no .NET stack trace

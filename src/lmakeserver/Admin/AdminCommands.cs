@@ -34,7 +34,7 @@ public static class AdminCommands
             return ExitCode.Usage;
         }
         try { return loop.Run(() => Task.FromResult(Run(context(), request, options, output))).GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not Lmake.Store.StoreException)   // damage: said by the caller
         {
             output.Err($"{command}: internal error: {e.GetType().Name}: {e.Message}");
             return ExitCode.InternalError;

@@ -174,6 +174,9 @@ public sealed class Engine
 
     public void Flush() => _graph.Flush();
 
+    /// <summary>At server exit, once nothing runs: the store closed and sealed (StoreSeal).</summary>
+    public void Seal() => _graph.Store.Seal();
+
     private string SavedMakefiles => _lmakeDir.SavedMakefiles;
 
     /// <summary>What an earlier server read of the Lmakefile (LMAKE/makefiles.json), if readable.</summary>

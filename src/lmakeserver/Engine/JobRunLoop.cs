@@ -25,7 +25,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
         // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
         int maxSubmits = Options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
-        int retries = 0;
+        int retries = 0, lostRetries = 0;
         JobRun? lastRun = null;   // the run before this one in this loop (a rerun or a retry)
         for (int run = 1; ; run++)
         {
@@ -229,6 +229,15 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 req.FailedTime += result.ExecTime;
                 return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, "dep in error", depErrors));
             }
+            if (IsLost(result) && lostRetries < job.Plan.MaxRetriesOnLost && submitsLeft)
+            {
+                // killed from outside: said lost, and run again (max_retries_on_lost times) as if it had not run
+                lostRetries++;
+                SayStatus(job, reason, "lost", result.ExecTime);
+                SayStatus(job, reason, "retry", null);
+                run--;
+                continue;
+            }
             if (!result.Ok && retries < Options.RetryOnError && !result.Killed && submitsLeft
                 && (job.Plan.RetriedErrors & RetriedErrors.KindOf(result)) != 0)
             {
@@ -420,13 +429,18 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         return true;
     }
 
+    /// <summary>A run that died of a SIGKILL lmake did not send (kill -9 by someone, the OOM killer): no answer of
+    /// the job about its deps, so no failure of its own either (backends.md: a lost job is retried).</summary>
+    private static bool IsLost(JobRun result) => !result.Ok && !result.Killed && result.FailReason == $"killed by signal {9}";
+
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
     /// <param name="seen">What the job saw of its discovered deps: recorded as such, so that a run stopped while one
     /// of them changed (run_loop) is run again next time.</param>
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, List<FileChecksum> seen, RunningJob running)
     {
         bool keptIncremental = running.KeptIncremental;
-        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
+        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
+            | (IsLost(result) ? JobRunFlags.Lost : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;

@@ -119,6 +119,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (job.RunFlags != 0)
         {
             if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
+            if ((job.RunFlags & JobRunFlags.Lost) != 0) return "last run was lost";
             if ((job.RunFlags & JobRunFlags.Incremental) != 0 && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
         }
         bool ok = job.Status == JobStatus.Ok;

@@ -74,13 +74,21 @@ public sealed class GraphStore : IDisposable
     public bool Writable { get; }
     private uint _transientIds;
 
+    private readonly string _dir;
+
+    /// <summary>A read found a record pointing nowhere: the store is not sealed at the end (StoreSeal).</summary>
+    public bool Damaged { get; private set; }
+
     public GraphStore(string lmakeDir, bool writable = true)
     {
         Writable = writable;
-        string dir = LmakeDir.StoreIn(lmakeDir);
+        string dir = _dir = LmakeDir.StoreIn(lmakeDir);
         if (writable) Directory.CreateDirectory(dir);
         try
         {
+            // what a clean stop left must still be there (a store damaged while no server ran is refused)
+            StoreSeal.Check(dir);
+            if (writable) StoreSeal.Break(dir);
             _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable);
             _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable);
             _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable);
@@ -106,7 +114,27 @@ public sealed class GraphStore : IDisposable
         return id;
     }
 
-    public string NodeName(uint id) => _nodeNames.NameOf(id);
+    public string NodeName(uint id)
+    {
+        try { return _nodeNames.NameOf(id); }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException) { throw DamageFound("node_names", e.Message); }
+    }
+
+    /// <summary>A record read from disk points nowhere: the store is damaged (never sealed again as it is).</summary>
+    private StoreException DamageFound(string file, string what)
+    {
+        Damaged = true;
+        return new StoreException(Path.Combine(_dir, file), $"damaged ({what})\n  consider : lmake_repair (rebuilds the store from the job records)");
+    }
+
+    /// <summary>At a clean stop, nothing written after: the files are closed and their seal written (unless a read
+    /// found damage: the next server must not take the store for sound).</summary>
+    public void Seal()
+    {
+        if (!Writable) return;
+        Dispose();
+        if (!Damaged) StoreSeal.Write(_dir);
+    }
 
     private uint TransientId() => 0x8000_0000u + ++_transientIds;
 
@@ -130,13 +158,18 @@ public sealed class GraphStore : IDisposable
     }
 
     /// <summary>RULE/JOBNAME of a stored job.</summary>
-    public string JobKey(uint id) => _jobNames.NameOf(id);
+    public string JobKey(uint id)
+    {
+        try { return _jobNames.NameOf(id); }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException) { throw DamageFound("job_names", e.Message); }
+    }
 
     /// <summary>A job as stored, without building a Job (StoredJob).</summary>
     public StoredJob ReadJob(uint id)
     {
-        string key = _jobNames.NameOf(id);
+        string key = JobKey(id);
         JobRecord r = id <= _jobs.Count ? _jobs[id] : default;
+        CheckSpans(r);
         var deps = new StoredDep[r.Status == 0 ? 0 : r.DepsCount];
         for (uint i = 0; i < deps.Length; i++)
         {
@@ -184,11 +217,22 @@ public sealed class GraphStore : IDisposable
     {
         if (id > _jobs.Count) { record = default; return false; }
         record = _jobs[id];
+        CheckSpans(record);
         return true;
     }
 
-    public DepEntry DepAt(uint index) => _deps[index];
-    public TargetEntry TargetAt(uint index) => _targets[index];
+    /// <summary>The deps and targets a job record points at are in their files (a damaged record points past them).</summary>
+    private void CheckSpans(in JobRecord r)
+    {
+        if (r.Status == 0) return;
+        if (r.DepsCount > 0 && ((ulong)r.DepsStart == 0 || (ulong)r.DepsStart + r.DepsCount - 1 > _deps.Count))
+            throw DamageFound("jobs", $"a job's deps {r.DepsStart}+{r.DepsCount} are past the {_deps.Count} stored");
+        if (r.TargetsCount > 0 && ((ulong)r.TargetsStart == 0 || (ulong)r.TargetsStart + r.TargetsCount - 1 > _targets.Count))
+            throw DamageFound("jobs", $"a job's targets {r.TargetsStart}+{r.TargetsCount} are past the {_targets.Count} stored");
+    }
+
+    public DepEntry DepAt(uint index) => index - 1 < _deps.Count ? _deps[index] : throw DamageFound("deps", $"no dep at {index}");
+    public TargetEntry TargetAt(uint index) => index - 1 < _targets.Count ? _targets[index] : throw DamageFound("targets", $"no target at {index}");
 
     /// <summary>Writes a job's record: its deps and targets appended first, then the record, its status set to
     /// Never before its other fields change and to <paramref name="header"/>'s last (see the head of this file).

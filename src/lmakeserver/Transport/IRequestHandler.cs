@@ -30,3 +30,10 @@ public interface IRequestHandler
 {
     int Handle(ClientRequest request, IClientOutput output, CancellationToken cancelled);
 }
+
+/// <summary>A handler that may have to stop the whole server (its state found damaged: serving on would spread
+/// the damage). The host hands it its Stop once it listens.</summary>
+public interface IServerStopper
+{
+    Action? StopServer { get; set; }
+}

@@ -128,7 +128,9 @@ BACKENDS = ('local', 'sge', 'slurm')
 def _refuse(message): raise LmakefileError(message)
 
 def _check_choice(key, value, choices):
-    if value not in choices: raise LmakefileError(f'config: key {key!r} = {value!r}: expected one of {", ".join(choices)}')
+    # (None: not set, as open-lmake's own tests write it)
+    if value is not None and value not in choices:
+        raise LmakefileError(f'config: key {key!r} = {value!r}: expected one of {", ".join(choices)}')
 
 def _check_backends(backends):
     for name in backends:
