@@ -31,6 +31,10 @@ internal static class ServerConnector
         {
             if (files.ReadAddress() is { } address && ProcessExists(address.Pid))
             {
+                // a server stopped by a signal (^Z, SIGSTOP) answers nobody until continued: said at once, no wait
+                if (IsStopped(address.Pid))
+                    throw new ServerUnavailableException($"the server of {files.RepoRoot} (pid {address.Pid}) is stopped: " +
+                        $"continue it (kill -CONT {address.Pid}) or end it (kill {address.Pid})");
                 switch (TryHandshake(address, files.ReadKey(), out ServerConnection? connection, out string? refusal))
                 {
                     case Handshake.Accepted: return connection!;
@@ -163,6 +167,17 @@ internal static class ServerConnector
     }
 
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>Stopped by a signal (state T in /proc/PID/stat); a traced process (t) is left alone.</summary>
+    private static bool IsStopped(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException) { return false; }
+    }
 
     private static string LogTail(ServerFiles files)
     {
