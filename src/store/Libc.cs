@@ -28,6 +28,10 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int Ftruncate(int fd, long length);
 
+    /// <summary>Returns the error number itself (0: done), not -1 and errno.</summary>
+    [LibraryImport("libc", EntryPoint = "posix_fallocate")]
+    public static partial int PosixFallocate(int fd, long offset, long length);
+
     [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
     public static partial nint Pwrite(int fd, byte* buffer, nint count, long offset);
 

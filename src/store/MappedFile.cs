@@ -136,6 +136,7 @@ public sealed unsafe class MappedFile : IDisposable
             *(uint*)(header + 24) = parameter;
             if (Libc.Ftruncate(fd, (long)InitialLength) != 0 || Libc.Pwrite(fd, header, HeaderSize, 0) != HeaderSize)
                 throw new StoreException(path, $"cannot create: {Libc.LastError()}");
+            Reserve(fd, path, 0, (long)InitialLength);
         }
         finally
         {
@@ -187,12 +188,24 @@ public sealed unsafe class MappedFile : IDisposable
         if (end > _mappedLength) Grow(end);
     }
 
+    /// <summary>Gets the disk blocks of [offset, offset+length) now: a page of the mapping written later on a full
+    /// disk would otherwise kill the process (SIGBUS) instead of failing here with a message. A file system that
+    /// cannot reserve (EOPNOTSUPP, EINVAL) is taken as it is.</summary>
+    private static void Reserve(int fd, string path, long offset, long length)
+    {
+        const int ENOSPC = 28, EDQUOT = 122;
+        int error = Libc.PosixFallocate(fd, offset, length);
+        if (error is ENOSPC or EDQUOT)
+            throw new StoreException(path, $"cannot grow by {length} bytes: no space left on the disk (free some, then run lmake again)");
+    }
+
     private void Grow(ulong end)
     {
         if (!Writable) throw new InvalidOperationException($"{Path}: opened read-only");
         ulong length = Math.Max(_mappedLength * 2, (end + PageSize - 1) & ~(PageSize - 1));
         if (Libc.Ftruncate(_fd, (long)length) != 0)
             throw new StoreException(Path, $"cannot grow to {length} bytes: {Libc.LastError()}");
+        Reserve(_fd, Path, (long)_mappedLength, (long)(length - _mappedLength));
         Remap(length);
     }
 

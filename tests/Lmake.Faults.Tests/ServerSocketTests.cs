@@ -17,7 +17,7 @@ public class ServerSocketTests(ITestOutputHelper output)
     [Fact]
     public void StrangePeersNeitherBlockNorCrashTheServer()
     {
-        int rounds = FaultReport.Rounds(@short: 2);
+        int rounds = Math.Min(FaultReport.Rounds(@short: 2), 10);   // each round waits out the silent peer
         var random = new Random(77);
         using var g = new FaultGraph(seed: 5);
         var problems = new List<string>();

@@ -14,6 +14,8 @@
 //   store/             the graph: node_names, nodes, job_names, jobs, deps, targets (GraphStore; format and
 //                      crash order at the head of GraphStore.cs): memory-mapped by the server, records written
 //                      "invalidate, update, validate" so that a kill leaves it consistent (a torn job runs again)
+//   store/seal         what a clean stop left in each store file (StoreSeal: size and xxh3 a file): checked at the
+//                      next open, removed before the first write; none after a kill (then range checks only)
 //   store.broken/      the store lmake_repair set aside (StoreRepair), replaced at the next repair
 //   job_infos          what each job's last run left (JobInfoLog; format at the head of JobInfoLog.cs),
 //   job_infos.index    appended by the server's writer thread (JobInfoWriter) and lmake_repair: a torn tail is

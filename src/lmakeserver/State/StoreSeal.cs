@@ -4,6 +4,7 @@
 // On disk, LMAKE/store/seal (text, written to seal.tmp then renamed over it):
 //     lmake-cs store seal 1
 //     NAME SIZE XXH3      one line per store file (NAME relative to the store dir, SIZE in bytes, XXH3 in hex)
+//     end XXH3            the xxh3 of every line above (the seal itself damaged is told from a damaged file)
 // The server checks the seal when it opens the store and removes it before it writes anything: a store without
 // a seal was left by a server that did not stop cleanly (killed, crashed), and only the range checks of GraphStore
 // stand between it and a damaged record (what a kill -9 leaves is sound by construction: see MappedFile).
@@ -28,8 +29,9 @@ public static class StoreSeal
         try { lines = File.ReadAllLines(seal); }
         catch (FileNotFoundException) { return; }
         catch (DirectoryNotFoundException) { return; }
-        if (lines.Length == 0 || lines[0] != Header) throw new StoreException(seal, "not a seal of this version (damaged)");
-        for (int i = 1; i < lines.Length; i++)
+        if (lines.Length < 2 || lines[0] != Header || lines[^1] != End(lines[..^1]))
+            throw new StoreException(seal, "damaged: not the seal a clean stop writes");
+        for (int i = 1; i < lines.Length - 1; i++)
         {
             string[] f = lines[i].Split(' ');
             if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out long size)
@@ -45,6 +47,10 @@ public static class StoreSeal
                 throw new StoreException(path, "damaged: its content is not what the last clean stop left");
         }
     }
+
+    /// <summary>The last line of a seal: the hash of its other lines.</summary>
+    private static string End(IEnumerable<string> lines) =>
+        "end " + XxHash.Xxh3_64(Encoding.UTF8.GetBytes(string.Join('\n', lines))).ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>Before the first write: the store is no longer what a seal could say.</summary>
     public static void Break(string storeDir)
@@ -65,6 +71,7 @@ public static class StoreSeal
             text.Append(name).Append(' ').Append(size.ToString(CultureInfo.InvariantCulture)).Append(' ')
                 .Append(XxHash.Xxh3_64File(path).ToString("x16", CultureInfo.InvariantCulture)).Append('\n');
         }
+        text.Append(End(text.ToString().Split('\n')[..^1])).Append('\n');
         string tmp = Path.Combine(storeDir, FileName + ".tmp");
         File.WriteAllText(tmp, text.ToString());
         File.Move(tmp, Path.Combine(storeDir, FileName), overwrite: true);
