@@ -1,5 +1,8 @@
 // `lencode -t TABLE -x CONTEXT [-l MINLEN]` (value on stdin, prints its code) and `ldecode -t TABLE -x CONTEXT
-// -c CODE` (prints the value). The table is a file or a directory (see Lmake.Autodep.CodecTable).
+// -c CODE` (prints the value). The table is a key of lmake.config.codecs, a file or a directory. In a job the
+// request goes to what runs it (the server records the association as a dep; lautodep and the script of ldebug
+// use the table directly, see Lmake.Autodep.CodecTable); outside a job the commands refuse, as the other
+// in-job commands.
 using System.Globalization;
 using System.Text;
 using Lmake.Common;
@@ -26,8 +29,8 @@ internal static class CodecCommands
         using var buffer = new MemoryStream();
         stdin.CopyTo(buffer);
         string value = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        List<string> reply = JobChannelClient.Call("encode", [table, context, n.ToString(CultureInfo.InvariantCulture), value]);
-        Console.Out.Write(reply[0] + "\n");
+        string code = JobChannelClient.Call("encode", [table, context, n.ToString(CultureInfo.InvariantCulture), value])[0];
+        Console.Out.Write(code + "\n");
         return ExitCode.Ok;
     });
 
@@ -40,9 +43,9 @@ internal static class CodecCommands
         var (table, context) = TableAndContext(cl);
         string code = cl.Value('c') ?? throw new UsageError("-c CODE is required");
         if (cl.Operands.Count > 0) throw new UsageError($"unexpected argument '{cl.Operands[0]}'");
-        List<string> reply = JobChannelClient.Call("decode", [table, context, code]);
+        string value = JobChannelClient.Call("decode", [table, context, code])[0];
         using var stdout = Console.OpenStandardOutput();
-        stdout.Write(Encoding.UTF8.GetBytes(reply[0]));
+        stdout.Write(Encoding.UTF8.GetBytes(value));
         return ExitCode.Ok;
     });
 

@@ -69,7 +69,8 @@ def _call(verb, *args):
     raise JobCommandError(results[1] if len(results) > 1 else "malformed reply from the job's runner")
 
 def _in_job():
-    return bool(os.environ.get('LMAKE_JOB_CHANNEL'))
+    'a runner answers on the channel; in the script of ldebug (channel "ldebug") the commands of bin/ answer alone'
+    return os.environ.get('LMAKE_JOB_CHANNEL', '') not in ('', 'ldebug')
 
 def _command(cmd, args, stdin=None):
     """Outside a job the call runs the matching command of bin/ instead, so that python and the shell behave
