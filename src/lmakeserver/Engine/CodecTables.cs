@@ -39,22 +39,26 @@ public sealed class CodecTables(Graph graph)
         if (t.Loaded && t.LoadedFrom == now) return;
         CodecEntries entries;
         bool canonical;
-        try { entries = CodecFile.Load(Absolute(table), out canonical); }
-        catch (IOException e)
+        Node state = graph.Node(CodecNames.State(table));
+        try
         {
+            entries = CodecFile.Load(Absolute(table), out canonical);
+            if (!canonical)
+            {
+                CodecFile.Rewrite(Absolute(table), entries);
+                now = TakeInOwnWrite(file);
+                req?.Status("reformat", "src", null, table);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // (an unreadable table is one line; its associations are then absent: the jobs that use it fail saying why)
             req?.Status("bad_codec", "src", null, table);
             req?.Note(e.Message);
             entries = new CodecEntries();
-            canonical = true;
+            canonical = false;
         }
-        Node state = graph.Node(CodecNames.State(table));
-        if (!canonical)
-        {
-            CodecFile.Rewrite(Absolute(table), entries);
-            now = TakeInOwnWrite(file);
-            req?.Status("reformat", "src", null, table);
-        }
-        else if (now.IsFile && (!state.Known || state.Checksum != now)) req?.Status("expand", "src", null, table);
+        if (canonical && now.IsFile && (!state.Known || state.Checksum != now)) req?.Status("expand", "src", null, table);
         Remember(state, now);
         t.Entries = entries;
         t.CodesBySum = entries.All.ToDictionary(e => (e.Context, CodecCodes.Base64(e.Value)), e => e.Code);
