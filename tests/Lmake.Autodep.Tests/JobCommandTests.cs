@@ -220,7 +220,7 @@ public class JobCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         var m = System.Text.RegularExpressions.Regex.Match(r.Stdout, "^code=([0-9a-f]{4,})\nlong value\nrc=1\nv\n");
         Assert.True(m.Success, r.ToString());
-        Assert.Equal($"ctx\t{m.Groups[1].Value}\tlong value\\n\n", File.ReadAllText(repo["codes"]));
+        Assert.Equal($"\t{m.Groups[1].Value}\tctx\tlong value\\n\n", File.ReadAllText(repo["codes"]));   // TAB code TAB context TAB value
         Assert.Contains("ldecode: no code zzz in context ctx of ../codes\n", r.Stderr);
     }
 
