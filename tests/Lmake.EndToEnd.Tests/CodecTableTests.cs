@@ -125,4 +125,46 @@ public class CodecTableTests
         CommandResult outside = r.Repo.Run("ldecode", "-t", "codes", "-x", "ctx", "-c", byLmake.Split('\n')[0]);
         Assert.Equal(11, outside.ExitCode);
     }
+
+    [Fact]
+    public void A_cached_run_is_taken_only_when_the_associations_it_used_hold_the_same()
+    {
+        using var cache = new TempDir("lmake-cache-");
+        cache.Write("LMAKE/config.py", "size = '1M'\n");
+        string lmakefile = $$"""
+            import lmake
+            from lmake.rules import Rule
+            lmake.manifest = ('Lmakefile.py', 'codes')
+            lmake.config.caches.shared = {'dir': '{{cache.Path}}'}
+            class Val(Rule):
+                target = r'{C:\w+}.val'
+                cache  = 'shared'
+                cmd    = 'ldecode -t codes -x ctx -c {C}'
+            """;
+        string codes = "\tk1\tctx\tone\n\tk2\tctx\ttwo\n";
+        using (var first = new LmakeRepo(lmakefile))
+        {
+            first.Repo.Add("codes", codes);
+            LmakeOutput o = first.Lmake("k1.val");
+            Assert.True(o.Result.ExitCode == 0, o.ToString());
+            Assert.Equal(["new", "expand"], o.Words("codes"));
+            Assert.Equal(["done"], o.Words("k1.val"));
+        }
+        // another repo whose table gives k1 the same value, whatever else it holds: the run is taken from the cache
+        using (var same = new LmakeRepo(lmakefile))
+        {
+            same.Repo.Add("codes", "\tk0\tctx\tzero\n" + codes);
+            LmakeOutput o = same.Lmake("k1.val");
+            Assert.True(o.Result.ExitCode == 0, o.ToString());
+            Assert.Equal(["hit_done"], o.Words("k1.val"));
+            Assert.Equal("one", same.Repo.Read("k1.val"));
+        }
+        // one whose k1 stands for another value: the job runs
+        using var other = new LmakeRepo(lmakefile);
+        other.Repo.Add("codes", "\tk1\tctx\tuno\n");
+        LmakeOutput miss = other.Lmake("k1.val");
+        Assert.True(miss.Result.ExitCode == 0, miss.ToString());
+        Assert.Equal(["done"], miss.Words("k1.val"));
+        Assert.Equal("uno", other.Repo.Read("k1.val"));
+    }
 }

@@ -18,6 +18,8 @@ public sealed class CodecTables(Graph graph)
         /// <summary>(context, value checksum in base 64) -> code: what encode entries are named by.</summary>
         public Dictionary<(string, string), string> CodesBySum = [];
         public FileChecksum LoadedFrom = FileChecksum.None;
+        /// <summary>The file's length when lmake last read or wrote it: another length means another writer appended.</summary>
+        public long Length;
         public bool Loaded, Updated;
     }
 
@@ -63,6 +65,7 @@ public sealed class CodecTables(Graph graph)
         t.Entries = entries;
         t.CodesBySum = entries.All.ToDictionary(e => (e.Context, CodecCodes.Base64(e.Value)), e => e.Code);
         t.LoadedFrom = now;
+        t.Length = CodecFile.LengthOf(Absolute(table));
         t.Loaded = true;
         t.Updated = false;
     }
@@ -77,11 +80,12 @@ public sealed class CodecTables(Graph graph)
         {
             FileTable t = Table(table);
             if (!t.Loaded) Sync(table, null);
-            code = t.Entries.GetOrAdd(context, value, minLen, out bool added);
-            if (added)
+            bool tookIn = false, added = false;
+            code = t.Entries.Encode(context, value) ?? CodecFile.EncodeShared(Absolute(table), t.Entries, context, value, minLen, ref t.Length, out tookIn, out added);
+            if (tookIn) t.CodesBySum = t.Entries.All.ToDictionary(e => (e.Context, CodecCodes.Base64(e.Value)), e => e.Code);
+            else if (added) t.CodesBySum[(context, CodecCodes.Base64(value))] = code;
+            if (added || tookIn)
             {
-                t.CodesBySum[(context, CodecCodes.Base64(value))] = code;
-                CodecFile.Append(Absolute(table), context, code, value);
                 t.LoadedFrom = TakeInOwnWrite(graph.Node(table));
                 Remember(graph.Node(CodecNames.State(table)), t.LoadedFrom);
                 t.Updated = true;
@@ -142,6 +146,7 @@ public sealed class CodecTables(Graph graph)
             if (!t.Updated) continue;
             t.Updated = false;
             CodecFile.Rewrite(Absolute(table), t.Entries);
+            t.Length = CodecFile.LengthOf(Absolute(table));
             t.LoadedFrom = TakeInOwnWrite(graph.Node(table));
             Remember(graph.Node(CodecNames.State(table)), t.LoadedFrom);
             req.Status("update", "src", null, table);

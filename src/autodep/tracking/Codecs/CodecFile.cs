@@ -26,13 +26,6 @@ public static unsafe class CodecFile
         held.Replace(CodecFileFormat.Format(entries));
     }
 
-    /// <summary>Appends one association (the table is then no longer sorted: the next reading puts it in order).</summary>
-    public static void Append(string path, string context, string code, string value)
-    {
-        using var held = new TableLock(path, exclusive: true);
-        held.Append(CodecFileFormat.Line(context, code, value));
-    }
-
     /// <summary>lencode without a server (lautodep, ldebug): the code of the value, appended to the file when new.
     /// The file is read under the lock, so concurrent encoders of one value agree on its code.</summary>
     public static string Encode(string path, string context, string value, int minLen)
@@ -43,6 +36,28 @@ public static unsafe class CodecFile
         if (added) held.Append(CodecFileFormat.Line(context, code, value));
         return code;
     }
+
+    /// <summary>The server's lencode on a table it keeps in memory (<paramref name="entries"/>, read from the file when
+    /// it was <paramref name="knownLength"/> long): under the lock, what other processes appended since is taken in
+    /// first (associations whose code and value are both free), so that two writers never give one code two values.
+    /// Returns the code; <paramref name="tookIn"/>: associations of others were taken in, <paramref name="added"/>: this
+    /// one is new.</summary>
+    public static string EncodeShared(string path, CodecEntries entries, string context, string value, int minLen, ref long knownLength,
+        out bool tookIn, out bool added)
+    {
+        using var held = new TableLock(path, exclusive: true);
+        tookIn = false;
+        if (held.Length != knownLength)
+            foreach (var (c, k, v) in CodecFileFormat.Parse(held.ReadAll(), out _).All)
+                if (entries.Decode(c, k) == null && entries.Encode(c, v) == null) { entries.Add(c, k, v); tookIn = true; }
+        string code = entries.GetOrAdd(context, value, minLen, out added);
+        if (added) held.Append(CodecFileFormat.Line(context, code, value));
+        knownLength = held.Length;
+        return code;
+    }
+
+    /// <summary>The length of the table file (0 when missing): what the server last read, to see another writer.</summary>
+    public static long LengthOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     /// <summary>An flock held on the table file (created empty when missing).</summary>
     private readonly struct TableLock : IDisposable
@@ -82,6 +97,17 @@ public static unsafe class CodecFile
                 if (Libc.Fstatat(AT_FDCWD, n, &named, 0) != 0) return false;
             }
             return locked.Dev == named.Dev && locked.Ino == named.Ino;
+        }
+
+        public long Length
+        {
+            get
+            {
+                Libc.Stat st;
+                byte[] empty = [0];
+                fixed (byte* e = empty)
+                    return Libc.Fstatat(_fd, e, &st, AT_EMPTY_PATH) == 0 ? st.Size : -1;
+            }
         }
 
         public string ReadAll()
