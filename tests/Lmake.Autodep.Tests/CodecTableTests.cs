@@ -128,4 +128,25 @@ public class CodecTableTests
         Assert.Equal(results.Count, File.ReadAllText(table).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);   // each once
         foreach (var (value, code) in results) Assert.Equal(value, entries.Decode("ctx", code));
     }
+
+    [Fact]
+    public void Concurrent_encoders_of_a_table_dir_agree_on_every_code()
+    {
+        using var dir = new TempRepo();
+        string table = dir["codes.d"];
+        Directory.CreateDirectory(table);
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                string value = $"value {(t * 37 + i) % 300}";   // threads share values, and 1-digit codes collide
+                string code = CodecTable.Encode(table, "ctx", value, 1);
+                Assert.Equal(results.GetOrAdd(value, code), code);
+            }
+        });
+        Assert.Equal(results.Count, results.Values.Distinct().Count());
+        foreach (var (value, code) in results) Assert.Equal(value, CodecTable.Decode(table, "ctx", code));
+        Assert.Empty(CodecDirRepair.Plan(table, reconstruct: false));   // coherent: no half association, no temp file
+    }
 }

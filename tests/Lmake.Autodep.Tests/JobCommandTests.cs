@@ -225,6 +225,17 @@ public class JobCommandTests
     }
 
     [Fact]
+    public void The_codec_version_may_be_3_or_0_and_no_other()
+    {
+        using var repo = new TempRepo();
+        var r = InJob(repo, "printf v | lencode -t codes -x ctx -v 3 -l 2; printf v | lencode -t codes -x ctx --codec-version=0 -l 2; " +
+                            "printf v | lencode -t codes -x ctx -v 2; echo rc=$?");
+        var m = System.Text.RegularExpressions.Regex.Match(r.Stdout, "^([0-9a-f]{2})\n\\1\nrc=11\n");
+        Assert.True(m.Success, r.ToString());
+        Assert.Contains("lencode: codec version 2 is not supported (only 3)", r.Stderr);
+    }
+
+    [Fact]
     public void Commands_work_with_autodep_none_and_after_env_i()
     {
         using var repo = new TempRepo();
