@@ -149,4 +149,17 @@ public class CodecTableTests
         foreach (var (value, code) in results) Assert.Equal(value, CodecTable.Decode(table, "ctx", code));
         Assert.Empty(CodecDirRepair.Plan(table, reconstruct: false));   // coherent: no half association, no temp file
     }
+
+    [Fact]
+    public void A_table_reached_through_a_symbolic_link_is_rewritten_where_the_link_leads()
+    {
+        using var dir = new TempRepo();
+        File.WriteAllText(dir["real_codes"], "\tk2\tctx\tb\n\tk1\tctx\ta\n");
+        File.CreateSymbolicLink(dir["codes"], "real_codes");
+        CodecEntries entries = CodecFile.Load(dir["codes"], out bool canonical);
+        Assert.False(canonical);
+        CodecFile.Rewrite(dir["codes"], entries);
+        Assert.Equal("real_codes", new FileInfo(dir["codes"]).LinkTarget);
+        Assert.Equal("\tk1\tctx\ta\n\tk2\tctx\tb\n", File.ReadAllText(dir["real_codes"]));
+    }
 }

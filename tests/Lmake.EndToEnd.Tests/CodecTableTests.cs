@@ -167,4 +167,30 @@ public class CodecTableTests
         Assert.Equal(["done"], miss.Words("k1.val"));
         Assert.Equal("uno", other.Repo.Read("k1.val"));
     }
+
+    [Fact]
+    public void A_table_reached_through_a_symbolic_link_is_followed()
+    {
+        using var r = new LmakeRepo("""
+            import lmake
+            from lmake.rules import Rule
+            lmake.manifest = ('Lmakefile.py', 'codes', 'real_codes')
+            class Val(Rule):
+                target = r'{C:\w+}.val'
+                cmd    = 'ldecode -t codes -x ctx -c {C}'
+            """);
+        r.Repo.Add("real_codes", "\tk2\tctx\ttwo\n\tk1\tctx\tone\n");   // out of order
+        File.CreateSymbolicLink(r.Repo["codes"], "real_codes");
+        r.Repo.Git("add", "codes");
+        LmakeOutput first = r.Lmake("k1.val");
+        Assert.True(first.Result.ExitCode == 0, first.ToString());
+        Assert.Contains("reformat", first.Words("codes"));
+        Assert.Equal("real_codes", new FileInfo(r.Repo["codes"]).LinkTarget);   // the link stays, its target is sorted
+        Assert.Equal("\tk1\tctx\tone\n\tk2\tctx\ttwo\n", r.Repo.Read("real_codes"));
+        File.WriteAllText(r.Repo["real_codes"], "\tk1\tctx\tuno\n\tk2\tctx\ttwo\n");
+        LmakeOutput edited = r.Lmake("k1.val");
+        Assert.True(edited.Result.ExitCode == 0, edited.ToString());
+        Assert.Equal(["done"], edited.Words("k1.val"));
+        Assert.Equal("uno", r.Repo.Read("k1.val"));
+    }
 }

@@ -27,7 +27,15 @@ public sealed class CodecTables(Graph graph)
 
     public string Absolute(string table) => Path.IsPathRooted(table) ? table : Path.Combine(graph.RepoRoot, table);
 
-    public bool IsDir(string table) => Directory.Exists(Absolute(table));
+    /// <summary>Is the table a dir (else a file)? Looked at once a request: a no-op build asks it for every association.</summary>
+    public bool IsDir(string table)
+    {
+        if (_kinds.TryGetValue(table, out var known) && known.Epoch == graph.Epoch) return known.IsDir;
+        bool isDir = Directory.Exists(Absolute(table));
+        _kinds[table] = (graph.Epoch, isDir);
+        return isDir;
+    }
+    private readonly Dictionary<string, (int Epoch, bool IsDir)> _kinds = new(StringComparer.Ordinal);
 
     /// <summary>Reads the table file again if it changed since it was last read (its node made first by the caller),
     /// saying `reformat` when it was not canonical (it is rewritten), `expand` when lmake had not read it as it is.
@@ -37,7 +45,7 @@ public sealed class CodecTables(Graph graph)
         if (IsDir(table)) return;
         FileTable t = Table(table);
         Node file = graph.Node(table);
-        FileChecksum now = graph.Refresh(file);
+        FileChecksum now = Content(file);
         if (t.Loaded && t.LoadedFrom == now) return;
         CodecEntries entries;
         bool canonical;
@@ -145,7 +153,14 @@ public sealed class CodecTables(Graph graph)
         {
             if (!t.Updated) continue;
             t.Updated = false;
-            CodecFile.Rewrite(Absolute(table), t.Entries);
+            try { CodecFile.Rewrite(Absolute(table), t.Entries); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // (the associations were appended already: only their order waits for the next reading)
+                req.Status("bad_codec", "src", null, table);
+                req.Note(e.Message);
+                continue;
+            }
             t.Length = CodecFile.LengthOf(Absolute(table));
             t.LoadedFrom = TakeInOwnWrite(graph.Node(table));
             Remember(graph.Node(CodecNames.State(table)), t.LoadedFrom);
@@ -163,8 +178,24 @@ public sealed class CodecTables(Graph graph)
     private FileChecksum TakeInOwnWrite(Node file)
     {
         Graph.Invalidate(file);
-        return graph.Refresh(file);
+        _linked.Remove(file);
+        return Content(file);
     }
+
+    /// <summary>What the table file holds: a table reached through a symbolic link is what the link leads to (the
+    /// link's own node says only where it points).</summary>
+    private FileChecksum Content(Node file)
+    {
+        FileChecksum sum = graph.Refresh(file);
+        if (sum.Kind != FileKind.Symlink) return sum;
+        // (hashed once a request, as the engine looks at a file, unless lmake wrote it: TakeInOwnWrite)
+        if (_linked.TryGetValue(file, out var seen) && seen.Epoch == graph.Epoch) return seen.Content;
+        string path = Absolute(file.Name);
+        FileChecksum content = FileChecksum.Of(new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path);
+        _linked[file] = (graph.Epoch, content);
+        return content;
+    }
+    private readonly Dictionary<Node, (int Epoch, FileChecksum Content)> _linked = [];
 
     private void Remember(Node state, FileChecksum read)
     {

@@ -128,9 +128,11 @@ public static unsafe class CodecFile
 
         public void Replace(string text)
         {
-            string temp = $"{_path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+            // a table reached through a symbolic link is rewritten where the link leads: the link stays
+            string real = new FileInfo(_path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? _path;
+            string temp = $"{real}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
             File.WriteAllText(temp, text, new UTF8Encoding(false));
-            File.Move(temp, _path, overwrite: true);
+            File.Move(temp, real, overwrite: true);
         }
 
         public void Dispose() => Libc.Close(_fd);   // closing releases the lock
