@@ -41,7 +41,7 @@ PROJ_dijitso     := src/dijitso/Dijitso.csproj
 DEPS_lmake       := $(call srcs_of,src/lmake) $(STORE_SRC)
 DEPS_lmakeserver := $(call srcs_of,src/lmakeserver src/autodep/tracking) $(STORE_SRC)
 DEPS_job_exec    := $(call srcs_of,src/autodep/job_exec src/autodep/tracking)
-DEPS_ldecode     := $(call srcs_of,src/ldecode)
+DEPS_ldecode     := $(call srcs_of,src/ldecode src/autodep/tracking)
 DEPS_dijitso     := $(call srcs_of,src/dijitso)
 
 # Where each executable goes, and the extra names it answers to (links beside it).
@@ -92,6 +92,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@$(foreach e,$(BIN_EXES) $(PRIV_EXES),$(foreach l,$(LINKS_$(e)),ln -s $(e) $(INSTALL).new/$(if $(filter $(e),$(BIN_EXES)),bin,_bin)/$(l);))
 	@ln -s ../_bin/job_exec $(INSTALL).new/bin/lautodep
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_repair
+	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcodec_repair
 	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
 	@cp src/python/usercustomize.py $(INSTALL).new/lib/

@@ -10,6 +10,7 @@ using Lmake.Server.Transport;
 
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
 if (CommandName.Invoked == "lcache_repair") return CacheRepairCommand(args);
+if (CommandName.Invoked == "lcodec_repair") return CodecRepairCommand(args);
 
 var root = new RootCommand("lmakeserver: the lmake server of a repo, started by lmake (see LMAKE/server)");
 var repo = new Option<string>("--repo") { Description = "the repo root (default: the current directory)" };
@@ -75,6 +76,27 @@ static int CacheRepairCommand(string[] args)
         ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_repair");
         return Lmake.Server.Cache.CacheRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
             Console.In, Console.Out, Console.Error);
+    });
+}
+
+static int CodecRepairCommand(string[] args)
+{
+    var root = new RootCommand("lcodec_repair: make a codec table dir coherent again (what is not a whole association goes)");
+    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
+    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
+    var reconstruct = new Option<bool>("--reconstruct", "-r")
+        { Description = "take every decode entry (links, or files written by hand) as an association and make the rest for it" };
+    var dir = new Argument<string>("dir") { Description = "the codec table dir" };
+    root.Options.Add(dryRun);
+    root.Options.Add(force);
+    root.Options.Add(reconstruct);
+    root.Arguments.Add(dir);
+    return Guarded("lcodec_repair", () =>
+    {
+        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcodec_repair");
+        return Lmake.Server.Admin.CodecRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
+            parsed.GetValue(reconstruct), Console.In, Console.Out, Console.Error);
     });
 }
 

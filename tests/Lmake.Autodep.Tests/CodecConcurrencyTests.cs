@@ -1,5 +1,5 @@
 // 10,000 lencode calls from 2,000 processes of 20 concurrent lautodep jobs on one codec table: every code
-// decodes back to its value, each value got one code, and the table file holds each entry once, sorted.
+// decodes back to its value, each value got one code, and the table file holds each entry once.
 using System.Diagnostics;
 using Xunit.Abstractions;
 
@@ -47,7 +47,7 @@ public class CodecConcurrencyTests(ITestOutputHelper output)
         foreach (var (value, code) in codeOf) Assert.Equal(value, CodecTable.Decode(repo["codes"], "ctx", code));
         string[] lines = File.ReadAllText(repo["codes"]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(DistinctValues, lines.Length);
-        Assert.Equal(lines.OrderBy(l => l.Split('\t')[1], StringComparer.Ordinal), lines);
+        Assert.Equal(DistinctValues, CodecFile.Load(repo["codes"], out _).Count);
         // and back through ldecode, in a job
         var some = codeOf.Take(20).ToList();
         var check = InstalledTree.Run(InstalledTree.Lautodep, ["-m", "none", "bash", "-c",

@@ -220,8 +220,19 @@ public class JobCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         var m = System.Text.RegularExpressions.Regex.Match(r.Stdout, "^code=([0-9a-f]{4,})\nlong value\nrc=1\nv\n");
         Assert.True(m.Success, r.ToString());
-        Assert.Equal($"ctx\t{m.Groups[1].Value}\tlong value\\n\n", File.ReadAllText(repo["codes"]));
+        Assert.Equal($"\t{m.Groups[1].Value}\tctx\tlong value\\n\n", File.ReadAllText(repo["codes"]));   // TAB code TAB context TAB value
         Assert.Contains("ldecode: no code zzz in context ctx of ../codes\n", r.Stderr);
+    }
+
+    [Fact]
+    public void The_codec_version_may_be_3_or_0_and_no_other()
+    {
+        using var repo = new TempRepo();
+        var r = InJob(repo, "printf v | lencode -t codes -x ctx -v 3 -l 2; printf v | lencode -t codes -x ctx --codec-version=0 -l 2; " +
+                            "printf v | lencode -t codes -x ctx -v 2; echo rc=$?");
+        var m = System.Text.RegularExpressions.Regex.Match(r.Stdout, "^([0-9a-f]{2})\n\\1\nrc=11\n");
+        Assert.True(m.Success, r.ToString());
+        Assert.Contains("lencode: codec version 2 is not supported (only 3)", r.Stderr);
     }
 
     [Fact]

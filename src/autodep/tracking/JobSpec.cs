@@ -41,4 +41,8 @@ public sealed class JobSpec
     /// <summary>Answers the job's in-job commands that need more than its accesses (ldepend -v, lcheck_deps,
     /// lencode, ldecode); null: StandaloneJobCommands (from the disk, no build).</summary>
     public IJobCommandHandler? CommandHandler { get; init; }
+
+    /// <summary>lmake.config.codecs: the codec table (repo-relative, or absolute outside the repo) a table name
+    /// without '/' given to lencode/ldecode stands for.</summary>
+    public IReadOnlyDictionary<string, string> CodecTables { get; init; } = new Dictionary<string, string>();
 }

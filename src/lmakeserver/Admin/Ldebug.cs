@@ -58,6 +58,8 @@ public static class Ldebug
         sb.Append("env -i \\\n");
         foreach (var (k, v) in JobEnvironment.Of(ctx, job, tmp).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             sb.Append("    ").Append(Quote($"{k}={v}")).Append(" \\\n");
+        // no runner behind the job here: its in-job commands (ldepend, lencode...) answer alone (src/ldecode/DebugAnswers.cs)
+        sb.Append("    LMAKE_JOB_CHANNEL=ldebug \\\n");
         if (shell) sb.Append("    /bin/bash --norc -i\n");
         else
         {

@@ -84,11 +84,8 @@ public static class AccessSorter
             deps.Add(new DiscoveredDep(name, DepFlagsOf(access), AccessesOf(access.Kinds), SeenAbsent: !access.ExistedAtFirstRead,
                 SeenMtimeNs: access.SeenMtimeNs, Parallel: parallel));
         }
-        foreach (string table in commands.CodecTables)
-        {
-            host.Changed(table);   // lencode may have added to it: look at the disk again
-            if (!deps.Any(d => d.Name == table)) deps.Add(new DiscoveredDep(table, Rules.DepFlags.None));
-        }
+        // each codec association the job used is a dep of its own, read (its value, or its code, is what the job saw)
+        foreach (string entry in commands.CodecEntries) deps.Add(new DiscoveredDep(entry, Rules.DepFlags.None, Rules.DepAccesses.Reg));
         // a static target on disk is the job's, unless the job said its writes there are not to be tracked (then what
         // is there is no output of the job: a file nothing makes)
         foreach (string t in plan.Targets)

@@ -39,7 +39,10 @@ public interface IJobHost
     /// <summary>Is a file (regular, executable or symlink) at this repo name now?</summary>
     bool IsFileOnDisk(string name);
 
-    /// <summary>The job changed this file behind the tracking's back (a codec table lencode added to): the
-    /// engine looks at the disk again.</summary>
-    void Changed(string name);
+    /// <summary>lencode: the code of the value in the codec table (repo-relative or absolute), made when new, and
+    /// the name of the association the job now depends on (its table is made and read first, as a dep is).</summary>
+    Task<(string Code, string Entry)> Encode(string table, string context, string value, int minLen);
+
+    /// <summary>ldecode: the value of the code (null: none) and the name of the association the job depends on.</summary>
+    Task<(string? Value, string Entry)> Decode(string table, string context, string code);
 }

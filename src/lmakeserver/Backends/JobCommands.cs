@@ -9,29 +9,28 @@ public sealed class JobCommands : IJobCommandHandler
 {
     private readonly IJobHost _host;
     private readonly SynchronizationContext _engine;
-    private readonly string _repoRoot;
     private readonly Func<Task, Task> _whileWaiting;
     private readonly object _lock = new();
-    private readonly HashSet<string> _codecTables = new(StringComparer.Ordinal);
+    private readonly List<string> _codecEntries = [];
 
     /// <param name="engine">The engine thread, where the host is called.</param>
     /// <param name="whileWaiting">What the job does with its resources while it waits for the deps it asked for
     /// (the local backend lends them back: a job blocked on its deps must not hold the slots they need).</param>
-    public JobCommands(IJobHost host, SynchronizationContext engine, string repoRoot, Func<Task, Task> whileWaiting)
+    public JobCommands(IJobHost host, SynchronizationContext engine, Func<Task, Task> whileWaiting)
     {
         _host = host;
         _engine = engine;
-        _repoRoot = repoRoot;
         _whileWaiting = whileWaiting;
     }
 
     /// <summary>lcheck_deps answered "not up to date": the job was stopped and must run again.</summary>
     public bool CheckDepsFailed { get; private set; }
 
-    /// <summary>The codec tables the job encoded into or decoded from: deps of the job (it saw their entries).</summary>
-    public IReadOnlyCollection<string> CodecTables
+    /// <summary>The codec associations the job encoded or decoded (CodecNames), in the order it asked: deps of the
+    /// job, each alone (not the whole table): the job reruns only when one of them changes.</summary>
+    public IReadOnlyList<string> CodecEntries
     {
-        get { lock (_lock) return [.. _codecTables]; }
+        get { lock (_lock) return [.. _codecEntries]; }
     }
 
     public Task<IReadOnlyList<DepVerdict>> VerifyDeps(TrackedJob job, IReadOnlyList<string> files) =>
@@ -52,20 +51,25 @@ public sealed class JobCommands : IJobCommandHandler
             return Task.FromResult(upToDate);
         });
 
-    public Task<string> Encode(TrackedJob job, string table, string context, string value, int minLen)
+    public async Task<string> Encode(TrackedJob job, string table, string context, string value, int minLen)
     {
-        Remember(table);
-        return Task.Run(() => CodecTable.Encode(Path.Combine(_repoRoot, table), context, value, minLen));
+        if (CodecCodes.BadContext(context) is string bad) throw new ArgumentException(bad);
+        var (code, entry) = await _engine.RunOn(() => _host.Encode(table, context, value, minLen));
+        Remember(entry);
+        return code;
     }
 
-    public Task<string?> Decode(TrackedJob job, string table, string context, string code)
+    public async Task<string?> Decode(TrackedJob job, string table, string context, string code)
     {
-        Remember(table);
-        return Task.Run(() => CodecTable.Decode(Path.Combine(_repoRoot, table), context, code));
+        if (CodecCodes.BadContext(context) is string bad) throw new ArgumentException(bad);
+        if (CodecCodes.BadCode(code) is string badCode) throw new ArgumentException(badCode);
+        var (value, entry) = await _engine.RunOn(() => _host.Decode(table, context, code));
+        Remember(entry);
+        return value;
     }
 
-    private void Remember(string table)
+    private void Remember(string entry)
     {
-        lock (_lock) _codecTables.Add(table);
+        lock (_lock) if (!_codecEntries.Contains(entry)) _codecEntries.Add(entry);
     }
 }

@@ -123,7 +123,11 @@ public sealed class Engine
         {
             return ExitCode.Interrupted;   // the client is gone (^C): nobody reads a summary
         }
-        finally { req.Finished = true; }
+        finally
+        {
+            req.Finished = true;
+            _graph.Codecs.FlushUpdates(req);   // the codec tables jobs added to are written canonical (`update`)
+        }
         TimeSpan made = clock.Elapsed;
         if (targets.Count == 0) return ExitCode.Ok;   // lmake alone: the Lmakefile was read, nothing to sum up
         // no msync here: the mapped pages outlive a killed server (the page cache has them); a flush only

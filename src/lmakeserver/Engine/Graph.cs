@@ -198,6 +198,7 @@ public sealed class Graph
     public FileChecksum Refresh(Node node)
     {
         if (node.CheckedEpoch == Epoch) return node.Checksum;
+        if (node.IsCodec) return RefreshCodec(node);
         node.CheckedEpoch = Epoch;
         if (_watch != null)
         {
@@ -214,7 +215,25 @@ public sealed class Graph
     }
 
     /// <summary>The checksum on disk now, without recording it (a snapshot of what a job saw).</summary>
-    public FileChecksum DiskChecksum(Node node) => OnDisk(node).Checksum;
+    public FileChecksum DiskChecksum(Node node) => node.IsCodec ? Codecs.EntryChecksum(node.Name) : OnDisk(node).Checksum;
+
+    /// <summary>The codec tables served to jobs, whose associations are nodes (CodecNames).</summary>
+    public CodecTables Codecs => _codecs ??= new CodecTables(this);
+    private CodecTables? _codecs;
+
+    /// <summary>An association's checksum is what its table holds now; the node keeping a table's state is left
+    /// as CodecTables set it.</summary>
+    private FileChecksum RefreshCodec(Node node)
+    {
+        if (!CodecNames.IsEntry(node.Name)) return node.Checksum;
+        // (not kept for the request: a table read again or added to changes it, and it costs a lookup)
+        FileChecksum now = Codecs.EntryChecksum(node.Name);
+        if (node.Known && now == node.Checksum) return now;
+        node.Checksum = now;
+        node.Known = true;
+        Save(node);
+        return now;
+    }
 
     /// <summary>One lstat, and the content hashed only when the date says it may have changed.</summary>
     private (FileChecksum Checksum, long Date) OnDisk(Node node)

@@ -80,5 +80,22 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
 
     public bool IsFileOnDisk(string name) => graph.IsFileOnDisk(name);
 
-    public void Changed(string name) => Graph.Invalidate(graph.Node(name));
+    public async Task<(string Code, string Entry)> Encode(string table, string context, string value, int minLen)
+    {
+        await ReadCodecTable(table);
+        return graph.Codecs.Encode(table, context, value, minLen);
+    }
+
+    public async Task<(string? Value, string Entry)> Decode(string table, string context, string code)
+    {
+        await ReadCodecTable(table);
+        return graph.Codecs.Decode(table, context, code);
+    }
+
+    /// <summary>A table file is made as a source is (new, changed), then read if it changed (reformat, expand).</summary>
+    private async Task ReadCodecTable(string table)
+    {
+        if (!graph.Codecs.IsDir(table)) await maker.MakeNode(graph.Node(table));
+        graph.Codecs.Sync(table, _req);
+    }
 }

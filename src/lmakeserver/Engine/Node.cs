@@ -9,6 +9,7 @@ public enum NodeKind : byte
     Source,        // listed in the manifest, or below a source dir
     Generated,     // a job can make it (Producer)
     NoRule,        // nothing can make it: a dep on it means "this file must not exist" (or it is dangling)
+    CodecEntry,    // an association of a codec table (CodecNames): its checksum comes from the table, not the disk
 }
 
 public sealed class Node : MemoSlot
@@ -17,7 +18,11 @@ public sealed class Node : MemoSlot
     {
         Id = id;
         Name = name;
+        IsCodec = name.StartsWith(CodecNames.Prefix, StringComparison.Ordinal);
     }
+
+    /// <summary>A codec pseudo-node (CodecNames): never looked for on disk.</summary>
+    public readonly bool IsCodec;
 
     public uint Id { get; }
 

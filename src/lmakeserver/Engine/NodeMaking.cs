@@ -19,13 +19,16 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     private Task<NodeResult>? QuickNode(Node node, int depth)
     {
         var config = graph.Makefiles!.Config;
-        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth) return null;
+        // (a codec association's name is no path: path_max does not bound it)
+        if (!node.IsCodec && (node.Name.Length > config.PathMax || depth > config.MaxDepDepth)) return null;
         resolver.Resolve(node, depth);
         if (node.Multi != null || node.TooDeep) return null;
         switch (node.Kind)
         {
             case NodeKind.Source:
                 return NodeResults.Completed(MakeSource(node));
+            case NodeKind.CodecEntry:
+                return MakeCodecEntry(node, depth) is { IsCompleted: true } entry ? entry : null;
             case NodeKind.Generated when node.Candidates == null:
             {
                 Task<NodeResult> job = maker.MakeJob(node.Producer!, depth + 1);
@@ -68,7 +71,7 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     {
         var config = graph.Makefiles!.Config;
         resolver.Resolve(node, depth);
-        if (node.Name.Length > config.PathMax || depth > config.MaxDepDepth || node.TooDeep)
+        if (!node.IsCodec && (node.Name.Length > config.PathMax || depth > config.MaxDepDepth || node.TooDeep))
         {
             // no rule may make it now: a file a job left there before (under a larger path_max) must go
             if (node.WrittenBy != 0 && graph.IsFileOnDisk(node.Name))
@@ -91,6 +94,8 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         {
             case NodeKind.Source:
                 return MakeSource(node);
+            case NodeKind.CodecEntry:
+                return await MakeCodecEntry(node, depth);
             case NodeKind.Generated when node.Candidates != null:
                 return await MakeCandidates(node, node.Candidates, depth);
             case NodeKind.Generated:
@@ -124,6 +129,17 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
         return none.State == MakeState.Missing
             ? new NodeResult(MakeState.Missing, worked, ErrorChain.Leaf("", node.Name, string.Join('\n', passed)))
             : none with { Worked = worked };
+    }
+
+    /// <summary>An association of a codec table (CodecNames): its table file is made first, as any source (new,
+    /// changed...), and read again if it changed (reformat, expand); the association is then what the table holds.
+    /// One that is not there is missing (a job that decoded it failed, and reruns when it appears).</summary>
+    private async Task<NodeResult> MakeCodecEntry(Node node, int depth)
+    {
+        if (!CodecNames.TryParse(node.Name, out CodecEntryName entry)) return NodeResults.MissingIdle.Result;
+        if (!graph.Codecs.IsDir(entry.Table)) await maker.MakeNode(graph.Node(entry.Table), depth + 1);
+        graph.Codecs.Sync(entry.Table, req);
+        return graph.Refresh(node).Exists ? NodeResults.OkIdle.Result : NodeResults.MissingIdle.Result;
     }
 
     /// <summary>A file nothing makes: fine when absent (a dep on it means "must not exist"), dangling when there.</summary>

@@ -39,6 +39,12 @@ public sealed class Resolver
         node.Multi = null;
         node.Uphill = null;
         node.TooDeep = false;
+        if (node.IsCodec)
+        {
+            node.Kind = NodeKind.CodecEntry;
+            node.ResolvedGeneration = _graph.Generation;
+            return;
+        }
         var config = _graph.Makefiles!.Config;
         if (_graph.IsSource(node.Name))
         {

@@ -34,6 +34,25 @@ public sealed class Config
     public IReadOnlyList<string> SubRepos { get; }
     /// <summary>lmake.config.caches: each cache dir by the name rules give in their `cache` attribute.</summary>
     public IReadOnlyDictionary<string, CacheConfig> Caches { get; }
+    /// <summary>lmake.config.codecs: each codec table (a file or a dir, as written: relative to the repo root, or
+    /// absolute) by the name jobs may give lencode/ldecode instead.</summary>
+    public IReadOnlyDictionary<string, string> Codecs { get; }
+
+    /// <summary>Codecs as jobs name tables: repo-relative inside the repo, absolute outside, no trailing '/'.</summary>
+    public IReadOnlyDictionary<string, string> CodecTablesOf(string repoRoot)
+    {
+        if (_codecTables is { } known) return known;
+        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
+        string root = Path.GetFullPath(repoRoot).TrimEnd('/');
+        foreach (var (key, path) in Codecs)
+        {
+            string full = Path.GetFullPath(path, root);
+            if (full.Length > 1) full = full.TrimEnd('/');
+            tables[key] = full.StartsWith(root + "/", StringComparison.Ordinal) ? full[(root.Length + 1)..] : full;
+        }
+        return _codecTables = tables;
+    }
+    private IReadOnlyDictionary<string, string>? _codecTables;
     public int ConsoleDatePrecision { get; }
     public int? ConsoleHostLen { get; }
     public int ConsoleHistoryDays { get; }
@@ -62,6 +81,11 @@ public sealed class Config
                     caches[c.Name] = new CacheConfig(dir, Str(Member(c.Value, "repo_key")),
                         Long(Member(c.Value, "size"), long.MaxValue), Int(Member(c.Value, "max_runs_per_job"), 100));
         Caches = caches;
+        var codecs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Get("codecs") is { ValueKind: JsonValueKind.Object } cd)
+            foreach (JsonProperty c in cd.EnumerateObject())
+                if (c.Value.ValueKind == JsonValueKind.String) codecs[c.Name] = c.Value.GetString()!;
+        Codecs = codecs;
         JsonElement? console = Get("console");
         ConsoleDatePrecision = Int(Member(console, "date_precision"), 0);
         JsonElement? hostLen = Member(console, "host_len");

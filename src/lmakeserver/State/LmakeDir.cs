@@ -43,6 +43,7 @@
 //   debug/<job id>/    ldebug's script (written as script.tmp, renamed) and the tmp dir it runs in
 //                      (Ldebug); the client runs the script (lmake/DebugScript.cs)
 // Nothing else is written there: a job's own accesses to LMAKE/ are not tracked (Contains), nor watched.
+// Names LMAKE/codec:... are node names (codec associations, Engine/CodecNames.cs), never files.
 using Lmake.Common.Protocol;
 
 namespace Lmake.Server.State;

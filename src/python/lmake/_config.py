@@ -48,7 +48,7 @@ def defaults():
 KNOWN_KEYS = frozenset(defaults())
 
 # Keys whose effect lmake-cs does not build yet: accepted, and noted once on stderr when set.
-NOT_YET_EFFECTIVE = frozenset(('codecs', 'collect', 'colors', 'debug', 'trace', 'file_sync', 'heartbeat',
+NOT_YET_EFFECTIVE = frozenset(('collect', 'colors', 'debug', 'trace', 'file_sync', 'heartbeat',
     'heartbeat_tick', 'link_support', 'local_admin_dir', 'system_tag_proc'))
 
 # Keys of features lmake-cs does not build, whose absence would change what jobs see or where results come

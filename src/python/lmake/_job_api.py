@@ -69,7 +69,8 @@ def _call(verb, *args):
     raise JobCommandError(results[1] if len(results) > 1 else "malformed reply from the job's runner")
 
 def _in_job():
-    return bool(os.environ.get('LMAKE_JOB_CHANNEL'))
+    'a runner answers on the channel; in the script of ldebug (channel "ldebug") the commands of bin/ answer alone'
+    return os.environ.get('LMAKE_JOB_CHANNEL', '') not in ('', 'ldebug')
 
 def _command(cmd, args, stdin=None):
     """Outside a job the call runs the matching command of bin/ instead, so that python and the shell behave
@@ -237,6 +238,7 @@ def _text(x):
 def encode(table, ctx, val, min_length=1, codec_version=0):
     '''the code of val in the codec table (a key of lmake.config.codecs, a source file or a dir), context ctx; the
     association is created if new, with a code of at least min_length hex digits. bytes in, bytes out.'''
+    _check_codec_version(codec_version)
     value, raw = _text(val)
     if _in_job(): code = _call('encode', os.fspath(table), ctx, int(min_length), value)[0]
     else: code = _command('lencode', ['-t', os.fspath(table), '-x', ctx, '-l', int(min_length)], stdin=value).rstrip('\n')
@@ -245,10 +247,16 @@ def encode(table, ctx, val, min_length=1, codec_version=0):
 def decode(table, ctx, code, codec_version=0):
     '''the value associated with code in the codec table, context ctx (JobCommandError if there is none). bytes in,
     bytes out.'''
+    _check_codec_version(codec_version)
     text, raw = _text(code)
     if _in_job(): value = _call('decode', os.fspath(table), ctx, text)[0]
     else: value = _command('ldecode', ['-t', os.fspath(table), '-x', ctx, '-c', text])
     return os.fsencode(value) if raw else value
+
+def _check_codec_version(codec_version):
+    'the dir form of codec tables has one version, 3 (0: the latest)'
+    if codec_version not in (0, 3, None):
+        raise ValueError(f'codec version {codec_version} is not supported (only 3)')
 
 def xxhsum_file(file):
     "the checksum of a file in lmake's own form (none, empty-R, <hex>-R, <hex>-X, <hex>-L)"

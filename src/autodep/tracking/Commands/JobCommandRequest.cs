@@ -38,11 +38,11 @@ internal static class JobCommandRequest
                     Answer(handler.CheckDeps(job, DepsSoFar(job)), ok => JobChannelWire.Ok(ok ? "1" : "0"), reply);
                     return;
                 case "encode" when args.Count == 4:
-                    Answer(handler.Encode(job, FileName(job, cwd, args[0]), args[1], args[3], Math.Max(1, Int(args[2]))),
+                    Answer(handler.Encode(job, TableName(job, cwd, args[0]), args[1], args[3], Math.Max(1, Int(args[2]))),
                         code => JobChannelWire.Ok(code), reply);
                     return;
                 case "decode" when args.Count == 3:
-                    Answer(handler.Decode(job, FileName(job, cwd, args[0]), args[1], args[2]),
+                    Answer(handler.Decode(job, TableName(job, cwd, args[0]), args[1], args[2]),
                         value => value is null
                             ? JobChannelWire.Error($"no code {args[2]} in context {args[1]} of {args[0]}")
                             : JobChannelWire.Ok(value),
@@ -224,6 +224,10 @@ internal static class JobCommandRequest
         e?.InnerException?.Message ?? e?.Message ?? "the request was cancelled";
 
     private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>The codec table a job names: a key of lmake.config.codecs, else a file or dir (FileName).</summary>
+    private static string TableName(TrackedJob job, string cwd, string name) =>
+        !name.Contains('/') && job.Spec.CodecTables.TryGetValue(name, out string? configured) ? configured : FileName(job, cwd, name.Length > 1 ? name.TrimEnd('/') : name);
 
     /// <summary>A file named by the job (a codec table): repo-relative when tracked, else absolute.</summary>
     private static string FileName(TrackedJob job, string cwd, string name)

@@ -68,7 +68,7 @@ public sealed class LocalBackend : IBackend
     private async Task<JobRun> RunInSlot(JobSubmission job, IJobHost host, int smallId, HeldResources held, CancellationToken cancelled)
     {
         SynchronizationContext engine = SynchronizationContext.Current!;
-        var commands = new JobCommands(host, engine, _repoRoot, held.WhileLent);
+        var commands = new JobCommands(host, engine, held.WhileLent);
         JobPlan plan = job.Plan;
         string root = _repoRoot;
         bool keep = host.KeepTmp || plan.KeepTmp;
@@ -109,6 +109,7 @@ public sealed class LocalBackend : IBackend
             Timeout = plan.Timeout,
             KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
             CommandHandler = commands,
+            CodecTables = job.Config.CodecTablesOf(root),
         };
         DateTime started = DateTime.Now;
         host.Started();
