@@ -1,5 +1,5 @@
 // ldebug (spec C): writes LMAKE/debug/<job id>/script, a bash script that runs the job's exact command
-// (argv, environment, cwd, stdin/stdout redirections) in a fresh tmp dir beside it, without dependency
+// (argv, environment, cwd, namespace, stdin; its stdout is ldebug's) in a fresh tmp dir beside it, without dependency
 // tracking. The server only writes it and prints `script : PATH`; the client then runs it on the user's
 // terminal (unless -n). -k shell opens an interactive bash in the job's environment instead.
 using Lmake.Server.State;
@@ -82,7 +82,7 @@ public static class Ldebug
             sb.Append("   ");
             foreach (string a in plan.Argv) sb.Append(' ').Append(Quote(a));
             if (plan.StdinDep != null) sb.Append(" <").Append(Quote(plan.StdinDep));
-            if (plan.StdoutTarget != null) sb.Append(" >").Append(Quote(plan.StdoutTarget));
+            // (the job's stdout, its target under lmake, is ldebug's: what the user debugs is shown)
             sb.Append('\n');
         }
         sb.Append("status=$?\n");
