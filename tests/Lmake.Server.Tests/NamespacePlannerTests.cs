@@ -81,6 +81,16 @@ public sealed class NamespacePlannerTests : IDisposable
     }
 
     [Fact]
+    public void Names_an_in_job_command_sends_go_back_to_native_names()
+    {
+        JobNamespace ns = Plan(new JobViews { RepoView = "/r", Views = [new ViewSpec("log", "phy", null, [], [])] });
+        Assert.Equal(Repo + "/phy/x", ns.NativeName("/r/log/x", Repo));
+        Assert.Equal(Repo + "/sub", ns.NativeName("/r/sub", Repo));
+        Assert.Equal(Repo, ns.NativeName("/r", Repo));
+        Assert.Equal("/usr/bin", ns.NativeName("/usr/bin", Repo));
+    }
+
+    [Fact]
     public void An_overlay_in_tmp_gets_a_fresh_work_dir_and_its_copy_up()
     {
         Directory.CreateDirectory(Path.Combine(Tmp, "lower/d"));

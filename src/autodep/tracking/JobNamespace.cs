@@ -65,6 +65,16 @@ public sealed class JobNamespace
         return args;
     }
 
+    /// <summary>The native name of an absolute name of the job's world in the repo (through its views first); other
+    /// names as they are. For what in-job commands send (their cwd).</summary>
+    public string NativeName(string jobName, string nativeRepoRoot)
+    {
+        string name = MapName(NameMaps, jobName);
+        string root = RepoRoot.TrimEnd('/');
+        if (name == root) return nativeRepoRoot;
+        return name.StartsWith(root + "/", StringComparison.Ordinal) ? nativeRepoRoot.TrimEnd('/') + name[root.Length..] : name;
+    }
+
     /// <summary>The name the tracker reports for an absolute name of the job's world: the physical name when it lies
     /// in a view (the view's own name when it is the view itself), else the name itself.</summary>
     public static string MapName(IReadOnlyList<ViewNameMap> maps, string name)
