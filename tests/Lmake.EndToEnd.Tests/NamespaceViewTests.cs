@@ -171,7 +171,7 @@ public class NamespaceViewTests
         using var r = new LmakeRepo("""
             from lmake.rules import Rule
             class Bad(Rule):
-                views  = { '/no_such_dir_lmake/deeper' : 'phy/' }
+                views  = { '/no_such_dir_lmake/deeper' : '/usr/' }
                 target = 'bad'
                 cmd    = 'echo never'
             """);
