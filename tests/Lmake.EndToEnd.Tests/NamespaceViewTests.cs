@@ -166,6 +166,45 @@ public class NamespaceViewTests
     }
 
     [Fact]
+    public void Another_view_value_reruns_the_job()
+    {
+        const string Rules = """
+            from lmake.rules import Rule
+            class Tmp(Rule):
+                tmp_view = 'VIEW'
+                target   = 'tmp'
+                cmd      = 'echo $TMPDIR'
+            """;
+        using var r = new LmakeRepo(Rules.Replace("VIEW", "/lmake_test_t1"));
+        Assert.True(r.Lmake("tmp").Result.ExitCode == 0);
+        Assert.Equal("/lmake_test_t1\n", r.Repo.Read("tmp"));
+        r.Repo.Add("Lmakefile.py", Rules.Replace("VIEW", "/lmake_test_t2"));
+        LmakeOutput o = r.Lmake("tmp");
+        Assert.Contains(new Status("done", "Tmp", "tmp"), o.Statuses);
+        Assert.Equal("/lmake_test_t2\n", r.Repo.Read("tmp"));
+    }
+
+    [Fact]
+    public void Ldebug_runs_the_job_in_its_views_and_shows_its_stdout()
+    {
+        using var r = new LmakeRepo("""
+            from lmake.rules import Rule
+            import lmake
+            lmake.manifest = ('Lmakefile.py', 'phy/dep')
+            class Logical(Rule):
+                views  = { 'logical/' : 'phy/' }
+                target = 'out'
+                cmd    = 'cat logical/dep'
+            """);
+        r.Repo.Add("phy/dep", "seen through the view\n");
+        Assert.True(r.Lmake("out").Result.ExitCode == 0);
+        CommandResult debug = r.Repo.Run("ldebug", "-t", "out");
+        Assert.True(debug.ExitCode == 0, debug.ToString());
+        Assert.Equal("seen through the view\n", debug.Stdout);   // ldebug's own lines are on stderr
+        Assert.Contains("script : ", debug.Stderr);
+    }
+
+    [Fact]
     public void A_view_that_cannot_be_set_up_fails_its_job_with_one_message()
     {
         using var r = new LmakeRepo("""

@@ -156,7 +156,7 @@ public sealed class NamespacePlannerTests : IDisposable
 
     [Fact]
     public void A_deep_external_view_must_exist() =>
-        Assert.Contains("/no_such_lmake_dir/deeper does not exist", Refusal(new JobViews { Views = [new ViewSpec("/no_such_lmake_dir/deeper", "phy", null, [], [])] }));
+        Assert.Contains("/no_such_lmake_dir/deeper does not exist", Refusal(new JobViews { Views = [new ViewSpec("/no_such_lmake_dir/deeper", "/usr", null, [], [])] }));
 
     [Fact]
     public void A_dir_of_the_repo_cannot_be_seen_at_an_external_view() =>
