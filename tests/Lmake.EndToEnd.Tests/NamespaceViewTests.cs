@@ -166,6 +166,40 @@ public class NamespaceViewTests
     }
 
     [Fact]
+    public void With_chroot_dir_the_job_runs_in_that_root_and_its_reads_of_the_repo_are_deps()
+    {
+        using var image = new TempDir("lmake-image-");
+        // a minimal system: bash and the libraries it loads (the shim needs only libc, which bash loads too)
+        CommandResult ldd = Installed.Run("ldd", ["/bin/bash"], image.Path);
+        foreach (string file in ldd.Stdout.Split('\n').SelectMany(l => l.Split(' ')).Where(w => w.StartsWith('/')).Append("/bin/bash"))
+        {
+            string copy = image.Path + file;
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        image.Write("marker", "inside the image\n");
+        using var r = new LmakeRepo($$"""
+            from lmake.rules import Rule
+            import lmake
+            lmake.manifest = ('Lmakefile.py', 'src')
+            class Chroot(Rule):
+                chroot_dir = '{{image.Path}}'
+                repo_view  = '/repo'
+                lmake_view = '/lmake'
+                target     = 'out'
+                cmd        = 'echo "$(< /marker)" ; pwd ; echo "$(< src)"'
+            """);
+        r.Repo.Add("src", "first\n");
+        LmakeOutput o = r.Lmake("out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Equal("inside the image\n/repo\nfirst\n", r.Repo.Read("out"));
+        r.Repo.Write("src", "second\n");
+        o = r.Lmake("out");
+        Assert.Contains(new Status("done", "Chroot", "out"), o.Statuses);
+        Assert.Equal("inside the image\n/repo\nsecond\n", r.Repo.Read("out"));
+    }
+
+    [Fact]
     public void Another_view_value_reruns_the_job()
     {
         const string Rules = """

@@ -142,6 +142,21 @@ public sealed class NamespacePlannerTests : IDisposable
     }
 
     [Fact]
+    public void Chroot_dir_builds_the_job_root_from_that_dir_and_needs_lmake_view()
+    {
+        string image = Path.Combine(_top, "image");
+        Directory.CreateDirectory(Path.Combine(image, "usr"));
+        Assert.Contains("lmake's install", Refusal(new JobViews { ChrootDir = image, RepoView = "/r" }));
+        JobNamespace ns = Plan(new JobViews { ChrootDir = image, RepoView = "/r", LmakeView = "/lm" });
+        Assert.Equal(["-R", Site.NewRootDir, "-C", image, "-b", Repo, "/r", "-b", Install, "/lm", "-d", "/r"], ns.HelperArguments());
+        Assert.Equal("/lm/_lib/libautodep.so", ns.ShimPath);
+    }
+
+    [Fact]
+    public void A_chroot_dir_that_is_not_a_dir_is_refused() =>
+        Assert.Contains("is not a dir", Refusal(new JobViews { ChrootDir = "/no_such_lmake_image" }));
+
+    [Fact]
     public void The_helper_is_told_every_mount_in_order()
     {
         JobNamespace ns = Plan(new JobViews { RepoView = "/r", TmpView = "/t" });

@@ -118,6 +118,10 @@ public static class NamespacePlanner
                 if (view is not null && _tmpView is not null && IsUnder(view, _tmpView))
                     throw new NamespaceRefused($"{attr} {view} lies in tmp_view {_tmpView}");
             if (_baseRoot != "/" && !Directory.Exists(_baseRoot)) throw new NamespaceRefused($"chroot_dir {_baseRoot} is not a dir");
+            // the job's programs load the shim from the install: in another root it must be there, or be seen at
+            // lmake_view (a job whose accesses are silently not tracked would be wrong)
+            if (_baseRoot != "/" && _lmakeView is null && site.Shim.Length > 0 && !File.Exists(_baseRoot + site.Shim))
+                throw new NamespaceRefused($"chroot_dir {_baseRoot}: lmake's install {site.InstallRoot} is not there (set lmake_view to show it to the job)");
             // chroot_dir '/' asks for a namespace with no other effect; another one needs a root made for the job
             _newRoot = _baseRoot != "/";
         }
