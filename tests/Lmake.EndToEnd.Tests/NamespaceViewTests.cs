@@ -171,7 +171,7 @@ public class NamespaceViewTests
         using var image = new TempDir("lmake-image-");
         // a minimal system: bash and the libraries it loads (the shim needs only libc, which bash loads too)
         CommandResult ldd = Installed.Run("ldd", ["/bin/bash"], image.Path);
-        foreach (string file in ldd.Stdout.Split('\n').SelectMany(l => l.Split(' ')).Where(w => w.StartsWith('/')).Append("/bin/bash"))
+        foreach (string file in ldd.Stdout.Split('\n').SelectMany(l => l.Split(' ', '\t')).Where(w => w.StartsWith('/')).Append("/bin/bash"))
         {
             string copy = image.Path + file;
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
