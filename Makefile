@@ -52,6 +52,7 @@ LINKS_ldecode     := lencode ldepend ltarget lcheck_deps xxhsum
 LINKS_lmakeserver := lmake_dump
 
 SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
+NS_SRC     := src/autodep/namespace/job_namespace.c
 PY_SRC     := $(shell find src/python -name '*.py')
 
 .PHONY: all setup install test demo clean
@@ -83,9 +84,14 @@ $(BUILD)/libautodep.so: $(BUILD)/setup.stamp $(SHIM_SRC)
 	@echo "cc libautodep.so"
 	@$(CC) $(SHIM_FLAGS) -o $@ $(filter %.c,$(SHIM_SRC)) -ldl
 
+# --- the namespace helper (static: the job's LD_PRELOAD must not load the shim into it) ---------------
+$(BUILD)/job_namespace: $(BUILD)/setup.stamp $(NS_SRC)
+	@echo "cc job_namespace"
+	@$(CC) -O2 -Wall -Wextra -Werror -static -o $@ $(NS_SRC)
+
 # --- install layout -------------------------------------------------------------------------------
 install: $(INSTALL)/.stamp
-$(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(PY_SRC) Makefile
+$(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(BUILD)/job_namespace $(PY_SRC) Makefile
 	@rm -rf $(INSTALL).new && mkdir -p $(INSTALL).new/{bin,_bin,lib,_lib}
 	@for e in $(BIN_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/bin/; done
 	@for e in $(PRIV_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/_bin/; done
@@ -94,6 +100,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_repair
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcodec_repair
 	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
+	@cp $(BUILD)/job_namespace $(INSTALL).new/_bin/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
 	@cp src/python/usercustomize.py $(INSTALL).new/lib/
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi

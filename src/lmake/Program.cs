@@ -36,8 +36,10 @@ try
     var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(),
         StdoutIsTerminal: !Console.IsOutputRedirected);
     string? script = null;
+    bool runsDebugScript = command == "ldebug" && !AdminCommandLines.Parse(command, args).DryRun;
     var session = new RequestSession(connection, command)
     {
+        OutToStderr = runsDebugScript,
         OnOut = line =>
         {
             string text = Encoding.UTF8.GetString(line);
@@ -47,7 +49,7 @@ try
     int code = session.Run(request);
     if (session.Interrupted) session.DieOfInterrupt();   // after the server's last lines: killed, continue...
     // the server checked the options (the admin commands' are the engine's business): -n is read here only
-    if (command == "ldebug" && code == ExitCode.Ok && script != null && !AdminCommandLines.Parse(command, args).DryRun)
+    if (runsDebugScript && code == ExitCode.Ok && script != null)
         return DebugScript.Run(Path.GetFullPath(script, cwd));
     return code;
 }

@@ -25,6 +25,9 @@ internal sealed class RequestSession
         _command = command;
     }
 
+    /// <summary>Out lines go to stderr (ldebug, which runs its script next: its stdout is the job's alone).</summary>
+    public bool OutToStderr { get; init; }
+
     /// <summary>Sees every Out line (ldebug learns where its script is).</summary>
     public SpanAction<byte>? OnOut { get; init; }
 
@@ -79,7 +82,7 @@ internal sealed class RequestSession
             {
                 case MessageKind.Out:
                     _stderr.Flush();   // keep the order the engine printed in, on a terminal showing both
-                    _stdout.WriteLine(f.Payload.Span);
+                    (OutToStderr ? _stderr : _stdout).WriteLine(f.Payload.Span);
                     OnOut?.Invoke(f.Payload.Span);
                     break;
                 case MessageKind.Err:

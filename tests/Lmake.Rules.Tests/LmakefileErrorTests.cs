@@ -111,16 +111,20 @@ public class LmakefileErrorTests
     }
 
     // Documented features lmake-cs does not build are refused at their line, never silently left out: a job
-    // would see another file system (views) or another host (backend).
+    // would see another file system (chroot_actions) or another host (backend). Namespace attributes of a wrong
+    // shape are refused there too.
     [Theory]
     [InlineData("lmake.config.sub_repos = ('sub',)", "Lmakefile.py:4: config: key 'sub_repos': sub-repos is not supported by lmake-cs")]
     public void AnUnsupportedConfigFeatureIsRefusedAtItsLine(string line, string expected) =>
         AssertBroken(Head + line + "\n", expected);
 
     [Theory]
-    [InlineData("tmp_view = '/tmp'", "tmp_view is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
-    [InlineData("views = {'v': 'w'}", "views is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
-    [InlineData("chroot_dir = '/img'", "chroot_dir is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
+    [InlineData("chroot_actions = ('resolv_conf',)", "chroot_actions is not supported by lmake-cs (preparing the chroot dir (user names, resolv.conf) is not implemented)")]
+    [InlineData("views = {'v': 3}", "views['v'] = 3: expected a str (bind) or a dict (upper, lower, copy_up: overlay)")]
+    [InlineData("views = {'v': {'lower': 'l'}}", "views['v']: an overlay needs both upper and lower")]
+    [InlineData("views = {'v': {'upper': 'u', 'lower': 'l', 'top': 't'}}", "views['v']: unknown key 'top' (known: upper, lower, copy_up)")]
+    [InlineData("repo_view = 3", "repo_view = 3: expected a str")]
+    [InlineData("tmp_view = '/t{os.getpid()}'", "tmp_view = '/t{os.getpid()}': only stems and constants may be used in this f-string")]
     [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
     [InlineData("backend = 'slurm'", "backend 'slurm' is not supported by lmake-cs (only the local backend is implemented)")]
     [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
@@ -152,7 +156,7 @@ public class LmakefileErrorTests
     [Fact]
     public void AnEmptyValueOfAnUnsupportedAttributeIsNoError()
     {
-        using var repo = new LmakefileRepo(Head + "class A(Rule):\n    target = 'a'\n    tmp_view = ''\n    views = {}\n    backend = 'local'\n    cmd = 'true'\n");
+        using var repo = new LmakefileRepo(Head + "class A(Rule):\n    target = 'a'\n    chroot_actions = ()\n    backend = 'local'\n    cmd = 'true'\n");
         var (exit, _, stderr) = repo.RunReader();
         Assert.True(exit == 0, stderr);
     }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define AD_MAX_SRC_DIRS 64
+#define AD_MAX_VIEWS 64
 #define AD_MAX_THREADS 1024
 
 typedef struct {
@@ -32,7 +33,14 @@ static size_t src_lens[AD_MAX_SRC_DIRS];
 static int n_src_dirs;
 static char env_fd[64], env_root[PATH_MAX + 32], env_src[sizeof src_storage + 32], env_preload[PATH_MAX + 32];
 static char env_channel[256], env_opts[64];
-static const char *own_environ[7];
+// The job's views (LMAKE_AUTODEP_VIEWS, when it runs in a namespace): a name under a logical view (as the job
+// sees it) is reported under its physical dir, "LOGICAL\tPHYSICAL\n" each, longest logical first.
+static char views_storage[PATH_MAX * 4];
+static const char *view_logical[AD_MAX_VIEWS], *view_physical[AD_MAX_VIEWS];
+static size_t view_logical_len[AD_MAX_VIEWS], view_physical_len[AD_MAX_VIEWS];
+static int n_views;
+static char env_views[sizeof views_storage + 32];
+static const char *own_environ[8];
 static int opt_auto_mkdir, opt_external_links;
 
 // Cleared by lmake.Autodep(False) (through lmake_autodep_set) or inherited as LMAKE_AUTODEP_ENABLE=0: the
@@ -104,6 +112,22 @@ static void init(void)
                 p = e + 1;
             }
         }
+        const char *views_s = getenv("LMAKE_AUTODEP_VIEWS");
+        if (views_s && strlen(views_s) < sizeof views_storage) {
+            strcpy(views_storage, views_s);
+            for (char *p = views_storage; *p && n_views < AD_MAX_VIEWS;) {
+                char *tab = strchr(p, '\t');
+                if (!tab) break;
+                char *nl = strchr(tab, '\n');
+                *tab = 0;
+                if (nl) *nl = 0;
+                view_logical[n_views] = p; view_logical_len[n_views] = strlen(p);
+                view_physical[n_views] = tab + 1; view_physical_len[n_views] = strlen(tab + 1);
+                n_views++;
+                if (!nl) break;
+                p = nl + 1;
+            }
+        }
         copy_env_entry(env_fd, sizeof env_fd, "LMAKE_AUTODEP_FD", fd_s);
         copy_env_entry(env_root, sizeof env_root, "LMAKE_AUTODEP_ROOT", root_s);
         copy_env_entry(env_src, sizeof env_src, "LMAKE_AUTODEP_SRC", src_s ? src_s : "");
@@ -126,6 +150,10 @@ static void init(void)
             opt_external_links = strchr(opts_s, 'x') != NULL;
             copy_env_entry(env_opts, sizeof env_opts, "LMAKE_AUTODEP_OPTS", opts_s);
             if (env_opts[0]) own_environ[n_own++] = env_opts;
+        }
+        if (n_views) {
+            copy_env_entry(env_views, sizeof env_views, "LMAKE_AUTODEP_VIEWS", views_s);
+            if (env_views[0]) own_environ[n_own++] = env_views;
         }
         own_environ[n_own] = NULL;
         const char *enable_s = getenv("LMAKE_AUTODEP_ENABLE");
@@ -179,6 +207,21 @@ int ad_tracked_prefix(const char *abs, size_t len)
     for (int i = 0; i < n_src_dirs; i++)
         if (len > src_lens[i] && memcmp(abs, src_dirs[i], src_lens[i]) == 0) return 2;
     return 0;
+}
+
+const char *ad_map_view(const char *abs, size_t *len, char *buf)
+{
+    for (int i = 0; i < n_views; i++) {
+        size_t ll = view_logical_len[i];
+        if (*len < ll || memcmp(abs, view_logical[i], ll) != 0 || (*len > ll && abs[ll] != '/')) continue;
+        size_t pl = view_physical_len[i], rest = *len - ll;
+        if (pl + rest >= PATH_MAX) return abs;
+        memcpy(buf, view_physical[i], pl);
+        memcpy(buf + pl, abs + ll, rest + 1);
+        *len = pl + rest;
+        return buf;
+    }
+    return abs;
 }
 
 size_t ad_root_len(void) { return root_len; }

@@ -2,6 +2,8 @@
 // relative names against the current cwd (asked each time, so chdir/fchdir/vfork need no bookkeeping),
 // *at names against their dir fd, '.', '..', and every symlink crossed inside the repo or a source dir
 // (each one is reported as a readlink dep). Outside those trees names are taken literally: they are ignored.
+// In a job's namespace, names are resolved as the job sees them and tracked under the physical dir of the view
+// they are in (ad_map_view): '..' out of a view goes where the kernel takes it, the view's parent.
 #include "shim.h"
 
 #include <limits.h>
@@ -135,6 +137,7 @@ int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int r
         memcpy(rest + bl + 1, path, pl + 1);
     }
 
+    char view_buf[PATH_MAX];  // a name mapped from a view of the job's namespace to its physical dir
     char *res = out;  // the resolved prefix, built in place in the caller's buffer
     size_t rl = 0;
     res[0] = 0;
@@ -160,7 +163,9 @@ int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int r
         memcpy(res + rl + 1, p, cl);
         rl += 1 + cl;
         res[rl] = 0;
-        int tracked = ad_tracked_prefix(res, rl);
+        size_t ml = rl;
+        const char *mapped = ad_map_view(res, &ml, view_buf);  // res itself but in a view of the job's namespace
+        int tracked = ad_tracked_prefix(mapped, ml);
         if (!missing && (!last || follow_last || trailing_slash) && !(!last && known_dir(res, rl)) && (tracked || ad_external_links())) {
             char target[PATH_MAX];
             long n = syscall(SYS_readlinkat, AT_FDCWD, res, target, sizeof target - 1);
@@ -168,7 +173,7 @@ int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int r
                 if (++links > AD_MAX_LINKS) return 0;  // ELOOP for the kernel too
                 target[n] = 0;
                 // The link is a dep: its text decides what the access reaches.
-                if (tracked) ad_record(AD_READLINK, 1, res + (tracked == 1 ? ad_root_len() + 1 : 0));
+                if (tracked) ad_record(AD_READLINK, 1, mapped + (tracked == 1 ? ad_root_len() + 1 : 0));
                 size_t tl = (size_t)n, el = strlen(e);
                 if (tl + 1 + el + 1 > cap) return 0;
                 memcpy(spare, target, tl);
@@ -183,13 +188,16 @@ int ad_resolve_ex(int dirfd, const char *path, int follow_last, char *out, int r
         }
         p = e;
     }
-    int where = ad_tracked_prefix(res, rl);
-    if (!where && root_ok && ad_is_root(res, rl)) { out[0] = '.'; out[1] = 0; return 1; }
+    size_t ml = rl;
+    const char *mapped = ad_map_view(res, &ml, view_buf);
+    int where = ad_tracked_prefix(mapped, ml);
+    if (!where && root_ok && ad_is_root(mapped, ml)) { out[0] = '.'; out[1] = 0; return 1; }
     if (where && !dir_missing) {  // every directory on the way was read: none is a link
         size_t dl = rl;
         while (dl > 0 && res[dl - 1] != '/') dl--;
         if (dl > 1) remember_dir(res, dl - 1, generation);
     }
-    if (where == 1) memmove(out, res + ad_root_len() + 1, rl - ad_root_len());
+    if (where == 1) memmove(out, mapped + ad_root_len() + 1, ml - ad_root_len());
+    else if (where == 2 && mapped != res) memcpy(out, mapped, ml + 1);
     return where != 0;
 }

@@ -53,6 +53,11 @@ void ad_flush_all(void);
 // Whether an absolute, already resolved name is tracked: 1 under the repo root, 2 under a source dir, 0 not.
 int ad_tracked_prefix(const char *abs, size_t len);
 size_t ad_root_len(void);
+
+// The name under which an absolute name of the job's world (abs, *len bytes, NUL-terminated) is tracked: in a
+// view of the job's namespace, the same name under the view's physical dir, written into buf (PATH_MAX bytes,
+// *len updated); else abs itself.
+const char *ad_map_view(const char *abs, size_t *len, char *buf);
 const char *ad_root(void);
 int ad_is_root(const char *abs, size_t len);
 

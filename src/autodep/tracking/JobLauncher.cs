@@ -1,6 +1,8 @@
 // Starts a job's process with posix_spawn (glibc does it with clone(CLONE_VFORK): no copy of the .NET
 // process, no managed code in the child): a new session, default signal dispositions (.NET ignores
 // SIGPIPE, a job must not inherit that), stdin/stdout/stderr, the report pipe and the shim in its env.
+// A job with a namespace (JobSpec.Namespace) is spawned through the helper _bin/job_namespace, which makes its
+// mounts and then execs the job: posix_spawn runs no code of ours between fork and exec (see job_namespace.c).
 using System.Runtime.InteropServices;
 using System.Text;
 using Lmake.Common;
@@ -20,8 +22,35 @@ internal static unsafe class JobLauncher
     public static LaunchedProcess Launch(JobSpec spec, string shimPath, string channel, out string? error)
     {
         error = null;
+        if (spec.Namespace is { } ns) return LaunchInNamespace(spec, ns, shimPath, channel, out error);
         string? exe = ResolveExecutable(spec);
         if (exe is null) { error = $"{spec.Argv[0]}: command not found"; return default; }
+        return Launch(spec, spec.Argv, exe, shimPath, channel, out error);
+    }
+
+    /// <summary>The helper in place of the job: it finds the job's program along the job's PATH in the job's
+    /// world, where the native one may not exist (lmake_view, chroot_dir).</summary>
+    private static LaunchedProcess LaunchInNamespace(JobSpec spec, JobNamespace ns, string shimPath, string channel, out string? error)
+    {
+        string helper = TrackedJob.NamespaceHelperPath;
+        string[] argv = [helper, .. ns.HelperArguments(), "--", .. spec.Argv];
+        LaunchedProcess launched = Launch(spec, argv, helper, shimPath, channel, out error);
+        if (error is not null) return launched;
+        // the job's first program, which the shim does not see start: as a native name when it is in the repo
+        string program = spec.Argv[0];
+        string native = "";
+        if (program.Contains('/'))
+        {
+            string seen = JobNamespace.MapName(ns.NameMaps, Path.GetFullPath(program, ns.Cwd));
+            string root = ns.RepoRoot.TrimEnd('/') + "/";
+            if (seen.StartsWith(root, StringComparison.Ordinal)) native = Path.Combine(spec.RepoRoot, seen[root.Length..]);
+        }
+        return launched with { Executable = native };
+    }
+
+    private static LaunchedProcess Launch(JobSpec spec, string[] argv, string exe, string shimPath, string channel, out string? error)
+    {
+        error = null;
 
         int[] parentEnds = [-1, -1, -1];
         int[] childEnds = [-1, -1, -1];  // stdout (only when captured), stderr, report
@@ -37,7 +66,7 @@ internal static unsafe class JobLauncher
                 Libc.Fcntl(fds[0], Native.F_SETFL, Libc.Fcntl(fds[0], Native.F_GETFL, 0) | Native.O_NONBLOCK);
             }
             var env = BuildEnvironment(spec, shimPath, childEnds[2], channel);
-            int pid = Spawn(spec, exe, env, childEnds, out int spawnErrno);
+            int pid = Spawn(spec, exe, argv, env, childEnds, out int spawnErrno);
             if (pid <= 0)
             {
                 error = Directory.Exists(spec.Cwd)
@@ -87,10 +116,15 @@ internal static unsafe class JobLauncher
             env.Add(key + "=" + value);
         }
         if (spec.Method == AutodepMethod.LdPreload)
+        {
+            if (spec.Namespace?.ShimPath is string seen) shimPath = seen;
             preload = string.IsNullOrEmpty(preload) ? shimPath : shimPath + ":" + preload;
+        }
         if (!string.IsNullOrEmpty(preload)) env.Add("LD_PRELOAD=" + preload);
         env.Add("LMAKE_AUTODEP_FD=" + reportFd);
-        env.Add("LMAKE_AUTODEP_ROOT=" + spec.RepoRoot.TrimEnd('/'));
+        // in a namespace, the shim sees the repo where the job sees it (repo_view), and the views' names mapped
+        env.Add("LMAKE_AUTODEP_ROOT=" + (spec.Namespace?.RepoRoot ?? spec.RepoRoot).TrimEnd('/'));
+        if (spec.Namespace is { NameMaps.Count: > 0 } ns) env.Add(JobNamespace.NameMapVariable + "=" + ns.NameMapText());
         env.Add("LMAKE_AUTODEP_SRC=" + string.Join(':', spec.SourceDirs));
         // the shim's options, one letter each (report.c)
         string opts = (spec.AutoMkdir ? "m" : "") + (spec.FollowExternalLinks ? "x" : "");
@@ -99,14 +133,14 @@ internal static unsafe class JobLauncher
         return env;
     }
 
-    private static int Spawn(JobSpec spec, string exe, List<string> env, int[] childEnds, out int spawnErrno)
+    private static int Spawn(JobSpec spec, string exe, string[] args, List<string> env, int[] childEnds, out int spawnErrno)
     {
         using var strings = new NativeStringBlock();
         byte* exePtr = strings.Add(exe);
         byte* cwdPtr = strings.Add(spec.Cwd);
         byte* stdinPtr = strings.Add(spec.StdinPath ?? "/dev/null");
         byte* stdoutPtr = spec.StdoutIsFile ? strings.Add(spec.StdoutPath!) : null;
-        byte** argv = strings.AddArray(spec.Argv);
+        byte** argv = strings.AddArray(args);
         byte** envp = strings.AddArray(env);
 
         byte* actions = stackalloc byte[Native.FileActionsSize];

@@ -38,6 +38,9 @@ public sealed class JobSpec
     public TimeSpan? Timeout { get; init; }
     /// <summary>Sent in turn to the job's process group, <see cref="TrackedJob.KillGrace"/> apart.</summary>
     public IReadOnlyList<int> KillSignals { get; init; } = [15, 9];
+    /// <summary>The private mount namespace the job runs in (repo_view, tmp_view, views...); null: none, the job
+    /// sees the native file system. <see cref="Cwd"/> stays a native dir (where the helper starts).</summary>
+    public JobNamespace? Namespace { get; init; }
     /// <summary>Answers the job's in-job commands that need more than its accesses (ldepend -v, lcheck_deps,
     /// lencode, ldecode); null: StandaloneJobCommands (from the disk, no build).</summary>
     public IJobCommandHandler? CommandHandler { get; init; }

@@ -29,10 +29,11 @@ internal static unsafe class PtraceLauncher
         LiveStdout = spec.LiveStdout,
         Timeout = spec.Timeout,
         KillSignals = spec.KillSignals,
+        Namespace = spec.Namespace,
     };
 
     private static string ProgramOf(JobSpec spec) =>
-        !spec.Argv[0].Contains('/') && JobLauncher.ResolveExecutable(spec) is { } exe && exe.StartsWith(spec.Cwd + "/", StringComparison.Ordinal)
+        spec.Namespace is null && !spec.Argv[0].Contains('/') && JobLauncher.ResolveExecutable(spec) is { } exe && exe.StartsWith(spec.Cwd + "/", StringComparison.Ordinal)
             ? exe : spec.Argv[0];
 
     /// <summary>Once JobLauncher has spawned Wrap(spec): starts the job's tracer thread, which writes what the

@@ -3,6 +3,9 @@
 // crossed inside the repo or a source dir (each one is recorded as a readlink dep). Names outside those
 // trees are taken literally and dropped. Resolution happens when the syscall starts, before it changes the
 // tree; it also tells whether the file is there, so that read-only syscalls need no stop at their end.
+// A job in a namespace (JobSpec.Namespace) names files as it sees them: the tracer, which lives in the native
+// namespace, reads links and looks for files through /proc/TID/root, takes the tracee's root off the names
+// /proc gives for its cwd and fds, and reports names in a view under the view's physical dir.
 using System.Runtime.InteropServices;
 using System.Text;
 using Lmake.Common;
@@ -24,9 +27,16 @@ internal sealed unsafe class PtraceNameResolver
     private readonly Dictionary<int, (long Generation, string Cwd)> _cwds = [];
     private long _cwdGeneration;
 
+    private readonly IReadOnlyList<ViewNameMap> _views = [];
+    private readonly bool _inNamespace;
+    // "/proc/TID/root" while resolving a name for a tracee in a namespace, else ""
+    private string _fsPrefix = "";
+
     public PtraceNameResolver(JobSpec spec, PtraceReportWriter report)
     {
-        _root = spec.RepoRoot.TrimEnd('/');
+        _inNamespace = spec.Namespace is not null;
+        _views = spec.Namespace?.NameMaps ?? [];
+        _root = (spec.Namespace?.RepoRoot ?? spec.RepoRoot).TrimEnd('/');
         _sourceDirs = [.. spec.SourceDirs.Select(d => d.EndsWith('/') ? d : d + "/")];
         _report = report;
         _followExternalLinks = spec.FollowExternalLinks;
@@ -48,6 +58,7 @@ internal sealed unsafe class PtraceNameResolver
     {
         exists = false;
         if (path.Length == 0) return null;  // AT_EMPTY_PATH and the like act on the fd itself
+        _fsPrefix = _inNamespace ? $"/proc/{tid}/root" : "";
         string rest;
         if (path[0] == '/') rest = path;
         else
@@ -90,7 +101,7 @@ internal sealed unsafe class PtraceNameResolver
             // outside the repo, links are read only with link_support 'full_ext' (one may lead back into the repo)
             if (linkName is null && !_followExternalLinks) { p = e; continue; }
             // Read even when the last link is not followed: whether it is there is the access's "existed".
-            string? target = ReadLink(prefix, out int errno);
+            string? target = ReadLink(_fsPrefix + prefix, out int errno);
             bool follow = !last || followLast || trailingSlash;
             if (target is not null && follow)
             {
@@ -109,9 +120,12 @@ internal sealed unsafe class PtraceNameResolver
         }
         string name = res.Length == 0 ? "/" : res.ToString();
         if (TrackedName(name) is null) return null;
-        exists = lastRead ? lastThere : !missing && (File.Exists(name) || Directory.Exists(name));
+        exists = lastRead ? lastThere : !missing && (File.Exists(_fsPrefix + name) || Directory.Exists(_fsPrefix + name));
         return name;
     }
+
+    /// <summary>The name under which the tracer reaches a file the tracee names (through /proc/TID/root in a namespace).</summary>
+    public string FileSystemName(int tid, string absolute) => _inNamespace ? $"/proc/{tid}/root{absolute}" : absolute;
 
     /// <summary>After a rename or a removal anywhere in the job: a directory may have become a symlink.</summary>
     public void ForgetLinkFreeDirs() => _linkFreeDirs.Clear();
@@ -123,6 +137,7 @@ internal sealed unsafe class PtraceNameResolver
     /// root itself is never recorded.</summary>
     public string? TrackedName(string absolute)
     {
+        if (_views.Count > 0) absolute = JobNamespace.MapName(_views, absolute);
         if (absolute.Length > _root.Length && absolute[_root.Length] == '/' && absolute.StartsWith(_root, StringComparison.Ordinal))
             return absolute[(_root.Length + 1)..];
         foreach (string dir in _sourceDirs)
@@ -137,11 +152,22 @@ internal sealed unsafe class PtraceNameResolver
         if (dirFd == PtraceSyscalls.AT_FDCWD)
         {
             if (_cwds.TryGetValue(tid, out var known) && known.Generation == _cwdGeneration) return known.Cwd;
-            string? cwd = ProcLink($"/proc/{tid}/cwd");
+            string? cwd = SeenByTracee(tid, ProcLink($"/proc/{tid}/cwd"));
             if (cwd is not null) _cwds[tid] = (_cwdGeneration, cwd);
             return cwd;
         }
-        return dirFd >= 0 ? ProcLink($"/proc/{tid}/fd/{dirFd}") : null;
+        return dirFd >= 0 ? SeenByTracee(tid, ProcLink($"/proc/{tid}/fd/{dirFd}")) : null;
+    }
+
+    /// <summary>A name /proc gives for a tracee's cwd or fd, as the tracee sees it: in a namespace whose root was
+    /// made for the job, /proc names it from the namespace's own root, the tracee's root is taken off.</summary>
+    private string? SeenByTracee(int tid, string? name)
+    {
+        if (name is null || !_inNamespace) return name;
+        string? root = ProcLink($"/proc/{tid}/root");
+        if (root is null || root == "/") return name;
+        if (name == root) return "/";
+        return name.StartsWith(root + "/", StringComparison.Ordinal) ? name[root.Length..] : null;
     }
 
     /// <summary>After a chdir or fchdir anywhere in the job (threads share their cwd, and a process may have

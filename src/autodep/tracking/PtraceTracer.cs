@@ -271,7 +271,7 @@ internal sealed unsafe class PtraceTracer
         if (ReadString(tid, pathAddress) is not { } path) return;
         string? absolute = _names.ResolveAbsolute(tid, PtraceSyscalls.AT_FDCWD, path, true, out bool exists);
         if (absolute is null || exists || !absolute.StartsWith(_names.Root + "/", StringComparison.Ordinal)) return;
-        try { Directory.CreateDirectory(absolute); }
+        try { Directory.CreateDirectory(_names.FileSystemName(tid, absolute)); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

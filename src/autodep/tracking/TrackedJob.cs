@@ -12,6 +12,10 @@ public sealed unsafe class TrackedJob
     /// <summary>The shim given to jobs run with LdPreload; defaults to the installed _lib/libautodep.so.</summary>
     public static string ShimPath { get; set; } = Path.Combine(InstallLayout.Current.PrivateLib, "libautodep.so");
 
+    /// <summary>The helper that sets up a job's namespace (JobSpec.Namespace); defaults to the installed
+    /// _bin/job_namespace.</summary>
+    public static string NamespaceHelperPath { get; set; } = Path.Combine(InstallLayout.Current.PrivateBin, "job_namespace");
+
     /// <summary>Time between two of JobSpec.KillSignals.</summary>
     public static TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,11 +1,12 @@
 // ldebug (spec C): writes LMAKE/debug/<job id>/script, a bash script that runs the job's exact command
-// (argv, environment, cwd, stdin/stdout redirections) in a fresh tmp dir beside it, without dependency
+// (argv, environment, cwd, namespace, stdin; its stdout is ldebug's) in a fresh tmp dir beside it, without dependency
 // tracking. The server only writes it and prints `script : PATH`; the client then runs it on the user's
 // terminal (unless -n). -k shell opens an interactive bash in the job's environment instead.
 using Lmake.Server.State;
 using System.Text;
 using Lmake.Common;
 using Lmake.Common.Commands;
+using Lmake.Server.Backends;
 using Lmake.Server.Engine;
 using Lmake.Server.Rules;
 using Lmake.Server.Transport;
@@ -52,21 +53,38 @@ public static class Ldebug
         sb.Append("#!/bin/bash\n");
         sb.Append($"# ldebug: job {job.Rule.Name} {job.Name}, as lmake runs it (without dependency tracking)\n");
         sb.Append("cd ").Append(Quote(ctx.RepoRoot)).Append(" || exit 1\n");
-        sb.Append("rm -rf ").Append(Quote(tmp)).Append(" && mkdir -p ").Append(Quote(tmp)).Append(" || exit 1\n");
+        var environment = JobEnvironment.Of(ctx, job, tmp);
+        string? namespaceCall = null;
+        if (plan.Views is { } views)
+        {
+            // the job's namespace, as lmake runs it: its views are made now in a fresh tmp dir (the script then
+            // only enters it, through the same helper)
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+            Directory.CreateDirectory(tmp);
+            var site = new NamespaceSite(ctx.RepoRoot, tmp, InstallLayout.Current.Root, ctx.LmakeDir.NamespaceRoot,
+                Path.Combine(ctx.LmakeDir.DebugOf(job.Id), "overlay_work"), "");
+            if (NamespacePlanner.Plan(views, site, out string? refusal) is not { } ns)
+                return $"#!/bin/bash\necho {Quote("ldebug: " + refusal)} >&2\nexit 1\n";
+            NamespacePlanner.AdjustEnvironment(environment, views, site);
+            namespaceCall = string.Join(' ', new[] { Path.Combine(InstallLayout.Current.PrivateBin, "job_namespace") }
+                .Concat(ns.HelperArguments()).Append("--").Select(Quote));
+        }
+        else sb.Append("rm -rf ").Append(Quote(tmp)).Append(" && mkdir -p ").Append(Quote(tmp)).Append(" || exit 1\n");
         foreach (string t in plan.Targets)
             if (Path.GetDirectoryName(t) is { Length: > 0 } d) sb.Append("mkdir -p ").Append(Quote(d)).Append('\n');
         sb.Append("env -i \\\n");
-        foreach (var (k, v) in JobEnvironment.Of(ctx, job, tmp).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (k, v) in environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             sb.Append("    ").Append(Quote($"{k}={v}")).Append(" \\\n");
         // no runner behind the job here: its in-job commands (ldepend, lencode...) answer alone (src/ldecode/DebugAnswers.cs)
         sb.Append("    LMAKE_JOB_CHANNEL=ldebug \\\n");
+        if (namespaceCall is not null) sb.Append("    ").Append(namespaceCall).Append(" \\\n");
         if (shell) sb.Append("    /bin/bash --norc -i\n");
         else
         {
             sb.Append("   ");
             foreach (string a in plan.Argv) sb.Append(' ').Append(Quote(a));
             if (plan.StdinDep != null) sb.Append(" <").Append(Quote(plan.StdinDep));
-            if (plan.StdoutTarget != null) sb.Append(" >").Append(Quote(plan.StdoutTarget));
+            // (the job's stdout, its target under lmake, is ldebug's: what the user debugs is shown)
             sb.Append('\n');
         }
         sb.Append("status=$?\n");

@@ -130,9 +130,17 @@ public static class Lshow
         d.Add("autodep", plan.Autodep);
         d.Add("backend", info?.Backend ?? plan.Backend);
         if (plan.CheckAbsPaths) d.Add("check_abs_paths", true);
+        if (plan.Views is { } ns)
+        {
+            if (!string.IsNullOrEmpty(ns.ChrootDir)) d.Add("chroot_dir", ns.ChrootDir);
+            if (!string.IsNullOrEmpty(ns.LmakeView)) d.Add("lmake_view", ns.LmakeView);
+        }
         if (plan.ReaddirOk) d.Add("readdir_ok", true);
+        if (plan.Views is { RepoView.Length: > 0 } rv) d.Add("repo_view", rv.RepoView);
         if (plan.Timeout is TimeSpan timeout && timeout > TimeSpan.Zero) d.Add("timeout", timeout.TotalSeconds);
+        if (plan.Views is { TmpView.Length: > 0 } tv) d.Add("tmp_view", tv.TmpView);
         if (plan.UseScript) d.Add("use_script", true);
+        if (plan.Views is { Views.Count: > 0 } vs) d.Add("views", ShownViews(vs.Views));
         d.Add("run status", job.Status == JobStatus.DepError ? "dep_err" : "ok");
         string status = job.Running is { IsOver: false } running ? (running.Started == default ? "queued" : "running")
             : job.Status switch { JobStatus.Never => "new", JobStatus.Failed => "err", JobStatus.DepError => info?.Status == "failed" ? "err" : "ok", _ => "ok" };
@@ -150,6 +158,24 @@ public static class Lshow
         d.Add("resources", resources);
         if (job.Running is { IsOver: false } run && run.Started != default) d.Add("running since", AdminContext.FormatDate(run.Started));
         return d;
+    }
+
+    /// <summary>views as lshow -i shows them: each dir (no trailing '/') to its physical dir, or to the dirs of its overlay.</summary>
+    private static ShowDict ShownViews(IReadOnlyList<ViewSpec> views)
+    {
+        static string Dir(string name) => name.Length > 1 ? name.TrimEnd('/') : name;
+        var shown = new ShowDict();
+        foreach (ViewSpec v in views)
+        {
+            if (v.Bind is string bind) { shown.Add(Dir(v.View), Dir(bind)); continue; }
+            var overlay = new ShowDict { { "upper", Dir(v.Upper!) } };
+            var lower = new ShowTuple();
+            lower.AddRange(v.Lower.Select(l => (object?)Dir(l)));
+            overlay.Add("lower", lower);
+            if (v.CopyUp.Count > 0) { var up = new ShowTuple(); up.AddRange(v.CopyUp); overlay.Add("copy_up", up); }
+            shown.Add(Dir(v.View), overlay);
+        }
+        return shown;
     }
 
     /// <summary>The deps a job saw (its static ones when it never ran), each with its static key if any: those not

@@ -74,6 +74,8 @@ public sealed class JobPlan
     /// <summary>The error kinds lmake -r retries, a bit mask: early_error 1, job_error 2, forbidden 4, panic 8,
     /// termination_error 16, timeout 32 (the reader sends job_error|termination_error|timeout by default).</summary>
     public int RetriedErrors { get; init; }
+    /// <summary>The job's namespace (repo_view, tmp_view, lmake_view, chroot_dir, views); null: none.</summary>
+    public JobViews? Views { get; init; }
 
     /// <summary>Does this job claim <paramref name="name"/> through one of its star targets?</summary>
     public bool IsStarTarget(string name, out TargetFlags flags)

@@ -103,6 +103,27 @@ internal sealed class AttrsDocument
     [JsonPropertyName("max_submits")] public int? MaxSubmits { get; set; }
     [JsonPropertyName("max_retries_on_lost")] public int? MaxRetriesOnLost { get; set; }
     [JsonPropertyName("retried_errors")] public int? RetriedErrors { get; set; }
+    [JsonPropertyName("namespace")] public NamespaceDocument? Namespace { get; set; }
+}
+
+/// <summary>The namespace attributes of a rule (rule_compiler.namespace_attrs): template parts of each name.</summary>
+internal sealed class NamespaceDocument
+{
+    [JsonPropertyName("repo_view")] public List<string>? RepoView { get; set; }
+    [JsonPropertyName("tmp_view")] public List<string>? TmpView { get; set; }
+    [JsonPropertyName("lmake_view")] public List<string>? LmakeView { get; set; }
+    [JsonPropertyName("chroot_dir")] public List<string>? ChrootDir { get; set; }
+    [JsonPropertyName("views")] public List<ViewDocument>? Views { get; set; }
+}
+
+/// <summary>One entry of a rule's views: bind (a physical dir) or overlay (upper, lower, copy_up).</summary>
+internal sealed class ViewDocument
+{
+    [JsonPropertyName("view")] public List<string> View { get; set; } = new();
+    [JsonPropertyName("bind")] public List<string>? Bind { get; set; }
+    [JsonPropertyName("upper")] public List<string>? Upper { get; set; }
+    [JsonPropertyName("lower")] public List<List<string>>? Lower { get; set; }
+    [JsonPropertyName("copy_up")] public List<List<string>>? CopyUp { get; set; }
 }
 
 /// <summary>What a file read by the Lmakefile looked like when it was read.</summary>

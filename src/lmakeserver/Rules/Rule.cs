@@ -136,6 +136,18 @@ public sealed class Rule
             sb.Append(t.Key).Append('=').Append(string.Join("\x02", t.Parts)).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
               .Append(':').Append(string.Join(",", t.Flags)).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
+        // where the job runs (namespaces.md: chroot_dir stands for the whole system, a new value reruns the jobs);
+        // nothing added for a rule without any, so that its jobs' signatures stay what they were
+        if (a.Namespace is { } ns)
+        {
+            static string Parts(List<string>? p) => p is null ? "" : string.Join("\x02", p);
+            sb.Append("ns\0").Append(Parts(ns.RepoView)).Append('\x01').Append(Parts(ns.TmpView)).Append('\x01')
+              .Append(Parts(ns.LmakeView)).Append('\x01').Append(Parts(ns.ChrootDir)).Append('\x01');
+            foreach (ViewDocument v in ns.Views ?? [])
+                sb.Append(Parts(v.View)).Append('=').Append(Parts(v.Bind)).Append('|').Append(Parts(v.Upper)).Append('|')
+                  .Append(string.Join("\x03", (v.Lower ?? []).Select(Parts))).Append('|')
+                  .Append(string.Join("\x03", (v.CopyUp ?? []).Select(Parts))).Append('\x01');
+        }
         return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
     }
 

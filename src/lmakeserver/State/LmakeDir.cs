@@ -38,6 +38,10 @@
 //                      a server (a killed server may leave files there)
 //   tmp/<job id>       the $TMPDIR a job was asked to keep (-t, keep_tmp), made afresh when it runs so again;
 //                      lshow -E shows it as the job's TMPDIR
+//   namespace/root     the mount point on which a job with views builds its own root (a tmpfs, in the job's
+//                      private mount namespace: the dir itself stays empty), made by LocalBackend
+//   namespace/work/slot<N>/<I>  the work dir of overlay view I of the job run in slot N (overlayfs), remade
+//                      empty before each such job (NamespacePlanner)
 //   quarantine/NAME    a file lmake would have removed but which was edited by hand since its job left it
 //                      (StaleOutputs.Quarantine: lmake, lcollect, lmake_repair): moved there, never deleted
 //   debug/<job id>/    ldebug's script (written as script.tmp, renamed) and the tmp dir it runs in
@@ -102,6 +106,11 @@ public sealed class LmakeDir
     public string TmpOf(uint jobId) => Path.Combine(Tmp, jobId.ToString());
     /// <summary>The $TMPDIR of the jobs run in a slot of the local backend (tmp/slotN), reused.</summary>
     public string TmpSlot(int slot) => Path.Combine(Tmp, "slot" + slot);
+
+    /// <summary>The mount point of the roots of jobs with views (namespace/root).</summary>
+    public string NamespaceRoot => Path.Combine(Dir, "namespace", "root");
+    /// <summary>Where the overlay work dirs of the job run in a slot are made (namespace/work/slotN).</summary>
+    public string OverlayWorkOf(int slot) => Path.Combine(Dir, "namespace", "work", "slot" + slot);
 
     /// <summary>Where a file lmake would have removed goes (quarantine/NAME).</summary>
     public string QuarantineOf(string repoName) => Path.Combine(Dir, "quarantine", repoName);

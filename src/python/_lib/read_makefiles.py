@@ -160,7 +160,8 @@ def check_canonical(name):
     if not body: return None if name == '/' else 'empty name'
     comps = body.split('/')
     if name.endswith('/') and not name.startswith('/'):
-        while len(comps) > 1 and comps[0] == '..': comps = comps[1:]
+        while comps and comps[0] == '..': comps = comps[1:]
+        if not comps: return None                                     # '../': a dir above the repo
     for c in comps:
         if c in ('', '.', '..'): return 'not canonical (no ".", ".." or "//" allowed)'
     return None

@@ -26,6 +26,8 @@ internal static class JobCommandRequest
         try
         {
             string verb = fields[1], cwd = fields[2];
+            // a job in a namespace says its cwd as it sees it (repo_view, views): names are resolved natively here
+            if (job.Spec.Namespace is { } ns) cwd = ns.NativeName(cwd, job.Spec.RepoRoot);
             List<string> args = fields.GetRange(3, fields.Count - 3);
             IJobCommandHandler handler = job.Spec.CommandHandler ?? StandaloneJobCommands.Instance;
             switch (verb)

@@ -92,12 +92,24 @@ public sealed class LocalBackend : IBackend
             string? dir = Path.GetDirectoryName(Path.Combine(root, target));
             if (dir != null && _madeDirs.Add(dir)) Directory.CreateDirectory(dir);
         }
+        Dictionary<string, string> environment = Environ(job.Id, plan, smallId, tmp);
+        JobNamespace? jobNamespace = null;
+        if (plan.Views is { } views)
+        {
+            // repo_view, tmp_view, views...: the mounts the job's namespace is made of, and what the job sees
+            var site = new NamespaceSite(root, tmp, _layout.Root, _lmakeDir.NamespaceRoot, _lmakeDir.OverlayWorkOf(smallId), TrackedJob.ShimPath);
+            jobNamespace = NamespacePlanner.Plan(views, site, out string? refusal);
+            if (jobNamespace is null) return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
+            NamespacePlanner.AdjustEnvironment(environment, views, site);
+        }
         LiveStdoutLines? live = host.ShowsStdout ? new LiveStdoutLines(host, engine) : null;
         var spec = new JobSpec
         {
-            Argv = SimpleCommand.Direct(plan.Argv) ?? plan.Argv,
+            // (with views, the helper execs the program itself: a one-word command is not looked for natively)
+            Argv = jobNamespace is null ? SimpleCommand.Direct(plan.Argv) ?? plan.Argv : plan.Argv,
             Cwd = root,
-            Environment = Environ(job.Id, plan, smallId, tmp),
+            Namespace = jobNamespace,
+            Environment = environment,
             RepoRoot = root,
             SourceDirs = job.OutsideSourceDirs.ForTracker,
             Method = plan.Autodep switch { "none" => AutodepMethod.None, "ptrace" => AutodepMethod.Ptrace, _ => AutodepMethod.LdPreload },

@@ -44,14 +44,15 @@ public static class ResourceDemand
     }
 
     /// <summary>The local backend's resources: lmake.config.backends.local, with cpu defaulting to the
-    /// processors, mem to the physical memory (MB), tmp to unbounded.</summary>
+    /// processors, mem to the physical memory (MB), tmp to unbounded (also when it is 0, config.md's default:
+    /// the tmp dir's size is then not managed, and a job asking for some, resources = {'tmp': '100M'}, runs).</summary>
     public static Dictionary<string, long> LocalCapacity(Config config)
     {
         var capacity = new Dictionary<string, long>(config.LocalResources, StringComparer.Ordinal);
         if (!capacity.TryGetValue("cpu", out long cpu) || cpu <= 0) capacity["cpu"] = Environment.ProcessorCount;
         if (!capacity.TryGetValue("mem", out long mem) || mem <= 0)
             capacity["mem"] = Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024));
-        if (!capacity.ContainsKey("tmp")) capacity["tmp"] = long.MaxValue;
+        if (!capacity.TryGetValue("tmp", out long tmp) || tmp <= 0) capacity["tmp"] = long.MaxValue;
         return capacity;
     }
 }

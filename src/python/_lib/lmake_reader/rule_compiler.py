@@ -33,7 +33,8 @@ AUTODEP_METHODS = ('ld_preload', 'ld_audit', 'ld_preload_jemalloc', 'ptrace', 'n
 
 LMAKE_ATTRS = frozenset(set(dir(Rule)) | set(DICT_ATTRS) | set(SCALAR_ATTRS) |
     {'name', 'virtual', 'target', 'dep', 'targets', 'deps', 'side_targets', 'side_deps', 'stems', 'cmd', 'job_name',
-     'prio', 'shell', 'python'})
+     'prio', 'shell', 'python', 'views', 'repo_view', 'tmp_view', 'lmake_view', 'chroot_dir', 'chroot_actions',
+     'mount_chroot_ok'})
 
 def _flag_name(word):
     return word.lstrip('-').replace('_', '').lower()
@@ -177,13 +178,7 @@ def shell_chain(cls):
 # but an empty value: a job run without them would silently see another file system or another host than the
 # one its Lmakefile asks for. README.md lists them.
 UNSUPPORTED_ATTRS = {
-    'views'           : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'repo_view'       : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'tmp_view'        : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'lmake_view'      : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'chroot_dir'      : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'chroot_actions'  : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
-    'mount_chroot_ok' : 'namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view)',
+    'chroot_actions'  : 'preparing the chroot dir (user names, resolv.conf)',
     'lmake_root'      : 'running lmake from another install inside the job',
     'kill_daemons'    : 'killing the daemons a job leaves behind',
 }
@@ -367,10 +362,52 @@ def compile_rule(cls, module_globals, user_modules):
         attrs[attr] = _scalar(attr, v, kind_)
     if 'autodep' not in dynamic and attrs.get('autodep') not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
+    ns = namespace_attrs(cls, plain_stems, consts)
+    if ns: attrs['namespace'] = ns
     rule['attrs'] = attrs
     rule['dynamic'] = dynamic
     _check_server_side(cls, dynamic, module_globals)
     return rule
+
+NAMESPACE_PATHS = ('repo_view', 'tmp_view', 'lmake_view', 'chroot_dir')
+
+def namespace_attrs(cls, stems, consts):
+    '''The namespace of the rule's jobs (namespaces.md): repo_view, tmp_view, lmake_view, chroot_dir as template
+    parts, views as a list of {view, bind} or {view, upper, lower, copy_up}; {} when the rule asks for none.
+    The names are checked by the server (NamespacePlanner), which knows the repo, tmp and install dirs.'''
+    def parts(attr, v):
+        if callable(v): raise LmakefileError(f'{attr}: a function is not supported here by lmake-cs (use an f-string of stems)')
+        if not isinstance(v, str): raise LmakefileError(f'{attr} = {v!r}: expected a str')
+        p = native_parts(v, stems, consts)
+        if p is None: raise LmakefileError(f'{attr} = {v!r}: only stems and constants may be used in this f-string')
+        return p
+    def many(attr, v):
+        return [parts(attr, x) for x in (v if isinstance(v, (tuple, list)) else (v,))]
+    ns = {}
+    for attr in NAMESPACE_PATHS:
+        v = getattr(cls, attr, None)
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        if v is None or v == '': continue
+        ns[attr] = parts(attr, v)
+    views = merged_dict(cls, 'views')
+    if not isinstance(views, dict): raise LmakefileError('views: a function is not supported here by lmake-cs (use a dict)')
+    out = []
+    for logical, phys in views.items():
+        what = f'views[{logical!r}]'
+        entry = {'view': parts(what, logical)}
+        if isinstance(phys, str): entry['bind'] = parts(what, phys)
+        elif isinstance(phys, dict):
+            unknown = set(phys) - {'upper', 'lower', 'copy_up'}
+            if unknown: raise LmakefileError(f'{what}: unknown key {sorted(unknown)[0]!r} (known: upper, lower, copy_up)')
+            if 'upper' not in phys or 'lower' not in phys: raise LmakefileError(f'{what}: an overlay needs both upper and lower')
+            entry['upper'] = parts(what + "['upper']", phys['upper'])
+            entry['lower'] = many(what + "['lower']", phys['lower'])
+            if not entry['lower']: raise LmakefileError(f'{what}: an overlay needs at least one lower dir')
+            entry['copy_up'] = many(what + "['copy_up']", phys.get('copy_up', ()))
+        else: raise LmakefileError(f'{what} = {phys!r}: expected a str (bind) or a dict (upper, lower, copy_up: overlay)')
+        out.append(entry)
+    if out: ns['views'] = out
+    return ns
 
 def _server_side_values(cls, attr):
     'what the helper evaluates for attr of a job'
