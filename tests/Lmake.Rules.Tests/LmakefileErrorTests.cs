@@ -122,7 +122,7 @@ public class LmakefileErrorTests
     [InlineData("views = {'v': 'w'}", "views is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
     [InlineData("chroot_dir = '/img'", "chroot_dir is not supported by lmake-cs (namespaces (views, chroot_dir, repo_view, tmp_view, lmake_view) is not implemented)")]
     [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
-    [InlineData("backend = 'slurm'", "backend 'slurm' is not supported by lmake-cs (only the local backend is implemented)")]
+    [InlineData("backend = 'sge'", "backend 'sge' is not supported by lmake-cs (local and slurm are implemented)")]
     [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
     public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>
         AssertBroken(Head + "class A(Rule):\n    target = 'a'\n    " + attr + "\n    cmd = 'true'\n", "Lmakefile.py:4: rule A: " + expected);

@@ -104,7 +104,7 @@ public sealed class Engine
             targets.Add(rel);
         }
         if (outside) return ExitCode.BuildFailed;
-        _backend ??= new LocalBackend(RepoRoot, _layout);
+        _backend ??= new BackendChoice(RepoRoot, _layout);
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,

@@ -32,6 +32,12 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
         _req.Output.Out(StatusLine.StderrLine(line));
     }
 
+    public void Warn(string line)
+    {
+        if (_req.Finished) return;
+        _req.Output.Err(line);
+    }
+
     public void Started()
     {
         if (job.Running is { } running) running.Started = DateTime.Now;

@@ -40,6 +40,8 @@
 //                      (StaleOutputs.Quarantine: lmake, lcollect, lmake_repair): moved there, never deleted
 //   debug/<job id>/    ldebug's script (written as script.tmp, renamed) and the tmp dir it runs in
 //                      (Ldebug); the client runs the script (lmake/DebugScript.cs)
+//   slurm/<slurm id>   what the job_exec of a job run by Slurm printed itself (its own errors: it could not
+//                      connect back...), written by Slurm; removed when the job reported, kept when it was lost
 // Nothing else is written there: a job's own accesses to LMAKE/ are not tracked (Contains), nor watched.
 using Lmake.Common.Protocol;
 
@@ -99,6 +101,9 @@ public sealed class LmakeDir
     public string TmpOf(uint jobId) => Path.Combine(Tmp, jobId.ToString());
     /// <summary>The $TMPDIR of the jobs run in a slot of the local backend (tmp/slotN), reused.</summary>
     public string TmpSlot(int slot) => Path.Combine(Tmp, "slot" + slot);
+
+    /// <summary>Where Slurm writes what the job_exec of a job prints itself (sbatch --output, %j: the Slurm job id).</summary>
+    public string SlurmLogs => Path.Combine(Dir, "slurm");
 
     /// <summary>Where a file lmake would have removed goes (quarantine/NAME).</summary>
     public string QuarantineOf(string repoName) => Path.Combine(Dir, "quarantine", repoName);
