@@ -83,12 +83,30 @@ internal static class RemoteJobRunner
             CommandHandler = commands,
         };
         TrackedJob job = TrackedJob.Start(spec);
-        // scancel (or the node going down) sends SIGTERM: the job is stopped and still reported, as killed
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; job.Kill(); });
+        // SIGTERM comes from the batch system (scancel, preemption, the node going down): the job is stopped
+        // and not reported, so that the server takes it as lost (run again), not as a job that failed
+        bool stoppedFromOutside = false;
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            Volatile.Write(ref stoppedFromOutside, true);
+            job.Kill();
+        });
         var listening = new Thread(() => Listen(reader, commands, job)) { IsBackground = true, Name = "server link" };
         listening.Start();
         JobOutcome outcome = job.Completion.GetAwaiter().GetResult();
-        try { writer.Write(MessageKind.JobEnd, RemoteJobWire.End(new RemoteJobEnd(outcome, Environment.MachineName, freshTmp ? "" : tmp))); }
+        // the batch system signals the job's processes and job_exec at once, and the handler above runs on a thread
+        // of its own: a job killed by a signal waits for it a moment, not to report a scancel as the job's failure
+        if (outcome.ExitCode > 128 && !Volatile.Read(ref stoppedFromOutside)) Thread.Sleep(300);
+        try
+        {
+            if (Volatile.Read(ref stoppedFromOutside))
+            {
+                Console.Error.WriteLine("job_exec: stopped by SIGTERM (scancel, preemption...): the job is not reported, the server reruns it");
+                return ExitCode.InternalError;
+            }
+            writer.Write(MessageKind.JobEnd, RemoteJobWire.End(new RemoteJobEnd(outcome, Environment.MachineName, freshTmp ? "" : tmp)));
+        }
         finally
         {
             if (freshTmp) RemoveQuietly(tmp);
@@ -116,7 +134,7 @@ internal static class RemoteJobRunner
     private static void SendQuietly(FrameWriter writer, MessageKind kind, byte[] payload)
     {
         try { writer.Write(kind, payload); }
-        catch (IOException) { }   // the server is gone: the listener kills the job
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }   // the server is gone: the listener kills the job
     }
 
     private static void RemoveQuietly(string dir)

@@ -12,6 +12,9 @@ public interface IJobHost
     /// <summary>lmake -t: the job's tmp dir is kept for the user to look into.</summary>
     bool KeepTmp { get; }
 
+    /// <summary>lmake -l: the job runs on the local backend, whatever its rule's backend.</summary>
+    bool RunsLocally { get; }
+
     /// <summary>lmake -s: the job may write sources.</summary>
     bool SourceOk { get; }
 

@@ -3,7 +3,6 @@
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
-using Lmake.Server.Backends.Local;
 using Lmake.Server.Cache;
 using Lmake.Server.Disk;
 using Lmake.Server.Rules;
@@ -108,6 +107,7 @@ public sealed class Engine
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
+            HostLen = _graph.Makefiles?.Config.ConsoleHostLen,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
         };
         var maker = new Maker(_graph, _resolver, _backend, _cache, req);

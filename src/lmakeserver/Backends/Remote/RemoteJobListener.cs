@@ -116,6 +116,7 @@ public sealed unsafe class RemoteJobListener
         lock (_lock) _slots.TryGetValue(number, out slot);
         if (slot == null) return "bad key";   // (no hint whether the slot exists)
         string? refusal = Hello.Check(hello, slot.Key);
+        if (refusal == null && (slot.IsConnected || slot.HasEnded)) refusal = "this job is connected already";
         if (refusal != null) slot = null;
         return refusal;
     }
@@ -151,6 +152,6 @@ public sealed unsafe class RemoteJobListener
             PayloadWriter payload = t.IsCompletedSuccessfully ? answer(t.Result)
                 : RemoteJobWire.Failure(id, t.Exception?.InnerException?.Message ?? "cancelled");
             try { writer.Write(MessageKind.JobAnswer, payload); }
-            catch (IOException) { }   // job_exec is gone: its session reports the job lost
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { }   // job_exec is gone: its session reports the job lost
         }, TaskScheduler.Default);
 }

@@ -52,7 +52,7 @@ public sealed class RemoteJobSlot : IDisposable
         }
         if (job == null) return;
         try { job.Write(MessageKind.JobKill); }
-        catch (IOException) { }   // gone already: the session reports it lost
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }   // gone already: it reported, or is lost
     }
 
     /// <summary>The job will never report (Slurm says it ended without it, the connection was cut, it was

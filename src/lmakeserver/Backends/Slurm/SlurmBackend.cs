@@ -56,6 +56,8 @@ public sealed class SlurmBackend : IBackend
 
     public async Task<JobRun> Run(JobSubmission job, IJobHost host, CancellationToken cancelled)
     {
+        if (host.RunsLocally)   // lmake -l
+            return await _local.Run(job, SlurmToLocal.Resources(job.Plan.Resources, _local.Capacity(job.Config)), host, cancelled);
         if (Configure(job.Config) is string unreachable)
         {
             if (!_warned) host.Warn($"warning : slurm backend not available ({unreachable}) : its jobs run on the local backend");
