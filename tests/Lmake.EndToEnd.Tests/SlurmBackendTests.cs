@@ -52,10 +52,11 @@ public sealed class SlurmBackendTests : IDisposable
         Assert.Equal(["done"], first.Words("hello.up"));
         Assert.Equal(["done"], first.Words("hello.up.up"));
         Assert.Equal("HELLO\n", r.Repo.Read("hello.up.up"));
-        // both went through Slurm, named after the repo and the job
+        // both went through Slurm, named after the repo and the job (Slurm logs a job once it has cleaned up after it)
         string repoKey = Path.GetFileName(r.Repo.Path) + ":";
-        Assert.Contains(_slurm.CompletedJobs(), l => l.Contains($"Name={repoKey}hello.up ") && l.Contains("JobState=COMPLETED"));
-        Assert.Contains(_slurm.CompletedJobs(), l => l.Contains($"Name={repoKey}hello.up.up ") && l.Contains("JobState=COMPLETED"));
+        foreach (string job in new[] { "hello.up", "hello.up.up" })
+            WaitFor(() => _slurm.CompletedJobs().Any(l => l.Contains($"Name={repoKey}{job} ") && l.Contains("JobState=COMPLETED")),
+                $"Slurm to log {job} as completed\n" + string.Join('\n', _slurm.CompletedJobs()));
 
         LmakeOutput again = r.Lmake("hello.up.up");
         Assert.True(again.Result.ExitCode == 0, again.ToString());
@@ -107,7 +108,7 @@ public sealed class SlurmBackendTests : IDisposable
     }
 
     [Fact]
-    public void AJobSlurmLosesIsSubmittedAgainAndNeverTakenAsDone()
+    public async Task AJobSlurmLosesIsSubmittedAgainAndNeverTakenAsDone()
     {
         LmakeRepo r = Repo($$"""
             class Slow(Rule):
@@ -121,7 +122,7 @@ public sealed class SlurmBackendTests : IDisposable
         string[] jobs = _slurm.QueuedJobs();
         Assert.Single(jobs);
         _slurm.Client("scancel", jobs);   // as a node failure or an admin would: lmake did not ask for it
-        LmakeOutput o = running.Result;
+        LmakeOutput o = await running;
         Assert.True(o.Result.ExitCode == 0, o.ToString());
         Assert.Contains("submitted again", Printed(o));
         Assert.Equal(["done"], o.Words("slow"));
