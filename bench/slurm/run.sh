@@ -45,11 +45,16 @@ lmake seed >/dev/null   # the server up and the Lmakefile read before timing
 echo "== a chain of $N trivial jobs (each waits for the one before)"
 t0=$(now); for i in $(seq 1 "$N"); do sbatch --wait --quiet --output=/dev/null --wrap "echo $i" >/dev/null; done; t1=$(now)
 ref=$(secs "$t0" "$t1")
+# srun is told of its job's end at once (sbatch --wait polls): Slurm's own cost of a job, scheduling included
+t0=$(now); for i in $(seq 1 "$N"); do srun --quiet true; done; t1=$(now)
+floor=$(secs "$t0" "$t1")
 t0=$(now); lmake "chain$N" >/dev/null; t1=$(now)
 ours=$(secs "$t0" "$t1")
 echo "sbatch --wait x$N in sequence : ${ref}s"
+echo "srun x$N in sequence          : ${floor}s"
 echo "lmake chain$N                 : ${ours}s"
 python3 -c "import sys; r,o,n=map(float,sys.argv[1:]); print(f'overhead per job : {(o-r)/n*1000:+.0f} ms ({o/r:.2f} x sbatch --wait)')" "$ref" "$ours" "$N"
+python3 -c "import sys; r,o,n=map(float,sys.argv[1:]); print(f'against srun     : {(o-r)/n*1000:+.0f} ms per job ({o/r:.2f} x srun)')" "$floor" "$ours" "$N"
 
 echo "== $N independent trivial jobs"
 t0=$(now); for i in $(seq 1 "$N"); do sbatch --wait --quiet --output=/dev/null --wrap "echo $i" >/dev/null & done; wait; t1=$(now)
