@@ -159,6 +159,27 @@ public sealed class SlurmBackendTests : IDisposable
     }
 
     [Fact]
+    public void WithDashLTheJobsRunLocallyAndOneThatFailedThereRunsOnSlurmWithout()
+    {
+        LmakeRepo r = Repo("""
+            class Check(Rule):
+                target  = 'check'
+                backend = 'slurm'
+                environ = {'DUT': ...}
+                cmd     = '[ "$DUT" = dut ] || { echo no dut here; exit 1; }; echo "$DUT"'
+            """, environ: "{'DUT': 'dut'}");
+        int before = _slurm.CompletedJobs().Length;
+        LmakeOutput local = r.Lmake("-l", "check");
+        Assert.Equal(1, local.Result.ExitCode);   // backends.slurm.environ is not the local backend's
+        Assert.Equal(["failed"], local.Words("check"));
+        Assert.Equal(before, _slurm.CompletedJobs().Length);
+        LmakeOutput slurm = r.Lmake("check");
+        Assert.True(slurm.Result.ExitCode == 0, slurm.ToString());
+        Assert.Equal(["done"], slurm.Words("check"));
+        Assert.Equal("dut\n", r.Repo.Read("check"));
+    }
+
+    [Fact]
     public void WithSlurmStoppedTheJobsRunLocallyAfterAWarning()
     {
         LmakeRepo r = Repo("""

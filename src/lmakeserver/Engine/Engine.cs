@@ -107,7 +107,8 @@ public sealed class Engine
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
-            HostLen = _graph.Makefiles?.Config.ConsoleHostLen,
+            // (lmake -l runs every job here: no host to show, no column)
+            HostLen = options.Local ? null : _graph.Makefiles?.Config.ConsoleHostLen,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
         };
         var maker = new Maker(_graph, _resolver, _backend, _cache, req);

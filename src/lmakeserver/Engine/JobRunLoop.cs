@@ -388,7 +388,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
     private void SayRunStatus(Job job, string reason, string status, JobRun result) =>
         // console.host_len: where a job of a remote backend ran (none is shown for the local backend)
-        SayStatus(job, reason, status, result.ExecTime, job.Plan.Backend != "local" ? result.Facts?.Host : null);
+        SayStatus(job, reason, status, result.ExecTime, result.Facts is { RanRemotely: true } facts ? facts.Host : null);
 
     private void SayStatus(Job job, string reason, string status, TimeSpan? execTime, string? host = null)
     {
@@ -430,7 +430,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, List<FileChecksum> seen, RunningJob running)
     {
         bool keptIncremental = running.KeptIncremental;
-        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0);
+        job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
+            | (!result.Ok && Options.Local && job.Plan.Backend != "local" ? JobRunFlags.FailedLocally : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;

@@ -16,4 +16,6 @@ public enum JobRunFlags : byte
     None = 0,
     Incremental = 1 << 0,   // it kept an incremental target it found: lmake -I runs it again
     Forced = 1 << 1,        // its rule had force: the next request runs it again, force or not
+    FailedLocally = 1 << 2, // it failed on the local backend while its rule names another one (lmake -l): a request
+                            // without -l runs it again where its rule says
 }

@@ -185,7 +185,7 @@ public sealed class SlurmBackend : IBackend
             TryDelete(Path.Combine(_lmakeDir.SlurmLogs, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             JobOutcome outcome = job.OutsideSourceDirs.Rename(end.Outcome);
             var facts = new JobRunFacts(started, DateTime.Now, outcome.ExitCode, outcome.Cpu, outcome.MaxRssBytes,
-                keep ? keptTmp : end.TmpDir, keep, end.Host, outcome.Stdout);
+                keep ? keptTmp : end.TmpDir, keep, end.Host, outcome.Stdout) { RanRemotely = true };
             return (AccessSorter.Sort(plan, outcome, commands, host, facts), null);
         }
         finally
