@@ -166,12 +166,13 @@ public sealed class SlurmBackendTests : IDisposable
                 target  = 'check'
                 backend = 'slurm'
                 environ = {'DUT': ...}
-                cmd     = '[ "$DUT" = dut ] || { echo no dut here; exit 1; }; echo "$DUT"'
+                cmd     = '[ "$DUT" = dut ] || exit 4; echo "$DUT"'
             """, environ: "{'DUT': 'dut'}");
         int before = _slurm.CompletedJobs().Length;
         LmakeOutput local = r.Lmake("-l", "check");
         Assert.Equal(1, local.Result.ExitCode);   // backends.slurm.environ is not the local backend's
         Assert.Equal(["failed"], local.Words("check"));
+        Assert.Contains("exit code 4", local.Result.Stdout);
         Assert.Equal(before, _slurm.CompletedJobs().Length);
         LmakeOutput slurm = r.Lmake("check");
         Assert.True(slurm.Result.ExitCode == 0, slurm.ToString());
