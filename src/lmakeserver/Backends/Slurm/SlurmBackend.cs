@@ -39,6 +39,9 @@ public sealed class SlurmBackend : IBackend
     private HashSet<string> _licenses = [];
     private string? _unreachable;   // why Slurm is not used under the current settings (null: it is)
     private bool _warned;
+    private DateTime _probedAt;
+    /// <summary>How long Slurm found unreachable is not asked again (its jobs run locally meanwhile).</summary>
+    private static readonly TimeSpan ProbeAgain = TimeSpan.FromSeconds(60);
     private int _running;
     private int _nextSmallId;
 
@@ -80,32 +83,44 @@ public sealed class SlurmBackend : IBackend
         }
     }
 
-    /// <summary>The settings of this config, Slurm asked once per settings whether it answers; null when it is
-    /// used, else why not.</summary>
+    /// <summary>The settings of this config, and whether Slurm answers (asked once per settings while it does, again
+    /// at most every <see cref="ProbeAgain"/> while it does not); null when it is used, else why not.</summary>
     private string? Configure(Config config)
     {
-        if (_settingsConfig == config) return _unreachable;
-        _settingsConfig = config;
-        SlurmSettings? settings = SlurmSettings.Of(config, _repoRoot);
-        if (settings == null)
+        if (_settingsConfig != config)
         {
-            _settings = null;
-            return _unreachable = "lmake.config.backends.slurm is not set";
+            _settingsConfig = config;
+            SlurmSettings? settings = SlurmSettings.Of(config, _repoRoot);
+            if (settings == null)
+            {
+                _settings = null;
+                _client = null;
+                return _unreachable = "lmake.config.backends.slurm is not set";
+            }
+            if (_settings == null || !_settings.SameAs(settings) || _client == null)
+            {
+                _settings = settings;
+                _warned = false;
+                _client = new SlurmClient(settings.ConfigFile, settings.InitTimeout);
+                _watch = null;
+                _probedAt = DateTime.MinValue;
+            }
         }
-        if (_settings != null && _settings.SameAs(settings) && _client != null) return _unreachable;
-        _settings = settings;
-        _warned = false;
-        _client = new SlurmClient(settings.ConfigFile, settings.InitTimeout);
+        if (_client == null) return _unreachable;
+        if (_watch != null) return null;   // Slurm answered under these settings
+        if (DateTime.UtcNow - _probedAt < ProbeAgain) return _unreachable;
+        _probedAt = DateTime.UtcNow;
         _unreachable = _client.Unreachable();
         if (_unreachable != null) return _unreachable;
-        _licenses = [.. settings.Licenses, .. _client.ConfiguredLicenses()];
-        _watch = new SlurmQueueWatch(_client);
         try
         {
             _listener ??= new RemoteJobListener();
-            _address ??= OwnAddress(settings.DomainName);
+            _address ??= OwnAddress(_settings!.DomainName);
         }
         catch (Exception e) when (e is IOException or SocketException) { return _unreachable = e.Message; }
+        _licenses = [.. _settings!.Licenses, .. _client.ConfiguredLicenses()];
+        _watch = new SlurmQueueWatch(_client);
+        _warned = false;   // (were it down again under other settings, it is said again)
         return null;
     }
 
@@ -115,6 +130,7 @@ public sealed class SlurmBackend : IBackend
         SynchronizationContext engine = SynchronizationContext.Current!;
         SlurmSettings settings = _settings!;
         SlurmClient client = _client!;
+        SlurmQueueWatch watch = _watch!;   // (the settings may change while the job runs)
         JobPlan plan = job.Plan;
         // nothing to lend while the job waits for its deps: Slurm holds its node, not this server
         var commands = new JobCommands(host, engine, _repoRoot, waiting => waiting);
@@ -161,7 +177,7 @@ public sealed class SlurmBackend : IBackend
                 string failure = $"cannot submit to slurm : {error}";
                 return (new JobRun(false, failure, [failure], "", TimeSpan.Zero, [], [], false), null);
             }
-            _watch!.Add(id, slot);
+            watch.Add(id, slot);
             using CancellationTokenRegistration stop = cancelled.Register(() =>
             {
                 slot.Kill();
@@ -191,7 +207,7 @@ public sealed class SlurmBackend : IBackend
         finally
         {
             if (queued) _queue.Leave(queueKey);
-            if (slurmId is long submitted) _watch!.Remove(submitted);
+            if (slurmId is long submitted) watch.Remove(submitted);
         }
     }
 

@@ -3,7 +3,7 @@
 // Used on the engine thread only.
 namespace Lmake.Server.Backends.Slurm;
 
-internal sealed class SlurmQueueSlots
+public sealed class SlurmQueueSlots
 {
     private readonly Dictionary<string, (int Queued, Queue<TaskCompletionSource> Waiting)> _byResources = new(StringComparer.Ordinal);
 
