@@ -126,7 +126,7 @@ public class LmakefileErrorTests
     [InlineData("repo_view = 3", "repo_view = 3: expected a str")]
     [InlineData("tmp_view = '/t{os.getpid()}'", "tmp_view = '/t{os.getpid()}': only stems and constants may be used in this f-string")]
     [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
-    [InlineData("backend = 'slurm'", "backend 'slurm' is not supported by lmake-cs (only the local backend is implemented)")]
+    [InlineData("backend = 'sge'", "backend 'sge' is not supported by lmake-cs (local and slurm are implemented)")]
     [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
     public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>
         AssertBroken(Head + "class A(Rule):\n    target = 'a'\n    " + attr + "\n    cmd = 'true'\n", "Lmakefile.py:4: rule A: " + expected);

@@ -1,9 +1,10 @@
-// The job supervisor, also `lautodep` (run a command under dependency tracking outside a build).
+// The job supervisor: `job_exec --remote IP:PORT` runs one job for a remote backend (RemoteJobRunner); also
+// `lautodep` (run a command under dependency tracking outside a build).
 using Lmake.Common;
 using Lmake.JobExec;
 
 return CommandName.Invoked switch
 {
     "lautodep" => LautodepCommand.Run(args),
-    _ => PendingCommand.Run("job_exec", "run one job under dependency tracking (for remote backends; local jobs run inside lmakeserver)", args),
+    _ => RemoteJobRunner.Run(args),
 };

@@ -25,7 +25,7 @@ public static class LmakeCommandLine
         public readonly Option<bool> KeepTmp = new("--keep-tmp", "-t") { Description = "keep the tmp dirs of the jobs" };
         public readonly Option<bool> LiveOut = new("--live-out", "-o")
             { Description = "show the stdout of the jobs making the asked targets while they run, each line tab-indented" };
-        public readonly Option<bool> Local = new("--local", "-l") { Description = "run every job on the local backend (the only backend today)" };
+        public readonly Option<bool> Local = new("--local", "-l") { Description = "run every job on the local backend, whatever the backend of its rule" };
         public readonly Option<int?> MaxRuns = new("--max-runs", "-m")
             { HelpName = "N", Description = "run a job at most N times in a row (reruns included)" };
         public readonly Option<int?> MaxSubmits = new("--max-submits", "-M")

@@ -7,6 +7,8 @@
 //   server -> client  Out / Err lines, any number, in the order the engine produced them
 //   client -> server  Cancel   at any time after Request (^C); closing the socket means the same
 //   server -> client  Exit     the exit code; the last message, the server closes after it
+//
+// The Job* kinds are the conversation of a remote job_exec with the server (Lmake.Autodep.RemoteJobWire).
 namespace Lmake.Common.Protocol;
 
 public enum MessageKind : byte
@@ -20,4 +22,14 @@ public enum MessageKind : byte
     Out = 18,
     Err = 19,
     Exit = 20,
+
+    JobOrder = 32,
+    JobVerifyDeps = 33,
+    JobCheckDeps = 34,
+    JobEncode = 35,
+    JobDecode = 36,
+    JobAnswer = 37,
+    JobStdout = 38,
+    JobKill = 39,
+    JobEnd = 40,
 }

@@ -19,6 +19,8 @@ public struct PayloadReader
 
     public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
+    public long Long() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
     public bool Bool() => Take(1)[0] != 0;
 
     public string String() => Encoding.UTF8.GetString(Take(Count()));

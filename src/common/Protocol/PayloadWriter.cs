@@ -1,4 +1,4 @@
-// Builds a message payload: little-endian int32s, booleans as one byte, strings as an int32 byte count then
+// Builds a message payload: little-endian int32s and int64s, booleans as one byte, strings as an int32 byte count then
 // UTF-8, string lists as an int32 count then the strings. PayloadReader reads the same forms back.
 using System.Buffers.Binary;
 using System.Text;
@@ -15,6 +15,12 @@ public sealed class PayloadWriter
     public PayloadWriter Int(int value)
     {
         BinaryPrimitives.WriteInt32LittleEndian(Grow(4), value);
+        return this;
+    }
+
+    public PayloadWriter Long(long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(Grow(8), value);
         return this;
     }
 

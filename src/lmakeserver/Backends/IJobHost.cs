@@ -12,6 +12,9 @@ public interface IJobHost
     /// <summary>lmake -t: the job's tmp dir is kept for the user to look into.</summary>
     bool KeepTmp { get; }
 
+    /// <summary>lmake -l: the job runs on the local backend, whatever its rule's backend.</summary>
+    bool RunsLocally { get; }
+
     /// <summary>lmake -s: the job may write sources.</summary>
     bool SourceOk { get; }
 
@@ -20,6 +23,10 @@ public interface IJobHost
 
     /// <summary>A line of the job's stdout, for the request's client (lmake -o).</summary>
     void ShowStdoutLine(string line);
+
+    /// <summary>A line for the request's user about how the job is run (its backend is not available, Slurm lost
+    /// it and it was submitted again...).</summary>
+    void Warn(string line);
 
     /// <summary>The job got what it waited for (resources, a node) and starts now (lshow: running since).</summary>
     void Started();

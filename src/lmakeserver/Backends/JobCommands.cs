@@ -33,25 +33,35 @@ public sealed class JobCommands : IJobCommandHandler
         get { lock (_lock) return [.. _codecEntries]; }
     }
 
-    public Task<IReadOnlyList<DepVerdict>> VerifyDeps(TrackedJob job, IReadOnlyList<string> files) =>
+    public Task<IReadOnlyList<DepVerdict>> VerifyDeps(TrackedJob job, IReadOnlyList<string> files) => VerifyDeps(files);
+
+    public Task<bool> CheckDeps(TrackedJob job, IReadOnlyList<string> depsSoFar) => CheckDeps(depsSoFar, job.Kill);
+
+    public Task<string> Encode(TrackedJob job, string table, string context, string value, int minLen) => Encode(table, context, value, minLen);
+
+    public Task<string?> Decode(TrackedJob job, string table, string context, string code) => Decode(table, context, code);
+
+    /// <summary>ldepend -v (of a job here or on a remote node).</summary>
+    public Task<IReadOnlyList<DepVerdict>> VerifyDeps(IReadOnlyList<string> files) =>
         _engine.RunOn(() => _host.MakeDeps(files, _whileWaiting));
 
     /// <summary>Every dep seen so far must be settled in this request (made, or nothing to make): one that a
-    /// job may still change means the job read a stale file, so it is stopped, the dep is made, and the job
-    /// reruns.</summary>
-    public Task<bool> CheckDeps(TrackedJob job, IReadOnlyList<string> depsSoFar) =>
+    /// job may still change means the job read a stale file, so it is stopped (<paramref name="stop"/>), the dep
+    /// is made, and the job reruns.</summary>
+    public Task<bool> CheckDeps(IReadOnlyList<string> depsSoFar, Action stop) =>
         _engine.RunOn(() =>
         {
             bool upToDate = _host.CheckDeps(depsSoFar);
             if (!upToDate)
             {
                 CheckDepsFailed = true;
-                job.Kill();
+                stop();
             }
             return Task.FromResult(upToDate);
         });
 
-    public async Task<string> Encode(TrackedJob job, string table, string context, string value, int minLen)
+    /// <summary>lencode (of a job here or on a remote node).</summary>
+    public async Task<string> Encode(string table, string context, string value, int minLen)
     {
         if (CodecCodes.BadContext(context) is string bad) throw new ArgumentException(bad);
         var (code, entry) = await _engine.RunOn(() => _host.Encode(table, context, value, minLen));
@@ -59,7 +69,8 @@ public sealed class JobCommands : IJobCommandHandler
         return code;
     }
 
-    public async Task<string?> Decode(TrackedJob job, string table, string context, string code)
+    /// <summary>ldecode (of a job here or on a remote node).</summary>
+    public async Task<string?> Decode(string table, string context, string code)
     {
         if (CodecCodes.BadContext(context) is string bad) throw new ArgumentException(bad);
         if (CodecCodes.BadCode(code) is string badCode) throw new ArgumentException(badCode);

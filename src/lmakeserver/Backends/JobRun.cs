@@ -54,4 +54,8 @@ public readonly record struct DiscoveredDep(string Name, Rules.DepFlags Flags, R
 
 /// <summary>What the backend saw of one run beyond its accesses (JobInfo keeps it for `lshow -i`).</summary>
 public sealed record JobRunFacts(DateTime Start, DateTime End, int ExitCode, TimeSpan Cpu, long MaxRssBytes,
-    string TmpDir, bool TmpKept, string Host, string Stdout);
+    string TmpDir, bool TmpKept, string Host, string Stdout)
+{
+    /// <summary>Run by a remote backend on one of its nodes (console.host_len shows the host), not here.</summary>
+    public bool RanRemotely { get; init; }
+}

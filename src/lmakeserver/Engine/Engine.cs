@@ -3,7 +3,6 @@
 using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Server.Backends;
-using Lmake.Server.Backends.Local;
 using Lmake.Server.Cache;
 using Lmake.Server.Disk;
 using Lmake.Server.Rules;
@@ -104,10 +103,12 @@ public sealed class Engine
             targets.Add(rel);
         }
         if (outside) return ExitCode.BuildFailed;
-        _backend ??= new LocalBackend(RepoRoot, _layout);
+        _backend ??= new BackendChoice(RepoRoot, _layout);
         var req = new MakeRequest(output, cancelled, _graph.RuleWidth, options)
         {
             JobLimit = options.Jobs is int j && j > 0 ? new JobCountLimit(j) : null,
+            // (lmake -l runs every job here: no host to show, no column)
+            HostLen = options.Local ? null : _graph.Makefiles?.Config.ConsoleHostLen,
             LiveOutTargets = options.LiveOut ? targets.Select(_graph.Node).ToList() : null,
         };
         var maker = new Maker(_graph, _resolver, _backend, _cache, req);

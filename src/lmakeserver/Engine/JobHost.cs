@@ -12,6 +12,7 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
     public JobCountLimit? JobLimit => _req.JobLimit;
     public bool KeepTmp => _req.Options.KeepTmp;
     public bool SourceOk => _req.Options.SourceOk;
+    public bool RunsLocally => _req.Options.Local;
 
     /// <summary>lmake -o: may the job make one of the targets on the command line? (Of the rules that only may
     /// make a target, star or optional ones, each is tried in turn: each one's output is shown.)</summary>
@@ -30,6 +31,12 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
     {
         if (_req.Finished) return;   // the request this job ran for is over (a job shared with a later one)
         _req.Output.Out(StatusLine.StderrLine(line));
+    }
+
+    public void Warn(string line)
+    {
+        if (_req.Finished) return;
+        _req.Output.Err(line);
     }
 
     public void Started()

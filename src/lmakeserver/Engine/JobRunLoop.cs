@@ -51,7 +51,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (req.Cancelled.IsCancellationRequested)
             {
                 // a run that ended by itself meanwhile is not looked at: it may or may not be right (completed)
-                SayStatus(job, reason, result.Killed ? "killed" : "completed", result.ExecTime);
+                SayRunStatus(job, reason, result.Killed ? "killed" : "completed", result);
                 if (result.Killed) KeepKilledTargets(job, result);
                 throw new OperationCanceledException(req.Cancelled);
             }
@@ -107,7 +107,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if (!mayRerun && !result.MustRerun && (running.WaitedForDeps || making.Any(t => !t.IsCompleted)))
                 {
                     mayRerun = true;
-                    SayStatus(job, reason, "may_rerun", result.ExecTime);
+                    SayRunStatus(job, reason, "may_rerun", result);
                     // a request that never gets past its deps (a cycle of deps) records the run as it ended, with the
                     // deps that closed the cycle
                     recordIfStuck = () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
@@ -173,20 +173,20 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 // what this run wrote goes too: the next run starts as the first one should have
                 foreach (string t in result.Targets)
                     if (graph.IsFileOnDisk(t)) { graph.Disk.Unlink(t); Graph.Invalidate(graph.Node(t)); }
-                SayStatus(job, reason, "rerun", result.ExecTime);
+                SayRunStatus(job, reason, "rerun", result);
                 continue;
             }
             if (changed && run < maxRuns && submitsLeft)
             {
                 // after may_rerun the rerun goes unsaid (may_rerun announced it); rerun is for a dep already made
                 // when the job started that changed while it ran, or a run that asked for it
-                if (!mayRerun) SayStatus(job, reason, "rerun", result.ExecTime);
+                if (!mayRerun) SayRunStatus(job, reason, "rerun", result);
                 else if (!result.Ok && depErrors.Any(e => e.Rule is not ("missing" or "dangling")))
                 {
                     // the run failed and read deps whose jobs failed: it is rerun only in the hope that the dep that
                     // changed before them leads it elsewhere (ldepend(1) note 3); what it was stands until then (a
                     // dep nothing makes is no failure of its own: that is not said)
-                    SayStatus(job, reason, "was_failed", result.ExecTime);
+                    SayRunStatus(job, reason, "was_failed", result);
                     PrintStderr(job, result.Stderr);
                 }
                 await RemakePollutedDeps(job, result, depth);
@@ -198,7 +198,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             {
                 // no run left to read it again: the job's result rests on a dep that moved under it
                 job.Status = JobStatus.DepError;
-                SayStatus(job, reason, mayRerun ? "was_dep_error" : "dep_error", result.ExecTime);
+                SayRunStatus(job, reason, mayRerun ? "was_dep_error" : "dep_error", result);
                 foreach (string name in overwritten) req.Note($"dep modified during execution : {name}");
                 req.Failed++;
                 req.FailedTime += result.ExecTime;
@@ -219,7 +219,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             {
                 job.Status = JobStatus.DepError;
                 string status = mayRerun ? "was_dep_error" : "dep_error";
-                SayStatus(job, reason, status, result.ExecTime);
+                SayRunStatus(job, reason, status, result);
                 foreach (ErrorChain e in depErrors)
                 {
                     if (e.Rule == "dangling") req.Dangling(e.Name);
@@ -246,7 +246,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 retries++;
                 if (!mayRerun)
                 {
-                    SayStatus(job, reason, "failed", result.ExecTime);
+                    SayRunStatus(job, reason, "failed", result);
                     foreach (string note in result.Notes) req.Note(note);
                     PrintStderr(job, result.Stderr);
                 }
@@ -262,7 +262,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if (result.FromCache == CacheHit.AfterMakingDeps) SayStatus(job, reason, "hit_rerun", null);
                 ok = steady ? "hit_steady" : "hit_done";
             }
-            SayStatus(job, reason, ok, result.ExecTime);
+            SayRunStatus(job, reason, ok, result);
             PrintStderr(job, result.Stderr);
             // lmake -c: none and download leave the cache as it is
             if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
@@ -323,7 +323,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     private NodeResult Fail(Job job, string reason, string status, JobRun result, string? why)
     {
         job.Status = JobStatus.Failed;
-        SayStatus(job, reason, status, result.ExecTime);
+        SayRunStatus(job, reason, status, result);
         foreach (string note in result.Notes) req.Note(note);
         PrintStderr(job, result.Stderr);
         req.Failed++;
@@ -395,9 +395,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A status line of the job; with -v, its first one in this request is followed by why it ran.</summary>
-    private void SayStatus(Job job, string reason, string status, TimeSpan? execTime)
+    private void SayRunStatus(Job job, string reason, string status, JobRun result) =>
+        // console.host_len: where a job of a remote backend ran (none is shown for the local backend)
+        SayStatus(job, reason, status, result.ExecTime, result.Facts is { RanRemotely: true } facts ? facts.Host : null);
+
+    private void SayStatus(Job job, string reason, string status, TimeSpan? execTime, string? host = null)
     {
-        req.Status(status, job.Rule.Name, execTime, job.Name);
+        req.Status(status, job.Rule.Name, execTime, job.Name, host);
         if (Options.Verbose && (_reasonSaid ??= []).Add(job)) req.Note($"reason : {reason}");
     }
 
@@ -440,7 +444,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     {
         bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
-            | (IsLost(result) ? JobRunFlags.Lost : 0);
+            | (IsLost(result) ? JobRunFlags.Lost : 0)
+            | (!result.Ok && Options.Local && job.Plan.Backend != "local" ? JobRunFlags.FailedLocally : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;
         job.RanWithSignature = job.Rule.SignatureHash;

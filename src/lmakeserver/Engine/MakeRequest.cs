@@ -89,10 +89,14 @@ public sealed class MakeRequest
     public int Done, Steady, Failed;
     public TimeSpan DoneTime, SteadyTime, FailedTime;
 
-    public void Status(string status, string rule, TimeSpan? execTime, string name)
+    /// <summary>lmake.config.console.host_len: the width of the column of the host a job ran on (null: no column).</summary>
+    public int? HostLen { get; init; }
+
+    /// <param name="host">Where the job ran, for a job of a remote backend (shown when <see cref="HostLen"/> is set).</param>
+    public void Status(string status, string rule, TimeSpan? execTime, string name, string? host = null)
     {
         _quieted = Options.Quiet && !QuietKeeps.Contains(status);
-        if (!_quieted) Output.Out(StatusLine.Format(DateTime.Now, status, rule, RuleWidth, execTime, name));
+        if (!_quieted) Output.Out(StatusLine.Format(DateTime.Now, status, rule, RuleWidth, execTime, name, HostLen is int w ? (host ?? "", w) : null));
     }
 
     /// <summary>A line under the last status line (a note, a line of the job's stderr): it goes where its status line went.</summary>

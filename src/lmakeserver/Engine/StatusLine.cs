@@ -8,10 +8,14 @@ public static class StatusLine
     private const int StatusWidth = 11;
     private const int TimeWidth = 7;
 
-    public static string Format(DateTime at, string status, string rule, int ruleWidth, TimeSpan? execTime, string name)
+    /// <param name="host">console.host_len set: the host column after the date, cut or padded to its width
+    /// (blank when no remote host ran the job).</param>
+    public static string Format(DateTime at, string status, string rule, int ruleWidth, TimeSpan? execTime, string name,
+        (string Name, int Width)? host = null)
     {
         string time = execTime is TimeSpan t ? FormatSeconds(t) : "";
-        return $"{at:HH:mm:ss} {status.PadRight(StatusWidth)} {rule.PadRight(ruleWidth)} {time.PadLeft(TimeWidth)} {name}";
+        string column = host is var (h, w) && w > 0 ? (h.Length > w ? h[..w] : h.PadRight(w)) + " " : "";
+        return $"{at:HH:mm:ss} {column}{status.PadRight(StatusWidth)} {rule.PadRight(ruleWidth)} {time.PadLeft(TimeWidth)} {name}";
     }
 
     public static string FormatSeconds(TimeSpan t) =>

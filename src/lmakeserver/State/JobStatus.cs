@@ -16,5 +16,7 @@ public enum JobRunFlags : byte
     None = 0,
     Incremental = 1 << 0,   // it kept an incremental target it found: lmake -I runs it again
     Forced = 1 << 1,        // its rule had force: the next request runs it again, force or not
-    Lost = 1 << 2,          // it died of a SIGKILL lmake did not send (kill -9, the OOM killer): run again next time
+    Lost = 1 << 3,          // it died of a SIGKILL lmake did not send (kill -9, the OOM killer): run again next time
+    FailedLocally = 1 << 2, // it failed on the local backend while its rule names another one (lmake -l): a request
+                            // without -l runs it again where its rule says
 }

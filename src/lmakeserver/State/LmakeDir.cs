@@ -46,6 +46,8 @@
 //                      (StaleOutputs.Quarantine: lmake, lcollect, lmake_repair): moved there, never deleted
 //   debug/<job id>/    ldebug's script (written as script.tmp, renamed) and the tmp dir it runs in
 //                      (Ldebug); the client runs the script (lmake/DebugScript.cs)
+//   slurm/<slurm id>   what the job_exec of a job run by Slurm printed itself (its own errors: it could not
+//                      connect back...), written by Slurm; removed when the job reported, kept when it was lost
 // Nothing else is written there: a job's own accesses to LMAKE/ are not tracked (Contains), nor watched.
 // Names LMAKE/codec:... are node names (codec associations, Engine/CodecNames.cs), never files.
 using Lmake.Common.Protocol;
@@ -111,6 +113,8 @@ public sealed class LmakeDir
     public string NamespaceRoot => Path.Combine(Dir, "namespace", "root");
     /// <summary>Where the overlay work dirs of the job run in a slot are made (namespace/work/slotN).</summary>
     public string OverlayWorkOf(int slot) => Path.Combine(Dir, "namespace", "work", "slot" + slot);
+    /// <summary>Where Slurm writes what the job_exec of a job prints itself (sbatch --output, %j: the Slurm job id).</summary>
+    public string SlurmLogs => Path.Combine(Dir, "slurm");
 
     /// <summary>Where a file lmake would have removed goes (quarantine/NAME).</summary>
     public string QuarantineOf(string repoName) => Path.Combine(Dir, "quarantine", repoName);

@@ -10,7 +10,7 @@ from ._job_api import (Autodep, JobCommandError, check_deps, cp_target_tree, dec
                        list_root, list_targets, mv_target_tree, rm_target_tree, set_autodep, target, xxhsum_file)
 
 autodeps = ('ld_preload', 'ptrace')      # the autodep methods lmake-cs implements
-backends = ('local',)                   # the backends lmake-cs implements
+backends = ('local', 'slurm')          # the backends lmake-cs implements
 version = (25, 7)                       # the open-lmake interface level this package follows
 _lmake_version = '0.1.0'                # lmake-cs itself
 

@@ -53,11 +53,18 @@ public sealed class LocalBackend : IBackend
     private static bool SameCapacity(ResourcePool pool, Dictionary<string, long> capacity) =>
         pool.Names.Count == capacity.Count && pool.Names.Select((n, i) => capacity.TryGetValue(n, out long c) && c == pool.Capacity(i)).All(x => x);
 
-    public async Task<JobRun> Run(JobSubmission job, IJobHost host, CancellationToken cancelled)
+    public Task<JobRun> Run(JobSubmission job, IJobHost host, CancellationToken cancelled) => Run(job, job.Plan.Resources, host, cancelled);
+
+    /// <summary>The capacity of this backend under this config (what a job of an unavailable backend is fitted to).</summary>
+    public IReadOnlyDictionary<string, long> Capacity(Config config) => ResourceDemand.LocalCapacity(config);
+
+    /// <summary>Runs the job with these resources instead of its rule's (a job of a backend that is not
+    /// available, its resources translated: SlurmToLocal).</summary>
+    public async Task<JobRun> Run(JobSubmission job, IReadOnlyDictionary<string, string> resources, IJobHost host, CancellationToken cancelled)
     {
         ResourcePool pool = PoolFor(job.Config);
         // it cannot run here: no facts, so lshow -i does not show the times of an earlier run
-        if (ResourceDemand.Of(job.Plan, pool, out string? refusal) is not long[] demand)
+        if (ResourceDemand.Of(job.Plan, resources, pool, out string? refusal) is not long[] demand)
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
         using var held = new HeldResources(await pool.Acquire(demand, host.JobLimit, cancelled), cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;

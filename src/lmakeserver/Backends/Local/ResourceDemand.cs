@@ -9,11 +9,14 @@ public static class ResourceDemand
     /// <summary>One amount per resource of <paramref name="pool"/>, or null with <paramref name="refusal"/>
     /// saying why the job cannot run: bad text, a resource the backend has not, more than it has.
     /// Asking more than the capacity is refused rather than waited for: it would never start.</summary>
-    public static long[]? Of(JobPlan plan, ResourcePool pool, out string? refusal)
+    public static long[]? Of(JobPlan plan, ResourcePool pool, out string? refusal) => Of(plan, plan.Resources, pool, out refusal);
+
+    /// <param name="resources">What the job asks: its rule's, or what another backend's were translated to.</param>
+    public static long[]? Of(JobPlan plan, IReadOnlyDictionary<string, string> resources, ResourcePool pool, out string? refusal)
     {
         refusal = null;
         var demand = new long[pool.Names.Count];
-        foreach (var (name, text) in plan.Resources)
+        foreach (var (name, text) in resources)
         {
             if (ResourceAmount.Parse(name, text) is not long amount)
             {

@@ -190,8 +190,8 @@ def check_supported(cls):
         if v is not None and v is not False and v != '' and v != {} and v != () and v != []:
             raise LmakefileError(f'{attr} is not supported by lmake-cs ({what} is not implemented)')
     backend = getattr(cls, 'backend', 'local')
-    if isinstance(backend, str) and backend not in ('local', ''):
-        raise LmakefileError(f'backend {backend!r} is not supported by lmake-cs (only the local backend is implemented)')
+    if isinstance(backend, str) and backend not in ('local', 'slurm', ''):
+        raise LmakefileError(f'backend {backend!r} is not supported by lmake-cs (local and slurm are implemented)')
     compression = getattr(cls, 'compression', None)
     if compression is not None and not callable(compression):
         # (cached entries are compressed with LZ4 whatever the method and level asked: both are checked, not used)
