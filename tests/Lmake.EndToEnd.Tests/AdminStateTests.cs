@@ -61,7 +61,7 @@ public sealed class AdminStateTests : IDisposable
         _r.WaitForNoServer();
         File.WriteAllBytes(_r.Repo["LMAKE/store/jobs"], new byte[10]);
         LmakeOutput refused = _r.Lmake("hello.out");
-        Assert.Equal(4, refused.Result.ExitCode);
+        Assert.Equal(5, refused.Result.ExitCode);   // a damaged store (README: exit codes)
         Assert.Contains("consider : lmake_repair", refused.Result.Stderr);
         _r.WaitForNoServer();
 

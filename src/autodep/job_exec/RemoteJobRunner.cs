@@ -97,7 +97,13 @@ internal static class RemoteJobRunner
         JobOutcome outcome = job.Completion.GetAwaiter().GetResult();
         // the batch system signals the job's processes and job_exec at once, and the handler above runs on a thread
         // of its own: a job killed by a signal waits for it a moment, not to report a scancel as the job's failure
-        if (outcome.ExitCode > 128 && !Volatile.Read(ref stoppedFromOutside)) Thread.Sleep(300);
+        // (one that died of SIGTERM itself most likely got it from the batch system too: waited for longer, a loaded
+        // node may run the handler late)
+        if (outcome.ExitCode > 128)
+        {
+            int waitMs = outcome.ExitCode == 128 + 15 ? 3000 : 300;
+            for (int waited = 0; waited < waitMs && !Volatile.Read(ref stoppedFromOutside); waited += 10) Thread.Sleep(10);
+        }
         try
         {
             if (Volatile.Read(ref stoppedFromOutside))
