@@ -61,42 +61,37 @@ catch (Exception e)
     return ExitCode.BadServer;
 }
 
-static int CacheRepairCommand(string[] args)
-{
-    var root = new RootCommand("lcache_repair: make a cache dir coherent again (what is not a whole run goes)");
-    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
-    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
-    var dir = new Argument<string>("dir") { Description = "the cache dir" };
-    root.Options.Add(dryRun);
-    root.Options.Add(force);
-    root.Arguments.Add(dir);
-    return Guarded("lcache_repair", () =>
-    {
-        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
-        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_repair");
-        return Lmake.Server.Cache.CacheRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
-            Console.In, Console.Out, Console.Error);
-    });
-}
+static int CacheRepairCommand(string[] args) =>
+    RepairCommand(args, "lcache_repair", "lcache_repair: make a cache dir coherent again (what is not a whole run goes)",
+        "the cache dir", [], (parsed, dir, dryRun, force) =>
+            Lmake.Server.Cache.CacheRepair.Run(dir, dryRun, force, Console.In, Console.Out, Console.Error));
 
 static int CodecRepairCommand(string[] args)
 {
-    var root = new RootCommand("lcodec_repair: make a codec table dir coherent again (what is not a whole association goes)");
-    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
-    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
     var reconstruct = new Option<bool>("--reconstruct", "-r")
         { Description = "take every decode entry (links, or files written by hand) as an association and make the rest for it" };
-    var dir = new Argument<string>("dir") { Description = "the codec table dir" };
+    return RepairCommand(args, "lcodec_repair", "lcodec_repair: make a codec table dir coherent again (what is not a whole association goes)",
+        "the codec table dir", [reconstruct], (parsed, dir, dryRun, force) =>
+            Lmake.Server.Admin.CodecRepair.Run(dir, dryRun, force, parsed.GetValue(reconstruct), Console.In, Console.Out, Console.Error));
+}
+
+// the repair commands of a dir (lcache_repair, lcodec_repair): DIR, -n and -f, plus their own options
+static int RepairCommand(string[] args, string name, string description, string dirDescription, Option[] extra,
+    Func<ParseResult, string, bool, bool, int> run)
+{
+    var root = new RootCommand(description);
+    var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print what would be done, do nothing" };
+    var force = new Option<bool>("--force", "-f") { Description = "do it without asking for a confirmation" };
+    var dir = new Argument<string>("dir") { Description = dirDescription };
     root.Options.Add(dryRun);
     root.Options.Add(force);
-    root.Options.Add(reconstruct);
+    foreach (Option o in extra) root.Options.Add(o);
     root.Arguments.Add(dir);
-    return Guarded("lcodec_repair", () =>
+    return Guarded(name, () =>
     {
         if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out)) return ExitCode.Ok;
-        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcodec_repair");
-        return Lmake.Server.Admin.CodecRepair.Run(parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force),
-            parsed.GetValue(reconstruct), Console.In, Console.Out, Console.Error);
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, name);
+        return run(parsed, parsed.GetValue(dir)!, parsed.GetValue(dryRun), parsed.GetValue(force));
     });
 }
 

@@ -435,7 +435,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
 
     /// <summary>A run that died of a SIGKILL lmake did not send (kill -9 by someone, the OOM killer): no answer of
     /// the job about its deps, so no failure of its own either (backends.md: a lost job is retried).</summary>
-    private static bool IsLost(JobRun result) => !result.Ok && !result.Killed && result.FailReason == $"killed by signal {9}";
+    private static bool IsLost(JobRun result) => !result.Ok && !result.Killed && result.Facts is { ExitCode: 128 + 9 };
 
     /// <summary>The run becomes the job's last run: in memory, in the store, in its job info, and offered to the cache.</summary>
     /// <param name="seen">What the job saw of its discovered deps: recorded as such, so that a run stopped while one
