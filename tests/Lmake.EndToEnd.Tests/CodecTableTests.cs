@@ -15,8 +15,6 @@ public class CodecTableTests
             cmd    = 'code=$(echo -n "value of {F}" | lencode -t codes -x ctx -l 3) ; echo $code ; ldecode -t codes -x ctx -c $code'
         """;
 
-    private static int Count(LmakeOutput o, string word) => o.Statuses.Count(s => s.Word == word);
-
     [Fact]
     public void A_job_reruns_only_when_the_association_it_used_changes()
     {
@@ -25,7 +23,7 @@ public class CodecTableTests
         LmakeOutput first = r.Lmake("a.enc", "b.enc");
         Assert.True(first.Result.ExitCode == 0, first.ToString());
         Assert.Equal(["new", "reformat", "update"], first.Words("codes"));
-        Assert.Equal(2, Count(first, "done"));
+        Assert.Equal(2, first.Count("done"));
         string aCode = r.Repo.Read("a.enc").Split('\n')[0];
         Assert.Equal(3, aCode.Length);
         // the file holds the two associations, sorted, in the canonical form

@@ -30,5 +30,8 @@ public sealed class LmakeOutput
 
     public IEnumerable<Status> Jobs => Statuses.Where(s => s.Rule != "src");
 
+    /// <summary>How many status lines say <paramref name="word"/> (what open-lmake's scripts count).</summary>
+    public int Count(string word) => Statuses.Count(s => s.Word == word);
+
     public override string ToString() => Result.ToString();
 }

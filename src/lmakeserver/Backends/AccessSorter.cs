@@ -28,10 +28,18 @@ public static class AccessSorter
         var ignored = new HashSet<string>(StringComparer.Ordinal);
         int lastGroup = 0;   // the ldepend call that declared the last dep added
         // what its dynamic attributes read comes first: deps too (made before it ran, see DynamicAttributeDeps)
-        HashSet<string>? dynamicDeps = null;
-        foreach (string name in plan.DynamicReads)
-            if (!staticDeps.Contains(name) && !staticTargets.Contains(name) && (dynamicDeps ??= new(StringComparer.Ordinal)).Add(name))
-                deps.Add(new DiscoveredDep(name, Rules.DepFlags.None, DepAccesses.Reg, SeenAbsent: !host.IsFileOnDisk(name)));
+        // (except what only environ_ancillary read: not managed; and what only resources read is a dep that matters
+        // only to a job in error)
+        Dictionary<string, int>? dynamicDeps = null;   // name -> its index in deps
+        for (int i = 0; i < plan.DynamicReads.Count; i++)
+        {
+            string name = plan.DynamicReads[i];
+            DynamicReadKind kind = plan.ReadKind(i);
+            if ((kind & DynamicReadKind.Ancillary) != 0) continue;
+            if (!staticDeps.Contains(name) && !staticTargets.Contains(name) && (dynamicDeps ??= new(StringComparer.Ordinal)).TryAdd(name, deps.Count))
+                deps.Add(new DiscoveredDep(name, (kind & DynamicReadKind.ForResources) != 0 ? Rules.DepFlags.Resource : Rules.DepFlags.None,
+                    DepAccesses.Reg, SeenAbsent: !host.IsFileOnDisk(name)));
+        }
         foreach (Access access in outcome.Accesses)
         {
             string name = access.Name;
@@ -73,7 +81,14 @@ public static class AccessSorter
                 }
                 continue;
             }
-            if (isTarget || staticDeps.Contains(name) || dynamicDeps?.Contains(name) == true) continue;
+            if (isTarget || staticDeps.Contains(name)) continue;
+            if (dynamicDeps != null && dynamicDeps.TryGetValue(name, out int at))
+            {
+                // the job read it too: a plain dep, whatever its resources made of it
+                if ((access.Kinds & Access.ReadKinds) != 0 && (deps[at].Flags & Rules.DepFlags.Resource) != 0)
+                    deps[at] = deps[at] with { Flags = deps[at].Flags & ~Rules.DepFlags.Resource };
+                continue;
+            }
             // (an ignored dep keeps only what the job looked at before it was ignored: the parser drops the rest)
             if ((access.Kinds & Access.ReadKinds) == 0) continue;
             if (plan.StarDeps.Count > 0 && plan.IsIgnoredByStarDep(name)) continue;   // side_deps {'A': ('a{*}', 'Ignore')}

@@ -1,10 +1,14 @@
 // The files a job's dynamic attributes read (rules.md: for resources, cmd, environ... computed per job, "file
 // accesses become deps"). The plan was computed from what they held then; before the job runs they are made like
 // deps, and when one of them was not made yet (a generated file, made now) or holds another content than the plan
-// saw, the attributes are computed again: `early_rerun` when the job had to wait for it, silently otherwise (a
-// source edited since the plan was computed). A file the computation could not read (not built yet) is made the
-// same way, and the computation that failed on it is done again.
+// saw, the attributes are computed again. The job says `early_rerun` (execution.md: a dep discovered while
+// computing its attributes was not up to date) when it had to wait for such a file, and, for a file read by an
+// attribute computed when the job starts (cmd, environ...), when this request had not checked that file yet: the
+// job was about to start on a file not known to be up to date. A source edited since the plan was computed,
+// already checked in this request, computes the attributes again silently. A file the computation could not read
+// (not built yet) is made the same way, and the computation that failed on it is done again.
 using Lmake.Common.Checksums;
+using Lmake.Server.Rules;
 
 namespace Lmake.Server.Engine;
 
@@ -17,21 +21,29 @@ internal sealed class DynamicAttributeDeps(Maker maker, Graph graph, MakeRequest
     /// <summary>Makes the files the job's plan read, computing the plan again while one of them was stale.</summary>
     public async Task Settle(Job job, int depth)
     {
+        bool told = false;   // early_rerun said once per reason to compute again, not once per file
         for (int round = 0; round < MaxRounds && job.Plan.DynamicReads.Count > 0; round++)
         {
-            IReadOnlyList<string> reads = job.Plan.DynamicReads;
+            JobPlan plan = job.Plan;
+            IReadOnlyList<string> reads = plan.DynamicReads;
             FileChecksum[] seen = job.PlanReadsSeen;
-            bool waited = false, stale = false;
+            bool waited = false, stale = false, uncheckedAtStart = false;
             for (int i = 0; i < reads.Count; i++)
             {
                 Node node = graph.Node(reads[i]);
+                if ((plan.ReadKind(i) & DynamicReadKind.AtSubmit) == 0 && !req.TryGetMade(node, out _)) uncheckedAtStart = true;
                 Task<NodeResult> making = maker.MakeNode(node, depth + 1);
                 if (!making.IsCompleted) waited = true;
                 await making;
                 if (graph.Refresh(node) != seen[i]) stale = true;
             }
+            if ((waited || uncheckedAtStart) && !told)
+            {
+                req.Status("early_rerun", job.Rule.Name, null, job.Name);
+                told = true;
+            }
             if (!stale) return;
-            if (waited) req.Status("early_rerun", job.Rule.Name, null, job.Name);
+            if (waited) told = false;   // built now: the next round's files may have to wait again
             graph.SetPlan(job, graph.Evaluator!.Plan(job.Match));
         }
     }

@@ -45,7 +45,7 @@ internal static class StoredState
         for (uint i = 0; i < r.DepsCount; i++)
         {
             DepEntry d = store.DepAt(r.DepsStart + i);
-            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)d.Flags,
+            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)(d.Flags | d.FlagsHigh << 8),
                 Rules.DepAccesses.All & ~(Rules.DepAccesses)d.NoAccesses));
         }
         job.Targets = new List<Node>((int)r.TargetsCount);
@@ -60,6 +60,7 @@ internal static class StoredState
         {
             DepRecord d = job.Deps[i];
             deps[i] = new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags,
+                FlagsHigh = (byte)((int)d.Flags >> 8),
                 NoAccesses = (byte)(Rules.DepAccesses.All & ~d.Accesses) };
         }
         Span<TargetEntry> targets = job.Targets.Count <= OnStack ? stackalloc TargetEntry[job.Targets.Count] : new TargetEntry[job.Targets.Count];

@@ -85,7 +85,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                     if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
                 }
                 else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
-                else if (Changed(dep) && Triggers(dep.Node))
+                else if (Changed(dep) && Triggers(dep.Node) && Matters(job, dep))
                 {
                     reason ??= $"dep {dep.Node.Name} changed";
                     if ((dep.Flags & DepFlags.Critical) != 0) criticalChanged = true;
@@ -150,6 +150,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 return $"dep {dep.Node.Name} changed";
         return null;
     }
+
+    /// <summary>A dep only the job's resources read: as a change of its resources (rules.md), its change reruns
+    /// the job only when that job is in error.</summary>
+    private static bool Matters(Job job, DepRecord dep) => (dep.Flags & DepFlags.Resource) == 0 || job.Status != JobStatus.Ok;
 
     /// <summary>lmake -D: no dep is looked at; -d: only the essential ones are.</summary>
     private bool Ignored(DepFlags flags) => req.Options.NoDeps || (flags & DepFlags.Essential) == 0;

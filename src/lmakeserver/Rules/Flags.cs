@@ -29,6 +29,9 @@ public enum DepFlags
     // not a user flag: the dep was declared by the same ldepend call as the dep recorded before it (critical deps
     // are looked at by whole calls)
     ParallelWithPrevious = 1 << 7,
+    // not a user flag: only the job's resources (resources, environ_resources) read it while they were computed; as
+    // resources do (rules.md), a change of it reruns the job only when it is in error
+    Resource = 1 << 8,
 }
 
 public static class FlagNames

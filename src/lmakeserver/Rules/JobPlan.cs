@@ -47,6 +47,9 @@ public sealed class JobPlan
     /// <summary>The repo files its dynamic attributes (resources, cmd, environ...) read when they were computed: deps
     /// of the job, made before it runs; one that was not made then, or changed since, computes them again.</summary>
     public IReadOnlyList<string> DynamicReads { get; init; } = [];
+    /// <summary>DynamicReadKind bits of each of DynamicReads (shorter, or empty: the rest are None).</summary>
+    public IReadOnlyList<int> DynamicReadKinds { get; init; } = [];
+    public DynamicReadKind ReadKind(int i) => i < DynamicReadKinds.Count ? (DynamicReadKind)DynamicReadKinds[i] : DynamicReadKind.None;
     public string? StdoutTarget { get; init; }
     /// <summary>The rule's environ, environ_resources and environ_ancillary merged; a null value ('...') comes
     /// from the backend's environment.</summary>

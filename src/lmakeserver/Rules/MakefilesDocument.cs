@@ -165,6 +165,8 @@ internal sealed class HelperAnswer
     [JsonPropertyName("attrs")] public AttrsDocument? Attrs { get; set; }
     /// <summary>The repo files the job's dynamic attributes opened (after its deps were computed), in order.</summary>
     [JsonPropertyName("reads")] public List<string>? Reads { get; set; }
+    /// <summary>For each of Reads, the attributes that read it (DynamicReadKind bits); absent: all None.</summary>
+    [JsonPropertyName("read_kinds")] public List<int>? ReadKinds { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

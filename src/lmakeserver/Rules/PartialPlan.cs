@@ -22,6 +22,7 @@ internal sealed class PartialPlan
     private string? _evaluationError;
     private List<string>? _evaluationFiles;
     private List<string>? _dynamicReads;
+    private List<int>? _dynamicReadKinds;
 
     public PartialPlan(RuleMatch match)
     {
@@ -78,6 +79,7 @@ internal sealed class PartialPlan
     {
         Rule rule = Match.Rule;
         _dynamicReads = answer.Reads;   // a failed computation too: a file it could not read may be made
+        _dynamicReadKinds = answer.ReadKinds;
         if (answer.Error != null)
         {
             // what the Lmakefile computes for this job failed (an exception in its function): the job runs
@@ -198,6 +200,7 @@ internal sealed class PartialPlan
             Script = script,
             StdinDep = _stdinDep,
             DynamicReads = _dynamicReads ?? (IReadOnlyList<string>)[],
+            DynamicReadKinds = _dynamicReadKinds ?? (IReadOnlyList<int>)[],
             StdoutTarget = stdoutTarget,
             Environ = environ ?? NoEnviron,
             Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",

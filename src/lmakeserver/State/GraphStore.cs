@@ -52,6 +52,7 @@ public struct DepEntry
     public byte IsStatic;
     public byte Flags;       // Rules.DepFlags (low 8 bits); it sits in what was padding, so older stores read 0
     public byte NoAccesses;  // Rules.DepAccesses the job did NOT make (inverted so that older stores, 0, read All)
+    public byte FlagsHigh;   // Rules.DepFlags, bits 8 to 15 (in what was the last byte of padding)
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 4)]

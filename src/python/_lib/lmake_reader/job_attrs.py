@@ -74,20 +74,27 @@ def evaluate(cls, request, reads=None):
         answer['attrs'] = {}
         return answer
     # from here on (resources, cmd, environ...), what the Lmakefile's functions read becomes deps of the job
-    if reads is not None: reads.start()
+    if reads is None: reads = _NO_READS
+    reads.start()
     # the job's resources, before what may use them (cmd, environ...); a stem, target or dep of the same name wins
+    reads.phase(READ_AT_SUBMIT | READ_FOR_RESOURCES)
     resource_values = _eval_dict(cls, 'resources', ctx, glbs)
     for k, v in resource_values.items():
         if k not in ctx: ctx[k] = v
     if 'cmd' in want:
+        reads.phase(0)
         answer['cmd'] = '\n'.join(str(eval_fstring(c, glbs, ctx)) for c in shell_chain(cls))
     attrs = {}
     for attr in DICT_ATTRS:
         if attr not in want: continue
+        reads.phase(_DICT_READ_KINDS.get(attr, 0))
         values = resource_values if attr == 'resources' else _eval_dict(cls, attr, ctx, glbs)
         attrs[attr] = {k: [v] for k, v in values.items()}
     for attr, kind in SCALAR_ATTRS.items():
-        if attr in want: attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+        if attr not in want: continue
+        reads.phase(READ_AT_SUBMIT if attr in SUBMIT_ATTRS else 0)
+        attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+    reads.phase(0)
     if attrs.get('autodep', AUTODEP_METHODS[0]) not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs["autodep"]!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     for attr in ('shell', 'python'):
@@ -129,28 +136,64 @@ def _traceback_files(exc):
         tb = tb.tb_next
     return files
 
+# What kind of attribute read a file (rules.md, "Dynamic"): the server makes each such file before the job runs,
+# and these bits say what follows from it (JobPlan.DynamicReadKinds reads the same bits):
+READ_AT_SUBMIT     = 1   # computed before the job is submitted (resources, backend, cache, timeout): the job waits
+                         # for the file silently, early_rerun only when it had to be built first
+READ_FOR_RESOURCES = 2   # only resources and environ_resources read it: a change reruns a job in error only
+READ_ANCILLARY     = 4   # only environ_ancillary read it: not managed, hence no dep
+SUBMIT_ATTRS = frozenset(('backend', 'cache', 'timeout'))
+_DICT_READ_KINDS = {'resources': READ_AT_SUBMIT | READ_FOR_RESOURCES, 'environ_resources': READ_FOR_RESOURCES,
+                    'environ_ancillary': READ_ANCILLARY}
+
 class EvaluationReads:
     '''the repo files a job's dynamic attributes open (the audit hook of the read log sees every open, a failed one
-    too): deps of the job, made before it runs (a file not made yet when it was read: early_rerun)'''
+    too): deps of the job, made before it runs (a file not made yet when it was read: early_rerun), each with
+    the READ_* bits of the attributes that read it'''
     def __init__(self, log):
         import os
         self.log = log
         self.root = os.getcwd() + '/'
+        self.kinds = {}          # absolute path -> READ_* bits, in first-read order
+        self.current = 0
     def start(self):
+        self.kinds = {}
+        self.current = 0
         if self.log is None: return
         self.log.files = {}
         self.log.active = True
-    def stop(self):
-        'the repo-relative names read since start, in first-read order (LMAKE/ and compiled modules left out)'
-        if self.log is None or not self.log.active: return []
-        self.log.active = False
-        names = []
+    def phase(self, bits):
+        'what is read from now on is read by an attribute of these READ_* bits'
+        self._flush()
+        self.current = bits
+    def saw(self, names):
+        'repo-relative names the computation read without an open the audit hook saw'
+        if self.log is None or not self.log.active: return
+        for name in names: self.log.files.setdefault(self.root + name, None)
+    def _flush(self):
+        if self.log is None or not self.log.active: return
         for path in self.log.files:
+            old = self.kinds.get(path)
+            # at submit if any attribute computed at submit read it; resources or ancillary only if all were
+            self.kinds[path] = self.current if old is None else \
+                (old | self.current) & READ_AT_SUBMIT | (old & self.current) & (READ_FOR_RESOURCES | READ_ANCILLARY)
+        self.log.files = {}
+    def stop(self):
+        '''(the repo-relative names read since start, in first-read order, LMAKE/ and compiled modules left out;
+        their READ_* bits)'''
+        if self.log is None or not self.log.active: return [], []
+        self._flush()
+        self.log.active = False
+        names, kinds = [], []
+        for path, bits in self.kinds.items():
             if not path.startswith(self.root): continue
             name = path[len(self.root):]
             if name.startswith('LMAKE/') or name.endswith('.pyc'): continue
             names.append(name)
-        return names
+            kinds.append(bits)
+        return names, kinds
+
+_NO_READS = EvaluationReads(None)
 
 def serve(rules, stdin, stdout, log=None):
     'rules: the compiled rule classes, in the order of the JSON document; log: the read log (its audit hook)'
@@ -162,8 +205,12 @@ def serve(rules, stdin, stdout, log=None):
             if request.get('proc'): answer = run_proc(request['proc'])
             else: answer = evaluate(rules[request['rule']], request, reads)
         except Exception as e:                      # the job fails with this message, the helper goes on
-            answer = {'error': f'{type(e).__name__}: {e}', 'files': _traceback_files(e)}
-        read = reads.stop()
-        if read: answer['reads'] = read
+            files = _traceback_files(e)
+            answer = {'error': f'{type(e).__name__}: {e}', 'files': files}
+            reads.saw(files)                        # read to print the backtrace: the computation read them
+        read, kinds = reads.stop()
+        if read:
+            answer['reads'] = read
+            if any(kinds): answer['read_kinds'] = kinds
         stdout.write(json.dumps(answer) + '\n')
         stdout.flush()
