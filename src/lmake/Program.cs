@@ -12,13 +12,15 @@ string invoked = CommandName.Invoked;
 string command = CommandCatalog.AdminCommands.ContainsKey(invoked) ? invoked : "lmake";
 try
 {
-    bool freshServer = false;
+    bool freshServer = false, plain = true;
     string[] forwarded = args;
     if (command == "lmake")
     {
         forwarded = LmakeCommandLine.PrependEnvironmentArgs(args, Environment.GetEnvironmentVariable("LMAKE_ARGS"));
         if (LmakeCommandLine.TryAnswerLocally(forwarded, Console.Out)) return ExitCode.Ok;
-        freshServer = LmakeCommandLine.Parse(forwarded).FreshServer;
+        LmakeOptions options = LmakeCommandLine.Parse(forwarded);
+        freshServer = options.FreshServer;
+        plain = options.Plain;
     }
     else if (CommandCatalog.TryAnswerLocally(command, args, Console.Out))
     {
@@ -33,13 +35,16 @@ try
     using ServerConnection connection = command != "lmake" && ReadOnlyServer.Applies(files)
         ? ReadOnlyServer.Start(files)
         : ServerConnector.Connect(files, freshServer);
-    var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(),
-        StdoutIsTerminal: !Console.IsOutputRedirected);
+    // lmake on a terminal shows more than its status lines (TerminalView), unless told not to; a pipe gets them alone
+    bool terminal = !plain && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not ("dumb" or null or "");
+    var request = new RequestMessage(command, forwarded, cwd, root, RequestMessage.CurrentEnviron(), StdoutIsTerminal: terminal);
     string? script = null;
     bool runsDebugScript = command == "ldebug" && !AdminCommandLines.Parse(command, args).DryRun;
     var session = new RequestSession(connection, command)
     {
         OutToStderr = runsDebugScript,
+        Terminal = terminal,
+        Colors = terminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
         OnOut = line =>
         {
             string text = Encoding.UTF8.GetString(line);

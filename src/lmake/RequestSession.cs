@@ -28,6 +28,12 @@ internal sealed class RequestSession
     /// <summary>Out lines go to stderr (ldebug, which runs its script next: its stdout is the job's alone).</summary>
     public bool OutToStderr { get; init; }
 
+    /// <summary>Stdout is a terminal: the status lines get company (TerminalView): a progress line and title when
+    /// the server reports progress, colours when <see cref="Colors"/>.</summary>
+    public bool Terminal { get; init; }
+    public bool Colors { get; init; }
+    private TerminalView? _view;
+
     /// <summary>Sees every Out line (ldebug learns where its script is).</summary>
     public SpanAction<byte>? OnOut { get; init; }
 
@@ -39,6 +45,7 @@ internal sealed class RequestSession
     /// <summary>Ends the process by the signal that stopped the command.</summary>
     public void DieOfInterrupt()
     {
+        _view?.Finish();
         Flush();
         SignalDeath.Die(_signal);
     }
@@ -47,6 +54,7 @@ internal sealed class RequestSession
     {
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        if (Terminal && !OutToStderr) _view = new TerminalView(_stdout, Colors, _command);
         _connection.Writer.Write(MessageKind.Request, request.Encode());
         try
         {
@@ -82,15 +90,26 @@ internal sealed class RequestSession
             {
                 case MessageKind.Out:
                     _stderr.Flush();   // keep the order the engine printed in, on a terminal showing both
-                    (OutToStderr ? _stderr : _stdout).WriteLine(f.Payload.Span);
+                    if (_view != null) _view.Line(f.Payload.Span);
+                    else (OutToStderr ? _stderr : _stdout).WriteLine(f.Payload.Span);
                     OnOut?.Invoke(f.Payload.Span);
                     break;
                 case MessageKind.Err:
+                    _view?.BeforeStderr();
                     _stdout.Flush();
                     _stderr.WriteLine(f.Payload.Span);
+                    if (_view != null)
+                    {
+                        _stderr.Flush();   // before the progress line comes back under it
+                        _view.AfterStderr();
+                    }
+                    break;
+                case MessageKind.Progress:
+                    _view?.Progress(ProgressReport.Decode(f));
                     break;
                 case MessageKind.Exit:
                     int code = f.Reader().Int();
+                    _view?.Finish();
                     return Interrupted ? ExitCode.Interrupted : code;
                 default:
                     throw new ProtocolException($"unexpected {f.Kind} message from the server");
@@ -125,39 +144,5 @@ internal sealed class RequestSession
             Thread.Sleep(CancelAckTimeout);
             DieOfInterrupt();
         }) { IsBackground = true }.Start();
-    }
-
-    /// <summary>A buffered raw output; a closed pipe (`lmake | head`) silences it rather than failing the request.</summary>
-    private sealed class OutputSink
-    {
-        private readonly BufferedStream _stream;
-        private readonly object _lock = new();
-        private bool _closed;
-
-        public OutputSink(Stream stream) => _stream = new BufferedStream(stream, 1 << 16);
-
-        public void WriteLine(ReadOnlySpan<byte> line)
-        {
-            lock (_lock)
-            {
-                if (_closed) return;
-                try
-                {
-                    _stream.Write(line);
-                    _stream.WriteByte((byte)'\n');
-                }
-                catch (IOException) { _closed = true; }
-            }
-        }
-
-        public void Flush()
-        {
-            lock (_lock)
-            {
-                if (_closed) return;
-                try { _stream.Flush(); }
-                catch (IOException) { _closed = true; }
-            }
-        }
     }
 }

@@ -62,6 +62,21 @@ public class FramingTests
     }
 
     [Fact]
+    public void ProgressReportRoundTripsAndIsCheckedForItsLength()
+    {
+        var sent = new ProgressReport(Done: 1200, Failed: 3, Running: 2, Queued: 40, EtaUnixMs: 1_796_000_000_123);
+        var stream = new MemoryStream();
+        var writer = new FrameWriter(stream);
+        writer.Write(MessageKind.Progress, sent.Encode());
+        writer.Write(MessageKind.Progress, sent.Encode().WrittenSpan[..^1]);
+        stream.Position = 0;
+        var reader = new FrameReader(stream);
+        Assert.Equal(sent, ProgressReport.Decode(reader.Read()!.Value));
+        Frame cut = reader.Read()!.Value;
+        Assert.Throws<ProtocolException>(() => ProgressReport.Decode(cut));
+    }
+
+    [Fact]
     public void TruncatedRequestPayloadIsAProtocolError()
     {
         var full = new RequestMessage("lmake", ["x"], "/r", "/r", new Dictionary<string, string>(), false).Encode();

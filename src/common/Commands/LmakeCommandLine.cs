@@ -39,6 +39,8 @@ public static class LmakeCommandLine
         public readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "print more lines (why each job runs)" };
         public readonly Option<bool> FreshServer = new("--fresh-server", "-S")
             { Description = "use a fresh server: wait for the running one to end, then start a new one" };
+        public readonly Option<bool> Plain = new("--plain")
+            { Description = "on a terminal too, print the status lines only, without colours, progress line or title (as NO_COLOR=1 does for the colours)" };
         public readonly Option<CacheMethod?> Cache = new("--cache-method", "-c")
             { HelpName = "none|download|upload|plain", Description = "how jobs use the shared cache (default: plain)",
               CustomParser = ParseCacheMethod };
@@ -47,7 +49,7 @@ public static class LmakeCommandLine
         {
             Root.Arguments.Add(Targets);
             foreach (Option o in new Option[] { Jobs, ForgetOldErrors, Retry, Archive, SourceOk, KeepTmp, LiveOut, Local,
-                         MaxRuns, MaxSubmits, IgnoreIncremental, EssentialDeps, NoDeps, Quiet, Verbose, FreshServer, Cache })
+                         MaxRuns, MaxSubmits, IgnoreIncremental, EssentialDeps, NoDeps, Quiet, Verbose, FreshServer, Plain, Cache })
                 Root.Options.Add(o);
             AtLeast(Jobs, 0);
             AtLeast(Retry, 0);
@@ -131,6 +133,7 @@ public static class LmakeCommandLine
             Quiet = r.GetValue(d.Quiet),
             Verbose = r.GetValue(d.Verbose),
             FreshServer = r.GetValue(d.FreshServer),
+            Plain = r.GetValue(d.Plain),
             CacheMethod = r.GetValue(d.Cache) ?? CacheMethod.Plain,
         };
     }

@@ -38,6 +38,8 @@ public sealed record LmakeOptions
     public bool Verbose { get; init; }
     /// <summary>-S: the client asks for a server of its own: it waits for the running one to be idle.</summary>
     public bool FreshServer { get; init; }
+    /// <summary>--plain: a terminal gets what a pipe gets (no colours, no progress line, no title).</summary>
+    public bool Plain { get; init; }
     /// <summary>-c: how jobs use the shared cache.</summary>
     public CacheMethod CacheMethod { get; init; } = CacheMethod.Plain;
 }

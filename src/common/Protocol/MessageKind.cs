@@ -4,7 +4,8 @@
 //   client -> server  Hello    magic "lmake-cs", protocol version, the key read from LMAKE/server_key
 //   server -> client  Welcome  (key accepted)  or  Refused + reason, then the server closes
 //   client -> server  Request  command, args, cwd, repo root, environment, stdout-is-a-terminal
-//   server -> client  Out / Err lines, any number, in the order the engine produced them
+//   server -> client  Out / Err lines, any number, in the order the engine produced them; to a client whose stdout is
+//                     a terminal, Progress reports too (ProgressReport), between them
 //   client -> server  Cancel   at any time after Request (^C); closing the socket means the same
 //   server -> client  Exit     the exit code; the last message, the server closes after it
 //
@@ -22,6 +23,7 @@ public enum MessageKind : byte
     Out = 18,
     Err = 19,
     Exit = 20,
+    Progress = 21,
 
     JobOrder = 32,
     JobVerifyDeps = 33,

@@ -115,6 +115,8 @@ public sealed class Engine
         TimeSpan loaded = clock.Elapsed;
         _graph.NewEpoch();
         NodeResult[] results;
+        // a terminal shows a progress line and title (the client draws them); a pipe gets the status lines alone
+        using ProgressReporter? progress = request.StdoutIsTerminal ? new ProgressReporter(req, _graph.Progress, output) : null;
         try
         {
             Task<NodeResult[]> all = Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t))));
@@ -126,6 +128,7 @@ public sealed class Engine
         }
         finally
         {
+            progress?.Dispose();
             req.Finished = true;
             _graph.Codecs.FlushUpdates(req);   // the codec tables jobs added to are written canonical (`update`)
         }

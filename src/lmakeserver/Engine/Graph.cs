@@ -57,6 +57,8 @@ public sealed class Graph
     /// <summary>Runs handed to a backend whose end the engine thread has not taken in yet: while there is none, a
     /// request still waiting waits on itself (a cycle of deps).</summary>
     public int RunningJobs;
+    /// <summary>The runs handed to backends, for the progress a terminal shows.</summary>
+    public ProgressBoard Progress { get; } = new();
 
     public IEnumerable<Node> Nodes => _nodes.Values;
     public IEnumerable<Job> Jobs => _jobs.Values;

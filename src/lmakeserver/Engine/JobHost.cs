@@ -42,6 +42,7 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
     public void Started()
     {
         if (job.Running is { } running) running.Started = DateTime.Now;
+        graph.Progress.Started(job);
     }
 
     public async Task<IReadOnlyList<DepVerdict>> MakeDeps(IReadOnlyList<string> files, Func<Task, Task> whileWaiting)

@@ -353,11 +353,13 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
+            graph.Progress.Submitted(job);
             running.Start(cancel => CachedOrRun(submission, host, depth, cancel));
             RunningJob started = running;
-            _ = started.Completion.ContinueWith(_ =>
+            _ = started.Completion.ContinueWith(run =>
             {
                 graph.RunningJobs--;
+                graph.Progress.Ended(job, run.IsCompletedSuccessfully && run.Result is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
                 if (job.Running == started) job.Running = null;
             }, TaskScheduler.FromCurrentSynchronizationContext());
         }

@@ -29,6 +29,9 @@ public sealed class Transcript : IClientOutput, IDisposable
         catch (UnauthorizedAccessException) { _file = null; }
     }
 
+    /// <summary>Passed on to the client, not kept: the transcript holds what a pipe would show.</summary>
+    public void Progress(Lmake.Common.Protocol.ProgressReport report) => _inner.Progress(report);
+
     public void Out(string line)
     {
         _inner.Out(line);

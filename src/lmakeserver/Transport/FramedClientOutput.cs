@@ -59,6 +59,8 @@ internal sealed unsafe class FramedClientOutput : IClientOutput
 
     public void Err(string line) => Enqueue(MessageKind.Err, Encoding.UTF8.GetBytes(line));
 
+    public void Progress(ProgressReport report) => Enqueue(MessageKind.Progress, report.Encode().WrittenSpan.ToArray());
+
     /// <summary>Queues the Exit message after every line and waits until all is sent (or the client is
     /// gone): the socket is not used by the link any more once this returns.</summary>
     public void Finish(int exitCode)

@@ -22,6 +22,9 @@ public interface IClientOutput
 {
     void Out(string line);
     void Err(string line);
+    /// <summary>How far the request is (only for a client whose stdout is a terminal); an output that cannot carry
+    /// it drops it.</summary>
+    void Progress(Lmake.Common.Protocol.ProgressReport report) { }
 }
 
 /// <summary>Serves requests. Handle runs on a thread of its own per request and returns the client's exit

@@ -19,6 +19,17 @@ public sealed partial class RecordingClient : IClientOutput
     public void Out(string line) => Add(line);
     public void Err(string line) => Add(line);
 
+    /// <summary>The progress reports a terminal's client would draw (only sent to one).</summary>
+    public void Progress(Lmake.Common.Protocol.ProgressReport report)
+    {
+        lock (_lines) _progress.Add(report);
+    }
+    private readonly List<Lmake.Common.Protocol.ProgressReport> _progress = [];
+    public IReadOnlyList<Lmake.Common.Protocol.ProgressReport> ProgressReports
+    {
+        get { lock (_lines) return _progress.ToList(); }
+    }
+
     private void Add(string line)
     {
         lock (_lines)

@@ -37,10 +37,14 @@ public sealed class TestRepo : IDisposable
     }
 
     /// <summary>`lmake targets...` from the repo root, on the engine thread; ends with its exit code.</summary>
-    public Task<int> Make(RecordingClient client, CancellationToken cancelled, params string[] targets)
+    public Task<int> Make(RecordingClient client, CancellationToken cancelled, params string[] targets) =>
+        Make(client, cancelled, terminal: false, targets);
+
+    /// <summary>The same from a client whose stdout is a terminal or not.</summary>
+    public Task<int> Make(RecordingClient client, CancellationToken cancelled, bool terminal, params string[] targets)
     {
         LmakeOptions options = LmakeCommandLine.Parse(targets);
-        var request = new ClientRequest("lmake", targets, Root, Root, new Dictionary<string, string>(), false);
+        var request = new ClientRequest("lmake", targets, Root, Root, new Dictionary<string, string>(), terminal);
         return _loop.Run(() => _engine.Make(request, options, client, cancelled));
     }
 
@@ -51,6 +55,9 @@ public sealed class TestRepo : IDisposable
         int exit = await Make(client, CancellationToken.None, targets);
         return (exit, client);
     }
+
+    /// <summary>The engine's graph (its jobs, its progress board): for a test to look at once the engine is idle.</summary>
+    public Server.Engine.Graph Graph => _engine.Graph;
 
     /// <summary>Ends when the engine thread did all that was posted to it before (a cancellation's hand-over).</summary>
     public Task Settled() => _loop.Run(() => Task.FromResult(0));
