@@ -14,14 +14,14 @@ public sealed class ProgressBoard
     private const int AverageWindow = 100;
 
     private readonly object _lock = new();
-    private readonly Dictionary<Job, (double Estimate, DateTime Started)> _runs = [];
+    private readonly Dictionary<Job, DateTime> _runs = [];   // -> when it started (default: queued)
     private readonly Dictionary<string, (double Mean, int Count)> _ruleAverages = new(StringComparer.Ordinal);
     private int _running, _mostRunning;
 
     /// <summary>The job was handed to its backend.</summary>
     public void Submitted(Job job)
     {
-        lock (_lock) _runs[job] = (EstimateOf(job), default);
+        lock (_lock) _runs[job] = default;
     }
 
     /// <summary>Its backend started it.</summary>
@@ -29,8 +29,8 @@ public sealed class ProgressBoard
     {
         lock (_lock)
         {
-            if (!_runs.TryGetValue(job, out var run) || run.Started != default) return;
-            _runs[job] = (run.Estimate, DateTime.UtcNow);
+            if (!_runs.TryGetValue(job, out DateTime started) || started != default) return;
+            _runs[job] = DateTime.UtcNow;
             _mostRunning = Math.Max(_mostRunning, ++_running);
         }
     }
@@ -40,7 +40,7 @@ public sealed class ProgressBoard
     {
         lock (_lock)
         {
-            if (_runs.Remove(job, out var run) && run.Started != default) _running--;
+            if (_runs.Remove(job, out DateTime started) && started != default) _running--;
             if (okTime is not { } t) return;
             var (mean, count) = _ruleAverages.GetValueOrDefault(job.Rule.Name);
             count = Math.Min(count + 1, AverageWindow);
@@ -55,8 +55,10 @@ public sealed class ProgressBoard
         {
             double left = 0;
             bool known = false;
-            foreach (var (estimate, started) in _runs.Values)
+            // (estimated now, not when submitted: a rule's average learns from the jobs that end meanwhile)
+            foreach (var (job, started) in _runs)
             {
+                double estimate = EstimateOf(job);
                 if (estimate < 0) continue;
                 known = true;
                 left += started == default ? estimate : Math.Max(0, estimate - Math.Max(0, (nowUtc - started).TotalSeconds));
