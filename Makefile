@@ -103,7 +103,7 @@ install: $(INSTALL)/.stamp
 # (conda sets one) must not make `make test` write outside the checkout.
 ifneq ($(and $(strip $(PREFIX)),$(filter install,$(MAKECMDGOALS))),)
 	@dest='$(DESTDIR)$(PREFIX)'; mkdir -p "$$dest" && \
-	  tar -C $(INSTALL) --owner=0 --group=0 -cf - bin _bin lib _lib share | tar -C "$$dest" --unlink-first -xf - && \
+	  tar -C $(INSTALL) --owner=0 --group=0 -cf - bin _bin lib _lib share | tar -C "$$dest" -xf - && \
 	  echo "installed in $$dest/"
 endif
 $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(BUILD)/job_namespace $(PY_SRC) \

@@ -37,6 +37,9 @@ public sealed class InstallPrefixTests
             Assert.True(File.Exists(Path.Combine(prefix, f)), $"{f} missing under {prefix}");
         Assert.Equal("../_bin/job_exec", new FileInfo(Path.Combine(prefix, "bin/lautodep")).LinkTarget);   // relative: relocatable
         Assert.False(File.Exists(Path.Combine(prefix, ".stamp")));
+        // installing again over it (an upgrade) works too
+        CommandResult again = Make(checkout, "install", "PREFIX=/opt/lmake", "DESTDIR=" + dest.Path);
+        Assert.True(again.ExitCode == 0, again.ToString());
 
         // a tiny repo built with the copy alone on PATH
         using var repo = new TempRepo();
@@ -68,12 +71,12 @@ public sealed class InstallPrefixTests
         if (checkout == null) return;
         CommandResult dry = Make(checkout, "-n", "install");
         Assert.True(dry.ExitCode == 0, dry.ToString());
-        Assert.DoesNotContain("--unlink-first", dry.Stdout);
+        Assert.DoesNotContain("tar -C _install", dry.Stdout);
         // a PREFIX from the environment with another goal (conda sets one): nothing copied either
         CommandResult other = Installed.Run("make", ["-n", "test"], checkout,
             new Dictionary<string, string?>(NoParentMake) { ["PREFIX"] = "/should/not/be/used" });
         Assert.DoesNotContain("/should/not/be/used", other.Stdout);
         CommandResult with = Make(checkout, "-n", "install", "PREFIX=/opt/x", "DESTDIR=/tmp/y");
-        Assert.Contains("--unlink-first", with.Stdout);
+        Assert.Contains("tar -C _install", with.Stdout);
     }
 }
