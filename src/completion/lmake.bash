@@ -133,7 +133,12 @@ _lmake_complete() {
                 _lmake_learn dijitso dijitso
                 mapfile -t COMPREPLY < <(compgen -W "${_lmake_opts_cache[dijitso]}" -- "$cur")
             else
-                mapfile -t COMPREPLY < <(compgen -W "jit version config show clean grep grepfunction checkout" -- "$cur")
+                # its commands, as `dijitso -h` lists them under "Commands:"
+                if [[ -z ${_lmake_opts_cache[dijitso commands]+set} ]]; then
+                    _lmake_opts_cache[dijitso commands]=$("${COMP_WORDS[0]}" -h 2>/dev/null |
+                        awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+                fi
+                mapfile -t COMPREPLY < <(compgen -W "${_lmake_opts_cache[dijitso commands]}" -- "$cur")
             fi
             return 0
         fi

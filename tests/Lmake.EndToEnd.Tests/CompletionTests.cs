@@ -109,6 +109,7 @@ public sealed class CompletionTests : IDisposable
         Assert.Empty(Complete(_repo.Path, "lmake", "-j", ""));       // a number: nothing to offer
         Assert.Equal(["ptrace"], Complete(_repo.Path, "lautodep", "-m", "pt"));
         Assert.Equal(["jit"], Complete(_repo.Path, "dijitso", "j"));
+        Assert.Equal(["checkout", "clean", "config", "grep", "grepfunction", "jit", "show", "version"], Complete(_repo.Path, "dijitso", "").Order());
         Assert.Equal(["--build-on"], Complete(_repo.Path, "dijitso", "jit", "--bu"));
         Assert.Equal(["node", "process", "root"], Complete(_repo.Path, "dijitso", "jit", "--build-on", "").Order());
         Assert.Equal(["sub"], Complete(_repo.Path, "lcollect", "s"));  // a dir

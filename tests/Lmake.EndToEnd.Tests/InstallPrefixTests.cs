@@ -79,4 +79,15 @@ public sealed class InstallPrefixTests
         CommandResult with = Make(checkout, "-n", "install", "PREFIX=/opt/x", "DESTDIR=/tmp/y");
         Assert.Contains("tar -C _install", with.Stdout);
     }
+
+    [Fact]
+    public void TheTarballCarriesShareToo()
+    {
+        string? checkout = Checkout();
+        if (checkout == null) return;
+        // what `make lmake.tar.gz` would run, without building it (-o: _install/ taken as it is)
+        CommandResult dry = Make(checkout, "-n", "-B", "-o", "_install/.stamp", "lmake.tar.gz");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("-czf lmake.tar.gz bin _bin lib _lib share", dry.Stdout);
+    }
 }
