@@ -50,7 +50,7 @@ _lmake_root() {
 
 # Names lmake knows it can make, relative to the repo root, one a line.
 _lmake_known_targets() {
-    local root=$1 dump
+    local root=$1 cmd=$2 dump
     if [[ -f $root/LMAKE/makefiles.json ]] && type -P python3 >/dev/null; then
         python3 - "$root/LMAKE/makefiles.json" <<'PY' 2>/dev/null
 import json, sys
@@ -59,8 +59,11 @@ for r in json.load(open(sys.argv[1])).get('rules', []):
         if not t.get('star') and len(t.get('parts', [])) == 1: print(t['parts'][0])   # a name with no stem
 PY
     fi
-    # lmake_dump sits in _bin/ beside the bin/ of lmake; it opens the store read-only (a server may run)
-    dump=$(type -P lmake 2>/dev/null); dump=${dump%/*}/../_bin/lmake_dump
+    # lmake_dump sits in _bin/ beside the bin/ of the command (typed with its path, or found on PATH); it opens
+    # the store read-only (a server may run)
+    [[ $cmd == */* ]] || cmd=$(type -P "$cmd" 2>/dev/null)
+    dump=${cmd%/*}/../_bin/lmake_dump
+    [[ $dump == /* ]] || dump=$PWD/$dump
     if [[ -x $dump && -d $root/LMAKE/store ]]; then
         (cd "$root" && timeout 2 "$dump" 2>/dev/null) |
             awk '$1 == "node" && $4 ~ /^written_by=/ { sub(/^node [0-9]+ [^ ]+ written_by=[0-9]+ /, ""); print }'
@@ -86,7 +89,7 @@ _lmake_complete_targets() {
         [[ -n $name ]] || continue
         if [[ -n $rel ]]; then [[ $name == "$rel"* ]] || continue; name=${name#"$rel"}; fi
         [[ $name == "$cur"* ]] && COMPREPLY+=("$name")
-    done < <(_lmake_known_targets "$root" | sort -u)
+    done < <(_lmake_known_targets "$root" "${COMP_WORDS[0]}" | sort -u)
     # each name once
     mapfile -t COMPREPLY < <(printf '%s\n' "${COMPREPLY[@]}" | sort -u)
 }
