@@ -14,7 +14,8 @@ _lmake_learn() {
     local key="$1"; shift
     [[ -n ${_lmake_opts_cache[$key]+set} ]] && return
     local help line opts="" args="" tok rest
-    help=$("$@" -h 2>/dev/null) || help=""
+    # stdin is an empty here-string, never the terminal: a command reading it would eat what the user types ahead
+    help=$("$@" -h 2>/dev/null <<<'') || help=""
     while IFS= read -r line; do
         [[ $line =~ ^[[:space:]]+(-[^[:space:]].*)$ ]] || continue
         rest=${BASH_REMATCH[1]}
@@ -65,7 +66,7 @@ PY
     dump=${cmd%/*}/../_bin/lmake_dump
     [[ $dump == /* ]] || dump=$PWD/$dump
     if [[ -x $dump && -d $root/LMAKE/store ]]; then
-        (cd "$root" && timeout 2 "$dump" 2>/dev/null) |
+        (cd "$root" && timeout 2 "$dump" 2>/dev/null <<<'') |
             awk '$1 == "node" && $4 ~ /^written_by=/ { sub(/^node [0-9]+ [^ ]+ written_by=[0-9]+ /, ""); print }'
     fi
 }
@@ -74,7 +75,8 @@ _lmake_rules() {
     local root=$1
     [[ -f $root/LMAKE/makefiles.json ]] && type -P python3 >/dev/null || return
     python3 -c 'import json,sys; [print(r["name"]) for r in json.load(open(sys.argv[1])).get("rules",[])]' \
-        "$root/LMAKE/makefiles.json" 2>/dev/null
+        "$root/LMAKE/makefiles.json" 2>/dev/null <<<''
+
 }
 
 # Files on disk and names lmake could make, relative to the current dir, starting with $1.
@@ -138,7 +140,7 @@ _lmake_complete() {
             else
                 # its commands, as `dijitso -h` lists them under "Commands:"
                 if [[ -z ${_lmake_opts_cache[dijitso commands]+set} ]]; then
-                    _lmake_opts_cache[dijitso commands]=$("${COMP_WORDS[0]}" -h 2>/dev/null |
+                    _lmake_opts_cache[dijitso commands]=$("${COMP_WORDS[0]}" -h 2>/dev/null <<<'' |
                         awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
                 fi
                 mapfile -t COMPREPLY < <(compgen -W "${_lmake_opts_cache[dijitso commands]}" -- "$cur")

@@ -124,4 +124,30 @@ public sealed class CompletionTests : IDisposable
         Assert.Equal(["prog.c"], names);
         Assert.False(Directory.Exists(_repo["LMAKE"]), "completion created LMAKE/");
     }
+
+    // In an interactive bash (in tmux), Tab really calls the function: the words are completed on the line,
+    // typed ahead in one go as a user would (nothing the completion runs may read the terminal).
+    [Fact]
+    public void TabInARealBashCompletesTheWord()
+    {
+        if (!File.Exists("/usr/bin/tmux")) return;      // no terminal multiplexer to drive a shell with
+        Build();
+        string socket = "lmake-completion-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
+        CommandResult Tmux(params string[] args) => Installed.Run("/usr/bin/tmux", ["-L", socket, .. args], _repo.Path);
+        try
+        {
+            Assert.Equal(0, Tmux("new-session", "-d", "-x", "150", "-y", "20", "bash --norc --noprofile -i").ExitCode);
+            Tmux("send-keys", $"PS1='$ '; export PATH='{Installed.Root}/bin':$PATH; source '{Script}'; clear", "Enter");
+            // an option, then a fixed-name target that is neither on disk nor made yet: only the rules know it
+            Tmux("send-keys", "lshow --inv-t", "Tab", "packa", "Tab");
+            string screen = "";
+            for (int i = 0; i < 50 && !screen.Contains("lshow --inv-targets package.tar", StringComparison.Ordinal); i++)
+            {
+                Thread.Sleep(100);
+                screen = Tmux("capture-pane", "-p").Stdout;
+            }
+            Assert.Contains("$ lshow --inv-targets package.tar", screen);
+        }
+        finally { Tmux("kill-server"); }
+    }
 }
