@@ -1,6 +1,8 @@
 # lmake-cs: set-up, build, install layout, tests, demo.
 #   make            install missing Debian packages, publish every executable (Native AOT), build the shim,
-#                   lay out _install/{bin,_bin,lib,_lib}
+#                   lay out _install/{bin,_bin,lib,_lib,share}
+#   make install PREFIX=/usr/local [DESTDIR=/tmp/pkg]
+#                   the same, then a copy of that layout into $(DESTDIR)$(PREFIX) (for packagers)
 #   make test       build, then run every unit and end-to-end test; the last line is `N passed, N failed`
 #   make faults     the fault suite (tests/Lmake.Faults.Tests) in its long form, with its counts
 #   make demo       build, then show the main job on an example
@@ -54,6 +56,11 @@ LINKS_lmakeserver := lmake_dump
 SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
 NS_SRC     := src/autodep/namespace/job_namespace.c
 PY_SRC     := $(shell find src/python -name '*.py')
+# share/: the man pages (doc/man/man1/NAME.1, ours) and the bash completion, one script answering for every
+# user command (a link per name, so that bash-completion's on-demand loading finds it by the command's name).
+MAN_SRC        := $(wildcard doc/man/man1/*.1)
+COMPLETION_SRC := src/completion/lmake.bash
+USER_CMDS      := lmake $(LINKS_lmake) ldecode $(LINKS_ldecode) lautodep lcache_repair lcodec_repair dijitso
 
 .PHONY: all setup install test demo clean
 all: install
@@ -91,7 +98,16 @@ $(BUILD)/job_namespace: $(BUILD)/setup.stamp $(NS_SRC)
 
 # --- install layout -------------------------------------------------------------------------------
 install: $(INSTALL)/.stamp
-$(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(BUILD)/job_namespace $(PY_SRC) Makefile
+# With PREFIX (packagers: PREFIX=/usr DESTDIR=$$pkgdir), the layout of _install/ is copied as it is (relative
+# links, so it works wherever it lands). Only when `install` itself is asked: a PREFIX left in the environment
+# (conda sets one) must not make `make test` write outside the checkout.
+ifneq ($(and $(strip $(PREFIX)),$(filter install,$(MAKECMDGOALS))),)
+	@dest='$(DESTDIR)$(PREFIX)'; mkdir -p "$$dest" && \
+	  tar -C $(INSTALL) --owner=0 --group=0 -cf - bin _bin lib _lib share | tar -C "$$dest" -xf - && \
+	  echo "installed in $$dest/"
+endif
+$(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/libautodep.so $(BUILD)/job_namespace $(PY_SRC) \
+                   $(MAN_SRC) $(COMPLETION_SRC) Makefile
 	@rm -rf $(INSTALL).new && mkdir -p $(INSTALL).new/{bin,_bin,lib,_lib}
 	@for e in $(BIN_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/bin/; done
 	@for e in $(PRIV_EXES); do cp $(BUILD)/publish/$$e/$$e $(INSTALL).new/_bin/; done
@@ -105,6 +121,10 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@cp src/python/usercustomize.py $(INSTALL).new/lib/
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi
 	@find $(INSTALL).new -name __pycache__ -prune -exec rm -rf {} +
+	@mkdir -p $(INSTALL).new/share/man/man1 $(INSTALL).new/share/bash-completion/completions
+	@cp $(MAN_SRC) $(INSTALL).new/share/man/man1/
+	@cp $(COMPLETION_SRC) $(INSTALL).new/share/bash-completion/completions/lmake
+	@for c in $(filter-out lmake,$(USER_CMDS)); do ln -s lmake $(INSTALL).new/share/bash-completion/completions/$$c; done
 	@rm -rf $(INSTALL) && mv $(INSTALL).new $(INSTALL) && touch $@
 	@echo "installed in $(INSTALL)/"
 

@@ -1,0 +1,2 @@
+// The version of tool.
+#define TOOL_VERSION "1.0"
