@@ -34,12 +34,14 @@ internal sealed class Intermediates(Maker maker, Graph graph, Resolver resolver,
     /// <summary>The job ran again in this request: whether it lost a target is to be asked anew.</summary>
     public void Ran(Job job) => _lostATarget.Remove(job);
 
-    /// <summary>A file whose single producer ran fine and left a target that is now gone or not what it left.</summary>
+    /// <summary>A file whose producer (its first candidate) made it, ran fine and left a target that is now gone or not what it left.</summary>
     private bool MayBeAbsent(Node node)
     {
         resolver.Resolve(node);
-        if (node.Kind != NodeKind.Generated || node.Candidates != null || node.Multi != null) return false;
+        if (node.Kind != NodeKind.Generated || node.Multi != null) return false;
         Job job = node.Producer!;
+        // (one of several candidates, a star target: when the first one is what made it)
+        if (node.Candidates != null && node.WrittenBy != job.Id) return false;
         if (job.Status != JobStatus.Ok) return false;
         if (!_lostATarget.TryGetValue(job, out bool lost))
             _lostATarget[job] = lost = job.Targets.Any(t => t.WrittenBy == job.Id && t.WrittenChecksum.IsFile && graph.Refresh(t) != t.WrittenChecksum);
