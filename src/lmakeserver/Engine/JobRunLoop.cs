@@ -423,7 +423,6 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
 
     private bool SameTargets(Job job, JobRun result)
     {
-        if (job.Status == JobStatus.Never) return false;   // nothing to be the same as
         foreach (string name in result.Targets)
         {
             Node t = graph.Node(name);
@@ -431,8 +430,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             {
                 // an incremental target acts as a cache (rules.md): a new entry in it (a lock or a session file of the
                 // tool the job runs, under a new name each time) says nothing of what the job made; one it rewrote
-                // with another content does, as any other target
-                if (!t.HeldWhileFrozen && job.Plan.IsIncrementalTarget(name)) continue;
+                // with another content does, as any other target (a first run has no cache to add to: all is new)
+                if (job.Status != JobStatus.Never && !t.HeldWhileFrozen && job.Plan.IsIncrementalTarget(name)) continue;
                 return false;   // never left by a job: new content
             }
             if (t.PollutedBy != null) return false;   // another job had overwritten it: it changed back
