@@ -38,7 +38,8 @@ internal sealed class Intermediates(Maker maker, Graph graph, Resolver resolver,
     private bool MayBeAbsent(Node node)
     {
         resolver.Resolve(node);
-        if (node.Kind != NodeKind.Generated || node.Multi != null) return false;
+        // (one another job wrote without the right to is no hand edit: its own job makes it again, MarkPolluted)
+        if (node.Kind != NodeKind.Generated || node.Multi != null || node.PollutedBy != null) return false;
         Job job = node.Producer!;
         // (one of several candidates, a star target: when the first one is what made it)
         if (node.Candidates != null && node.WrittenBy != job.Id) return false;
