@@ -318,4 +318,22 @@ public class LautodepTests
         Assert.Contains("R read", r.Stdout);
         Assert.Contains("W written", r.Stdout);
     }
+
+    // cargo opens its lock and fingerprint files this way: what the call created held nothing to read, and was not
+    // there before the job (else lmake takes it for a target found in the way and runs the job again)
+    [Theory]
+    [InlineData("ld_preload")]
+    [InlineData("ptrace")]
+    public void A_read_write_open_that_creates_the_file_is_a_write_only(string method)
+    {
+        using var repo = new TempRepo();
+        repo.Write("old", "there\n");
+        var r = repo.Lautodep("-m", method, "python3", "-c",
+            "import os\nfor f in ('new', 'old'): os.close(os.open(f, os.O_RDWR | os.O_CREAT, 0o644))\nopen('log', 'a+').close()");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var l = r.Listing();
+        AssertKinds(l, "new", "W", r);
+        AssertKinds(l, "log", "W", r);
+        AssertKinds(l, "old", "RW", r);   // there before: what it held may have been read
+    }
 }

@@ -1,6 +1,7 @@
 // lmark -f (lmark(1)): a frozen file that no job made is a source while the mark stands (said missing, new,
 // changed as sources are, and the rules that need it apply); a frozen file a job made stands as it is (frozen,
-// changed_frozen when it is not what its job left).
+// changed_frozen when it is not what its job left). An edit made while frozen is the file's content, as a source's:
+// thawed, the file is remade by its job without a quarantine, and the remade content is new (done, not steady).
 namespace Lmake.EndToEnd.Tests;
 
 public sealed class FreezeMarkTests : IDisposable
@@ -77,5 +78,42 @@ public sealed class FreezeMarkTests : IDisposable
         Assert.Equal(["changed_frozen"], edited.Words("src.cpy"));
         Assert.Equal(["done"], edited.Words("src.cpy.cpy"));
         Assert.Equal("by hand\n", _r.Repo.Read("src.cpy.cpy"));
+    }
+
+    [Fact]
+    public void ThawedAfterAnEditTheFileIsRemadeWithoutQuarantine()
+    {
+        _r.Repo.Add("src", "1\n");
+        Assert.Equal(0, _r.Lmake("src.cpy.cpy").Result.ExitCode);
+        Assert.Equal("", _r.Out("lmark", "-a", "-f", "src.cpy"));
+        _r.Repo.Write("src.cpy", "by hand\n");
+        Assert.Equal(["changed_frozen"], _r.Lmake("src.cpy.cpy").Words("src.cpy"));
+        Assert.Equal(["frozen"], _r.Lmake("src.cpy.cpy").Words("src.cpy"));   // said changed once, as a source
+
+        Assert.Equal("", _r.Out("lmark", "-c", "-f"));
+        LmakeOutput thawed = _r.Lmake("src.cpy.cpy");
+        Assert.True(thawed.Result.ExitCode == 0, thawed.ToString());
+        Assert.Equal(["done"], thawed.Words("src.cpy"));   // not steady: "by hand" was the file's content
+        Assert.Equal(["done"], thawed.Words("src.cpy.cpy"));
+        Assert.Equal(2, thawed.Statuses.Count);
+        Assert.False(File.Exists(_r.Repo["LMAKE/quarantine/src.cpy"]));
+        Assert.Equal("1\n", _r.Repo.Read("src.cpy.cpy"));
+    }
+
+    [Fact]
+    public void EditedAgainAfterTheFreezeItIsAHandEditAsAnyOther()
+    {
+        _r.Repo.Add("src", "1\n");
+        Assert.Equal(0, _r.Lmake("src.cpy").Result.ExitCode);
+        Assert.Equal("", _r.Out("lmark", "-a", "-f", "src.cpy"));
+        _r.Repo.Write("src.cpy", "while frozen\n");
+        Assert.Equal(["changed_frozen"], _r.Lmake("src.cpy").Words("src.cpy"));
+        Assert.Equal("", _r.Out("lmark", "-d", "-f", "src.cpy"));
+        _r.Repo.Write("src.cpy", "after\n");
+        LmakeOutput o = _r.Lmake("src.cpy");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        Assert.Contains("quarantined", o.Words("src.cpy"));
+        Assert.Equal("after\n", _r.Repo.Read("LMAKE/quarantine/src.cpy"));
+        Assert.Equal("1\n", _r.Repo.Read("src.cpy"));
     }
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 typedef int (*openat_fn)(int, const char *, int, ...);
 typedef int (*open_fn)(const char *, int, ...);
@@ -26,9 +28,28 @@ static unsigned kinds_of_flags(int flags)
     }
 }
 
-static void after_open(int dirfd, const char *path, int flags, int ok, int err)
+// An open that reads the file and creates it when it is missing (O_RDWR|O_CREAT without O_TRUNC or O_EXCL, as
+// lock files and fingerprints are opened; fopen "a+"): succeeding, it says nothing of whether the file was there.
+// A file the job creates holds nothing it did not write itself: no read of an earlier content, hence no dep and
+// no target found already there. So whether it was there is asked first (errno kept: the call's is what counts).
+static int may_create_and_read(int flags)
+{
+    return (flags & O_CREAT) && !(flags & (O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY)) && (flags & O_ACCMODE) == O_RDWR;
+}
+
+static int there_before(int dirfd, const char *path)
+{
+    int e = errno;
+    int there = syscall(SYS_faccessat, dirfd, path, F_OK) == 0 || !ad_missing_errno(errno);
+    errno = e;
+    return there;
+}
+
+// pre: whether the file was there before the call (1 when not asked).
+static void after_open(int dirfd, const char *path, int flags, int ok, int err, int pre)
 {
     unsigned kinds = kinds_of_flags(flags);
+    if (ok && !pre) kinds &= ~(unsigned)AD_READ;  // created by this call: only written
     int follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
     if (!ok && (flags & O_CREAT) && (flags & O_EXCL) && err == EEXIST) {
         // an exclusive create that found the file: the job learnt it exists (a stat of it), nothing was written
@@ -50,8 +71,9 @@ static void after_open(int dirfd, const char *path, int flags, int ok, int err)
             va_list ap; va_start(ap, flags); mode = va_arg(ap, mode_t); va_end(ap);      \
         }                                                                                \
         REAL(openat_fn, name);                                                           \
+        int pre = !ad_active() || !may_create_and_read(flags) || there_before(dirfd, path); \
         int fd = real_##name(dirfd, path, flags, mode);                                  \
-        if (ad_active()) { int e = errno; after_open(dirfd, path, flags, fd >= 0, e); errno = e; } \
+        if (ad_active()) { int e = errno; after_open(dirfd, path, flags, fd >= 0, e, pre); errno = e; } \
         return fd;                                                                       \
     }
 OPENAT_WRAPPER(openat)
@@ -65,8 +87,9 @@ OPENAT_WRAPPER(openat64)
             va_list ap; va_start(ap, flags); mode = va_arg(ap, mode_t); va_end(ap);      \
         }                                                                                \
         REAL(open_fn, name);                                                             \
+        int pre = !ad_active() || !may_create_and_read(flags) || there_before(AT_FDCWD, path); \
         int fd = real_##name(path, flags, mode);                                         \
-        if (ad_active()) { int e = errno; after_open(AT_FDCWD, path, flags, fd >= 0, e); errno = e; } \
+        if (ad_active()) { int e = errno; after_open(AT_FDCWD, path, flags, fd >= 0, e, pre); errno = e; } \
         return fd;                                                                       \
     }
 OPEN_WRAPPER(open)
@@ -82,7 +105,7 @@ int __openat64_2(int, const char *, int);
     {                                                                                    \
         REAL(int (*)(const char *, int), name);                                          \
         int fd = real_##name(path, flags);                                               \
-        if (ad_active()) { int e = errno; after_open(AT_FDCWD, path, flags, fd >= 0, e); errno = e; } \
+        if (ad_active()) { int e = errno; after_open(AT_FDCWD, path, flags, fd >= 0, e, 1); errno = e; } \
         return fd;                                                                       \
     }
 FORTIFIED_OPEN(__open_2)
@@ -92,7 +115,7 @@ FORTIFIED_OPEN(__open64_2)
     {                                                                                    \
         REAL(int (*)(int, const char *, int), name);                                     \
         int fd = real_##name(dirfd, path, flags);                                        \
-        if (ad_active()) { int e = errno; after_open(dirfd, path, flags, fd >= 0, e); errno = e; } \
+        if (ad_active()) { int e = errno; after_open(dirfd, path, flags, fd >= 0, e, 1); errno = e; } \
         return fd;                                                                       \
     }
 FORTIFIED_OPENAT(__openat_2)
@@ -122,10 +145,14 @@ static unsigned kinds_of_mode(const char *mode)
     }
 }
 
-static void after_fopen(const char *path, const char *mode, int ok, int err)
+// fopen "a+": reads, and creates the file when it is missing (see may_create_and_read).
+static int mode_may_create_and_read(const char *mode) { return mode && mode[0] == 'a' && strchr(mode, '+'); }
+
+static void after_fopen(const char *path, const char *mode, int ok, int err, int pre)
 {
     unsigned kinds = kinds_of_mode(mode);
     if (!ok) kinds &= ~(unsigned)AD_WRITE;
+    else if (!pre) kinds &= ~(unsigned)AD_READ;
     if (!kinds) return;
     int follow = !(mode && strchr(mode, 'x'));
     ad_access(kinds, ok || !ad_missing_errno(err), AT_FDCWD, path, follow);
@@ -135,8 +162,9 @@ static void after_fopen(const char *path, const char *mode, int ok, int err)
     EXPORT FILE *name(const char *path, const char *mode)                               \
     {                                                                                    \
         REAL(fopen_fn, name);                                                            \
+        int pre = !ad_active() || !mode_may_create_and_read(mode) || there_before(AT_FDCWD, path); \
         FILE *f = real_##name(path, mode);                                               \
-        if (ad_active()) { int e = errno; after_fopen(path, mode, f != NULL, e); errno = e; } \
+        if (ad_active()) { int e = errno; after_fopen(path, mode, f != NULL, e, pre); errno = e; } \
         return f;                                                                        \
     }
 FOPEN_WRAPPER(fopen)
@@ -146,8 +174,9 @@ FOPEN_WRAPPER(fopen64)
     EXPORT FILE *name(const char *path, const char *mode, FILE *stream)                 \
     {                                                                                    \
         REAL(freopen_fn, name);                                                          \
+        int pre = !ad_active() || !path || !mode_may_create_and_read(mode) || there_before(AT_FDCWD, path); \
         FILE *f = real_##name(path, mode, stream);                                       \
-        if (ad_active() && path) { int e = errno; after_fopen(path, mode, f != NULL, e); errno = e; } \
+        if (ad_active() && path) { int e = errno; after_fopen(path, mode, f != NULL, e, pre); errno = e; } \
         return f;                                                                        \
     }
 FREOPEN_WRAPPER(freopen)

@@ -30,7 +30,7 @@ internal sealed unsafe class PtraceTracer
     private bool _filterInstalled, _traceAll;
 
     /// <summary>A syscall seen at its start whose names wait for its result.</summary>
-    private readonly record struct PendingName(AccessKind Kinds, string Name, bool OnlyIfOk, string? Absolute);
+    private readonly record struct PendingName(AccessKind Kinds, string Name, bool OnlyIfOk, string? Absolute, bool ThereBefore);
 
     private sealed class Tracee
     {
@@ -258,7 +258,7 @@ internal sealed unsafe class PtraceTracer
             if (name is null) continue;
             bool readOnly = (s.Kinds & ~(AccessKind.Read | AccessKind.Stat | AccessKind.Readlink | AccessKind.ReadDir)) == 0 && !s.OnlyIfOk;
             if (readOnly) _report.Add(s.Kinds, exists, name);
-            else t.Pending.Add(new PendingName(s.Kinds, name, s.OnlyIfOk, absolute));
+            else t.Pending.Add(new PendingName(s.Kinds, name, s.OnlyIfOk, absolute, exists));
         }
         if (t.Pending.Count == 0) t.PendingChangesTree = false;
         Resume(tid, t, 0);
@@ -294,6 +294,8 @@ internal sealed unsafe class PtraceTracer
                 kinds &= ~(AccessKind.Write | AccessKind.Unlink | AccessKind.Mkdir);
                 if (kinds == 0) continue;
             }
+            // an open for reading and writing that made the file (O_RDWR|O_CREAT): nothing there was read (as the shim)
+            else if (!p.ThereBefore && (kinds & AccessKind.Write) != 0) kinds &= ~AccessKind.Read;
             _report.Add(kinds, existed, p.Name);
         }
         t.Pending.Clear();

@@ -76,7 +76,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // steady: every target the run left holds what a job had left there before (none left: nothing changed);
             // decided by the first request that sees the run, before anyone records it (a request that joined the
             // run must not compare with the run itself)
-            bool steady = running.Steady ??= result.Ok && SameTargets(result);
+            bool steady = running.Steady ??= result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
             var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
             var flags = result.DiscoveredDeps.Select(d => d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags).ToList();
@@ -348,7 +348,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         {
             // only the request that starts the run clears the targets: one that joins it later would delete
             // what the run has already written
-            List<string>? kept = new TargetClearing(graph, req).Clear(job, lastRun);
+            List<string>? kept = new TargetClearing(graph, req).Clear(job, lastRun, reason);
             JobSubmission submission = SubmissionOf(job);
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
@@ -423,12 +423,19 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         }
     }
 
-    private bool SameTargets(JobRun result)
+    private bool SameTargets(Job job, JobRun result)
     {
         foreach (string name in result.Targets)
         {
             Node t = graph.Node(name);
-            if (t.WrittenBy == 0) return false;   // never left by a job: new content
+            if (t.WrittenBy == 0)
+            {
+                // an incremental target acts as a cache (rules.md): a new entry in it (a lock or a session file of the
+                // tool the job runs, under a new name each time) says nothing of what the job made; one it rewrote
+                // with another content does, as any other target (a first run has no cache to add to: all is new)
+                if (job.Status != JobStatus.Never && !t.HeldWhileFrozen && job.Plan.IsIncrementalTarget(name)) continue;
+                return false;   // never left by a job: new content
+            }
             if (t.PollutedBy != null) return false;   // another job had overwritten it: it changed back
             if (graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }

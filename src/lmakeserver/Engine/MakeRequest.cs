@@ -36,6 +36,8 @@ public sealed class MakeRequest
 
     /// <summary>The lmark marks that changed what this request did: repeated in the summary.</summary>
     public readonly SortedSet<string> MarksInUse = new(StringComparer.Ordinal);
+    /// <summary>Hand edits of jobs' outputs moved to LMAKE/quarantine/ by runs due for another reason: said in the summary.</summary>
+    public readonly SortedSet<string> QuarantinedEdits = new(StringComparer.Ordinal);
 
     /// <summary>What each source held when this request first looked at it. A job that rewrites a source (source_ok,
     /// a formatter) may give it back the content a dependent saw: that dependent still saw it changed in this

@@ -69,6 +69,12 @@ public sealed class Node : MemoSlot
     public uint WrittenBy;   // job id, 0: none
     public FileChecksum WrittenChecksum = FileChecksum.None;
 
+    /// <summary>Found edited while frozen (lmark -f, `changed_frozen`): WrittenBy 0 with the content then seen. That
+    /// content is taken as the file's, as a source's would be: it is no job's output any more (its job runs again
+    /// once the file is thawed, and what it makes is new: done, not steady), and no hand edit to protect either
+    /// (the job replaces it without quarantine). Edited again after that, it is a hand edit as any other.</summary>
+    public bool HeldWhileFrozen => WrittenBy == 0 && WrittenChecksum != FileChecksum.None;
+
     /// <summary>A job that wrote this file without the right to (not its target), and what it left: the file's
     /// own job removes it without a word before it runs, and when nothing makes it, it is unlinked. Kept in
     /// memory only: after a restart such a file is taken for a hand edit (quarantined), the safe side.</summary>

@@ -186,10 +186,24 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
     private NodeResult MakeFrozen(Node node)
     {
         req.MarksInUse.Add($"frozen : {node.Name}");
-        if (node.WrittenBy == 0) return MakeSource(node, listed: true);
+        if (node.WrittenBy == 0 && !node.HeldWhileFrozen) return MakeSource(node, listed: true);
         FileChecksum now = graph.Refresh(node);
-        string rule = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
-        req.Status(now != node.WrittenChecksum ? "changed_frozen" : "frozen", rule, null, node.Name);
+        string rule;
+        if (node.WrittenBy == 0)
+        {
+            resolver.Resolve(node, 0);
+            rule = node.Producer?.Rule.Name ?? "src";
+        }
+        else rule = node.WrittenBy <= graph.Store.JobCount ? Job.SplitKey(graph.Store.JobKey(node.WrittenBy)).Rule : "src";
+        bool changed = now != node.WrittenChecksum;
+        req.Status(changed ? "changed_frozen" : "frozen", rule, null, node.Name);
+        if (changed && now.IsFile)
+        {
+            // frozen, its targets act as sources (lmark(1)): the content found is the file's from now on, said once
+            node.WrittenBy = 0;
+            node.WrittenChecksum = now;
+            graph.Save(node);
+        }
         return new NodeResult(now.IsFile ? MakeState.Ok : MakeState.Missing, false, null);
     }
 

@@ -59,7 +59,8 @@ public sealed class Resolver
             node.Kind = NodeKind.Source;
         }
         // frozen (lmark -f) and made by no job: a source while the mark stands (lmark(1)); Graph.MarksChanged resolves again
-        else if (node.WrittenBy == 0 && _graph.Marks.IsFrozen(node.Name)) node.Kind = NodeKind.Source;
+        // (one a job made, edited while frozen, still has that job: it remakes the file once thawed)
+        else if (node.WrittenBy == 0 && !node.HeldWhileFrozen && _graph.Marks.IsFrozen(node.Name)) node.Kind = NodeKind.Source;
         else if (UphillOf(node, depth) is string dir) node.Uphill = dir;
         else if (node.Name.Length <= config.PathMax && depth <= config.MaxDepDepth)
         {

@@ -14,6 +14,7 @@ public static class Summary
         o.Out($"done    time : {StatusLine.FormatSeconds(req.DoneTime)} ({Jobs(req.Done)})");
         o.Out($"elapsed time : {StatusLine.FormatSeconds(DateTime.Now - req.Start)}");
         foreach (string mark in req.MarksInUse) o.Out($"marked {mark}   (see lmark -l)");
+        foreach (string name in req.QuarantinedEdits) o.Out($"edited by hand, quarantined : {name}   (see LMAKE/quarantine/{name})");
         foreach (var (name, result) in targets)
         {
             switch (result.State)

@@ -4,6 +4,7 @@
 using Lmake.Common.Checksums;
 using Lmake.Server.Backends;
 using Lmake.Server.Rules;
+using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
@@ -13,9 +14,11 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
     /// resolved to it through a star target), so that what the job leaves is only what it made this time;
     /// incremental ones stay (unless -I), each with an inode of its own. What is lost is said: a file edited by
     /// hand since a job left it, or that no job left (written by hand), is moved to LMAKE/quarantine/ (A4), unless
-    /// it is empty; one another job left, or an empty one no job left, is `unlinked` (unless no_warning). The folders emptied go, and the
+    /// it is empty; one another job left, or an empty one no job left, is `unlinked` (unless no_warning); one found
+    /// edited while frozen and not touched since (Node.HeldWhileFrozen) goes without a word. The folders emptied go, and the
     /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
-    public List<string>? Clear(Job job, JobRun? lastRun)
+    /// <param name="reason">Why the job runs: a hand edit quarantined because the job runs for another reason is said in the summary.</param>
+    public List<string>? Clear(Job job, JobRun? lastRun, string reason)
     {
         List<string>? kept = null;
         JobPlan plan = job.Plan;
@@ -54,11 +57,18 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
                 (kept ??= []).Add(t.Name);
                 continue;
             }
-            if (editedSince || (t.WrittenBy == 0 && !ownUnrecorded && !now.IsEmpty))
+            // (found edited while frozen and not touched since: content lmake took as the file's, replaced without a word)
+            bool heldWhileFrozen = t.HeldWhileFrozen && now == t.WrittenChecksum;
+            if (t.HeldWhileFrozen) { t.WrittenChecksum = FileChecksum.None; graph.Save(t); }   // the file goes either way
+            if (editedSince || (t.WrittenBy == 0 && !ownUnrecorded && !now.IsEmpty && !heldWhileFrozen))
             {
                 // content no job left: someone's work, kept where they can find it
                 StaleOutputs.Quarantine(graph, t);
-                req.Status("quarantined", job.Rule.Name, null, t.Name);
+                // an edit of what a successful run left, swept by a run due for another reason (a dep changed), is told
+                // in the summary (open-lmake's status lines say nothing of it); one that is the reason of the run, or
+                // content no successful run vouched for (written where nothing was, over a failed run), is a status line
+                if (editedSince && job.Status == JobStatus.Ok && reason != UpToDate.TargetModified(t.Name)) req.QuarantinedEdits.Add(t.Name);
+                else req.Status("quarantined", job.Rule.Name, null, t.Name);
             }
             else
             {
@@ -66,7 +76,7 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
                 // the output of another job that may still make it (a rule of lower prio): its job remakes it if
                 // needed, said; a job of rules since gone or no longer applying (its dep left) had no claim left
                 // (an empty file no job left is said too: lmake removed a file it did not know)
-                if (!ownUnrecorded && (flags & TargetFlags.NoWarning) == 0 && (t.WrittenBy == 0
+                if (!ownUnrecorded && !heldWhileFrozen && (flags & TargetFlags.NoWarning) == 0 && (t.WrittenBy == 0
                     || t.WrittenBy != job.Id && (t.Producer?.Id == t.WrittenBy || t.Candidates?.Any(c => c.Id == t.WrittenBy) == true)))
                     req.Status("unlinked", job.Rule.Name, null, t.Name);
             }

@@ -22,7 +22,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
 
     /// <summary>Makes the job's deps as far as needed to decide, and decides. Completes synchronously when
     /// every dep it looks at is decided at once (a no-op build). <paramref name="stateOnly"/>: the question of
-    /// Intermediates: targets deleted since are no reason to run, any dep not Ok or changed is (lmark -t
+    /// Intermediates: targets deleted or edited by hand since are no reason to run, any dep not Ok or changed is (lmark -t
     /// included), deps are made one after the other and the first such one ends the check.</summary>
     public async ValueTask<JobVerdict> Check(Job job, int depth, bool stateOnly)
     {
@@ -51,6 +51,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
         string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
+        // a hand edit of a target is the reason to run only when nothing else is: a run due for a dep that changed
+        // sweeps the edit away on its way (TargetClearing then says it in the summary, not as a status line)
+        string? edited = null;
+        if (!stateOnly && reason != null && IsTargetModified(job, reason)) (edited, reason) = (reason, null);
         // a job that must run still has its deps of last time made first (up to a critical one): one in error
         // blocks it (running it would only read that dep again); after a new command they are made all the same
         // (a cycle through them stays one until lforget -d), but their errors block nothing (it may not read them now)
@@ -103,11 +107,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         }
         // its deps were in error and are fixed now
         if (!stateOnly && reason == null && job.Status == JobStatus.DepError) reason = "deps no longer in error";
-        return new JobVerdict(worked, reason, null);
+        return new JobVerdict(worked, reason ?? edited, null);
     }
 
+    /// <summary>The reason to run of a job whose target was edited by hand (TargetClearing tells it from others).</summary>
+    public static string TargetModified(string name) => $"target {name} was modified";
+
+    private static bool IsTargetModified(Job job, string reason) => job.Targets.Any(t => reason == TargetModified(t.Name));
+
     /// <summary>Why the job must run without looking at its deps, or null. <paramref name="missingTargetsOk"/>:
-    /// targets it made that were deleted since are no reason (nothing needs their content yet).</summary>
+    /// targets it made that were deleted or edited by hand since are no reason (nothing needs their content yet).</summary>
     public string? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
         if (job.Status == JobStatus.Never) return "never ran";
@@ -130,9 +139,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             if (!ok && !now.IsFile) continue;   // a run in error vouches for no target: only a hand edit matters
             // what another job left there since (rules changed, then changed back) is not this job's output
             if (t.WrittenBy != job.Id && t.WrittenBy != 0 && now.IsFile) return $"target {t.Name} was made by another job since";
+            if (t.HeldWhileFrozen && now.IsFile) return $"target {t.Name} was changed while frozen";
             // (a target since removed by lmake is no longer this job's)
-            if ((now == t.WrittenChecksum && t.WrittenBy == job.Id) || (missingTargetsOk && !now.IsFile && t.WrittenBy == job.Id)) continue;
-            return now.IsFile ? $"target {t.Name} was modified" : $"target {t.Name} is missing";
+            if (t.WrittenBy == job.Id && (now == t.WrittenChecksum || missingTargetsOk)) continue;
+            return now.IsFile ? TargetModified(t.Name) : $"target {t.Name} is missing";
         }
         if (!ok) return null;
         IReadOnlyList<string> planned = job.Plan.Targets;

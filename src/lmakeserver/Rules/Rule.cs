@@ -127,7 +127,8 @@ public sealed class Rule
         sb.Append('\0');
         AppendDict(sb, a.Environ);
         AppendDict(sb, a.EnvironResources);
-        sb.Append(a.Autodep).Append('\0');
+        // (autodep is not there: how accesses are tracked does not change what the job computes, a rule that moves
+        // from ld_preload to ptrace keeps its jobs)
         // how the job is run: a job that failed for want of a dir runs again once auto_mkdir is on
         sb.Append(a.AutoMkdir).Append('\0');
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
