@@ -45,8 +45,7 @@ internal sealed class TerminalView(OutputSink stdout, bool colors, string comman
     {
         _last = report;
         stdout.Write(Encoding.UTF8.GetBytes($"\e]0;{command}: {Counts(report)}{Eta(report, DateTime.Now, withClock: false)}\a"));
-        Erase();
-        Draw();
+        Draw();   // (it erases what the bottom line showed before)
     }
 
     /// <summary>The request is over: the bottom line goes, the title keeps the last counts.</summary>

@@ -116,7 +116,7 @@ public sealed class Engine
         _graph.NewEpoch();
         NodeResult[] results;
         // a terminal shows a progress line and title (the client draws them); a pipe gets the status lines alone
-        using ProgressReporter? progress = request.StdoutIsTerminal ? new ProgressReporter(req, _graph.Progress, output) : null;
+        ProgressReporter? progress = request.StdoutIsTerminal ? new ProgressReporter(req, _graph.Progress, output) : null;
         try
         {
             Task<NodeResult[]> all = Task.WhenAll(targets.Select(t => maker.MakeNode(_graph.Node(t))));
