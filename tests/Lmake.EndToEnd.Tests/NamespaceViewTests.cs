@@ -168,15 +168,8 @@ public class NamespaceViewTests
     [Fact]
     public void With_chroot_dir_the_job_runs_in_that_root_and_its_reads_of_the_repo_are_deps()
     {
-        using var image = new TempDir("lmake-image-");
         // a minimal system: bash and the libraries it loads (the shim needs only libc, which bash loads too)
-        CommandResult ldd = Installed.Run("ldd", ["/bin/bash"], image.Path);
-        foreach (string file in ldd.Stdout.Split('\n').SelectMany(l => l.Split(' ', '\t')).Where(w => w.StartsWith('/')).Append("/bin/bash"))
-        {
-            string copy = image.Path + file;
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        using var image = new ChrootImage();
         image.Write("marker", "inside the image\n");
         using var r = new LmakeRepo($$"""
             from lmake.rules import Rule

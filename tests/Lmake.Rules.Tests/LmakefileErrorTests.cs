@@ -111,21 +111,23 @@ public class LmakefileErrorTests
     }
 
     // Documented features lmake-cs does not build are refused at their line, never silently left out: a job
-    // would see another file system (chroot_actions) or another host (backend). Namespace attributes of a wrong
-    // shape are refused there too.
+    // would run another lmake (lmake_root) or on another host (backend). Namespace attributes of a wrong shape
+    // are refused there too.
     [Theory]
     [InlineData("lmake.config.sub_repos = ('sub',)", "Lmakefile.py:4: config: key 'sub_repos': sub-repos is not supported by lmake-cs")]
     public void AnUnsupportedConfigFeatureIsRefusedAtItsLine(string line, string expected) =>
         AssertBroken(Head + line + "\n", expected);
 
     [Theory]
-    [InlineData("chroot_actions = ('resolv_conf',)", "chroot_actions is not supported by lmake-cs (preparing the chroot dir (user names, resolv.conf) is not implemented)")]
+    [InlineData("chroot_actions = ('dns',)", "chroot_actions: unknown action 'dns' (known: user_name, resolv_conf)")]
+    [InlineData("chroot_actions = 3", "chroot_actions = 3: expected a list or tuple")]
+    [InlineData("kill_daemons = 'yes'", "kill_daemons = 'yes': expected a bool")]
+    [InlineData("lmake_root = '/opt/lmake'", "lmake_root is not supported by lmake-cs (running lmake from another install inside the job is not implemented)")]
     [InlineData("views = {'v': 3}", "views['v'] = 3: expected a str (bind) or a dict (upper, lower, copy_up: overlay)")]
     [InlineData("views = {'v': {'lower': 'l'}}", "views['v']: an overlay needs both upper and lower")]
     [InlineData("views = {'v': {'upper': 'u', 'lower': 'l', 'top': 't'}}", "views['v']: unknown key 'top' (known: upper, lower, copy_up)")]
     [InlineData("repo_view = 3", "repo_view = 3: expected a str")]
     [InlineData("tmp_view = '/t{os.getpid()}'", "tmp_view = '/t{os.getpid()}': only stems and constants may be used in this f-string")]
-    [InlineData("kill_daemons = True", "kill_daemons is not supported by lmake-cs (killing the daemons a job leaves behind is not implemented)")]
     [InlineData("backend = 'sge'", "backend 'sge' is not supported by lmake-cs (local and slurm are implemented)")]
     [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
     public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>

@@ -1,4 +1,4 @@
-// The private mount namespace a job runs in (repo_view, tmp_view, lmake_view, views, chroot_dir): the mounts
+// The private namespace a job runs in (repo_view, tmp_view, lmake_view, views, chroot_dir, chroot_actions): the mounts
 // the helper _bin/job_namespace makes before it execs the job, and how names the job uses map back to the
 // repo's names for tracking. Computed by the server (NamespacePlanner); JobLauncher turns it into the
 // helper's command line and the shim's environment.
@@ -29,6 +29,9 @@ public sealed class JobNamespace
     public string? NewRoot { get; init; }
     /// <summary>The root the job's root reflects: chroot_dir, or "/".</summary>
     public string BaseRoot { get; init; } = "/";
+    /// <summary>chroot_actions (user_name, resolv_conf): files the helper writes in the new root's /etc (never in
+    /// BaseRoot itself); only with a NewRoot.</summary>
+    public IReadOnlyList<string> ChrootActions { get; init; } = [];
     /// <summary>In order, parents first.</summary>
     public IReadOnlyList<NamespaceMount> Mounts { get; init; } = [];
     /// <summary>The job's cwd as the job sees it (the repo root, or repo_view).</summary>
@@ -54,6 +57,7 @@ public sealed class JobNamespace
         {
             args.Add("-R"); args.Add(NewRoot);
             if (BaseRoot != "/") { args.Add("-C"); args.Add(BaseRoot); }
+            foreach (string action in ChrootActions) { args.Add("-a"); args.Add(action); }
         }
         foreach (NamespaceMount m in Mounts)
         {

@@ -1,7 +1,8 @@
 // Starting a job under ptrace. JobLauncher spawns, in place of the job, a launcher shell S that runs the job
 // in a child C and exits with its status: C stops itself (SIGSTOP) before it execs the job, the tracer seizes
 // it there. S is never traced, so the reactor reaps it as any job's main process (exit status, rusage,
-// signals) while the tracer, which reaps the processes it traces, only ever sees C and what C starts.
+// signals) while the tracer, which reaps the processes it traces, only ever sees C and what C starts. In a
+// namespace, S runs under job_namespace and its init (job_namespace.c), which are not traced either.
 using Lmake.Common;
 
 namespace Lmake.Autodep;

@@ -61,7 +61,7 @@ internal sealed unsafe class PtraceTracer
     {
         try
         {
-            int child = FindLauncherChild();
+            int child = FindLauncherChild(_spec.Namespace is null ? 1 : 3);
             if (child <= 0) return;  // the launcher is gone (killed before its child started)
             if (Libc.Ptrace(PtraceNative.PTRACE_SEIZE, child, 0, Options) < 0)
             {
@@ -84,10 +84,19 @@ internal sealed unsafe class PtraceTracer
         }
     }
 
-    // C is the launcher's only child; it stops itself before its exec, so it cannot get away meanwhile.
-    private int FindLauncherChild()
+    // C is the launcher shell's only child; it stops itself before its exec, so it cannot get away meanwhile. The
+    // launcher shell is the launched process itself, or, in a namespace, its grandchild (job_namespace, then its
+    // init, then the job: job_namespace.c), which are not traced: their mounts are no accesses of the job.
+    private int FindLauncherChild(int generations)
     {
-        string children = $"/proc/{_launcherPid}/task/{_launcherPid}/children";
+        int pid = _launcherPid;
+        for (int g = 0; g < generations && pid > 0; g++) pid = FirstChild(pid);
+        return pid;
+    }
+
+    private static int FirstChild(int parent)
+    {
+        string children = $"/proc/{parent}/task/{parent}/children";
         for (int round = 0; ; round++)
         {
             string text;
@@ -96,7 +105,7 @@ internal sealed unsafe class PtraceTracer
             catch (UnauthorizedAccessException) { return -1; }
             string first = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
             if (int.TryParse(first, out int pid)) return pid;
-            try { if (File.ReadAllText($"/proc/{_launcherPid}/stat").Contains(") Z ", StringComparison.Ordinal)) return -1; }
+            try { if (File.ReadAllText($"/proc/{parent}/stat").Contains(") Z ", StringComparison.Ordinal)) return -1; }
             catch (IOException) { return -1; }
             if (round < 50) Thread.Yield(); else Thread.Sleep(1);
         }

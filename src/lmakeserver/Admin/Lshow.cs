@@ -133,6 +133,8 @@ public static class Lshow
         if (plan.Views is { } ns)
         {
             if (!string.IsNullOrEmpty(ns.ChrootDir)) d.Add("chroot_dir", ns.ChrootDir);
+            if (ns.ChrootActions.Count > 0) d.Add("chroot_actions", string.Join(",", ns.ChrootActions));
+            if (ns.KillDaemons) d.Add("kill_daemons", true);
             if (!string.IsNullOrEmpty(ns.LmakeView)) d.Add("lmake_view", ns.LmakeView);
         }
         if (plan.ReaddirOk) d.Add("readdir_ok", true);

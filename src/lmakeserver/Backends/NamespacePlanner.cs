@@ -159,6 +159,7 @@ public static class NamespacePlanner
             {
                 NewRoot = newRoot,
                 BaseRoot = _baseRoot,
+                ChrootActions = _baseRoot == "/" ? [] : _views.ChrootActions,
                 Mounts = ordered,
                 Cwd = _jobRepo,
                 RepoRoot = _jobRepo,

@@ -1,4 +1,4 @@
-// The namespace attributes of one job (rules.md: repo_view, tmp_view, lmake_view, chroot_dir, views), with its
+// The namespace attributes of one job (rules.md: repo_view, tmp_view, lmake_view, chroot_dir, chroot_actions, views), with its
 // stems substituted, as the rule wrote them: NamespacePlanner checks them and turns them into mounts.
 namespace Lmake.Server.Rules;
 
@@ -15,6 +15,11 @@ public sealed class JobViews
     public string? TmpView { get; init; }
     public string? LmakeView { get; init; }
     public string? ChrootDir { get; init; }
+    /// <summary>chroot_actions (user_name, resolv_conf): what is prepared in the job's /etc when ChrootDir is set.</summary>
+    public IReadOnlyList<string> ChrootActions { get; init; } = [];
+    /// <summary>kill_daemons: the job runs in a pid namespace of its own, which every namespace has (job_namespace.c),
+    /// so that nothing it started survives it; alone, it asks for a namespace with no other effect.</summary>
+    public bool KillDaemons { get; init; }
     public IReadOnlyList<ViewSpec> Views { get; init; } = [];
 
     internal static JobViews? Expand(NamespaceDocument? doc, Func<string, string?> lookup)
@@ -28,12 +33,13 @@ public sealed class JobViews
         var result = new JobViews
         {
             RepoView = One(doc.RepoView), TmpView = One(doc.TmpView), LmakeView = One(doc.LmakeView),
-            ChrootDir = One(doc.ChrootDir), Views = views,
+            ChrootDir = One(doc.ChrootDir), ChrootActions = doc.ChrootActions ?? [], KillDaemons = doc.KillDaemons,
+            Views = views,
         };
         return result.IsEmpty ? null : result;
     }
 
     /// <summary>Nothing asked: the job runs in the native namespace.</summary>
     public bool IsEmpty => string.IsNullOrEmpty(RepoView) && string.IsNullOrEmpty(TmpView) && string.IsNullOrEmpty(LmakeView)
-        && string.IsNullOrEmpty(ChrootDir) && Views.Count == 0;
+        && string.IsNullOrEmpty(ChrootDir) && Views.Count == 0 && !KillDaemons;
 }

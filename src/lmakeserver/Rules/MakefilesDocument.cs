@@ -113,6 +113,8 @@ internal sealed class NamespaceDocument
     [JsonPropertyName("tmp_view")] public List<string>? TmpView { get; set; }
     [JsonPropertyName("lmake_view")] public List<string>? LmakeView { get; set; }
     [JsonPropertyName("chroot_dir")] public List<string>? ChrootDir { get; set; }
+    [JsonPropertyName("chroot_actions")] public List<string>? ChrootActions { get; set; }
+    [JsonPropertyName("kill_daemons")] public bool KillDaemons { get; set; }
     [JsonPropertyName("views")] public List<ViewDocument>? Views { get; set; }
 }
 

@@ -144,6 +144,7 @@ public sealed class Rule
             static string Parts(List<string>? p) => p is null ? "" : string.Join("\x02", p);
             sb.Append("ns\0").Append(Parts(ns.RepoView)).Append('\x01').Append(Parts(ns.TmpView)).Append('\x01')
               .Append(Parts(ns.LmakeView)).Append('\x01').Append(Parts(ns.ChrootDir)).Append('\x01');
+            if (ns.ChrootActions is { Count: > 0 } actions) sb.Append("chroot_actions=").Append(string.Join(",", actions)).Append('\x01');
             foreach (ViewDocument v in ns.Views ?? [])
                 sb.Append(Parts(v.View)).Append('=').Append(Parts(v.Bind)).Append('|').Append(Parts(v.Upper)).Append('|')
                   .Append(string.Join("\x03", (v.Lower ?? []).Select(Parts))).Append('|')

@@ -178,9 +178,7 @@ def shell_chain(cls):
 # but an empty value: a job run without them would silently see another file system or another host than the
 # one its Lmakefile asks for. README.md lists them.
 UNSUPPORTED_ATTRS = {
-    'chroot_actions'  : 'preparing the chroot dir (user names, resolv.conf)',
     'lmake_root'      : 'running lmake from another install inside the job',
-    'kill_daemons'    : 'killing the daemons a job leaves behind',
 }
 
 def check_supported(cls):
@@ -370,10 +368,12 @@ def compile_rule(cls, module_globals, user_modules):
     return rule
 
 NAMESPACE_PATHS = ('repo_view', 'tmp_view', 'lmake_view', 'chroot_dir')
+CHROOT_ACTIONS  = ('user_name', 'resolv_conf')   # rules.md: what may be prepared in the chroot_dir's /etc
 
 def namespace_attrs(cls, stems, consts):
     '''The namespace of the rule's jobs (namespaces.md): repo_view, tmp_view, lmake_view, chroot_dir as template
-    parts, views as a list of {view, bind} or {view, upper, lower, copy_up}; {} when the rule asks for none.
+    parts, chroot_actions as a sorted list of names, kill_daemons (a pid namespace alone) as True, views as a list
+    of {view, bind} or {view, upper, lower, copy_up}; {} when the rule asks for none.
     The names are checked by the server (NamespacePlanner), which knows the repo, tmp and install dirs.'''
     def parts(attr, v):
         if callable(v): raise LmakefileError(f'{attr}: a function is not supported here by lmake-cs (use an f-string of stems)')
@@ -389,6 +389,20 @@ def namespace_attrs(cls, stems, consts):
         if isinstance(v, (staticmethod, classmethod)): v = v.__func__
         if v is None or v == '': continue
         ns[attr] = parts(attr, v)
+    kill_daemons = getattr(cls, 'kill_daemons', False)
+    if kill_daemons is not None and not isinstance(kill_daemons, bool):
+        raise LmakefileError(f'kill_daemons = {kill_daemons!r}: expected a bool')
+    if kill_daemons: ns['kill_daemons'] = True
+    actions = getattr(cls, 'chroot_actions', None)
+    if isinstance(actions, (staticmethod, classmethod)): actions = actions.__func__
+    if callable(actions): raise LmakefileError('chroot_actions: a function is not supported here by lmake-cs (use a list)')
+    if actions:
+        if isinstance(actions, str): actions = (actions,)
+        if not isinstance(actions, (tuple, list)): raise LmakefileError(f'chroot_actions = {actions!r}: expected a list or tuple')
+        for a in actions:
+            if a not in CHROOT_ACTIONS: raise LmakefileError(f'chroot_actions: unknown action {a!r} (known: {", ".join(CHROOT_ACTIONS)})')
+        # (what they prepare is the chroot_dir's /etc: without one they have nothing to do)
+        if ns.get('chroot_dir'): ns['chroot_actions'] = sorted(set(actions))
     views = merged_dict(cls, 'views')
     if not isinstance(views, dict): raise LmakefileError('views: a function is not supported here by lmake-cs (use a dict)')
     out = []
