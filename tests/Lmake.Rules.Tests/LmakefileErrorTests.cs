@@ -127,7 +127,6 @@ public class LmakefileErrorTests
     [InlineData("views = {'v': {'lower': 'l'}}", "views['v']: an overlay needs both upper and lower")]
     [InlineData("views = {'v': {'upper': 'u', 'lower': 'l', 'top': 't'}}", "views['v']: unknown key 'top' (known: upper, lower, copy_up)")]
     [InlineData("repo_view = 3", "repo_view = 3: expected a str")]
-    [InlineData("tmp_view = '/t{os.getpid()}'", "tmp_view = '/t{os.getpid()}': only stems and constants may be used in this f-string")]
     [InlineData("backend = 'sge'", "backend 'sge' is not supported by lmake-cs (local and slurm are implemented)")]
     [InlineData("compression = 'fast'", "compression = 'fast': a level (an int) or a (method, level) pair is required")]
     public void AnUnsupportedRuleAttributeIsRefusedAtItsRule(string attr, string expected) =>

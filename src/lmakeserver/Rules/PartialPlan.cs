@@ -222,7 +222,7 @@ internal sealed class PartialPlan
             MaxSubmits = Pick("max_submits", d.MaxSubmits, s.MaxSubmits) ?? 10,
             MaxRetriesOnLost = Pick("max_retries_on_lost", d.MaxRetriesOnLost, s.MaxRetriesOnLost) ?? 1,
             RetriedErrors = Pick("retried_errors", d.RetriedErrors, s.RetriedErrors) ?? 0,
-            Views = JobViews.Expand(s.Namespace, LookupFunction),
+            Views = JobViews.Expand(Pick("namespace", d.Namespace, s.Namespace), LookupFunction),
         };
     }
 

@@ -7,7 +7,7 @@ import sys
 import types
 
 from .rule_compiler import AUTODEP_METHODS, DEP_FLAGS, DEFAULT_DEP_FLAGS, DICT_ATTRS, SCALAR_ATTRS, _pattern_and_flags, star_dep_pattern, \
-    _scalar, interpreter, merged_dict, normalize_flags, shell_chain
+    _scalar, interpreter, merged_dict, namespace_doc, normalize_flags, shell_chain
 from lmake._errors import LmakefileError
 from lmake._star import _STAR, StarTarget
 
@@ -29,6 +29,15 @@ def _call(f, ctx, glbs):
     g = dict(f.__globals__)
     g.update(ctx)
     return types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)()
+
+class _Literal(str):
+    'a name a function gave: used as it is (only the names written in the Lmakefile are f-strings)'
+
+def _literal(x):
+    if isinstance(x, str): return _Literal(x)
+    if isinstance(x, dict): return {_literal(k): _literal(v) for k, v in x.items()}
+    if isinstance(x, (tuple, list)): return type(x)(_literal(i) for i in x)
+    return x
 
 def _value(v, ctx, glbs):
     if isinstance(v, (staticmethod, classmethod)): v = v.__func__
@@ -94,6 +103,12 @@ def evaluate(cls, request, reads=None):
         if attr not in want: continue
         reads.phase(READ_AT_SUBMIT if attr in SUBMIT_ATTRS else 0)
         attrs[attr] = _scalar(attr, _value(getattr(cls, attr), ctx, glbs), kind)
+    if 'namespace' in want:
+        # what a job's namespace attributes give (functions, f-strings), each name a template of one literal part
+        reads.phase(0)
+        text = lambda attr, v: [str(v) if isinstance(v, _Literal) else str(eval_fstring(v, glbs, ctx))]
+        value = lambda attr, v: _literal(_call(v, ctx, glbs)) if callable(v) else v
+        attrs['namespace'] = namespace_doc(cls, text, value)
     reads.phase(0)
     if attrs.get('autodep', AUTODEP_METHODS[0]) not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs["autodep"]!r}: expected one of {", ".join(AUTODEP_METHODS)}')

@@ -361,7 +361,8 @@ def compile_rule(cls, module_globals, user_modules):
     if 'autodep' not in dynamic and attrs.get('autodep') not in AUTODEP_METHODS:
         raise LmakefileError(f'autodep = {attrs.get("autodep")!r}: expected one of {", ".join(AUTODEP_METHODS)}')
     ns = namespace_attrs(cls, plain_stems, consts)
-    if ns: attrs['namespace'] = ns
+    if ns is None: dynamic.append('namespace')
+    elif ns: attrs['namespace'] = ns
     rule['attrs'] = attrs
     rule['dynamic'] = dynamic
     _check_server_side(cls, dynamic, module_globals)
@@ -370,32 +371,47 @@ def compile_rule(cls, module_globals, user_modules):
 NAMESPACE_PATHS = ('repo_view', 'tmp_view', 'lmake_view', 'chroot_dir')
 CHROOT_ACTIONS  = ('user_name', 'resolv_conf')   # rules.md: what may be prepared in the chroot_dir's /etc
 
+class NeedsJob(Exception):
+    'a namespace attribute only a job can give (a function, an f-string of more than stems and constants)'
+
 def namespace_attrs(cls, stems, consts):
-    '''The namespace of the rule's jobs (namespaces.md): repo_view, tmp_view, lmake_view, chroot_dir as template
-    parts, chroot_actions as a sorted list of names, kill_daemons (a pid namespace alone) as True, views as a list
-    of {view, bind} or {view, upper, lower, copy_up}; {} when the rule asks for none.
-    The names are checked by the server (NamespacePlanner), which knows the repo, tmp and install dirs.'''
-    def parts(attr, v):
-        if callable(v): raise LmakefileError(f'{attr}: a function is not supported here by lmake-cs (use an f-string of stems)')
-        if not isinstance(v, str): raise LmakefileError(f'{attr} = {v!r}: expected a str')
+    """The namespace of the rule's jobs (namespace_doc) when it is the same for every job but for stems; None when
+    a job's values are needed (the python helper then computes it for each job: job_attrs)."""
+    def text(attr, v):
         p = native_parts(v, stems, consts)
-        if p is None: raise LmakefileError(f'{attr} = {v!r}: only stems and constants may be used in this f-string')
+        if p is None: raise NeedsJob()
         return p
+    def value(attr, v):
+        if callable(v): raise NeedsJob()
+        return v
+    try: return namespace_doc(cls, text, value)
+    except NeedsJob: return None
+
+def namespace_doc(cls, text, value):
+    """The namespace of the rule's jobs (namespaces.md): repo_view, tmp_view, lmake_view, chroot_dir as template
+    parts, chroot_actions as a sorted list of names, kill_daemons (a pid namespace alone) as True, views as a list
+    of {view, bind} or {view, upper, lower, copy_up}; {} when the rule asks for none. text(attr, s) gives the
+    template parts of a str, value(attr, v) what an attribute is (a function's result). The names are checked by
+    the server (NamespacePlanner), which knows the repo, tmp and install dirs."""
+    def attribute(attr):
+        v = getattr(cls, attr, None)
+        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        return value(attr, v)
+    def parts(attr, v):
+        if not isinstance(v, str): raise LmakefileError(f'{attr} = {v!r}: expected a str')
+        return text(attr, v)
     def many(attr, v):
         return [parts(attr, x) for x in (v if isinstance(v, (tuple, list)) else (v,))]
     ns = {}
     for attr in NAMESPACE_PATHS:
-        v = getattr(cls, attr, None)
-        if isinstance(v, (staticmethod, classmethod)): v = v.__func__
+        v = attribute(attr)
         if v is None or v == '': continue
         ns[attr] = parts(attr, v)
-    kill_daemons = getattr(cls, 'kill_daemons', False)
+    kill_daemons = attribute('kill_daemons')
     if kill_daemons is not None and not isinstance(kill_daemons, bool):
         raise LmakefileError(f'kill_daemons = {kill_daemons!r}: expected a bool')
     if kill_daemons: ns['kill_daemons'] = True
-    actions = getattr(cls, 'chroot_actions', None)
-    if isinstance(actions, (staticmethod, classmethod)): actions = actions.__func__
-    if callable(actions): raise LmakefileError('chroot_actions: a function is not supported here by lmake-cs (use a list)')
+    actions = attribute('chroot_actions')
     if actions:
         if isinstance(actions, str): actions = (actions,)
         if not isinstance(actions, (tuple, list)): raise LmakefileError(f'chroot_actions = {actions!r}: expected a list or tuple')
@@ -404,10 +420,12 @@ def namespace_attrs(cls, stems, consts):
         # (what they prepare is the chroot_dir's /etc: without one they have nothing to do)
         if ns.get('chroot_dir'): ns['chroot_actions'] = sorted(set(actions))
     views = merged_dict(cls, 'views')
-    if not isinstance(views, dict): raise LmakefileError('views: a function is not supported here by lmake-cs (use a dict)')
+    if not isinstance(views, dict): views = value('views', views)
+    if not isinstance(views, dict): raise LmakefileError(f'views = {views!r}: expected a dict')
     out = []
     for logical, phys in views.items():
         what = f'views[{logical!r}]'
+        phys = value(what, phys)
         entry = {'view': parts(what, logical)}
         if isinstance(phys, str): entry['bind'] = parts(what, phys)
         elif isinstance(phys, dict):
