@@ -39,7 +39,8 @@ internal sealed class InJobCommandLine
             foreach (var o in _options)
             {
                 string head = $"  -{o.Short}, --{o.Long}" + (o.ValueName is null ? "" : " " + o.ValueName);
-                sb.Append(head.PadRight(28)).Append(o.Help).Append('\n');
+                // (a head longer than the column gets one blank still: "VERSION the version", not "VERSIONthe version")
+                sb.Append(head.Length < 28 ? head.PadRight(28) : head + " ").Append(o.Help).Append('\n');
             }
             sb.Append("  -h, --help".PadRight(28)).Append("this text;  --version: the version\n");
             sb.Append("exit codes: 0 ok, 1 the request failed (the message says why), 2 internal error,\n")
