@@ -165,6 +165,14 @@ public static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    /// <summary>statfs(2) into a buffer of at least 120 bytes (struct statfs on x86_64 and arm64); its first 8
+    /// bytes are f_type, the file system's magic number.</summary>
+    [LibraryImport("libc", EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statfs(string path, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "fstatat")]
     public static partial int Fstatat(int dirFd, byte* path, Stat* buffer, int flags);
 

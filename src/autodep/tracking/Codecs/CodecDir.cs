@@ -6,7 +6,7 @@
 // An encoder writes the store file (temp + rename), then creates the decode link with symlink(2), which fails when
 // the name exists: of two encoders of one code only one wins, the other reads what won (its own value: done,
 // another: the next longer code), then the encode link. lcodec_repair (CodecDirRepair) makes a damaged or
-// hand-edited dir coherent again.
+// hand-edited dir coherent again. What the dir's owner sets (file_sync, the rights of new entries): CodecDirSettings.
 namespace Lmake.Autodep;
 
 public static class CodecDir
@@ -22,9 +22,13 @@ public static class CodecDir
         string.Concat(Enumerable.Repeat("../", context.Count(c => c == '/') + 2)) + Store + "/" + sum;
 
     /// <summary>The value of the code, or null when the context has no such code.</summary>
-    public static string? Decode(string dir, string context, string code)
+    public static string? Decode(string dir, string context, string code) => Decode(dir, context, code, CodecDirSettings.Of(dir));
+
+    private static string? Decode(string dir, string context, string code, CodecDirSettings settings)
     {
-        try { return File.ReadAllText(DecodeName(dir, context, code)); }
+        string name = DecodeName(dir, context, code);
+        settings.BeforeRead(name);
+        try { return File.ReadAllText(name); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
     }
@@ -32,21 +36,28 @@ public static class CodecDir
     /// <summary>The code of the value, the association created when new (a code of at least minLen hex digits).</summary>
     public static string Encode(string dir, string context, string value, int minLen)
     {
+        CodecDirSettings settings = CodecDirSettings.Of(dir);
         string sum = CodecCodes.Base64(value);
         string encode = EncodeName(dir, context, sum);
-        if (CodeOfEncodeLink(encode) is string known && Decode(dir, context, known) == value) return known;
-        Directory.CreateDirectory(Path.Combine(dir, Store));
-        Directory.CreateDirectory(Path.GetDirectoryName(encode)!);
+        settings.BeforeRead(encode);
+        if (CodeOfEncodeLink(encode) is string known && Decode(dir, context, known, settings) == value) return known;
+        settings.MakeDirs(Path.Combine(dir, Store));
+        settings.MakeDirs(Path.GetDirectoryName(encode)!);
         string store = StoreName(dir, sum);
-        if (!File.Exists(store)) WriteAtomically(store, value);
+        if (!File.Exists(store))
+        {
+            WriteAtomically(store, value, settings.FileMode);
+            settings.AfterWrite(store);
+        }
         string target = StoreTarget(context, sum);
         string code = CodecCodes.NewCode(value, minLen, c =>
         {
             string decode = DecodeName(dir, context, c);
-            if (TryCreateLink(decode, target)) return false;
-            return Decode(dir, context, c) != value;   // ours already (another encoder of this value): taken by us
+            if (TryCreateLink(decode, target)) { settings.AfterWrite(decode); return false; }
+            return Decode(dir, context, c, settings) != value;   // ours already (another encoder of this value): taken by us
         });
         ReplaceLink(encode, code + ".decode");
+        settings.AfterWrite(encode);
         return code;
     }
 
@@ -79,10 +90,11 @@ public static class CodecDir
         File.Move(temp, link, overwrite: true);
     }
 
-    public static void WriteAtomically(string path, string content)
+    public static void WriteAtomically(string path, string content, UnixFileMode? mode = null)
     {
         string temp = TempName(path);
         File.WriteAllText(temp, content);
+        if (mode is UnixFileMode m) File.SetUnixFileMode(temp, m);
         File.Move(temp, path, overwrite: true);
     }
 

@@ -89,15 +89,17 @@ public static class CodecDirRepair
     /// <summary>Does the plan's steps, then removes the folders of tab/ left empty.</summary>
     public static void Apply(string dir, IReadOnlyList<CodecRepairAction> actions)
     {
+        // (what is made gets the rights the dir's owner chose, as an encoder's entries do)
+        CodecDirSettings settings = CodecDirSettings.Of(dir);
         foreach (CodecRepairAction a in actions)
             switch (a.Kind)
             {
                 case CodecRepairKind.Write:
-                    Directory.CreateDirectory(Path.GetDirectoryName(a.Path)!);
-                    CodecDir.WriteAtomically(a.Path, a.Content!);
+                    settings.MakeDirs(Path.GetDirectoryName(a.Path)!);
+                    CodecDir.WriteAtomically(a.Path, a.Content!, settings.FileMode);
                     break;
                 case CodecRepairKind.Link:
-                    Directory.CreateDirectory(Path.GetDirectoryName(a.Path)!);
+                    settings.MakeDirs(Path.GetDirectoryName(a.Path)!);
                     CodecDir.ReplaceLink(a.Path, a.Content!);
                     break;
                 default:
