@@ -8,6 +8,8 @@
 #   make demo       build, then show the main job on an example
 #   make lmake.tar.gz   the release tarball (see lmake.tar.gz.mk)
 #   make bench-NAME     a benchmark of bench/NAME/ (bench-store, ...)
+#   make test-fenics    installs python3-dolfin (FEniCS, about 150 Debian packages: not part of `make test`), then
+#                       runs DOLFIN's Poisson demo on the original dijitso and on ours (tests/fenics/)
 #   make clean
 SHELL      := /bin/bash
 .DEFAULT_GOAL := all
@@ -24,7 +26,8 @@ SHIM_FLAGS := -O2 -fPIC -shared -Wall -Wextra -Werror -fvisibility=hidden -D_GNU
 
 # Debian packages the build, the tests and the benchmarks need; installed only when missing.
 APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash ninja-build hyperfine \
-                openmpi-bin libopenmpi-dev mpich time slurmctld slurmd slurm-client munge libslurm-dev tmux
+                openmpi-bin libopenmpi-dev mpich time slurmctld slurmd slurm-client munge libslurm-dev tmux \
+                python3-mpi4py
 
 # Project sources that a published executable depends on (its own folder and the libraries it uses).
 # (obj/ and bin/ are left out: test builds rewrite generated sources there)
@@ -55,7 +58,7 @@ LINKS_lmakeserver := lmake_dump
 
 SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
 NS_SRC     := src/autodep/namespace/job_namespace.c
-PY_SRC     := $(shell find src/python -name '*.py')
+PY_SRC     := $(shell find src/python src/python-dijitso -name '*.py')
 # share/: the man pages (doc/man/man1/NAME.1, ours) and the bash completion, one script answering for every
 # user command (a link per name, so that bash-completion's on-demand loading finds it by the command's name).
 MAN_SRC        := $(wildcard doc/man/man1/*.1)
@@ -119,6 +122,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@cp $(BUILD)/job_namespace $(INSTALL).new/_bin/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
 	@cp src/python/usercustomize.py $(INSTALL).new/lib/
+	@cp -r src/python-dijitso/dijitso $(INSTALL).new/lib/dijitso
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi
 	@find $(INSTALL).new -name __pycache__ -prune -exec rm -rf {} +
 	@mkdir -p $(INSTALL).new/share/man/man1 $(INSTALL).new/share/bash-completion/completions
