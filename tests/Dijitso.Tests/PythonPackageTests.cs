@@ -135,12 +135,15 @@ public class PythonPackageTests
     {
         using var s = new Sandbox();
         string code = "import json, dijitso.params as p\nd = p.default_params()\nprint(json.dumps([d['cache']['lib_basename'], d['cache']['src_storage'], list(d['build']['cxxflags']), list(d['build']['cxxflags_opt'])]))\n" +
-                      "v = p.validate_params({'build': {'include_dirs': ['a', 'b']}})\nprint(json.dumps([v['cache']['cache_dir'], list(v['build']['include_dirs'])]))\n";
+                      "v = p.validate_params({'build': {'include_dirs': ['a', 'b']}})\nprint(json.dumps([v['cache']['cache_dir'], list(v['build']['include_dirs'])]))\n" +
+                      // DOLFIN passes default_params() edited in place, lists included and cache_dir None.
+                      "d['build']['libs'] = ['m']\nw = p.validate_params(d)\nprint(json.dumps([w['cache']['cache_dir'], list(w['build']['libs'])]))\n";
         Result r = Dj.Run(Python, ["-c", code], s.Path, PyEnv(s));
         Assert.True(r.ExitCode == 0, r.ToString());
         string[] lines = r.Stdout.TrimEnd('\n').Split('\n');
         Assert.Equal("[\"dijitso-\", \"compress\", [\"-Wall\", \"-shared\", \"-fPIC\", \"-std=c++11\"], [\"-O3\", \"-fno-math-errno\", \"-fno-trapping-math\", \"-ffinite-math-only\"]]", lines[0]);
         Assert.Equal($"[\"{s["home"]}/.cache/dijitso\", [\"a\", \"b\"]]", lines[1]);
+        Assert.Equal($"[\"{s["home"]}/.cache/dijitso\", [\"m\"]]", lines[2]);
     }
 
     private static Result MpiPython(Sandbox s, string mode, int dirs, string cxx)
@@ -154,9 +157,10 @@ public class PythonPackageTests
     }
 
     /// <summary>rank -> role, in rank order; and every rank got 42 from the library.</summary>
-    private static string Roles(Result r)
+    private static string Roles(Sandbox s, Result r)
     {
-        var lines = r.Stdout.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).OrderBy(e => e.GetProperty("rank").GetInt32()).ToList();
+        var lines = Enumerable.Range(0, 4).Where(rank => File.Exists(s[$"rank-{rank}.json"]))
+            .Select(rank => JsonDocument.Parse(File.ReadAllText(s[$"rank-{rank}.json"])).RootElement).ToList();
         Assert.True(lines.Count == 4, r.ToString());
         Assert.All(lines, e => Assert.Equal(42, e.GetProperty("value").GetInt32()));
         return string.Join(' ', lines.Select(e => e.GetProperty("role").GetString()));
@@ -177,7 +181,7 @@ public class PythonPackageTests
         string cxx = s.CountingCxx(0.2);
         Result r = MpiPython(s, mode, dirs, cxx);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(roles, Roles(r));
+        Assert.Equal(roles, Roles(s, r));
         Assert.Equal(compiles, s.CompileCount);
         for (int d = 0; d < dirs; d++)
             Assert.True(File.Exists(Path.Combine(s.Path, $"c{d}", "lib", "libdijitso-mpi_answer.so")), $"c{d} has no library\n{r}");

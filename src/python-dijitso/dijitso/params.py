@@ -193,7 +193,7 @@ def _default_cache_dir():
 def validate_params(params=None):
     """Complete params with the config file and the defaults, check the names, convert the values.
 
-    Order, later winning: defaults, .dijitso.conf, DIJITSO_CACHE_DIR (cache_dir only), params.
+    Order, later winning: defaults, .dijitso.conf, DIJITSO_CACHE_DIR (cache_dir only), params (where not None).
     Returns a new dict; params is not modified.
     """
     defaults = default_params()
@@ -219,7 +219,9 @@ def validate_params(params=None):
                 target.update(values)
                 continue
             for name, value in values.items():
-                target[name] = _convert(defaults[category][name], name, value, False)
+                # None is "not given" (DOLFIN passes default_params(), whose cache_dir is None).
+                if value is not None:
+                    target[name] = _convert(defaults[category][name], name, value, False)
     if not merged["cache"]["cache_dir"]:
         merged["cache"]["cache_dir"] = _default_cache_dir()
     if merged["cache"]["src_storage"] not in ("compress", "keep", "delete"):

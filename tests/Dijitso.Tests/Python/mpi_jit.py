@@ -1,7 +1,8 @@
 # Run by PythonPackageTests as `mpirun -n 4 python3 mpi_jit.py MODE DIRS BASE CXX`: each rank uses the cache
 # directory BASE/c(rank % DIRS), takes its role from dijitso.mpi.create_comms_and_role(MODE) over COMM_WORLD,
-# and calls jit with the callbacks of that role, as an MPI program would; then calls the library. Prints one
-# JSON line per rank: rank, role, value. A dijitso error is printed as one line and the rank exits 3.
+# and calls jit with the callbacks of that role, as an MPI program would; then calls the library. Each rank
+# writes BASE/rank-R.json (rank, role, value): the launcher may mix the ranks' stdout within a line. A dijitso
+# error is printed as one line and the rank exits 3.
 import json
 import os
 import sys
@@ -34,7 +35,8 @@ try:
     if wait_comm is not None:
         callbacks["wait"] = wait_comm.Barrier
     lib, signature = dijitso.jit(42, "mpi_answer", params, **callbacks)
-    print(json.dumps({"rank": comm.rank, "role": role, "value": lib.answer()}), flush=True)
+    with open(os.path.join(base, "rank-%d.json" % comm.rank), "w") as out:
+        out.write(json.dumps({"rank": comm.rank, "role": role, "value": lib.answer()}))
 except RuntimeError as e:
     print("rank %d: %s" % (comm.rank, e), flush=True)
     sys.exit(3)
