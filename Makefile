@@ -144,6 +144,18 @@ test: install
 	done; \
 	python3 tests/summarize_trx.py _test_results $(foreach p,$(TEST_PROJECTS),$(basename $(notdir $(p))))
 
+# --- FEniCS -----------------------------------------------------------------------------------------
+# DOLFIN's Poisson demo on Debian's dijitso and on ours (tests/fenics/test_fenics.py). python3-dolfin pulls about
+# 150 Debian packages, so it is installed here, on demand, and not by `make setup`.
+.PHONY: test-fenics
+test-fenics: install
+	@if ! dpkg-query -W -f='$${Status}\n' python3-dolfin 2>/dev/null | grep -q '^install ok installed'; then \
+	  echo "installing python3-dolfin (FEniCS 2019.2, with Debian's python3-dijitso)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends python3-dolfin >/dev/null || exit 1; \
+	fi
+	@/usr/bin/python3 tests/fenics/test_fenics.py $(abspath $(INSTALL))
+
 # --- faults ---------------------------------------------------------------------------------------
 # The fault suite runs in `make test` with a few rounds a case; here with FAULT_ROUNDS each (kill -9, commands at
 # once, damaged store files), its counts printed at the end (README.md, Reliability).

@@ -2,9 +2,7 @@
 # compiles it once per cache directory under a lock and publishes it atomically; every parameter is passed
 # explicitly (--no-config --set ...), so the command and this package cannot resolve them differently.
 import os
-import tempfile
 
-from dijitso import native
 from dijitso.cache import create_fail_dir_path, create_lib_filename, create_libname, create_log_filename
 from dijitso.log import info, warning
 
@@ -67,6 +65,8 @@ def build_shared_library(signature, header, source, dependencies, params):
     jitfailure-SIG directory that holds the source, recompile.sh and error.log. Never raises on a compile error,
     so that every MPI rank still reaches wait().
     """
+    import tempfile  # here, not at import time: a process whose libraries are all cached never needs it
+    from dijitso import native
     cache_params = params["cache"]
     args = [signature, "--no-config", "--cache-dir", cache_params["cache_dir"]] + _settings(params)
     for dep in dependencies:

@@ -3,7 +3,6 @@
 # always whole: the native command publishes it by rename, so its existence is the hit test.
 import ctypes
 import os
-import re
 
 from dijitso.log import debug, warning
 

@@ -1,10 +1,7 @@
 # Runs our native `dijitso` command: found beside this package in the install tree (<prefix>/lib/dijitso ->
 # <prefix>/bin/dijitso), or named by $DIJITSO_COMMAND, or on PATH. The command runs with DIJITSO_MPI=off: the
 # calling process may be an MPI rank, and MPI cannot be started twice in one job; the cache lock is enough.
-import json
 import os
-import shutil
-import subprocess
 
 _command = None
 
@@ -15,6 +12,7 @@ def command():
     if _command is None:
         here = os.path.dirname(os.path.abspath(__file__))
         beside = os.path.join(os.path.dirname(os.path.dirname(here)), "bin", "dijitso")
+        import shutil
         candidates = [os.environ.get("DIJITSO_COMMAND"), beside, shutil.which("dijitso")]
         found = next((c for c in candidates if c and os.access(c, os.X_OK) and os.path.isfile(c)), None)
         if found is None:
@@ -36,6 +34,8 @@ class NativeResult:
 
 def run_jit(args, source_bytes):
     """Run `dijitso jit ARGS --json` with the source on stdin."""
+    import json
+    import subprocess
     env = dict(os.environ)
     env["DIJITSO_MPI"] = "off"
     proc = subprocess.run([command(), "jit"] + list(args) + ["--json"], input=source_bytes,
