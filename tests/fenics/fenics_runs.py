@@ -35,8 +35,9 @@ class Run:
         self.result, self.compiles, self.seconds, self.libraries, self.output = result, compiles, seconds, libraries, output
 
 
-def run_demo(sandbox, cache_dir, install=None, ranks=1):
-    """One run of the demo; install=None uses Debian's dijitso, else the dijitso of that install tree."""
+def run_demo(sandbox, cache_dir, install=None, ranks=1, script=DEMO):
+    """One run of the demo (or of another script of this folder); install=None uses Debian's dijitso, else the
+    dijitso of that install tree."""
     env = dict(os.environ)
     for name in ("PYTHONPATH", "DIJITSO_CONF", "VIRTUAL_ENV", "CONDA_PREFIX"):
         env.pop(name, None)
@@ -44,7 +45,7 @@ def run_demo(sandbox, cache_dir, install=None, ranks=1):
                 "OMP_NUM_THREADS": "1"})
     if install:
         env["PYTHONPATH"] = os.path.join(install, "lib")
-    command = [PYTHON, DEMO]
+    command = [PYTHON, script]
     if ranks > 1:
         env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"})
         command = ["/usr/bin/mpirun.openmpi", "--oversubscribe", "-n", str(ranks)] + command

@@ -1,13 +1,14 @@
 # make test-fenics: DOLFIN's Poisson demo (tests/fenics/poisson.py) on Debian's dijitso and on ours, each on a
 # fresh cache: the same solution norm, the same libraries (8), no compile on a warm run, and the same under
-# `mpirun -n 2`. Prints one line per check and `N passed, N failed`; exit status 1 if any failed.
+# `mpirun -n 2`; and DOLFIN's compile_cpp_code (a pybind11 module, loaded by import) built once, then loaded.
+# Prints one line per check and `N passed, N failed`; exit status 1 if any failed.
 import os
 import shutil
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fenics_runs import Sandbox, run_demo  # noqa: E402
+from fenics_runs import HERE, Sandbox, run_demo  # noqa: E402
 
 install = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 if not install or not os.path.isfile(os.path.join(install, "lib", "dijitso", "__init__.py")):
@@ -54,6 +55,14 @@ try:
     mpi_warm = run_demo(sandbox, os.path.join(root, "ours-mpi"), install, ranks=2)
     check("mpirun -n 2 on a warm cache: no compile (%d)" % mpi_warm.compiles,
           mpi_warm.result is not None and mpi_warm.compiles == 0 and close(norm(mpi_warm), norm(theirs), 1e-8), mpi_warm.output)
+    pybind_script = os.path.join(HERE, "pybind_module.py")
+    pb_cold = run_demo(sandbox, os.path.join(root, "ours-pybind"), install, script=pybind_script)
+    pb_warm = run_demo(sandbox, os.path.join(root, "ours-pybind"), install, script=pybind_script)
+    check("compile_cpp_code (a pybind11 module, imported): built once (%d), then loaded (%d)" % (pb_cold.compiles, pb_warm.compiles),
+          pb_cold.result is not None and pb_cold.result["sum"] == 5 and pb_cold.compiles == 1
+          and pb_warm.result is not None and pb_warm.result["sum"] == 5 and pb_warm.compiles == 0
+          and len(pb_cold.libraries) == 1 and pb_cold.libraries[0].startswith("dolfin_cpp_module_"),
+          pb_cold.output + pb_warm.output)
 finally:
     shutil.rmtree(root, ignore_errors=True)
 print("%d passed, %d failed" % (passed, failed))
