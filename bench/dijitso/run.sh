@@ -30,7 +30,7 @@ hyperfine -N --warmup 10 --runs "$RUNS" --export-json hit.json \
 
 echo "== cache hit, whole process, python3 + dijitso.jit: Debian's package against ours (lib/dijitso)"
 PYTHONPATH=$INSTALL/lib $PY python_hit.py ourpy >/dev/null
-hyperfine -N --warmup 5 --runs 50 --export-json pyhit.json \
+hyperfine -N --warmup 3 --runs "$(( RUNS < 50 ? RUNS : 50 ))" --export-json pyhit.json \
   -n "python3-dijitso" "$PY python_hit.py theirs" \
   -n "our dijitso package" "env PYTHONPATH=$INSTALL/lib $PY python_hit.py ourpy" | sed -n '/Time (mean/p;/^Benchmark/p'
 
