@@ -8,6 +8,8 @@
 #   make demo       build, then show the main job on an example
 #   make lmake.tar.gz   the release tarball (see lmake.tar.gz.mk)
 #   make bench-NAME     a benchmark of bench/NAME/ (bench-store, ...)
+#   make test-fenics    installs python3-dolfin (FEniCS, about 150 Debian packages: not part of `make test`), then
+#                       runs DOLFIN's Poisson demo on the original dijitso and on ours (tests/fenics/)
 #   make clean
 SHELL      := /bin/bash
 .DEFAULT_GOAL := all
@@ -24,7 +26,8 @@ SHIM_FLAGS := -O2 -fPIC -shared -Wall -Wextra -Werror -fvisibility=hidden -D_GNU
 
 # Debian packages the build, the tests and the benchmarks need; installed only when missing.
 APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash ninja-build hyperfine \
-                openmpi-bin libopenmpi-dev mpich time slurmctld slurmd slurm-client munge libslurm-dev tmux
+                openmpi-bin libopenmpi-dev mpich time slurmctld slurmd slurm-client munge libslurm-dev tmux \
+                python3-mpi4py
 
 # Project sources that a published executable depends on (its own folder and the libraries it uses).
 # (obj/ and bin/ are left out: test builds rewrite generated sources there)
@@ -55,7 +58,7 @@ LINKS_lmakeserver := lmake_dump
 
 SHIM_SRC   := $(wildcard src/autodep/shim/*.c) $(wildcard src/autodep/shim/*.h)
 NS_SRC     := src/autodep/namespace/job_namespace.c
-PY_SRC     := $(shell find src/python -name '*.py')
+PY_SRC     := $(shell find src/python src/python-dijitso -name '*.py')
 # share/: the man pages (doc/man/man1/NAME.1, ours) and the bash completion, one script answering for every
 # user command (a link per name, so that bash-completion's on-demand loading finds it by the command's name).
 MAN_SRC        := $(wildcard doc/man/man1/*.1)
@@ -119,6 +122,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@cp $(BUILD)/job_namespace $(INSTALL).new/_bin/
 	@cp -r src/python/lmake $(INSTALL).new/lib/lmake
 	@cp src/python/usercustomize.py $(INSTALL).new/lib/
+	@cp -r src/python-dijitso/dijitso $(INSTALL).new/lib/dijitso
 	@if [ -d src/python/_lib ]; then cp -r src/python/_lib/. $(INSTALL).new/_lib/; fi
 	@find $(INSTALL).new -name __pycache__ -prune -exec rm -rf {} +
 	@mkdir -p $(INSTALL).new/share/man/man1 $(INSTALL).new/share/bash-completion/completions
@@ -139,6 +143,18 @@ test: install
 	    --results-directory _test_results 2>&1 | grep -vE '^\s*$$|^Results File:|^Test run for|^VSTest version|^A total of|^Starting test execution' ; \
 	done; \
 	python3 tests/summarize_trx.py _test_results $(foreach p,$(TEST_PROJECTS),$(basename $(notdir $(p))))
+
+# --- FEniCS -----------------------------------------------------------------------------------------
+# DOLFIN's Poisson demo on Debian's dijitso and on ours (tests/fenics/test_fenics.py). python3-dolfin pulls about
+# 150 Debian packages, so it is installed here, on demand, and not by `make setup`.
+.PHONY: test-fenics
+test-fenics: install
+	@if ! dpkg-query -W -f='$${Status}\n' python3-dolfin 2>/dev/null | grep -q '^install ok installed'; then \
+	  echo "installing python3-dolfin (FEniCS 2019.2, with Debian's python3-dijitso)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends python3-dolfin >/dev/null || exit 1; \
+	fi
+	@/usr/bin/python3 tests/fenics/test_fenics.py $(abspath $(INSTALL))
 
 # --- faults ---------------------------------------------------------------------------------------
 # The fault suite runs in `make test` with a few rounds a case; here with FAULT_ROUNDS each (kill -9, commands at

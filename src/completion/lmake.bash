@@ -107,7 +107,7 @@ _lmake_option_value() {
         # numbers, codes, contexts: nothing to offer
         lmake:-j|lmake:--jobs|lmake:-r|lmake:--retry-on-error|lmake:-m|lmake:--max-runs|lmake:-M|lmake:--max-submits|\
         lencode:-l|lencode:--min-len|lcheck_deps:-d|lcheck_deps:--delay|*:-x|*:--context|*:-c|*:--code|\
-        *:-v|*:--codec-version|dijitso:--key|dijitso:--signature|dijitso:--lib|dijitso:--dep|dijitso:--cxxflags)
+        *:-v|*:--codec-version|dijitso:--key|dijitso:--signature|dijitso:--lib|dijitso:--dep|dijitso:--cxxflags|dijitso:--set)
             return 0 ;;
     esac
     case "$cmd:$opt" in

@@ -60,7 +60,7 @@ public class ConfigTests
     [Theory]
     [InlineData("[cache]\ncache_dir = /x\nbogus = 1\n", ":3: unknown key 'bogus' in section [cache]")]
     [InlineData("[compile]\ncxx = g++\n", ":1: unknown section [compile]")]
-    [InlineData("[cache]\nsrc_storage = zip\n", ":2: bad value for cache.src_storage: 'zip' is not one of compress, keep, delete")]
+    [InlineData("[cache]\nsrc_storage = zip\n", ":2: bad value for cache.src_storage: 'zip' is not one of compress, gzip, keep, delete")]
     [InlineData("[build]\n\ndebug = maybe\n", ":3: bad value for build.debug: 'maybe' is not a boolean")]
     [InlineData("cxx = g++\n", ":1: key 'cxx' is outside a section")]
     [InlineData("[build]\njust words\n", ":2: expected `key = value`")]

@@ -50,6 +50,7 @@ public static class Compilation
         AtomicFile.Write(layout.LibPath(sig), library, LibMode);
         string source = layout.SourcePath(sig);
         if (p.SrcStorage == SrcStorage.Compress) StoredSource.Compress(source, src.Source);
+        else if (p.SrcStorage == SrcStorage.Gzip) StoredSource.Gzip(source, src.Source);
         else if (p.SrcStorage == SrcStorage.Keep) AtomicFile.Write(source, src.Source);
     }
 
@@ -58,6 +59,7 @@ public static class Compilation
         switch (p.SrcStorage)
         {
             case SrcStorage.Compress: StoredSource.Compress(source, content); break;
+            case SrcStorage.Gzip: StoredSource.Gzip(source, content); break;
             case SrcStorage.Delete: AtomicFile.TryDelete(source); break;
             case SrcStorage.Keep: break;
         }

@@ -24,7 +24,10 @@ public sealed class CacheLayout
     public string HeaderPath(string sig) => Path.Combine(IncDir, sig + ".h");
     public string SourcePath(string sig) => Path.Combine(SrcDir, sig + ".cpp");
     public string LibName(string sig) => _p.LibPrefix + LinkName(sig) + _p.LibPostfix;
-    public string LinkName(string sig) => _p.LibBasename + "-" + sig;
+    // `lib_basename = dijitso` (ours) and `dijitso-` (the original's spelling) both give dijitso-SIG; an empty
+    // basename (DOLFIN's pybind11 modules) gives the bare signature.
+    public string LinkName(string sig) =>
+        _p.LibBasename.Length == 0 || _p.LibBasename.EndsWith('-') ? _p.LibBasename + sig : _p.LibBasename + "-" + sig;
     public string LibPath(string sig) => Path.Combine(LibDir, LibName(sig));
     public string LogPath(string sig) => Path.Combine(LogDir, sig + ".txt");
     public string LockPath(string sig) => Path.Combine(LibDir, "." + sig + ".lock");
@@ -62,7 +65,7 @@ public sealed class CacheLayout
         {
             "inc" => Strip(fileName, "", ".h"),
             "src" => Strip(fileName, "", ".cpp.lz4") ?? Strip(fileName, "", ".cpp.gz") ?? Strip(fileName, "", ".cpp"),
-            "lib" => Strip(fileName, _p.LibPrefix + _p.LibBasename + "-", _p.LibPostfix),
+            "lib" => Strip(fileName, _p.LibPrefix + LinkName(""), _p.LibPostfix),
             "log" => Strip(fileName, "", ".txt"),
             _ => null,
         };

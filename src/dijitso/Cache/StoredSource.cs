@@ -20,6 +20,19 @@ public static class StoredSource
 
     public static string ReadText(string path) => Encoding.UTF8.GetString(ReadBytes(path));
 
+    /// <summary>Stores <paramref name="source"/> compressed as SIG.cpp.gz (the original's name and format, for the
+    /// Python package) atomically, and removes the plain copy.</summary>
+    public static void Gzip(string plainPath, byte[] source)
+    {
+        AtomicFile.WriteWith(plainPath + ".gz", f =>
+        {
+            using var z = new GZipStream(f, CompressionLevel.Fastest, leaveOpen: true);
+            z.Write(source);
+        });
+        AtomicFile.TryDelete(plainPath);
+        AtomicFile.TryDelete(plainPath + ".lz4");
+    }
+
     /// <summary>Stores <paramref name="source"/> compressed as SIG.cpp.lz4 (atomically) and removes the plain copy.</summary>
     public static void Compress(string plainPath, byte[] source)
     {

@@ -59,9 +59,11 @@ public static class CommandTree
         var lib = new Option<string[]>("--lib") { Description = "link with -lNAME (repeatable)", HelpName = "NAME" };
         var debug = new Option<bool>("--debug") { Description = "compile with build.cxxflags_debug instead of build.cxxflags_opt" };
         var json = new Option<bool>("--json") { Description = "print {\"signature\",\"path\",\"status\"} (status: hit, built, received, waited, failed)" };
+        var set = new Option<string[]>("--set") { Description = "set a parameter, after every other source (repeatable)", HelpName = "SECTION.KEY=VALUE" };
+        var noConfig = new Option<bool>("--no-config") { Description = "ignore .dijitso.conf, DIJITSO_CACHE_DIR and CXX (the caller passes every parameter)" };
         var cmd = new Command("jit", "serve a signature from the cache, building it on a miss; prints the library's path")
         {
-            sig, source, generate, header, dep, buildOn, cacheDir, cxx, cxxflags, includeDir, libDir, lib, debug, json,
+            sig, source, generate, header, dep, buildOn, cacheDir, cxx, cxxflags, includeDir, libDir, lib, debug, json, set, noConfig,
         };
         cmd.SetAction(r =>
         {
@@ -84,6 +86,8 @@ public static class CommandTree
                 LibDirs = [.. r.GetValue(libDir) ?? []],
                 Libs = [.. r.GetValue(lib) ?? []],
                 Debug = r.GetValue(debug),
+                Sets = [.. r.GetValue(set) ?? []],
+                NoConfig = r.GetValue(noConfig),
             };
             return JitCommand.Run(request, options);
         });

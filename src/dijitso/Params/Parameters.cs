@@ -77,7 +77,7 @@ public sealed class Parameters
             case "cache.fail_dir_root": FailDirRoot = value.Length == 0 ? null : value; break;
             case "cache.src_storage": SrcStorage = ParseStorage(value); break;
             case "cache.lib_prefix": LibPrefix = value; break;
-            case "cache.lib_basename": LibBasename = NonEmpty(value); break;
+            case "cache.lib_basename": LibBasename = value; break;
             case "cache.lib_postfix": LibPostfix = value; break;
             case "cache.enable_build_log": EnableBuildLog = ParseBool(value); break;
             case "build.cxx": Cxx = NonEmpty(value); break;
@@ -102,9 +102,10 @@ public sealed class Parameters
     private static SrcStorage ParseStorage(string value) => value.Trim().ToLowerInvariant() switch
     {
         "compress" => SrcStorage.Compress,
+        "gzip" => SrcStorage.Gzip,
         "keep" => SrcStorage.Keep,
         "delete" => SrcStorage.Delete,
-        _ => throw new FormatException($"'{value}' is not one of compress, keep, delete"),
+        _ => throw new FormatException($"'{value}' is not one of compress, gzip, keep, delete"),
     };
 
     public static bool ParseBool(string value) => value.Trim().ToLowerInvariant() switch
