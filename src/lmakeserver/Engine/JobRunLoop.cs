@@ -451,6 +451,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// of them changed (run_loop) is run again next time.</param>
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, List<FileChecksum> seen, RunningJob running)
     {
+        HeapTrim.RunEnded();
         bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
             | (IsLost(result) ? JobRunFlags.Lost : 0)
@@ -461,7 +462,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         job.ExecTime = result.ExecTime;
         job.Stderr = result.Stderr;
         job.EndDate = DateTime.Now;
-        var deps = new List<DepRecord>();
+        // sized once: a job keeps this list until it runs again, and growing it by doubling left a third of it unused
+        var deps = new List<DepRecord>(job.Plan.StaticDeps.Count + discovered.Count);
         foreach (var d in job.Plan.StaticDeps)
         {
             Node n = graph.Node(d.Name);

@@ -144,7 +144,6 @@ internal sealed class PartialPlan
         _resources = null;
         foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
             (_resources ??= new(StringComparer.Ordinal))[k] = new Template(parts).Expand(LookupFunction);
-        Dictionary<string, string> resources = _resources ?? NoResources;   // a fresh one per Finish: the plan may keep it
 
         // native cmds are expanded last: their deps may have come from the helper
         if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
@@ -202,11 +201,12 @@ internal sealed class PartialPlan
             DynamicReads = _dynamicReads ?? (IReadOnlyList<string>)[],
             DynamicReadKinds = _dynamicReadKinds ?? (IReadOnlyList<int>)[],
             StdoutTarget = stdoutTarget,
-            Environ = environ ?? NoEnviron,
+            Environ = environ == null ? NoEnviron : rule.Shared.Environ(environ),
             Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",
             Timeout = timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null,
             KillSigs = Pick("kill_sigs", d.KillSigs, s.KillSigs) ?? [9],
-            Resources = resources,
+            // a fresh one per Finish (the cmd was expanded from it), the rule's copy kept when it is the same
+            Resources = _resources == null ? NoResources : rule.Shared.Resources(_resources),
             Backend = Pick("backend", d.Backend, s.Backend) ?? "local",
             Cache = Pick("cache", d.Cache, s.Cache),
             StartDelay = TimeSpan.FromSeconds(Pick("start_delay", d.StartDelay, s.StartDelay) ?? 3),

@@ -43,6 +43,9 @@ public sealed class Rule
     /// <summary>Deps with a star stem (side_deps = {'A': ('a{*:.*}', 'Ignore')}).</summary>
     public IReadOnlyList<StarDepSpec> StarDeps { get; }
 
+    /// <summary>What its jobs' plans share (PartialPlan.Finish).</summary>
+    internal SharedPlanValues Shared { get; } = new();
+
     public bool IsSpecial => Kind is RuleKind.Anti or RuleKind.Source;
     public string Location => $"{File}:{Line}";
 
