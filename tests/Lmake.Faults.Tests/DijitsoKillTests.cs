@@ -5,6 +5,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dijitso.Tests;
+using Lmake.EndToEnd.Tests;
 using Xunit.Abstractions;
 
 namespace Lmake.Faults.Tests;
@@ -15,7 +16,7 @@ public class DijitsoKillTests(ITestOutputHelper output)
     private const string OpenMpi = "/usr/bin/mpirun.openmpi";
 
     [Fact]
-    public void KilledBuildersNeverLeaveATornLibrary()
+    public async Task KilledBuildersNeverLeaveATornLibrary()
     {
         Assert.True(File.Exists(OpenMpi), $"{OpenMpi} is missing: the Makefile installs openmpi-bin (APT_PACKAGES)");
         int rounds = FaultReport.Rounds(@short: 2);
@@ -59,11 +60,12 @@ public class DijitsoKillTests(ITestOutputHelper output)
             {
                 if (!p.WaitForExit(120_000)) { problems.Add($"{what}: a process hung"); p.Kill(entireProcessTree: true); continue; }
                 p.WaitForExit();
+                string stdout = await outText, stderr = await errText;
                 if (victims.Contains(p)) continue;
                 string name = p == mpi ? "the mpirun job" : $"process {p.Id}";
-                if (p.ExitCode != 0) { problems.Add($"{what}: {name} ended {p.ExitCode}\n{outText.Result}{errText.Result}"); continue; }
+                if (p.ExitCode != 0) { problems.Add($"{what}: {name} ended {p.ExitCode}\n{stdout}{stderr}"); continue; }
                 finished++;
-                foreach (string line in outText.Result.Split('\n').Where(l => l.StartsWith('{')))
+                foreach (string line in stdout.Split('\n').Where(l => l.StartsWith('{')))
                     if (JsonDocument.Parse(line).RootElement.GetProperty("path").GetString() != lib)
                         problems.Add($"{what}: {name} was given another path: {line}");
             }

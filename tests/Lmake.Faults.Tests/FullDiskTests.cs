@@ -16,7 +16,7 @@ public class FullDiskTests(ITestOutputHelper output)
     private static readonly string[] All = [.. Enumerable.Range(1, Targets).Select(i => $"big{i}")];
 
     // each target: the source, then its number repeated (a torn one is shorter than it must be)
-    private const string Lmakefile = $$"""
+    private static readonly string Lmakefile = $$"""
         import lmake
         from lmake.rules import Rule
         lmake.manifest = ('Lmakefile.py', 'src')
