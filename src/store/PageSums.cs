@@ -65,6 +65,8 @@ internal sealed unsafe class PageSums : IDisposable
             sums.Map((ulong)size);
             if (*(ulong*)sums._base != Magic || *(uint*)(sums._base + 8) != Version || *(uint*)(sums._base + 12) != PageSize)
                 throw new StoreException(path, "damaged: not the page sums of a store file (or of another version)");
+            if (new ReadOnlySpan<byte>(sums._base + 16, HeaderSize - 16).ContainsAnyExcept((byte)0))
+                throw new StoreException(path, "damaged: its header holds bytes where lmake-cs writes zeros");
             return sums;
         }
         catch
