@@ -1,6 +1,5 @@
 // The disk full during a build, and a repo on a read-only file system (a tmpfs of the test's own, SmallDisk).
-// Disk full (the targets removed, the source changed, the disk filled to leave less than they need, most rounds):
-// the build ends 0 (it had room) or 10 with one line saying the device is full -- never an internal error
+// Disk full: the build ends 0 (it had room) or 10 with one line saying the device is full -- never an internal error
 // or a stack trace; once room is given back the next lmake ends 0 with every target right (a target torn by the
 // full disk was not taken as done) and the one after runs nothing. Read-only: exit 7 and a line saying so, for a
 // repo built before and for one never built; writable again, the build is right.
@@ -75,7 +74,6 @@ public class FullDiskTests(ITestOutputHelper output)
             disk.GiveBackRoom();
             source = $"source {round} {random.Next()}\n";
             File.WriteAllText(disk["src"], source);   // every target has to be made again
-            foreach (string t in All) File.Delete(disk[t]);   // and in new room (a rerun frees what its old targets took)
             // from no room at all to room for most of the targets
             long left = random.Next(4) == 0 ? random.Next(64 * 1024) : random.Next(Targets * TargetBytes);
             disk.FillLeaving(left);
