@@ -22,8 +22,9 @@ public static class ExitCode
         "  2   internal error\n" +
         "  4   the server could not be started or reached\n" +
         "  5   bad state (sources changed while another lmake runs, corrupt store: run lmake_repair)\n" +
-        "  7   permission denied\n" +
+        "  7   permission denied (a read-only repo among others)\n" +
         "  8   bad Lmakefile.py\n" +
+        "  10  a system call failed (no space left on the device: free some, then run lmake again)\n" +
         "  11  usage error\n" +
         "  130 interrupted (^C): the command dies of SIGINT, as a shell reports it\n";
 }

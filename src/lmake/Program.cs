@@ -31,7 +31,8 @@ try
     string root = RepoRoot.Find(cwd) ?? throw new UsageException($"{command}: {RepoRoot.NotFoundMessage}");
     var files = new ServerFiles(root);
     // lmake_repair runs without a server; while one runs, that server tells the user to wait for it
-    if (command == "lmake_repair" && !FileLock.IsHeld(files.LockFile)) return Repair.Run(files);
+    if (command == "lmake_repair" && !FileLock.IsHeld(files.LockFile))
+        return Repair.Run(files, check: AdminCommandLines.Parse(command, args).Check);
     using ServerConnection connection = command != "lmake" && ReadOnlyServer.Applies(files)
         ? ReadOnlyServer.Start(files)
         : ServerConnector.Connect(files, freshServer);
@@ -74,6 +75,12 @@ catch (UnauthorizedAccessException e)
     // e.g. a read-only repo whose LMAKE/ cannot hold a server's files
     Console.Error.WriteLine($"{command}: {e.Message}");
     return ExitCode.Permission;
+}
+catch (IOException e) when (WriteRefused.IsNoSpace(e) || WriteRefused.IsReadOnly(e))
+{
+    // a full disk, a read-only repo: no lmake bug, said in one line
+    Console.Error.WriteLine(WriteRefused.Message(command, e));
+    return WriteRefused.ExitCodeOf(e);
 }
 catch (Exception e)
 {

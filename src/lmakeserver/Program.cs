@@ -21,10 +21,12 @@ var readOnly = new Option<bool>("--read-only")
 var readyFd = new Option<int?>("--ready-fd")
     { Description = "write one byte on this fd (a pipe from the client that starts the server) once listening" };
 var repair = new Option<bool>("--repair") { Description = "rebuild the store from the files on disk and the job records (lmake_repair)" };
+var check = new Option<bool>("--check") { Description = "with --repair: only check the store, change nothing (lmake_repair --check): exit 0 sound, 5 damaged" };
 root.Options.Add(repo);
 root.Options.Add(grace);
 root.Options.Add(readOnly);
 root.Options.Add(repair);
+root.Options.Add(check);
 root.Options.Add(readyFd);
 try
 {
@@ -32,7 +34,8 @@ try
     ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lmakeserver");
     string repoRoot = Path.GetFullPath(parsed.GetValue(repo) ?? Environment.CurrentDirectory);
     if (parsed.GetValue(readOnly)) return Lmake.Server.Admin.ReadOnlyServer.Run(repoRoot);
-    if (parsed.GetValue(repair)) return Lmake.Server.Admin.StoreRepair.Run(repoRoot, Console.Out);
+    if (parsed.GetValue(repair))
+        return parsed.GetValue(check) ? Lmake.Server.Admin.StoreCheck.Run(repoRoot, Console.Out) : Lmake.Server.Admin.StoreRepair.Run(repoRoot, Console.Out);
     // The server inherits the environment of the client that started it: $LMAKE_SERVER_IDLE_MS lets a user
     // (or a test) keep it longer, or shorter, than the default.
     int? idleMs = parsed.GetValue(grace)

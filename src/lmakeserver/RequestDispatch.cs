@@ -53,7 +53,23 @@ public sealed class RequestDispatch : IRequestHandler, IServerStopper, IDisposab
             output.Err($"lmake: {e.Message}");
             return ExitCode.Usage;
         }
-        try { return EngineLoop.Wait(_loop.Run(() => _engine.Make(request, options, output, cancelled))); }
+        try
+        {
+            return EngineLoop.Wait(_loop.Run(async () =>
+            {
+                try { return await _engine.Make(request, options, output, cancelled); }
+                finally { _engine.Checkpoint(); }   // on the engine thread, between two writes: a kill after it finds the store checkable
+            }));
+        }
+        catch (IOException e) when (WriteRefused.IsNoSpace(e) || WriteRefused.IsReadOnly(e))
+        {
+            // a write of the server refused (the store could not grow, a file of LMAKE/ not be written): said in one
+            // line, and the server stops rather than go on with a run half recorded (the next one starts from what
+            // the store holds: every record in it is whole, see src/store/MappedFile.cs)
+            output.Err(WriteRefused.Message("lmake", e));
+            StopServer?.Invoke();
+            return WriteRefused.ExitCodeOf(e);
+        }
         catch (Exception e) when (e is not OutOfMemoryException and not Lmake.Store.StoreException)
         {
             output.Err($"lmake: internal error: {e.GetType().Name}: {e.Message}");

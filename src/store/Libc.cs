@@ -53,6 +53,10 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);
 
+    /// <summary>XXH3-64 (libxxhash, linked statically into the executables as for Lmake.Common): page sums.</summary>
+    [LibraryImport("xxhash", EntryPoint = "XXH3_64bits")]
+    public static partial ulong Xxh3(byte* data, nuint length);
+
     /// <summary>The text of the last error of a call above ("No such file or directory").</summary>
     public static string LastError() => Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
 }

@@ -1,5 +1,6 @@
 // A file mapped in memory with a 64-byte header (magic, kind, version, committed size, a few fields for its
-// owner), grown by doubling and remapping. The base of every store structure (Vector, PrefixTree).
+// owner), grown by doubling and remapping, with the sums of its pages beside it when asked (PageSums: FILE.sums).
+// The base of every store structure (Vector, PrefixTree).
 using System.Runtime.CompilerServices;
 
 namespace Lmake.Store;
@@ -32,6 +33,7 @@ public sealed unsafe class MappedFile : IDisposable
     private byte* _base;
     private ulong _mappedLength;
     private bool _validated; // only a file whose header we checked may be shrunk at close
+    private PageSums? _sums;  // opened with pageSums: the sum of each page as of the last checkpoint (PageSums)
 
     public string Path { get; }
     public bool Writable { get; }
@@ -78,7 +80,8 @@ public sealed unsafe class MappedFile : IDisposable
     /// Opens (and, when writable and missing, creates) a store file of the given kind. Writers take an
     /// exclusive lock: a second writer, in this process or another, gets a StoreException.
     /// </summary>
-    public static MappedFile Open(string path, uint kind, uint version, uint parameter, bool writable, out bool created)
+    public static MappedFile Open(string path, uint kind, uint version, uint parameter, bool writable, out bool created,
+        bool pageSums = false)
     {
         created = false;
         if (writable && !File.Exists(path)) created = CreateEmpty(path, kind, version, parameter);
@@ -96,6 +99,11 @@ public sealed unsafe class MappedFile : IDisposable
             file.Map((ulong)size);
             file.Validate(kind, version, parameter, (ulong)size);
             file._validated = true;
+            if (pageSums)
+            {
+                file._sums = PageSums.Open(path, writable);
+                if (writable) file._sums!.Cover(file._mappedLength);
+            }
             return file;
         }
         catch
@@ -136,7 +144,7 @@ public sealed unsafe class MappedFile : IDisposable
             *(uint*)(header + 24) = parameter;
             if (Libc.Ftruncate(fd, (long)InitialLength) != 0 || Libc.Pwrite(fd, header, HeaderSize, 0) != HeaderSize)
                 throw new StoreException(path, $"cannot create: {Libc.LastError()}");
-            Reserve(fd, path, 0, (long)InitialLength);
+            ReserveBlocks(fd, path, 0, (long)InitialLength);
         }
         finally
         {
@@ -191,12 +199,13 @@ public sealed unsafe class MappedFile : IDisposable
     /// <summary>Gets the disk blocks of [offset, offset+length) now: a page of the mapping written later on a full
     /// disk would otherwise kill the process (SIGBUS) instead of failing here with a message. A file system that
     /// cannot reserve (EOPNOTSUPP, EINVAL) is taken as it is.</summary>
-    private static void Reserve(int fd, string path, long offset, long length)
+    internal static void ReserveBlocks(int fd, string path, long offset, long length)
     {
         const int ENOSPC = 28, EDQUOT = 122;
         int error = Libc.PosixFallocate(fd, offset, length);
+        // an IOException with errno as its HResult, as .NET raises for a full disk: no damage, nothing to repair
         if (error is ENOSPC or EDQUOT)
-            throw new StoreException(path, $"cannot grow by {length} bytes: no space left on the disk (free some, then run lmake again)");
+            throw new IOException($"{path}: cannot grow by {length} bytes: no space left on the device", error);
     }
 
     private void Grow(ulong end)
@@ -205,7 +214,8 @@ public sealed unsafe class MappedFile : IDisposable
         ulong length = Math.Max(_mappedLength * 2, (end + PageSize - 1) & ~(PageSize - 1));
         if (Libc.Ftruncate(_fd, (long)length) != 0)
             throw new StoreException(Path, $"cannot grow to {length} bytes: {Libc.LastError()}");
-        Reserve(_fd, Path, (long)_mappedLength, (long)(length - _mappedLength));
+        ReserveBlocks(_fd, Path, (long)_mappedLength, (long)(length - _mappedLength));
+        _sums?.Cover(length);
         Remap(length);
     }
 
@@ -236,6 +246,7 @@ public sealed unsafe class MappedFile : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Commit(ulong used)
     {
+        _sums?.TouchHeader();
         Volatile.Write(ref *(ulong*)(_base + 16), used);
     }
 
@@ -249,14 +260,32 @@ public sealed unsafe class MappedFile : IDisposable
     {
         if ((uint)index >= FieldCount) throw new ArgumentOutOfRangeException(nameof(index));
         if (!Writable) throw new InvalidOperationException($"{Path}: opened read-only");
+        _sums?.TouchHeader();
         Volatile.Write(ref *(ulong*)(_base + 32 + 8 * index), value);
     }
 
     public void SetFlags(uint flags)
     {
         if (!Writable) throw new InvalidOperationException($"{Path}: opened read-only");
+        _sums?.TouchHeader();
         Volatile.Write(ref *(uint*)(_base + 28), flags);
     }
+
+    /// <summary>Writer, before it changes [offset, offset+length) below or past the committed size (the header's own
+    /// stores do it themselves): the pages' sums are unknown until the next <see cref="Checkpoint"/>. Every store
+    /// into the mapping goes after one of these (PageSums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Touch(ulong offset, ulong length) => _sums?.Touch(offset, length);
+
+    /// <summary>Writer, with no write in progress: sums the pages written since the last checkpoint.</summary>
+    public void Checkpoint()
+    {
+        if (Writable && _base != null) _sums?.Checkpoint(_base, Used);
+    }
+
+    /// <summary>Checks every page whose sum is known (after an unclean stop, lmake_repair --check): a StoreException
+    /// naming the file for the first damaged one. Returns the pages checked (0 without page sums).</summary>
+    public ulong VerifyPages() => _sums?.Verify(Path, _base, Used, _mappedLength) ?? 0;
 
     /// <summary>Durability point against power loss (a kill -9 loses nothing even without it).</summary>
     public void Flush()
@@ -282,6 +311,8 @@ public sealed unsafe class MappedFile : IDisposable
             _mappedLength = 0;
         }
         if (keep != 0) Libc.Ftruncate(_fd, (long)keep);
+        _sums?.Dispose();
+        _sums = null;
         Libc.Close(_fd);
         _fd = -1;
     }

@@ -67,6 +67,13 @@ internal sealed unsafe class NodeHeap : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref uint NameIdAt(uint nodeRef) => ref *(uint*)(File.Base + (ulong)nodeRef * 4 + 4);
 
+    /// <summary>Writer: stores a node's name id (one aligned word; its page's sum cleared first, see PageSums).</summary>
+    public void SetNameId(uint nodeRef, uint id)
+    {
+        File.Touch((ulong)nodeRef * 4 + 4, 4);
+        Volatile.Write(ref NameIdAt(nodeRef), id);
+    }
+
     /// <summary>The ref of the node following `nodeRef` (for sequential scans of committed nodes).</summary>
     public uint Next(uint nodeRef)
     {
@@ -80,6 +87,7 @@ internal sealed unsafe class NodeHeap : IDisposable
         ulong offset = end;
         if (offset / 4 > uint.MaxValue - 1) throw new StoreException(File.Path, "full: 16 GiB of names");
         File.Reserve(offset + NodeSize(component.Length));
+        File.Touch(offset, NodeSize(component.Length));
         byte* p = File.Base + offset;
         *(uint*)p = parent;
         *(uint*)(p + 4) = 0; // the name id is set once the id file has committed it

@@ -64,7 +64,11 @@ public sealed unsafe class PrefixTree : IDisposable
     }
 
     /// <summary>Opens the tree at `path` (and its .ids and .idx files); creates it when missing and writable.</summary>
-    public static PrefixTree Open(string path, bool writable = true)
+    /// <param name="pageSums">Keep the sums of the pages of the node and id files (PageSums), checked after an unclean
+    /// stop; the index is derived: rebuilt rather than checked.</param>
+    /// <param name="rebuildIndex">Writer after an unclean stop: the node and id files' page sums are checked, then the
+    /// index is rebuilt from them (it is derived: rebuilt rather than checked).</param>
+    public static PrefixTree Open(string path, bool writable = true, bool pageSums = false, bool rebuildIndex = false)
     {
         string idsPath = path + ".ids", indexPath = path + ".idx";
         // Created in the order ids, nodes, index: a node file without its id file is never a crash's doing.
@@ -74,17 +78,18 @@ public sealed unsafe class PrefixTree : IDisposable
         NameIndex? index = null;
         try
         {
-            ids = MappedFile.Open(idsPath, IdsKind, IdsVersion, 4, writable, out _);
+            ids = MappedFile.Open(idsPath, IdsKind, IdsVersion, 4, writable, out _, pageSums);
             if ((ids.Used - MappedFile.HeaderSize) % 4 != 0)
                 throw new StoreException(idsPath, "corrupt: its committed size is not a whole number of ids");
             if (!File.Exists(path) && ids.Used > MappedFile.HeaderSize)
                 throw new StoreException(path, $"missing, while {idsPath} holds names");
-            nodes = MappedFile.Open(path, NodeHeap.Kind, NodeHeap.FormatVersion, 0, writable, out _);
+            nodes = MappedFile.Open(path, NodeHeap.Kind, NodeHeap.FormatVersion, 0, writable, out _, pageSums);
             if (nodes.Used % 4 != 0) throw new StoreException(path, "corrupt: its committed size is not aligned");
             var heap = new NodeHeap(nodes);
-            if (writable && !File.Exists(indexPath))
+            if (writable && (rebuildIndex || !File.Exists(indexPath)))
             {
-                var tree = new PrefixTree(path, writable, heap, ids, null!);
+                ulong pagesChecked = rebuildIndex ? nodes.VerifyPages() + ids.VerifyPages() : 0;
+                var tree = new PrefixTree(path, writable, heap, ids, null!) { PagesChecked = pagesChecked };
                 tree.RebuildIndex(fromNodes: true);
                 return tree;
             }
@@ -101,6 +106,19 @@ public sealed unsafe class PrefixTree : IDisposable
             throw;
         }
     }
+
+    /// <summary>Writer, with no write in progress: the page sums of the node and id files brought up to date.</summary>
+    public void Checkpoint()
+    {
+        _heap.File.Checkpoint();
+        _ids.Checkpoint();
+    }
+
+    /// <summary>The pages of the node and id files whose sum is known hold what was written (else a StoreException).</summary>
+    public ulong VerifyPages() => _heap.File.VerifyPages() + _ids.VerifyPages();
+
+    /// <summary>Pages of the node and id files checked against their sums at open (rebuildIndex).</summary>
+    public ulong PagesChecked { get; private init; }
 
     /// <summary>Number of names; their ids are 1..Count.</summary>
     public uint Count
@@ -216,7 +234,7 @@ public sealed unsafe class PrefixTree : IDisposable
             uint existing = _heap.NameIdOf(node);
             if (existing != 0) return existing;
             uint named = CommitName(node, _heap.Used);              // steps 1 and 3
-            Volatile.Write(ref _heap.NameIdAt(node), named);        // step 4
+            _heap.SetNameId(node, named);        // step 4
             _index.SetCovered(_heap.Used, named);                   // step 5
             return named;
         }
@@ -247,7 +265,7 @@ public sealed unsafe class PrefixTree : IDisposable
         }
         uint id = CommitName(parent, end); // steps 1 (id), 2 and 3
         for (int j = known + 1; j < depth; j++) _index.Add(hashes[j], refs[j - known - 1]); // step 4
-        Volatile.Write(ref _heap.NameIdAt(parent), id);                                  // step 4
+        _heap.SetNameId(parent, id);                                  // step 4
         _index.SetCovered(end, id); // step 5
         return id;
     }
@@ -258,6 +276,7 @@ public sealed unsafe class PrefixTree : IDisposable
         ulong used = _ids.Used;
         if (Count >= MaxNames) throw new StoreException(_ids.Path, $"full: {MaxNames} names");
         _ids.Reserve(used + 4);
+        _ids.Touch(used, 4);
         *(uint*)(_ids.Base + used) = leaf;
         if (heapEnd != _heap.Used) _heap.File.Commit(heapEnd);
         _ids.Commit(used + 4);
@@ -405,7 +424,7 @@ public sealed unsafe class PrefixTree : IDisposable
         uint current = _heap.NameIdOf(node);
         if (current == id) return;
         if (current != 0) throw new StoreException(_ids.Path, $"corrupt: name id {id} refers to node {node} of {Path}, which is name {current}");
-        Volatile.Write(ref _heap.NameIdAt(node), id);
+        _heap.SetNameId(node, id);
     }
 
     /// <summary>

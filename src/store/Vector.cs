@@ -25,8 +25,9 @@ public sealed unsafe class Vector<T> : IDisposable where T : unmanaged
     public string Path => _file.Path;
 
     /// <summary>Opens the vector at `path`; creates an empty one when missing and writable.</summary>
-    public static Vector<T> Open(string path, bool writable = true)
-        => new(MappedFile.Open(path, Kind, FormatVersion, (uint)sizeof(T), writable, out _));
+    /// <param name="pageSums">Keep the sums of its pages (PageSums), checked after an unclean stop.</param>
+    public static Vector<T> Open(string path, bool writable = true, bool pageSums = false)
+        => new(MappedFile.Open(path, Kind, FormatVersion, (uint)sizeof(T), writable, out _, pageSums));
 
     /// <summary>Number of records; ids are 1..Count (0 is never an id).</summary>
     public uint Count
@@ -48,6 +49,21 @@ public sealed unsafe class Vector<T> : IDisposable where T : unmanaged
         }
     }
 
+    /// <summary>Writer: the record to update in place (its page's sum cleared first, see PageSums). Reads go
+    /// through the indexer; every write through this.</summary>
+    public ref T ForWrite(uint id)
+    {
+        ref T record = ref this[id];
+        _file.Touch(MappedFile.HeaderSize + (ulong)(id - 1) * (ulong)sizeof(T), (ulong)sizeof(T));
+        return ref record;
+    }
+
+    /// <summary>Writer, with no write in progress: the page sums brought up to date (PageSums).</summary>
+    public void Checkpoint() => _file.Checkpoint();
+
+    /// <summary>The pages whose sum is known hold what was written (a StoreException names the file if not).</summary>
+    public ulong VerifyPages() => _file.VerifyPages();
+
     /// <summary>Appends a record and returns its id.</summary>
     public uint Append(in T value)
     {
@@ -57,6 +73,7 @@ public sealed unsafe class Vector<T> : IDisposable where T : unmanaged
             throw new StoreException(Path, "full: 2^32-1 records");
         ulong end = used + (ulong)sizeof(T);
         _file.Reserve(end);
+        _file.Touch(used, (ulong)sizeof(T));
         *(T*)(_file.Base + used) = value; // past the committed size: invisible until the commit below
         _file.Commit(end);
         return (uint)((end - MappedFile.HeaderSize) / (ulong)sizeof(T));

@@ -25,11 +25,13 @@ public static class Processes
     }
 
     /// <summary>The pid of the repo's server, if one is published.</summary>
-    public static int? ServerPid(TempRepo repo)
+    public static int? ServerPid(TempRepo repo) => ServerPid(repo.Path);
+
+    public static int? ServerPid(string repoRoot)
     {
         try
         {
-            string[] lines = File.ReadAllLines(repo["LMAKE/server"]);
+            string[] lines = File.ReadAllLines(Path.Combine(repoRoot, "LMAKE/server"));
             return lines.Length > 1 && int.TryParse(lines[1], out int pid) ? pid : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
@@ -66,13 +68,16 @@ public static class Processes
     }
 
     /// <summary>Waits for the repo's server to exit (idle), so that its files are closed: false after the timeout.</summary>
-    public static bool WaitServerGone(TempRepo repo, TimeSpan timeout)
+    public static bool WaitServerGone(TempRepo repo, TimeSpan timeout) => WaitServerGone(repo.Path, timeout);
+
+    public static bool WaitServerGone(string repoRoot, TimeSpan timeout)
     {
         var sw = Stopwatch.StartNew();
+        string serverLock = Path.Combine(repoRoot, "LMAKE/server.lock");
         while (sw.Elapsed < timeout)
         {
-            if (ServerPid(repo) is not int pid || !IsAlive(pid))
-                if (!File.Exists(repo["LMAKE/server.lock"]) || !Lmake.Common.Protocol.FileLock.IsHeld(repo["LMAKE/server.lock"])) return true;
+            if (ServerPid(repoRoot) is not int pid || !IsAlive(pid))
+                if (!File.Exists(serverLock) || !Lmake.Common.Protocol.FileLock.IsHeld(serverLock)) return true;
             Thread.Sleep(50);
         }
         return false;

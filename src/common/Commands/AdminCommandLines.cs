@@ -25,6 +25,8 @@ public sealed record AdminOptions
     /// <summary>lmark: a (add) d (delete) l (list) c (clear); f (freeze) or t (no-trigger).</summary>
     public char MarkAction { get; init; }
     public char MarkKind { get; init; }
+    /// <summary>lmake_repair --check: only check the store, change nothing.</summary>
+    public bool Check { get; init; }
     /// <summary>-n: ldebug does not run the script, lcollect only lists.</summary>
     public bool DryRun { get; init; }
     /// <summary>ldebug -t: keep the tmp dir; -k KEY: what to run.</summary>
@@ -100,6 +102,7 @@ public static class AdminCommandLines
         public readonly Option<bool> Freeze = new("--freeze", "-f") { Description = "freeze: the file (or job) acts as a source, its job is not run" };
         public readonly Option<bool> NoTrigger = new("--no-trigger", "-t") { Description = "no-trigger: changes of the file do not rerun the jobs that depend on it" };
         public readonly Option<bool> DryRun;
+        public readonly Option<bool> Check = new("--check") { Description = "change nothing, only check the store: the seal of the last clean stop, the page sums (after an unclean stop too), every record's ids; exit 0 sound, 5 damaged" };
         public readonly Option<bool> KeepTmp = new("--std-tmp", "-t", "--keep-tmp") { Description = "run in the standard tmp dir LMAKE/debug/<job id>/tmp, and keep it after the run" };
         public readonly Option<string?> TmpDir = new("--tmp-dir", "-T") { HelpName = "ABS_DIR", Description = "run with this tmp dir (absolute), kept after the run" };
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only what is asked, no header nor decoration" };
@@ -123,6 +126,7 @@ public static class AdminCommandLines
                 "lmark" => [Add, Delete, List, Clear, Freeze, NoTrigger, Job, Rule],
                 "ldebug" => [DryRun, KeepTmp, TmpDir, Key, Job, Rule],
                 "lcollect" => [DryRun],
+                "lmake_repair" => [Check],
                 _ => [],
             };
             if (command != "lmake_repair") options = [.. options, Quiet, Verbose, Sync, Video];
@@ -154,6 +158,7 @@ public static class AdminCommandLines
             throw new UsageException($"{command}: unknown option {unknown}");
         var o = new AdminOptions { Command = command, Names = names, Jobs = r.GetValue(d.Job), Rule = r.GetValue(d.Rule) };
         if (command != "lmake_repair") o = o with { Quiet = r.GetValue(d.Quiet), Verbose = r.GetValue(d.Verbose) };
+        else o = o with { Check = r.GetValue(d.Check) };
         switch (command)
         {
             case "lshow":

@@ -143,6 +143,11 @@ public sealed class Engine
             $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
             $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2)");
         HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore);
+        if (req.FailedOnFullDisk > 0)
+        {
+            output.Err($"lmake: no space left on the device of {RepoRoot}: {req.FailedOnFullDisk} job(s) failed while it was full ({WriteRefused.NoSpaceAdvice})");
+            return ExitCode.SyscallFailed;
+        }
         return results.All(r => r.State == MakeState.Ok) ? ExitCode.Ok : ExitCode.BuildFailed;
     }
 
@@ -194,6 +199,9 @@ public sealed class Engine
     }
 
     public void Flush() => _graph.Flush();
+
+    /// <summary>At the end of a request, between two writes: the store's page sums brought up to date (PageSums).</summary>
+    public void Checkpoint() => _graph.Store.Checkpoint();
 
     /// <summary>At server exit, once nothing runs: the store closed and sealed (StoreSeal).</summary>
     public void Seal() => _graph.Store.Seal();

@@ -2,6 +2,7 @@
 // with every request that needs it, the deps it discovered made and compared with what it saw (a changed one reruns
 // it, within max_runs and max_submits), retries of a failed run (-r), the run recorded (store, job info), and its
 // status lines (done, steady, failed, dep_error, rerun, may_rerun...).
+using Lmake.Common;
 using Lmake.Common.Checksums;
 using Lmake.Common.Commands;
 using Lmake.Common.Files;
@@ -326,6 +327,11 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         SayRunStatus(job, reason, status, result);
         foreach (string note in result.Notes) req.Note(note);
         PrintStderr(job, result.Stderr);
+        if ((job.RunFlags & JobRunFlags.DiskFull) != 0)
+        {
+            req.Note("the disk of the repo is full: the job runs again once it has room");
+            req.FailedOnFullDisk++;
+        }
         req.Failed++;
         req.FailedTime += result.ExecTime;
         return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, why, []));
@@ -455,6 +461,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
             | (IsLost(result) ? JobRunFlags.Lost : 0)
+            | (!result.Ok && !result.Killed && WriteRefused.DiskIsFull(graph.RepoRoot) ? JobRunFlags.DiskFull : 0)
             | (!result.Ok && Options.Local && job.Plan.Backend != "local" ? JobRunFlags.FailedLocally : 0);
         maker.Intermediates.Ran(job);
         job.Status = result.Ok ? JobStatus.Ok : JobStatus.Failed;

@@ -89,6 +89,8 @@ public sealed class MakeRequest
 
     // summary counters: jobs by final status, with their exec time
     public int Done, Steady, Failed;
+    /// <summary>Jobs that failed while the repo's disk was full: the request ends with ExitCode.SyscallFailed.</summary>
+    public int FailedOnFullDisk;
     public TimeSpan DoneTime, SteadyTime, FailedTime;
 
     /// <summary>lmake.config.console.host_len: the width of the column of the host a job ran on (null: no column).</summary>

@@ -7,7 +7,7 @@ namespace Lmake.Server.Engine;
 public sealed class Transcript : IClientOutput, IDisposable
 {
     private readonly IClientOutput _inner;
-    private readonly StreamWriter? _file;
+    private StreamWriter? _file;
 
     public Transcript(IClientOutput inner, LmakeDir lmakeDir, DateTime start)
     {
@@ -35,17 +35,34 @@ public sealed class Transcript : IClientOutput, IDisposable
     public void Out(string line)
     {
         _inner.Out(line);
-        lock (this) _file?.WriteLine(line);
+        Keep(line);
     }
 
     public void Err(string line)
     {
         _inner.Err(line);
-        lock (this) _file?.WriteLine(line);
+        Keep(line);
+    }
+
+    // a full disk stops the copy, never the build (the client still gets every line)
+    private void Keep(string line)
+    {
+        lock (this)
+        {
+            try { _file?.WriteLine(line); }
+            catch (IOException) { Drop(); }
+        }
+    }
+
+    private void Drop()
+    {
+        try { _file?.Dispose(); }
+        catch (IOException) { }
+        _file = null;
     }
 
     public void Dispose()
     {
-        lock (this) _file?.Dispose();
+        lock (this) Drop();
     }
 }

@@ -129,6 +129,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         {
             if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
             if ((job.RunFlags & JobRunFlags.Lost) != 0) return "last run was lost";
+            if ((job.RunFlags & JobRunFlags.DiskFull) != 0) return "last run failed on a full disk";
             if ((job.RunFlags & JobRunFlags.Incremental) != 0 && req.Options.IgnoreIncremental) return "last run was incremental (-I)";
             if ((job.RunFlags & JobRunFlags.FailedLocally) != 0 && !req.Options.Local) return $"failed on the local backend (-l), its rule's is {job.Plan.Backend}";
         }

@@ -77,10 +77,15 @@ public sealed class GraphStore : IDisposable
 
     private readonly string _dir;
 
+    /// <summary>LMAKE/store/: where the files named in its messages are.</summary>
+    public string Dir => _dir;
+
     /// <summary>A read found a record pointing nowhere: the store is not sealed at the end (StoreSeal).</summary>
     public bool Damaged { get; private set; }
 
-    public GraphStore(string lmakeDir, bool writable = true)
+    /// <param name="verify">Check every page sum whatever the seal says (lmake_repair --check); a writer checks them
+    /// anyway when the last stop was unclean (no seal).</param>
+    public GraphStore(string lmakeDir, bool writable = true, bool verify = false)
     {
         Writable = writable;
         string dir = _dir = LmakeDir.StoreIn(lmakeDir);
@@ -88,14 +93,22 @@ public sealed class GraphStore : IDisposable
         try
         {
             // what a clean stop left must still be there (a store damaged while no server ran is refused)
-            StoreSeal.Check(dir);
+            bool sealedStore = StoreSeal.Check(dir);
             if (writable) StoreSeal.Break(dir);
-            _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable);
-            _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable);
-            _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable);
-            _jobs = Vector<JobRecord>.Open(Path.Combine(dir, "jobs"), writable);
-            _deps = Vector<DepEntry>.Open(Path.Combine(dir, "deps"), writable);
-            _targets = Vector<TargetEntry>.Open(Path.Combine(dir, "targets"), writable);
+            // after an unclean stop (a kill, a crash) the page sums stand in for the seal: the pages no write touched
+            // since the last checkpoint must hold what they held then (PageSums); the name indexes, derived, are
+            // rebuilt from the checked names rather than checked. A reader (a server runs, it writes) checks nothing.
+            bool unclean = writable && !sealedStore;
+            _nodeNames = PrefixTree.Open(Path.Combine(dir, "node_names"), writable, pageSums: true, rebuildIndex: unclean);
+            _nodes = Vector<NodeRecord>.Open(Path.Combine(dir, "nodes"), writable, pageSums: true);
+            _jobNames = PrefixTree.Open(Path.Combine(dir, "job_names"), writable, pageSums: true, rebuildIndex: unclean);
+            _jobs = Vector<JobRecord>.Open(Path.Combine(dir, "jobs"), writable, pageSums: true);
+            _deps = Vector<DepEntry>.Open(Path.Combine(dir, "deps"), writable, pageSums: true);
+            _targets = Vector<TargetEntry>.Open(Path.Combine(dir, "targets"), writable, pageSums: true);
+            if (unclean)
+                PagesChecked = _nodeNames.PagesChecked + _jobNames.PagesChecked
+                    + _nodes.VerifyPages() + _jobs.VerifyPages() + _deps.VerifyPages() + _targets.VerifyPages();
+            else if (verify) PagesChecked = VerifyPages();
         }
         catch (StoreException e)
         {
@@ -104,6 +117,25 @@ public sealed class GraphStore : IDisposable
                 ? e.Message[(e.FilePath.Length + 2)..] + "\n  consider : lmake_repair (rebuilds the store from the job records, keeping what is still good)" + $"\n  consider : rm -rf {lmakeDir} (a full clean: the next lmake rebuilds what it must)"
                 : e.Message);
         }
+    }
+
+    /// <summary>Pages whose sum was checked at open (0 after a clean stop: the seal vouched for them).</summary>
+    public ulong PagesChecked { get; }
+
+    private ulong VerifyPages() =>
+        _nodeNames.VerifyPages() + _nodes.VerifyPages() + _jobNames.VerifyPages() + _jobs.VerifyPages() + _deps.VerifyPages() + _targets.VerifyPages();
+
+    /// <summary>With no write in progress (the end of a request, a clean stop): the page sums of what was written
+    /// since the last checkpoint (PageSums), so that a kill after it finds the rest of the store checkable.</summary>
+    public void Checkpoint()
+    {
+        if (!Writable) return;
+        _nodeNames.Checkpoint();
+        _nodes.Checkpoint();
+        _jobNames.Checkpoint();
+        _jobs.Checkpoint();
+        _deps.Checkpoint();
+        _targets.Checkpoint();
     }
 
     /// <summary>The id of a node name, created when new (its record zeroed).</summary>
@@ -133,6 +165,7 @@ public sealed class GraphStore : IDisposable
     public void Seal()
     {
         if (!Writable) return;
+        if (!Damaged) Checkpoint();
         Dispose();
         if (!Damaged) StoreSeal.Write(_dir);
     }
@@ -203,7 +236,7 @@ public sealed class GraphStore : IDisposable
     public void WriteNode(uint id, in NodeRecord value)
     {
         if (!Writable) return;
-        ref NodeRecord r = ref _nodes[id];
+        ref NodeRecord r = ref _nodes.ForWrite(id);
         Volatile.Write(ref r.Known, (byte)0);
         r.Checksum = value.Checksum;
         r.Date = value.Date;
@@ -245,7 +278,7 @@ public sealed class GraphStore : IDisposable
         foreach (DepEntry d in deps) _deps.Append(d);
         uint targetsStart = _targets.Count + 1;
         foreach (TargetEntry t in targets) _targets.Append(t);
-        ref JobRecord r = ref _jobs[id];
+        ref JobRecord r = ref _jobs.ForWrite(id);
         Volatile.Write(ref r.Status, (byte)JobStatus.Never);
         r.Signature = header.Signature;
         r.DepsStart = depsStart;

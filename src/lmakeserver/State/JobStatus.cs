@@ -17,6 +17,7 @@ public enum JobRunFlags : byte
     Incremental = 1 << 0,   // it kept an incremental target it found: lmake -I runs it again
     Forced = 1 << 1,        // its rule had force: the next request runs it again, force or not
     Lost = 1 << 3,          // it died of a SIGKILL lmake did not send (kill -9, the OOM killer): run again next time
+    DiskFull = 1 << 4,      // it failed while the repo's disk was full (its failure may be that): run again next time
     FailedLocally = 1 << 2, // it failed on the local backend while its rule names another one (lmake -l): a request
                             // without -l runs it again where its rule says
 }

@@ -15,7 +15,9 @@
 //                      crash order at the head of GraphStore.cs): memory-mapped by the server, records written
 //                      "invalidate, update, validate" so that a kill leaves it consistent (a torn job runs again)
 //   store/seal         what a clean stop left in each store file (StoreSeal: size and xxh3 a file): checked at the
-//                      next open, removed before the first write; none after a kill (then range checks only)
+//                      next open, removed before the first write; none after a kill (then the page sums)
+//   store/FILE.sums    the sum of each page of FILE as of the last checkpoint (PageSums, format at the head of
+//                      src/store/PageSums.cs): checked at the open after an unclean stop, and by lmake_repair --check
 //   store.broken/      the store lmake_repair set aside (StoreRepair), replaced at the next repair
 //   job_infos          what each job's last run left (JobInfoLog; format at the head of JobInfoLog.cs),
 //   job_infos.index    appended by the server's writer thread (JobInfoWriter) and lmake_repair: a torn tail is

@@ -6,8 +6,9 @@
 //     NAME SIZE XXH3      one line per store file (NAME relative to the store dir, SIZE in bytes, XXH3 in hex)
 //     end XXH3            the xxh3 of every line above (the seal itself damaged is told from a damaged file)
 // The server checks the seal when it opens the store and removes it before it writes anything: a store without
-// a seal was left by a server that did not stop cleanly (killed, crashed), and only the range checks of GraphStore
-// stand between it and a damaged record (what a kill -9 leaves is sound by construction: see MappedFile).
+// a seal was left by a server that did not stop cleanly (killed, crashed): then the page sums (src/store/PageSums.cs)
+// check the pages no write touched since the last checkpoint, and the range checks of GraphStore catch a record
+// pointing nowhere among the rest (what a kill -9 leaves is sound by construction: see MappedFile).
 using System.Globalization;
 using System.Text;
 using Lmake.Common.Checksums;
@@ -20,15 +21,16 @@ public static class StoreSeal
     private const string FileName = "seal";
     private const string Header = "lmake-cs store seal 1";
 
-    /// <summary>Throws a StoreException naming the first store file that does not hold what the seal says;
-    /// nothing when there is no seal (an unclean stop, a new store) or every file matches.</summary>
-    public static void Check(string storeDir)
+    /// <summary>Throws a StoreException naming the first store file that does not hold what the seal says; false
+    /// when there is no seal (an unclean stop, a new store: the page sums are checked instead, GraphStore), true
+    /// when every file matches.</summary>
+    public static bool Check(string storeDir)
     {
         string seal = Path.Combine(storeDir, FileName);
         string[] lines;
         try { lines = File.ReadAllLines(seal); }
-        catch (FileNotFoundException) { return; }
-        catch (DirectoryNotFoundException) { return; }
+        catch (FileNotFoundException) { return false; }
+        catch (DirectoryNotFoundException) { return false; }
         if (lines.Length < 2 || lines[0] != Header || lines[^1] != End(lines[..^1]))
             throw new StoreException(seal, "damaged: not the seal a clean stop writes");
         for (int i = 1; i < lines.Length - 1; i++)
@@ -46,6 +48,7 @@ public static class StoreSeal
             if (XxHash.Xxh3_64File(path) != hash)
                 throw new StoreException(path, "damaged: its content is not what the last clean stop left");
         }
+        return true;
     }
 
     /// <summary>The last line of a seal: the hash of its other lines.</summary>
