@@ -337,8 +337,8 @@ static void build_root(const char *new_root, const char *base)
 }
 
 // The signals lmake may send as kill_sigs that the helper outlives (it ends as the job ends, see the top).
-static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE };
-#define N_FORWARDED (int)(sizeof forwarded_signals / sizeof forwarded_signals[0])
+static const int outlived_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE };
+#define N_OUTLIVED (int)(sizeof outlived_signals / sizeof outlived_signals[0])
 
 static void outlive_signal(int sig) { (void)sig; }
 
@@ -349,7 +349,7 @@ static void set_signals(void (*handler)(int))
     sa.sa_handler = handler;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    for (int k = 0; k < N_FORWARDED; k++) sigaction(forwarded_signals[k], &sa, NULL);
+    for (int k = 0; k < N_OUTLIVED; k++) sigaction(outlived_signals[k], &sa, NULL);
 }
 
 // pid 1 of the job's pid namespace: a /proc of its own (best effort: /proc/self is right either way, only the

@@ -457,7 +457,6 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// of them changed (run_loop) is run again next time.</param>
     private void Record(Job job, string reason, JobRun result, List<Node> discovered, List<Rules.DepFlags> flags, List<FileChecksum> seen, RunningJob running)
     {
-        HeapTrim.RunEnded();
         bool keptIncremental = running.KeptIncremental;
         job.RunFlags = (keptIncremental ? JobRunFlags.Incremental : 0) | (job.Plan.Force ? JobRunFlags.Forced : 0)
             | (IsLost(result) ? JobRunFlags.Lost : 0)
