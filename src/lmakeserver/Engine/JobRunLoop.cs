@@ -21,7 +21,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     private LmakeOptions Options => req.Options;
 
     /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>
-    public async Task<NodeResult> RunUntilStable(Job job, string reason, int depth)
+    /// <param name="earlyRerunOwed">Its dynamic attributes waited for files (DynamicAttributeDeps) and it looks in a
+    /// cache first: a hit is then a hit_rerun, a miss says early_rerun before it runs.</param>
+    public async Task<NodeResult> RunUntilStable(Job job, string reason, int depth, bool earlyRerunOwed = false)
     {
         int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
         // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
@@ -33,7 +35,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
-            RunningJob running = RunShared(job, reason, lastRun, depth);
+            RunningJob running = RunShared(job, reason, lastRun, depth, run == 1 && earlyRerunOwed);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves the run (the last one to leave stops it, and waits for it to end: killed; else the run goes on
@@ -347,7 +349,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private RunningJob RunShared(Job job, string reason, JobRun? lastRun, int depth)
+    private RunningJob RunShared(Job job, string reason, JobRun? lastRun, int depth, bool earlyRerunOwed)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
@@ -360,7 +362,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
             graph.Progress.Submitted(job);
-            running.Start(cancel => CachedOrRun(submission, host, depth, cancel));
+            running.Start(cancel => CachedOrRun(job, submission, host, depth, earlyRerunOwed, cancel));
             RunningJob started = running;
             _ = started.Completion.ContinueWith(run =>
             {
@@ -382,12 +384,19 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         OutsideSourceDirs = graph.OutsideSourceDirs,
     };
 
+    /// <summary>Whether the job asks a cache for a run before it runs: its rule names a configured cache, and lmake -c
+    /// is plain or download (none and upload do not look).</summary>
+    public bool LooksInCache(Job job) =>
+        Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download
+        && !string.IsNullOrEmpty(job.Plan.Cache) && graph.Makefiles!.Config.Caches.ContainsKey(job.Plan.Cache);
+
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
-    private async Task<JobRun> CachedOrRun(JobSubmission submission, JobHost host, int depth, CancellationToken cancel)
+    private async Task<JobRun> CachedOrRun(Job job, JobSubmission submission, JobHost host, int depth, bool earlyRerunOwed, CancellationToken cancel)
     {
-        // lmake -c: none and upload do not look in the cache
-        bool download = Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download;
-        JobRun run = (download ? await cache.Lookup(submission, name => DepNow(name, depth)) : null) ?? await backend.Run(submission, host, cancel);
+        JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
+        if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
+        if (cached == null && earlyRerunOwed) req.Status("early_rerun", job.Rule.Name, null, job.Name);
+        JobRun run = cached ?? await backend.Run(submission, host, cancel);
         return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
     }
 

@@ -108,11 +108,11 @@ public sealed class Maker
             return new NodeResult(MakeState.Ok, verdict.Worked, null);
         }
         // what its dynamic attributes read is made first: they are computed again if it was stale
-        await _dynamicDeps.Settle(job, depth);
+        bool earlyRerunOwed = await _dynamicDeps.Settle(job, depth, deferEarlyRerun: _runs.LooksInCache(job));
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
             return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
         await StaticDepsRewritten(job);
-        return await _runs.RunUntilStable(job, reason, depth);
+        return await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed);
     }
 
     /// <summary>A static dep found up to date may since be rewritten by a run of its job (started for another dep

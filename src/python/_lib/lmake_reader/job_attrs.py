@@ -121,12 +121,18 @@ def evaluate(cls, request, reads=None):
     return answer
 
 def _eval_dict(cls, attr, ctx, glbs):
-    'a dict attribute of the job (or the dict its function returns), values computed; those that are None left out'
+    '''a dict attribute of the job (or the dict its function returns), values computed; those that are None left out.
+    environ_ancillary is not managed (job_execution.md: its variables have no impact at all on the job), so a value
+    that cannot be computed (a file it reads not made yet: ancillary reads are no deps) leaves its variable unset
+    rather than failing the job'''
     d = merged_dict(cls, attr)
     if not isinstance(d, dict): d = _call(d, ctx, glbs) or {}
     out = {}
     for k, v in d.items():
-        v = _value(v, ctx, glbs)
+        if attr == 'environ_ancillary':
+            try: v = _value(v, ctx, glbs)
+            except Exception: continue
+        else: v = _value(v, ctx, glbs)
         if v is not None: out[str(k)] = '...' if v is Ellipsis else str(v)
     return out
 
