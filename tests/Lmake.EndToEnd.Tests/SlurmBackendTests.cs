@@ -21,12 +21,12 @@ public sealed class SlurmBackendTests : IDisposable
         if (_slurm.QueuedJobs() is { Length: > 0 } left) _slurm.Client("scancel", left);
     }
 
-    private LmakeRepo Repo(string rules, string environ = "{}")
+    private LmakeRepo Repo(string rules, string environ = "{}", string moreSettings = "")
     {
         var r = new LmakeRepo($$"""
             import lmake
             from lmake.rules import Rule
-            lmake.config.backends.slurm = {'config': '{{_slurm.ConfigFile}}', 'environ': {{environ}}}
+            lmake.config.backends.slurm = {'config': '{{_slurm.ConfigFile}}', 'environ': {{environ}}{{moreSettings}}}
             {{rules}}
             """);
         _repos.Add(r);
@@ -205,6 +205,92 @@ public sealed class SlurmBackendTests : IDisposable
         }
         finally { _slurm.Start(); }
         Assert.Equal(before, _slurm.CompletedJobs().Length);   // nothing went through Slurm
+    }
+
+    [Fact]
+    public void DashBOptionsReplaceTheResourcesOfTheSameNameAndAnOptionNotTakenFailsTheJob()
+    {
+        LmakeRepo r = Repo("""
+            class Mem(Rule):
+                target    = 'mem{N:\d}'
+                backend   = 'slurm'
+                resources = {'mem': '20M'}
+                cmd       = 'echo {N} $(nice)'
+            """);
+        LmakeOutput asIs = r.Lmake("mem1");
+        Assert.True(asIs.Result.ExitCode == 0, asIs.ToString());
+        LmakeOutput more = r.Lmake("-b", "--mem=30M -p debug", "-N", "3", "mem2");
+        Assert.True(more.Result.ExitCode == 0, more.ToString());
+        Assert.Equal("2 3\n", r.Repo.Read("mem2"));   // -N: the job's own processes on the node are niced
+        Assert.Contains("mem=20M", SlurmRecordOf(r, "mem1"));
+        Assert.Contains("mem=30M", SlurmRecordOf(r, "mem2"));
+        LmakeOutput bad = r.Lmake("-b", "--time=5", "mem3");
+        Assert.Equal(1, bad.Result.ExitCode);
+        Assert.Equal(["failed"], bad.Words("mem3"));
+        Assert.Contains("lmake -b : slurm option --time=5 is not taken", bad.Result.Stdout);
+        LmakeOutput noPartition = r.Lmake("-b", "-p nosuch", "mem4");
+        Assert.Equal(1, noPartition.Result.ExitCode);
+        Assert.Contains("cannot submit to slurm : sbatch failed", noPartition.Result.Stdout);
+    }
+
+    [Fact]
+    public void UseNiceGivesSlurmAPriorityFromThePressure()
+    {
+        LmakeRepo r = Repo("""
+            class Nice(Rule):
+                target  = 'nice'
+                backend = 'slurm'
+                cmd     = 'echo done'
+            """, moreSettings: ", 'use_nice': True");
+        LmakeOutput o = r.Lmake("-N", "3", "nice");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        string id = System.Text.RegularExpressions.Regex.Match(SlurmRecordOf(r, "nice"), @"JobId=(\d+)").Groups[1].Value;
+        // ETA - pressure counted in seconds from 2023-01-01: about the seconds since then (plus -N's 3)
+        string shown = _slurm.Client("scontrol", "show", "job", id).Stdout;
+        long told = long.Parse(System.Text.RegularExpressions.Regex.Match(shown, @"Nice=(\d+)").Groups[1].Value);
+        long sinceOrigin = (long)(DateTime.UtcNow - new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds;
+        Assert.InRange(told, sinceOrigin - 600, sinceOrigin + 600);
+    }
+
+    /// <summary>Slurm's record of the job (its line in the job completion log, once Slurm has written it).</summary>
+    private string SlurmRecordOf(LmakeRepo r, string job)
+    {
+        string name = $"Name={Path.GetFileName(r.Repo.Path)}:{job} ";
+        WaitFor(() => _slurm.CompletedJobs().Any(l => l.Contains(name)), $"Slurm to log {job}");
+        return _slurm.CompletedJobs().Last(l => l.Contains(name));
+    }
+
+    [Fact]
+    public void IndexedResourcesAreSubmittedAsTheComponentsOfAHeterogeneousJob()
+    {
+        LmakeRepo r = Repo("""
+            class Het(Rule):
+                target    = 'het'
+                backend   = 'slurm'
+                resources = {'cpu': 1, 'cpu1': 1, 'mem1': '10M'}
+                cmd       = 'echo $SLURM_HET_SIZE'
+            """);
+        // the loopback cluster's one node cannot hold both components: Slurm takes the job and keeps it pending
+        string driver = $$"""
+            import subprocess, sys, time
+            p = subprocess.Popen(['lmake', 'het'], stdout=open('{{_outside["lmake.out"]}}', 'w'))
+            deadline = time.time() + 60
+            while True:
+                ids = subprocess.run(['squeue', '-h', '-o', '%i'], capture_output=True, text=True).stdout.split()
+                if len(ids) >= 2: break
+                if time.time() > deadline: p.kill(); sys.exit('not submitted')
+                time.sleep(0.2)
+            print(' '.join(sorted(ids)))
+            p.send_signal(2)
+            p.wait(timeout=60)
+            """;
+        CommandResult d = Installed.Run("python3", ["-c", driver], r.Repo.Path, new Dictionary<string, string?> { ["SLURM_CONF"] = _slurm.ConfigFile });
+        Assert.True(d.ExitCode == 0, d.ToString());
+        string[] components = d.Stdout.Trim().Split(' ');
+        Assert.Equal(2, components.Length);
+        string id = components[0].Split('+')[0];
+        Assert.Equal([$"{id}+0", $"{id}+1"], components);
+        WaitFor(() => _slurm.QueuedJobs().Length == 0, "Slurm to drop the cancelled heterogeneous job");
     }
 
     private static void WaitFor(Func<bool> condition, string what)

@@ -111,6 +111,9 @@ public sealed class RemoteJobListenerTests
         public bool KeepTmp => false;
         public bool SourceOk => false;
         public bool RunsLocally => false;
+        public IReadOnlyList<string> BackendArgs => [];
+        public int Nice => 0;
+        public DateTime EtaUtc => DateTime.UtcNow;
         public bool ShowsStdout => false;
         public void ShowStdoutLine(string line) => throw new NotSupportedException();
         public void Warn(string line) => throw new NotSupportedException();

@@ -163,4 +163,46 @@ public class ResourcePoolTests
     [InlineData("mem", "", null)]
     public void AmountsAreReadInTheirUnits(string resource, string text, long? expected) =>
         Assert.Equal(expected, ResourceAmount.Parse(resource, text));
+
+    [Fact]
+    public async Task OfTheWaitingJobsTheMostPressingStartsFirstWhateverItsKind()
+    {
+        ResourcePool pool = Pool(Never);
+        ResourceGrant all = await pool.Acquire(Ask(4), null, default);
+        Task<ResourceGrant> early = pool.Acquire(Ask(1), null, default, pressure: 1);
+        Task<ResourceGrant> urgent = pool.Acquire(Ask(2, 0, 10), null, default, pressure: 30);   // another kind of demand
+        Task<ResourceGrant> middle = pool.Acquire(Ask(1), null, default, pressure: 10);
+        all.Dispose();   // room for 4 cpus: 2 + 1 + 1, most pressing first
+        await Within(urgent);
+        await Within(middle);
+        await Within(early);
+        Assert.Equal(4, pool.InUse("cpu"));
+        (await urgent).Dispose();
+        (await middle).Dispose();
+        (await early).Dispose();
+
+        ResourceGrant three = await pool.Acquire(Ask(3), null, default);
+        Task<ResourceGrant> first = pool.Acquire(Ask(1), null, default, pressure: 2);
+        Task<ResourceGrant> second = pool.Acquire(Ask(1), null, default, pressure: 9);
+        Assert.True(first.IsCompletedSuccessfully);   // nobody waited: it fits at once
+        Assert.False(second.IsCompleted);
+        three.Dispose();
+        await Within(second);
+        (await first).Dispose();
+        (await second).Dispose();
+    }
+
+    [Fact]
+    public async Task WhenOnlyOneFitsTheMorePressingOfTwoWaitingJobsGetsIt()
+    {
+        ResourcePool pool = Pool(Never);
+        ResourceGrant all = await pool.Acquire(Ask(4), null, default);
+        Task<ResourceGrant> low = pool.Acquire(Ask(3), null, default, pressure: 1);
+        Task<ResourceGrant> high = pool.Acquire(Ask(3), null, default, pressure: 100);
+        all.Dispose();
+        ResourceGrant got = await Within(high);
+        Assert.False(low.IsCompleted);
+        got.Dispose();
+        (await Within(low)).Dispose();
+    }
 }

@@ -1,5 +1,5 @@
 // n_max_queued_jobs (backends.md): per set of resources, at most that many jobs wait in Slurm's queue; the others
-// wait in lmake, in the order they came, and a job cancelled while it waits gives its turn to the next.
+// wait in lmake, the most pressing first, then in the order they came, and a job cancelled while it waits gives its turn to the next.
 using Lmake.Server.Backends.Slurm;
 
 namespace Lmake.Server.Tests;
@@ -35,5 +35,23 @@ public class SlurmQueueSlotsTests
         await next.WaitAsync(TimeSpan.FromSeconds(30));
         slots.Leave("");
         Assert.Equal(0, slots.Queued);
+    }
+
+    [Fact]
+    public async Task TheMostPressingWaitingJobIsSubmittedFirst()
+    {
+        var slots = new SlurmQueueSlots();
+        await slots.Enter("", 1, default);
+        Task light = slots.Enter("", 1, default, pressure: 5);
+        Task heavy = slots.Enter("", 1, default, pressure: 50);
+        Task alsoLight = slots.Enter("", 1, default, pressure: 5);
+        slots.Leave("");
+        await heavy.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(light.IsCompleted);
+        slots.Leave("");
+        await light.WaitAsync(TimeSpan.FromSeconds(30));   // of equal pressure, the first to come
+        Assert.False(alsoLight.IsCompleted);
+        slots.Leave("");
+        await alsoLight.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

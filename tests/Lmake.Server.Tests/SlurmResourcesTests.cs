@@ -36,11 +36,25 @@ public class SlurmResourcesTests
     }
 
     [Fact]
-    public void IndexZeroIsTheSameAsNoIndexAndOthersAreRefused()
+    public void IndexZeroIsTheSameAsNoIndex()
     {
         Assert.Equal(["--partition=p", "--gres=gpu:1"], Options(new() { ["gres0"] = "gpu:1", ["partition0"] = "p" }));
-        Assert.Null(SlurmResources.Options(new Dictionary<string, string> { ["gres1"] = "gpu:1" }, NoLicenses, out string? error));
-        Assert.Equal("resource gres1 : heterogeneous slurm jobs are not supported by lmake-cs (only index 0)", error);
+    }
+
+    [Fact]
+    public void OtherIndicesAreTheComponentsOfAHeterogeneousJobSeparatedByAColon()
+    {
+        Assert.Equal(["--cpus-per-task=2", "--mem=100M", ":", "--cpus-per-task=1", "--partition=big", "--gres=gpu:1"],
+            Options(new() { ["cpu"] = "2", ["mem"] = "100M", ["cpu1"] = "1", ["gres1"] = "gpu:1", ["partition1"] = "big" }));
+        // a component asking nothing of its own still gets one task (sbatch takes nothing between two colons)
+        Assert.Equal(["--cpus-per-task=1", ":", "--ntasks=1"], Options(new() { ["cpu"] = "1", ["mem1"] = "0" }));
+    }
+
+    [Fact]
+    public void AComponentWithNoneBeforeItIsRefused()
+    {
+        Assert.Null(SlurmResources.Options(new Dictionary<string, string> { ["gres2"] = "gpu:1" }, NoLicenses, out string? error));
+        Assert.Equal("resources of heterogeneous component 2 but none of component 1", error);
     }
 
     [Fact]

@@ -78,4 +78,39 @@ public class LmakeCommandLineTests
         Assert.Contains("--jobs", w.ToString());
         Assert.False(LmakeCommandLine.TryAnswerLocally(["-j", "2", "t"], new StringWriter()));
     }
+
+    [Fact]
+    public void BackendEteAndNiceAreParsedAndCheckedHere()
+    {
+        LmakeOptions o = LmakeCommandLine.Parse(["-b", "-p big --qos=q", "-E", "1h30m", "-N", "5", "--no-incremental", "t"]);
+        Assert.Equal(["-p", "big", "--qos=q"], o.BackendArgs);
+        Assert.Equal(TimeSpan.FromMinutes(90), o.Ete);
+        Assert.Equal(5, o.Nice);
+        Assert.True(o.IgnoreIncremental);
+        LmakeOptions none = LmakeCommandLine.Parse(["t"]);
+        Assert.Empty(none.BackendArgs);
+        Assert.Null(none.Ete);
+        Assert.Null(none.Nice);
+        Assert.Contains("--ete", Assert.Throws<UsageException>(() => LmakeCommandLine.Parse(["-E", "soon", "t"])).Message);
+        Assert.Contains("--nice", Assert.Throws<UsageException>(() => LmakeCommandLine.Parse(["-N", "21", "t"])).Message);
+        Assert.Contains("--nice", Assert.Throws<UsageException>(() => LmakeCommandLine.Parse(["-N", "-1", "t"])).Message);
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("1.5m", 90)]
+    [InlineData("1d2h", 93600)]
+    [InlineData("2h30m", 9000)]
+    public void TimesAreWrittenAsJobTimesAre(string text, double seconds)
+    {
+        Assert.True(DurationText.TryParse(text, out TimeSpan t));
+        Assert.Equal(seconds, t.TotalSeconds, 3);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("10")]
+    [InlineData("h")]
+    [InlineData("5x")]
+    public void ATimeWithoutUnitOrNumberIsRefused(string text) => Assert.False(DurationText.TryParse(text, out _));
 }

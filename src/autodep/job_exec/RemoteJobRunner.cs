@@ -80,6 +80,7 @@ internal static class RemoteJobRunner
             LiveStdout = order.LiveStdout ? chunk => SendQuietly(writer, MessageKind.JobStdout, chunk) : null,
             Timeout = order.Timeout,
             KillSignals = order.KillSignals,
+            Nice = order.Nice,
             CommandHandler = commands,
         };
         TrackedJob job = TrackedJob.Start(spec);

@@ -38,6 +38,8 @@ public sealed class JobSpec
     public TimeSpan? Timeout { get; init; }
     /// <summary>Sent in turn to the job's process group, <see cref="TrackedJob.KillGrace"/> apart.</summary>
     public IReadOnlyList<int> KillSignals { get; init; } = [15, 9];
+    /// <summary>lmake.config.nice or lmake -N: the nice value of the job's processes (0: as lmake's).</summary>
+    public int Nice { get; init; }
     /// <summary>The private mount namespace the job runs in (repo_view, tmp_view, views...); null: none, the job
     /// sees the native file system. <see cref="Cwd"/> stays a native dir (where the helper starts).</summary>
     public JobNamespace? Namespace { get; init; }

@@ -96,6 +96,7 @@ public sealed unsafe class TrackedJob
                 job._stderr.Write(Encoding.UTF8.GetBytes($"lmake: cannot write the stdout of the job to {spec.StdoutPath}: {e.Message}\n"));
             }
         }
+        JobNice.Apply(launched.Pid, spec.Nice);
         job.Pid = launched.Pid;
         job.StdoutFd = launched.StdoutFd;
         job.StderrFd = launched.StderrFd;

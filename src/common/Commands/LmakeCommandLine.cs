@@ -41,6 +41,12 @@ public static class LmakeCommandLine
             { Description = "use a fresh server: wait for the running one to end, then start a new one" };
         public readonly Option<bool> Plain = new("--plain")
             { Description = "on a terminal too, print the status lines only, without colours, progress line or title (as NO_COLOR=1 does for the colours)" };
+        public readonly Option<string?> Backend = new("--backend", "-b")
+            { HelpName = "OPTIONS", Description = "options for the backends of the jobs of this command (slurm: srun-like options such as '-p PART --qos=Q', see backends.md; ignored by the local backend)" };
+        public readonly Option<TimeSpan?> Ete = new("--ete", "-E")
+            { HelpName = "TIME", Description = "estimated time of the whole command (as job times are written: 2h30m, 1.5s...), for scheduling" };
+        public readonly Option<int?> Nice = new("--nice", "-N")
+            { HelpName = "N", Description = "nice value (0 to 20) applied to every job, instead of lmake.config.nice" };
         public readonly Option<CacheMethod?> Cache = new("--cache-method", "-c")
             { HelpName = "none|download|upload|plain", Description = "how jobs use the shared cache (default: plain)",
               CustomParser = ParseCacheMethod };
@@ -49,8 +55,16 @@ public static class LmakeCommandLine
         {
             Root.Arguments.Add(Targets);
             foreach (Option o in new Option[] { Jobs, ForgetOldErrors, Retry, Archive, SourceOk, KeepTmp, LiveOut, Local,
-                         MaxRuns, MaxSubmits, IgnoreIncremental, EssentialDeps, NoDeps, Quiet, Verbose, FreshServer, Plain, Cache })
+                         MaxRuns, MaxSubmits, IgnoreIncremental, EssentialDeps, NoDeps, Quiet, Verbose, FreshServer, Plain,
+                         Backend, Ete, Nice, Cache })
                 Root.Options.Add(o);
+            IgnoreIncremental.Aliases.Add("--no-incremental");   // open-lmake's name of -I
+            LastWins(Backend);
+            Backend.CustomParser = r => r.Tokens.Count > 0 ? r.Tokens[^1].Value : null;
+            LastWins(Ete);
+            Ete.CustomParser = ParseEte;
+            LastWins(Nice);
+            Nice.CustomParser = r => ParseNice(r);
             AtLeast(Jobs, 0);
             AtLeast(Retry, 0);
             AtLeast(MaxRuns, 1);
@@ -74,6 +88,23 @@ public static class LmakeCommandLine
                     System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= min)
                 return v;
             r.AddError($"option {option.Name}: '{text}' is not an integer >= {min}");
+            return null;
+        }
+
+        private static TimeSpan? ParseEte(System.CommandLine.Parsing.ArgumentResult r)
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (DurationText.TryParse(text, out TimeSpan ete)) return ete;
+            r.AddError($"option --ete: '{text}' is not a time such as 2h30m, 90s or 1.5m");
+            return null;
+        }
+
+        private static int? ParseNice(System.CommandLine.Parsing.ArgumentResult r)
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) && v <= 20)
+                return v;
+            r.AddError($"option --nice: '{text}' is not an integer from 0 to 20 (negative nice values need privileges)");
             return null;
         }
 
@@ -135,6 +166,9 @@ public static class LmakeCommandLine
             FreshServer = r.GetValue(d.FreshServer),
             Plain = r.GetValue(d.Plain),
             CacheMethod = r.GetValue(d.Cache) ?? CacheMethod.Plain,
+            BackendArgs = r.GetValue(d.Backend) is string b ? b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [],
+            Ete = r.GetValue(d.Ete),
+            Nice = r.GetValue(d.Nice),
         };
     }
 

@@ -42,4 +42,10 @@ public sealed record LmakeOptions
     public bool Plain { get; init; }
     /// <summary>-c: how jobs use the shared cache.</summary>
     public CacheMethod CacheMethod { get; init; } = CacheMethod.Plain;
+    /// <summary>-b: options for the jobs' backends, split on white space (slurm: srun-like options; local: none).</summary>
+    public IReadOnlyList<string> BackendArgs { get; init; } = [];
+    /// <summary>-E: the estimated time of the whole command, for scheduling (the ETA the backends see).</summary>
+    public TimeSpan? Ete { get; init; }
+    /// <summary>-N: the nice value of every job (null: lmake.config.nice).</summary>
+    public int? Nice { get; init; }
 }

@@ -15,6 +15,16 @@ public interface IJobHost
     /// <summary>lmake -l: the job runs on the local backend, whatever its rule's backend.</summary>
     bool RunsLocally { get; }
 
+    /// <summary>lmake -b: options for the job's backend, as typed, split on white space (slurm: srun-like options).</summary>
+    IReadOnlyList<string> BackendArgs { get; }
+
+    /// <summary>lmake -N, else lmake.config.nice: the nice value of the job (0: none).</summary>
+    int Nice { get; }
+
+    /// <summary>When the request should be over (eta.md; lmake -E gives it): with the job's pressure, what Slurm's
+    /// use_nice turns into a priority.</summary>
+    DateTime EtaUtc { get; }
+
     /// <summary>lmake -s: the job may write sources.</summary>
     bool SourceOk { get; }
 

@@ -13,4 +13,7 @@ public sealed class JobSubmission
     public required Config Config { get; init; }
     /// <summary>The source dirs outside the repo, which the shim reports by absolute name.</summary>
     public required OutsideSourceDirs OutsideSourceDirs { get; init; }
+    /// <summary>Seconds still needed through this job to reach the asked targets (Engine/JobPressure.cs): the
+    /// backends start the most pressing eligible job first.</summary>
+    public double Pressure { get; init; }
 }

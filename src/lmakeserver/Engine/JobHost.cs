@@ -13,6 +13,9 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
     public bool KeepTmp => _req.Options.KeepTmp;
     public bool SourceOk => _req.Options.SourceOk;
     public bool RunsLocally => _req.Options.Local;
+    public IReadOnlyList<string> BackendArgs => _req.Options.BackendArgs;
+    public int Nice => _req.Options.Nice ?? graph.Makefiles!.Config.Nice;
+    public DateTime EtaUtc => _req.EtaUtc(graph.Progress);
 
     /// <summary>lmake -o: may the job make one of the targets on the command line? (Of the rules that only may
     /// make a target, star or optional ones, each is tried in turn: each one's output is shown.)</summary>

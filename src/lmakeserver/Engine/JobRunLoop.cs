@@ -382,6 +382,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         Plan = job.Plan,
         Config = graph.Makefiles!.Config,
         OutsideSourceDirs = graph.OutsideSourceDirs,
+        Pressure = JobPressure.Current,   // (made under its own: see Maker.MakeJob)
     };
 
     /// <summary>Whether the job asks a cache for a run before it runs: its rule names a configured cache, and lmake -c

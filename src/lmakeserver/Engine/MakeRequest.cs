@@ -26,6 +26,22 @@ public sealed class MakeRequest
     /// <summary>lmake -o: the asked targets, whose producer jobs show their stdout while they run; null without -o.</summary>
     public IReadOnlyList<Node>? LiveOutTargets { get; init; }
 
+    private DateTime _eta, _etaAsked;
+
+    /// <summary>When this request should be over (eta.md): its start plus lmake -E, else what the backends hold is
+    /// estimated to end (worked out at most once a second: it walks every job they hold), else now.</summary>
+    public DateTime EtaUtc(ProgressBoard board)
+    {
+        if (Options.Ete is TimeSpan ete) return Start.ToUniversalTime() + ete;
+        DateTime now = DateTime.UtcNow;
+        if (now - _etaAsked >= TimeSpan.FromSeconds(1))
+        {
+            _etaAsked = now;
+            _eta = board.Snapshot(now).Eta ?? now;
+        }
+        return _eta;
+    }
+
     // what this request made, when another live request holds the node's or job's own slot
     private readonly Dictionary<MemoSlot, Task<NodeResult>> _made = [];
 

@@ -56,13 +56,20 @@ public sealed class Maker
     {
         if (!_req.TryGetMade(job, out Task<NodeResult>? task))
         {
-            // the synchronous path: a job up to date whose deps are all decided at once (the whole of a no-op
-            // build) costs no async machinery; anything else (a dep to wait for, an error to word, a reason to
-            // run) goes on in DoMakeJob with the same verdict
-            ValueTask<JobVerdict> verdict = _upToDate.Check(job, depth, stateOnly: false);
-            task = verdict.IsCompletedSuccessfully && verdict.Result.IsUpToDate && job.Status == JobStatus.Ok
-                ? NodeResults.Ok(verdict.Result.Worked)
-                : DoMakeJob(job, depth, verdict);
+            // made under its own pressure: its deps, now or after an await, see it as their requester's
+            double outer = JobPressure.Current;
+            JobPressure.Current = outer + JobPressure.EstimateOf(job, _graph.Progress);
+            try
+            {
+                // the synchronous path: a job up to date whose deps are all decided at once (the whole of a no-op
+                // build) costs no async machinery; anything else (a dep to wait for, an error to word, a reason to
+                // run) goes on in DoMakeJob with the same verdict
+                ValueTask<JobVerdict> verdict = _upToDate.Check(job, depth, stateOnly: false);
+                task = verdict.IsCompletedSuccessfully && verdict.Result.IsUpToDate && job.Status == JobStatus.Ok
+                    ? NodeResults.Ok(verdict.Result.Worked)
+                    : DoMakeJob(job, depth, verdict);
+            }
+            finally { JobPressure.Current = outer; }
             _req.SetMade(job, task);
         }
         return task;

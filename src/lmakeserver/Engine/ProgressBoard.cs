@@ -68,6 +68,12 @@ public sealed class ProgressBoard
         }
     }
 
+    /// <summary>Seconds: the moving average of the rule's last successful runs (-1: none yet).</summary>
+    public double RuleAverage(string rule)
+    {
+        lock (_lock) return _ruleAverages.TryGetValue(rule, out var average) ? average.Mean : -1;
+    }
+
     // (under the lock) seconds, or -1 when nothing is known of the job nor of its rule
     private double EstimateOf(Job job)
     {

@@ -6,7 +6,8 @@
 //   server -> job  Welcome        (key accepted)  or  Refused + reason, then the server closes
 //   server -> job  JobOrder       what to run: argv, cwd, repo root, environment, source dirs, tracking method,
 //                                 auto_mkdir, follow links, stdin/stdout files, live stdout wanted, timeout (ms,
-//                                 -1 none), kill signals, tmp dir ("" : job_exec makes a fresh one and removes it)
+//                                 -1 none), kill signals, tmp dir ("" : job_exec makes a fresh one and removes it),
+//                                 nice value (0: none)
 //   job -> server  JobVerifyDeps  id, files                       (ldepend -v)
 //                  JobCheckDeps   id, deps so far                 (lcheck_deps)
 //                  JobEncode      id, table, context, value, min length   (lencode)
@@ -32,7 +33,11 @@ public sealed record RemoteJobOrder(
     string[] Argv, string Cwd, string RepoRoot, IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> SourceDirs, AutodepMethod Method, bool AutoMkdir, bool FollowExternalLinks,
     string? StdinPath, string? StdoutPath, bool LiveStdout, TimeSpan? Timeout, IReadOnlyList<int> KillSignals,
-    string TmpDir);
+    string TmpDir)
+{
+    /// <summary>lmake.config.nice or lmake -N (0: none).</summary>
+    public int Nice { get; init; }
+}
 
 /// <summary>How a remote job ended, as job_exec saw it on its node.</summary>
 public sealed record RemoteJobEnd(JobOutcome Outcome, string Host, string TmpDir);
@@ -48,7 +53,7 @@ public static class RemoteJobWire
         Optional(w, o.StdoutPath);
         w.Bool(o.LiveStdout).Long(o.Timeout is TimeSpan t ? (long)t.TotalMilliseconds : -1).Int(o.KillSignals.Count);
         foreach (int s in o.KillSignals) w.Int(s);
-        return w.String(o.TmpDir);
+        return w.String(o.TmpDir).Int(o.Nice);
     }
 
     public static RemoteJobOrder ReadOrder(Frame frame)
@@ -69,8 +74,9 @@ public static class RemoteJobWire
         var signals = new int[Count(r.Int())];
         for (int i = 0; i < signals.Length; i++) signals[i] = r.Int();
         string tmp = r.String();
+        int nice = r.Int();
         return new RemoteJobOrder(argv, cwd, root, env, sourceDirs, method, autoMkdir, follow, stdin, stdout, live,
-            timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs), signals, tmp);
+            timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs), signals, tmp) { Nice = nice };
     }
 
     public static PayloadWriter End(RemoteJobEnd end)

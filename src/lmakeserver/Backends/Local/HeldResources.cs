@@ -20,7 +20,7 @@ public sealed class HeldResources : IDisposable
     {
         _grant.Dispose();
         try { await wait; }
-        finally { _grant = await _grant.Pool.Acquire(_grant.Demand, _grant.Limit, _cancelled); }
+        finally { _grant = await _grant.Pool.Acquire(_grant.Demand, _grant.Limit, _cancelled, _grant.Pressure); }
     }
 
     public void Dispose() => _grant.Dispose();

@@ -66,7 +66,7 @@ public sealed class LocalBackend : IBackend
         // it cannot run here: no facts, so lshow -i does not show the times of an earlier run
         if (ResourceDemand.Of(job.Plan, resources, pool, out string? refusal) is not long[] demand)
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
-        using var held = new HeldResources(await pool.Acquire(demand, host.JobLimit, cancelled), cancelled);
+        using var held = new HeldResources(await pool.Acquire(demand, host.JobLimit, cancelled, job.Pressure), cancelled);
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
         try { return await RunInSlot(job, host, smallId, held, cancelled); }
         finally { _freeSmallIds.Push(smallId); }
@@ -127,6 +127,7 @@ public sealed class LocalBackend : IBackend
             LiveStdout = live == null ? null : live.OnChunk,
             Timeout = plan.Timeout,
             KillSignals = plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9],
+            Nice = host.Nice,
             CommandHandler = commands,
             CodecTables = job.Config.CodecTablesOf(root),
         };

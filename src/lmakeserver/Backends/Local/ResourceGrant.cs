@@ -5,11 +5,12 @@ public sealed class ResourceGrant : IDisposable
 {
     private bool _released;
 
-    internal ResourceGrant(ResourcePool pool, long[] demand, JobCountLimit? limit)
+    internal ResourceGrant(ResourcePool pool, long[] demand, JobCountLimit? limit, double pressure)
     {
         Pool = pool;
         Demand = demand;
         Limit = limit;
+        Pressure = pressure;
     }
 
     /// <summary>The pool it was taken from.</summary>
@@ -18,6 +19,8 @@ public sealed class ResourceGrant : IDisposable
     /// <summary>One amount per resource of the pool.</summary>
     public long[] Demand { get; }
     public JobCountLimit? Limit { get; }
+    /// <summary>The job's pressure when it asked (taken again at the same rank after a lend).</summary>
+    public double Pressure { get; }
 
     public void Dispose()
     {

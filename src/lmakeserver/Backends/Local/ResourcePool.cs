@@ -1,8 +1,9 @@
 // The local backend's resources (cpu, mem, tmp, user-defined counts: spec D) and the jobs waiting for
 // them. A job starts when every amount it asks fits in what is free and its request is under its -j.
-// Waiting jobs are served in the order they asked; one that fits may pass a bigger one that does not,
-// but once a waiting job has waited past HoldBackAfter its demand is held back from later ones, so a
-// stream of small jobs cannot starve a big one forever.
+// Waiting jobs are served by pressure (backends.md: the eligible job of highest pressure first; the engine's
+// JobPressure), then in the order they asked; one that fits may pass a bigger one that does not, but once a
+// waiting job has waited past HoldBackAfter its demand is held back from the others, so a stream of small jobs
+// cannot starve a big one forever.
 namespace Lmake.Server.Backends.Local;
 
 public sealed class ResourcePool
@@ -53,8 +54,9 @@ public sealed class ResourcePool
 
     /// <summary>Waits until <paramref name="demand"/> (one amount per <see cref="Names"/>, each within the
     /// capacity) fits, then takes it; dispose the grant to give it back. Cancelled: the wait ends in an
-    /// OperationCanceledException and nothing is taken.</summary>
-    public Task<ResourceGrant> Acquire(long[] demand, JobCountLimit? limit, CancellationToken cancelled)
+    /// OperationCanceledException and nothing is taken. Of the waiting jobs, those of higher
+    /// <paramref name="pressure"/> go first.</summary>
+    public Task<ResourceGrant> Acquire(long[] demand, JobCountLimit? limit, CancellationToken cancelled, double pressure = 0)
     {
         if (demand.Length != _names.Length) throw new ArgumentException("one amount per resource of the pool", nameof(demand));
         for (int i = 0; i < demand.Length; i++)
@@ -66,12 +68,12 @@ public sealed class ResourcePool
         lock (_lock)
         {
             if (_waiting == 0 && Fits(demand, null) && (limit == null || limit.Running < limit.Max))
-                return Task.FromResult(Take(demand, limit));   // the common case: nobody to pass, no allocation of a waiter
-            waiter = new Waiter(demand, limit, _arrivals++, _clock());
+                return Task.FromResult(Take(demand, limit, pressure));   // the common case: nobody to pass, no allocation of a waiter
+            waiter = new Waiter(demand, limit, _arrivals++, _clock(), pressure);
             var key = new DemandKey(demand, limit);
             if (!_queues.TryGetValue(key, out WaiterQueue? queue)) _queues[key] = queue = new WaiterQueue(demand, limit);
             if (queue.Waiters.Count == 0) _nonEmpty.Add(queue);
-            queue.Waiters.Enqueue(waiter);
+            queue.Waiters.Enqueue(waiter, waiter.Order);
             _waiting++;
             granted = Scan();
         }
@@ -118,11 +120,11 @@ public sealed class ResourcePool
         }
     }
 
-    private ResourceGrant Take(long[] demand, JobCountLimit? limit)
+    private ResourceGrant Take(long[] demand, JobCountLimit? limit, double pressure)
     {
         for (int i = 0; i < _used.Length; i++) _used[i] += demand[i];
         if (limit != null) limit.Running++;
-        return new ResourceGrant(this, demand, limit);
+        return new ResourceGrant(this, demand, limit, pressure);
     }
 
     private bool Fits(long[] demand, long[]? heldBack)
@@ -136,8 +138,8 @@ public sealed class ResourcePool
         return true;
     }
 
-    /// <summary>Under the lock: starts, in the order they asked, every waiter that fits in what is free
-    /// and in what no older long waiter holds back.</summary>
+    /// <summary>Under the lock: starts, most pressing first, every waiter that fits in what is free and in what no
+    /// long waiter holds back.</summary>
     private List<Waiter> Scan()
     {
         var granted = new List<Waiter>();
@@ -146,26 +148,26 @@ public sealed class ResourcePool
         var blocked = new HashSet<WaiterQueue>();
         while (true)
         {
-            // the oldest head among the kinds not found blocked in this scan
-            WaiterQueue? oldest = null;
+            // the most pressing head among the kinds not found blocked in this scan
+            WaiterQueue? next = null;
             foreach (WaiterQueue q in _nonEmpty)
             {
                 while (q.Waiters.Count > 0 && q.Waiters.Peek().Cancelled) q.Waiters.Dequeue();
                 if (q.Waiters.Count == 0 || blocked.Contains(q)) continue;
-                if (oldest == null || q.Waiters.Peek().Arrival < oldest.Waiters.Peek().Arrival) oldest = q;
+                if (next == null || PressureOrder.Instance.Compare(q.Waiters.Peek().Order, next.Waiters.Peek().Order) < 0) next = q;
             }
-            if (oldest == null) break;
-            Waiter head = oldest.Waiters.Peek();
+            if (next == null) break;
+            Waiter head = next.Waiters.Peek();
             bool underLimit = head.Limit == null || head.Limit.Running < head.Limit.Max;
             if (underLimit && Fits(head.Demand, heldBack))
             {
-                oldest.Waiters.Dequeue();
+                next.Waiters.Dequeue();
                 _waiting--;
-                head.Grant = Take(head.Demand, head.Limit);
+                head.Grant = Take(head.Demand, head.Limit, head.Order.Pressure);
                 granted.Add(head);
                 continue;
             }
-            blocked.Add(oldest);
+            blocked.Add(next);
             // waited too long: later ones may only use what is left once it is served
             if (underLimit && now - head.Since >= _holdBackAfter)
             {
@@ -179,11 +181,11 @@ public sealed class ResourcePool
         return granted;
     }
 
-    private sealed class Waiter(long[] demand, JobCountLimit? limit, long arrival, long since)
+    private sealed class Waiter(long[] demand, JobCountLimit? limit, long arrival, long since, double pressure)
     {
         public readonly long[] Demand = demand;
         public readonly JobCountLimit? Limit = limit;
-        public readonly long Arrival = arrival;
+        public readonly (double Pressure, long Arrival) Order = (pressure, arrival);
         public readonly long Since = since;
         public readonly TaskCompletionSource<ResourceGrant> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public CancellationTokenRegistration Cancellation;
@@ -195,7 +197,7 @@ public sealed class ResourcePool
     {
         public readonly long[] Demand = demand;
         public readonly JobCountLimit? Limit = limit;
-        public readonly Queue<Waiter> Waiters = new();
+        public readonly PriorityQueue<Waiter, (double Pressure, long Arrival)> Waiters = new(PressureOrder.Instance);
     }
 
     private readonly struct DemandKey(long[] demand, JobCountLimit? limit) : IEquatable<DemandKey>

@@ -37,6 +37,7 @@ public sealed class SlurmBackend : IBackend
     private SlurmClient? _client;
     private SlurmQueueWatch? _watch;
     private HashSet<string> _licenses = [];
+    private SlurmNice _nice = SlurmNice.Default;
     private string? _unreachable;   // why Slurm is not used under the current settings (null: it is)
     private bool _warned;
     private DateTime _probedAt;
@@ -67,11 +68,15 @@ public sealed class SlurmBackend : IBackend
             _warned = true;
             return await _local.Run(job, SlurmToLocal.Resources(job.Plan.Resources, _local.Capacity(job.Config)), host, cancelled);
         }
-        if (SlurmResources.Options(job.Plan.Resources, _licenses, out string? wrong) is not List<string> options)
+        if (SlurmResources.Options(job.Plan.Resources, _licenses, out string? wrong) is not List<string> fromResources)
         {
             string refusal = $"rule {job.Plan.Rule.Name} : {wrong}";
             return new JobRun(false, refusal, [refusal], "", TimeSpan.Zero, [], [], false);
         }
+        // lmake -b: srun-like options of this command, in place of the resources' own
+        if (SlurmCommandLine.Parse(host.BackendArgs, out string? badArg) is not List<string> fromCommandLine)
+            return new JobRun(false, badArg, [badArg!], "", TimeSpan.Zero, [], [], false);
+        List<string> options = SlurmCommandLine.Override(fromResources, fromCommandLine);
         for (int lost = 0; ; lost++)
         {
             (JobRun? run, string? lostReason) = await RunOnce(job, options, host, cancelled);
@@ -119,6 +124,7 @@ public sealed class SlurmBackend : IBackend
         }
         catch (Exception e) when (e is IOException or SocketException) { return _unreachable = e.Message; }
         _licenses = [.. _settings!.Licenses, .. _client.ConfiguredLicenses()];
+        _nice = SlurmNice.FromConfig(_settings.ConfigFile);
         _watch = new SlurmQueueWatch(_client);
         _warned = false;   // (were it down again under other settings, it is said again)
         return null;
@@ -154,11 +160,11 @@ public sealed class SlurmBackend : IBackend
             plan.AutoMkdir, job.Config.LinkSupport == "full_ext",
             plan.StdinDep is string stdin ? Path.Combine(_repoRoot, stdin) : null,
             plan.StdoutTarget is string stdout ? Path.Combine(_repoRoot, stdout) : null,
-            live != null, plan.Timeout, plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9], keptTmp);
+            live != null, plan.Timeout, plan.KillSigs.Count > 0 ? plan.KillSigs : [15, 9], keptTmp) { Nice = host.Nice };
 
         using RemoteJobSlot slot = _listener!.Expect(order, commands, live == null ? null : live.OnChunk);
         string queueKey = string.Join(' ', options);
-        try { await _queue.Enter(queueKey, settings.MaxQueuedJobs, cancelled); }
+        try { await _queue.Enter(queueKey, settings.MaxQueuedJobs, cancelled, job.Pressure); }
         catch (OperationCanceledException) { return (null, "cancelled"); }
         bool queued = true;
         long? slurmId = null;
@@ -168,7 +174,11 @@ public sealed class SlurmBackend : IBackend
             string jobExec = Path.Combine(_layout.PrivateBin, "job_exec");
             string script = $"#!/bin/sh\nexec '{jobExec}' --remote {_address}:{_listener.Port}\n";
             List<string> sbatch = [$"--job-name={settings.RepoKey}{plan.JobName}", $"--chdir={_repoRoot}",
-                $"--output={Path.Combine(_lmakeDir.SlurmLogs, "%j")}", "--open-mode=truncate", .. options];
+                $"--output={Path.Combine(_lmakeDir.SlurmLogs, "%j")}", "--open-mode=truncate"];
+            // use_nice: when it is best started, as a nice value; else lmake -N or config.nice alone
+            long nice = settings.UseNice ? _nice.Of(host.EtaUtc, job.Pressure, host.Nice) : host.Nice;
+            if (nice > 0) sbatch.Add($"--nice={nice}");
+            sbatch.AddRange(options);
             var keyEnv = new Dictionary<string, string> { ["LMAKE_JOB_KEY"] = slot.Key };
             string? error = null;
             slurmId = await Task.Run(() => client.Submit(sbatch, script, keyEnv, out error));

@@ -72,7 +72,14 @@ public sealed class SlurmClient
         foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = line.Split(' ', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long id)) states[id] = parts[1];
+            if (parts.Length != 2) continue;
+            // a heterogeneous job shows as ID+OFFSET, one line per component: the first component (where the batch
+            // script, hence job_exec, runs) says the job's state
+            int plus = parts[0].IndexOf('+');
+            bool first = plus < 0 || parts[0][(plus + 1)..] == "0";
+            if (long.TryParse(plus < 0 ? parts[0] : parts[0][..plus], NumberStyles.None, CultureInfo.InvariantCulture, out long id)
+                && (first || !states.ContainsKey(id)))
+                states[id] = parts[1];
         }
         return states;
     }

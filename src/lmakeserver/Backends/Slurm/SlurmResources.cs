@@ -1,8 +1,9 @@
 // A rule's `resources` (after f-string evaluation) as sbatch options (backends.md, "Slurm backend / Resources"):
 // cpu, mem and tmp (MB, or a size with a unit) are the task's cpus, memory and tmp disk; excludes, features,
 // gres, licence(s), nodes, partition, qos, reserv and wckey are passed as they are; any other resource is a
-// license when Slurm knows it as one, else a generic resource (gres NAME:COUNT). An index 0 after a name (gres0)
-// is the same as none; other indices (heterogeneous jobs) are not supported.
+// license when Slurm knows it as one, else a generic resource (gres NAME:COUNT). An index after one of these names
+// (cpu1, gres1, partition2...) names a component of a heterogeneous job (gres0 is gres): the options of each
+// component follow those of the one before after a ":" word, as sbatch takes them on its command line.
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Backends.Slurm;
@@ -15,30 +16,32 @@ public static class SlurmResources
         ["qos"] = "--qos", ["reserv"] = "--reservation", ["wckey"] = "--wckey",
     };
 
-    /// <summary>The sbatch options for these resources, in a stable order (the key of the job's queue), or null
-    /// with <paramref name="error"/> saying which resource is wrong.</summary>
+    /// <summary>The sbatch options for these resources, in a stable order (the key of the job's queue), the
+    /// components of a heterogeneous job separated by ":", or null with <paramref name="error"/> saying which
+    /// resource is wrong.</summary>
     /// <param name="licenses">The licenses Slurm knows (slurm.conf and backends.slurm.licenses).</param>
     public static List<string>? Options(IReadOnlyDictionary<string, string> resources, IReadOnlySet<string> licenses, out string? error)
     {
         error = null;
-        var options = new List<string>();
-        var gres = new List<string>();
-        var licensed = new List<string>();
+        var components = new SortedDictionary<int, Component>();
+        Component Of(int index) => components.TryGetValue(index, out Component? c) ? c : components[index] = new Component();
+        Of(0);
         foreach (var (given, text) in resources.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             string name = given;
-            // gres0 is gres; gres1 would be the second component of a heterogeneous job
+            int index = 0;
             int digits = name.Length;
             while (digits > 0 && char.IsAsciiDigit(name[digits - 1])) digits--;
             if (digits < name.Length && digits > 0 && IsKnown(name[..digits]))
             {
-                if (name[digits..].TrimStart('0').Length > 0)
+                if (!int.TryParse(name[digits..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index) || index > 64)
                 {
-                    error = $"resource {given} : heterogeneous slurm jobs are not supported by lmake-cs (only index 0)";
+                    error = $"resource {given} : {name[digits..]} is no component index of a heterogeneous job (0 to 64)";
                     return null;
                 }
                 name = name[..digits];
             }
+            Component component = Of(index);
             string value = text.Trim();
             switch (name)
             {
@@ -49,18 +52,18 @@ public static class SlurmResources
                         return null;
                     }
                     if (amount == 0 && name != "cpu") continue;
-                    options.Add(name switch { "cpu" => $"--cpus-per-task={Math.Max(1, amount)}", "mem" => $"--mem={amount}M", _ => $"--tmp={amount}M" });
+                    component.Options.Add(name switch { "cpu" => $"--cpus-per-task={Math.Max(1, amount)}", "mem" => $"--mem={amount}M", _ => $"--tmp={amount}M" });
                     break;
                 case "gres":
-                    if (value.Length > 0) gres.Add(value);
+                    if (value.Length > 0) component.Gres.Add(value);
                     break;
                 case "licence" or "licenses" or "license":
-                    if (value.Length > 0) licensed.Add(value);
+                    if (value.Length > 0) component.Licensed.Add(value);
                     break;
                 default:
                     if (PassedAsIs.TryGetValue(name, out string? option))
                     {
-                        if (value.Length > 0) options.Add($"{option}={value}");
+                        if (value.Length > 0) component.Options.Add($"{option}={value}");
                         break;
                     }
                     if (ResourceAmount.Parse(name, value) is not long count)
@@ -69,13 +72,36 @@ public static class SlurmResources
                         return null;
                     }
                     if (count == 0) continue;
-                    (licenses.Contains(name) ? licensed : gres).Add($"{name}:{count}");
+                    (licenses.Contains(name) ? component.Licensed : component.Gres).Add($"{name}:{count}");
                     break;
             }
         }
-        if (gres.Count > 0) options.Add("--gres=" + string.Join(',', gres));
-        if (licensed.Count > 0) options.Add("--licenses=" + string.Join(',', licensed));
+        var options = new List<string>();
+        int expected = 0;
+        foreach (var (index, component) in components)
+        {
+            if (index != expected)
+            {
+                error = $"resources of heterogeneous component {index} but none of component {expected}";
+                return null;
+            }
+            expected++;
+            if (index > 0) options.Add(":");
+            // (a component needs one option at least: sbatch takes nothing between two ":")
+            if (index > 0 && component.Options.Count + component.Gres.Count + component.Licensed.Count == 0) options.Add("--ntasks=1");
+            options.AddRange(component.Options);
+            if (component.Gres.Count > 0) options.Add("--gres=" + string.Join(',', component.Gres));
+            if (component.Licensed.Count > 0) options.Add("--licenses=" + string.Join(',', component.Licensed));
+        }
         return options;
+    }
+
+    /// <summary>The options of one component of the job (a job that is not heterogeneous has one).</summary>
+    private sealed class Component
+    {
+        public readonly List<string> Options = [];
+        public readonly List<string> Gres = [];
+        public readonly List<string> Licensed = [];
     }
 
     private static bool IsKnown(string name) =>
