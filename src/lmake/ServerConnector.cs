@@ -61,6 +61,10 @@ internal static class ServerConnector
                 spawned = null;
                 if (exitCode == ExitCode.BadState)   // its store is damaged: the log says which file and what to do
                     throw new ServerUnavailableException($"the store of {files.RepoRoot} is damaged{LogTail(files)}", ExitCode.BadState);
+                if (exitCode is ExitCode.SyscallFailed or ExitCode.Permission)   // no room, or a read-only disk: the log says which
+                    throw new ServerUnavailableException($"the server of {files.RepoRoot} could not open its files: " +
+                        (exitCode == ExitCode.SyscallFailed ? $"no space left on the device ({WriteRefused.NoSpaceAdvice})" : "read-only file system or no write permission")
+                        + LogTail(files), exitCode);
                 if (exitCode != ExitCode.Ok)
                     throw new ServerUnavailableException(
                         $"the server of {files.RepoRoot} failed to start (exit {exitCode}){LogTail(files)}");

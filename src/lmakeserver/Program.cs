@@ -58,6 +58,13 @@ catch (Lmake.Store.StoreException e)
     Console.Error.WriteLine($"lmakeserver: {e.Message}");
     return ExitCode.BadState;
 }
+catch (IOException e) when (WriteRefused.IsNoSpace(e) || WriteRefused.IsReadOnly(e))
+{
+    // the store could not be opened for want of room (an index rebuilt at open) or on a read-only disk: the client
+    // that started this server says so with the same exit code as a build that meets it (10, 7)
+    Console.Error.WriteLine(WriteRefused.Message("lmakeserver", e));
+    return WriteRefused.ExitCodeOf(e);
+}
 catch (Exception e)
 {
     Console.Error.WriteLine($"lmakeserver: {e.Message}");

@@ -48,6 +48,9 @@ public sealed class ServerHost : IDisposable
     /// have time to connect even with a zero grace (else a start, exit, start... loop).</summary>
     public static readonly TimeSpan FirstClientGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a stopped server waits for the sessions it cancelled to send their answers.</summary>
+    public static readonly TimeSpan SessionDrain = TimeSpan.FromSeconds(10);
+
     /// <summary>Accepts and serves clients until none has been connected for the grace period (counted from
     /// the start too, see FirstClientGrace: a server whose starter died exits), or until Stop. The listener
     /// is closed when it returns, so a late client is refused and starts a server of its own.</summary>
@@ -77,7 +80,16 @@ public sealed class ServerHost : IDisposable
         }
         finally
         {
-            lock (_gate) _stopped = true;
+            lock (_gate)
+            {
+                _stopped = true;
+                // stopped with requests under way (lmake_repair, a store that cannot grow): their sessions, cancelled,
+                // still send the line and exit code their handler returns before the process ends (else the client
+                // says the server closed the connection and exits 4 instead of the request's own code)
+                long deadline = Environment.TickCount64 + (long)SessionDrain.TotalMilliseconds;
+                for (long left; _activeClients > 0 && (left = deadline - Environment.TickCount64) > 0;)
+                    Monitor.Wait(_gate, (int)left);
+            }
             _listener.Dispose();
             _ended.Set();
         }
@@ -119,6 +131,7 @@ public sealed class ServerHost : IDisposable
             {
                 _activeClients--;
                 _lastActivity = Environment.TickCount64;
+                Monitor.PulseAll(_gate);   // a stopping server waits for its sessions to end
             }
             _listener.Wake();   // the idle grace may start now
         }
