@@ -269,6 +269,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
                 cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)).ToList(),
                     job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
+            if (cache.TakeNotice() is string notice) req.Note(notice);
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
@@ -387,7 +388,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     {
         // lmake -c: none and upload do not look in the cache
         bool download = Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download;
-        JobRun run = (download ? await cache.Lookup(submission, name => DepNow(name, depth)) : null) ?? await backend.Run(submission, host, cancel);
+        JobRun? hit = download ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
+        if (cache.TakeNotice() is string notice) req.Note(notice);
+        JobRun run = hit ?? await backend.Run(submission, host, cancel);
         return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
     }
 
