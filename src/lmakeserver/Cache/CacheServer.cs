@@ -41,16 +41,14 @@ public sealed class CacheServer
     {
         dir = Path.GetFullPath(dir).TrimEnd('/');
         if (dir.Length == 0) dir = "/";
-        CacheDirSettings settings;
-        try { settings = CacheDirSettings.Read(dir); }
-        catch (CacheConfigException e)
+        if (!File.Exists(Path.Combine(dir, "LMAKE", "config.py")))
         {
-            log.WriteLine($"lcache_server: {e.Message}");
+            log.WriteLine($"lcache_server: {dir} is no cache dir: it has no LMAKE/config.py (make it by hand, with size = ...)");
             return ExitCode.BadConfig;
         }
         try
         {
-            if (CheckVersion(dir, log) is int bad) return bad;
+            // the lock first: of the servers started at once, the losers leave at once
             using FileLock? held = FileLock.TryAcquire(CacheServerWire.LockFile(dir));
             if (held is null)
             {
@@ -58,6 +56,14 @@ public sealed class CacheServer
                     (CacheServerWire.ReadAddress(dir) is { } a ? $" (at {a.Host}:{a.Port})" : ""));
                 return idleGrace is null ? ExitCode.BadServer : ExitCode.Ok;   // started by lmake: it meets the winner
             }
+            CacheDirSettings settings;
+            try { settings = CacheDirSettings.Read(dir); }
+            catch (CacheConfigException e)
+            {
+                log.WriteLine($"lcache_server: {e.Message}");
+                return ExitCode.BadConfig;
+            }
+            if (CheckVersion(dir, log) is int bad) return bad;
             var server = new CacheServer(dir, settings, log);
             server.LoadIndex();
             return server.Serve(idleGrace);
@@ -132,7 +138,14 @@ public sealed class CacheServer
 
     private int Serve(TimeSpan? idleGrace)
     {
-        using var listener = new LoopbackListener(0);
+        LoopbackListener listening;
+        try { listening = new LoopbackListener(0); }
+        catch (IOException e)
+        {
+            _log.WriteLine($"lcache_server: {e.Message}");
+            return ExitCode.BadServer;
+        }
+        using LoopbackListener listener = listening;
         _key = SecureRandom.Hex(16);
         string host = Environment.MachineName + (_settings.DomainName.Length > 0 ? "." + _settings.DomainName.TrimStart('.') : "");
         UnixFileMode mode = File.GetUnixFileMode(Path.Combine(_dir, "LMAKE", "config.py"))
@@ -195,6 +208,11 @@ public sealed class CacheServer
             {
                 string answer;
                 lock (_gate) answer = Answer(line.Split('\t'));
+                if (answer.StartsWith("refused", StringComparison.Ordinal) || answer.StartsWith("error", StringComparison.Ordinal))
+                {
+                    _log.Write($"{line.Split('\t')[0]}: {answer.Replace('\t', ' ')}");   // (the answer ends its line)
+                    _log.Flush();
+                }
                 writer.Write(answer);
                 writer.Flush();
             }

@@ -90,7 +90,8 @@ public sealed class CacheServerClient(string dir) : IDisposable
             }
             try
             {
-                if ((lastSpawn is null || Environment.TickCount64 - lastSpawn >= RespawnDelay.TotalMilliseconds)
+                // one started at a time: the next only once it has exited (lost the race for the lock, or died)
+                if (spawned is null && (lastSpawn is null || Environment.TickCount64 - lastSpawn >= RespawnDelay.TotalMilliseconds)
                     && !FileLock.IsHeld(CacheServerWire.LockFile(dir)))
                 {
                     string exe = Path.Combine(InstallLayout.Current.Bin, "lcache_server");
