@@ -115,14 +115,15 @@ public sealed class CacheServer
             if (info.StartsWith(admin, StringComparison.Ordinal)) continue;
             string run = Path.GetDirectoryName(info)!;
             string job = Path.GetRelativePath(_dir, Path.GetDirectoryName(run)!);
-            if (ReadRun(run, job, Path.GetFileName(run)) is ReplacementPolicy.Run r)
+            if (ReadRun(run, job, Path.GetFileName(run)) is (ReplacementPolicy.Run r, _))
                 _policy.Load(r, File.GetLastWriteTimeUtc(info).Ticks);
         }
         _log.WriteLine($"lcache_server: {_policy.Count} runs, {_policy.TotalSize} bytes of {_policy.SizeBound} in {_dir}");
     }
 
-    /// <summary>The run in folder <paramref name="run"/> as the index holds it; null when it is no whole run.</summary>
-    private static ReplacementPolicy.Run? ReadRun(string run, string job, string id)
+    /// <summary>The run in folder <paramref name="run"/> as the index holds it, and the time it took to run; null when
+    /// it is no whole run.</summary>
+    private static (ReplacementPolicy.Run Run, TimeSpan ExecTime)? ReadRun(string run, string job, string id)
     {
         try
         {
@@ -130,7 +131,7 @@ public sealed class CacheServer
             var data = new FileInfo(Path.Combine(run, "data"));
             if (!data.Exists || CacheEntry.Parse(File.ReadAllText(info.FullName)) is not CacheEntry e) return null;
             TimeSpan cost = e.CpuTime > TimeSpan.Zero ? e.CpuTime : e.ExecTime;
-            return new ReplacementPolicy.Run(job, id, info.Length + data.Length, cost.TotalSeconds, e.RepoKey, e.Stored.Ticks);
+            return (new ReplacementPolicy.Run(job, id, info.Length + data.Length, cost.TotalSeconds, e.RepoKey, e.Stored.Ticks), e.ExecTime);
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -257,10 +258,11 @@ public sealed class CacheServer
             if (!Directory.Exists(tmp)) return CacheServerWire.Line("refused", $"no run in LMAKE/tmp/{tmpName}");
             string place = Path.Combine(_dir, job, id);
             if (_policy.Find(job, id) is not null || Directory.Exists(place)) return CacheServerWire.Line("exists");
-            if (ReadRun(tmp, job, id) is not ReplacementPolicy.Run run) return CacheServerWire.Line("refused", "not a whole run");
-            // max_rate: bytes stored per second it took to make them
-            if (run.Size > _settings.MaxRate * Math.Max(run.Cost, 0.001))
-                return CacheServerWire.Line("refused", $"{run.Size} bytes made in {run.Cost:0.###} s: more than max_rate ({_settings.MaxRate} B/s)");
+            if (ReadRun(tmp, job, id) is not (ReplacementPolicy.Run run, TimeSpan exec)) return CacheServerWire.Line("refused", "not a whole run");
+            // max_rate: the bytes it takes in the cache per second the job ran
+            double seconds = Math.Max(exec.TotalSeconds, 0.001);
+            if (run.Size > _settings.MaxRate * seconds)
+                return CacheServerWire.Line("refused", $"{run.Size} bytes made in {seconds:0.###} s: more than max_rate ({_settings.MaxRate} B/s)");
             if (_policy.Admit(run, DateTime.UtcNow.Ticks) is not List<ReplacementPolicy.Run> victims)
                 return CacheServerWire.Line("refused", $"{run.Size} bytes: more than the whole cache ({_settings.Size})");
             foreach (ReplacementPolicy.Run v in victims) TakeAway(v);
