@@ -1,7 +1,8 @@
 // lcache_server, the daemon of a shared cache dir, driven through real builds: two repos building at once share one
 // cache (each run stored once), a hit after `rm -rf LMAKE`, the size bound kept across repos with the run cheapest to
 // lose going first, a run cut short skipped then removed by lcache_repair, the daemon started by lmake, serving two
-// servers and gone when idle, lcache_server by hand (its exit codes), and max_rate.
+// servers and gone when idle, lcache_server by hand (its exit codes), no daemon to be had (said once, no cache),
+// and max_rate.
 namespace Lmake.EndToEnd.Tests;
 
 public class CacheServerTests
@@ -224,6 +225,21 @@ public class CacheServerTests
             Assert.False(DaemonRuns(shared.Cache.Path));
         }
         finally { if (!daemon.HasExited) daemon.Kill(); }
+    }
+
+    [Fact]
+    public void When_no_daemon_can_be_had_lmake_says_it_once_and_the_jobs_run_without_the_cache()
+    {
+        using var shared = new Shared();
+        shared.Cache.Write("LMAKE/version", "some other cache 9\n");   // lcache_server refuses the dir (exit 12)
+        LmakeRepo a = shared.Repo();
+        LmakeOutput o = a.Lmake("f0.out", "f1.out", "f2.out");
+        Assert.True(o.Result.ExitCode == 0, o.ToString());
+        for (int i = 0; i < 3; i++) Assert.Equal($"content {i}\n", a.Repo.Read($"f{i}.out"));
+        string all = o.Result.Stdout + o.Result.Stderr;
+        Assert.Equal(1, all.Split('\n').Count(l => l.Contains("lcache_server cannot be had")));
+        Assert.Contains("exited with code 12", all);
+        Assert.Equal(0, shared.Runs("f0.out"));
     }
 
     [Fact]
