@@ -100,8 +100,9 @@ public class CacheServerTests
         LmakeRepo r = shared.Repo();
         string[] targets = Enumerable.Range(0, 8).Select(i => $"f{i}.out").ToArray();
         Assert.Equal(0, r.Lmake(targets).Result.ExitCode);
+        int pid = int.Parse(File.ReadAllLines(r.Repo["LMAKE/server"])[1]);
         r.Repo.KillServer();
-        WaitUntil(() => !File.Exists(r.Repo["LMAKE/server"]), TimeSpan.FromSeconds(10));
+        Assert.True(WaitUntil(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10)));
         Directory.Delete(r.Repo["LMAKE"], recursive: true);
         foreach (string t in targets) File.Delete(r.Repo[t]);
         LmakeOutput o = r.Lmake(targets);
