@@ -56,6 +56,11 @@ public class CacheServerTests
         }
     }
 
+    /// <summary>lmake in <paramref name="r"/>, its server kept after the build (until killed): its link to the daemon
+    /// stays, whatever the time between this build and the next.</summary>
+    private static LmakeOutput LmakeKeepingServer(LmakeRepo r, params string[] targets) =>
+        new(Installed.Run(Installed.Bin("lmake"), targets, r.Repo.Path, new Dictionary<string, string?> { ["LMAKE_SERVER_IDLE_MS"] = "60000" }));
+
     private static bool DaemonRuns(string dir) => File.Exists(Path.Combine(dir, "LMAKE", "server"));
 
     private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
@@ -82,7 +87,7 @@ public class CacheServerTests
         using var shared = new Shared();
         LmakeRepo a = shared.Repo(), b = shared.Repo();
         string[] targets = Enumerable.Range(0, 8).Select(i => $"f{i}.out").ToArray();
-        Task<LmakeOutput> first = Task.Run(() => a.Lmake(targets)), second = Task.Run(() => b.Lmake(targets));
+        Task<LmakeOutput> first = Task.Run(() => LmakeKeepingServer(a, targets)), second = Task.Run(() => LmakeKeepingServer(b, targets));
         foreach (var (repo, o) in new[] { (a, await first), (b, await second) })
         {
             Assert.True(o.Result.ExitCode == 0, o.ToString());
@@ -171,9 +176,9 @@ public class CacheServerTests
         using var shared = new Shared();
         Assert.False(DaemonRuns(shared.Cache.Path));
         LmakeRepo a = shared.Repo(), b = shared.Repo();
-        Assert.Equal(0, a.Lmake("f0.out").Result.ExitCode);
+        Assert.Equal(0, LmakeKeepingServer(a, "f0.out").Result.ExitCode);
         Assert.True(DaemonRuns(shared.Cache.Path));   // started, and kept while a's server is connected
-        Assert.Equal(["hit_done"], b.Lmake("f0.out").Words("f0.out"));
+        Assert.Equal(["hit_done"], LmakeKeepingServer(b, "f0.out").Words("f0.out"));
         Assert.Equal(1, shared.Log.Split('\n').Count(l => l.Contains("lcache_server: serving")));
         // once both lmake servers are gone (idle, or killed here) the daemon follows within about a second
         a.Repo.KillServer();
