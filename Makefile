@@ -63,7 +63,7 @@ PY_SRC     := $(shell find src/python src/python-dijitso -name '*.py')
 # user command (a link per name, so that bash-completion's on-demand loading finds it by the command's name).
 MAN_SRC        := $(wildcard doc/man/man1/*.1)
 COMPLETION_SRC := src/completion/lmake.bash
-USER_CMDS      := lmake $(LINKS_lmake) ldecode $(LINKS_ldecode) lautodep lcache_repair lcodec_repair dijitso
+USER_CMDS      := lmake $(LINKS_lmake) ldecode $(LINKS_ldecode) lautodep lcache_repair lcache_server lcodec_repair dijitso
 
 .PHONY: all setup install test demo clean
 all: install
@@ -117,6 +117,7 @@ $(INSTALL)/.stamp: $(foreach e,$(EXES),$(BUILD)/publish/$(e)/$(e)) $(BUILD)/liba
 	@$(foreach e,$(BIN_EXES) $(PRIV_EXES),$(foreach l,$(LINKS_$(e)),ln -s $(e) $(INSTALL).new/$(if $(filter $(e),$(BIN_EXES)),bin,_bin)/$(l);))
 	@ln -s ../_bin/job_exec $(INSTALL).new/bin/lautodep
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_repair
+	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcache_server
 	@ln -s ../_bin/lmakeserver $(INSTALL).new/bin/lcodec_repair
 	@cp $(BUILD)/libautodep.so $(INSTALL).new/_lib/
 	@cp $(BUILD)/job_namespace $(INSTALL).new/_bin/

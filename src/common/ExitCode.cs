@@ -6,13 +6,14 @@ public static class ExitCode
     public const int Ok = 0;
     public const int BuildFailed = 1;      // some target could not be made
     public const int InternalError = 2;
+    public const int BadConfig = 3;        // lcache_server: the cache dir's LMAKE/config.py cannot be read or holds an error
     public const int BadServer = 4;        // the server could not be started or reached
     public const int BadState = 5;         // e.g. sources changed while another lmake runs, corrupt store
     public const int Permission = 7;
     public const int BadLmakefile = 8;     // open-lmake returns 8 in practice, so do we
     public const int SyscallFailed = 10;
-    public const int Usage = 11;
-    public const int BadCache = 12;        // lcache_repair: not a cache dir, or of another version           // bad option or argument, or an in-job command outside a job
+    public const int Usage = 11;           // bad option or argument, or an in-job command outside a job
+    public const int BadCache = 12;        // lcache_repair, lcache_server: not a cache dir, or of another version
     public const int Interrupted = 130;    // the client was stopped by ^C (128 + SIGINT, as shells do)
 
     public const string Table =

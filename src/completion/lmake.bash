@@ -170,7 +170,7 @@ _lmake_complete() {
     fi
     case $cmd in
         lmake|lshow|lforget|lmark|ldebug)  _lmake_complete_targets "$cur" ;;
-        lcollect|lcache_repair|lcodec_repair) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
+        lcollect|lcache_repair|lcache_server|lcodec_repair) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
         lautodep)                          mapfile -t COMPREPLY < <(compgen -c -- "$cur") ;;
         lencode|ldecode|lcheck_deps|lmake_repair) ;;
         *)                                 mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
@@ -179,5 +179,5 @@ _lmake_complete() {
 }
 
 complete -o filenames -F _lmake_complete \
-    lmake lshow lforget lmark ldebug lcollect lmake_repair lautodep lcache_repair lcodec_repair \
+    lmake lshow lforget lmark ldebug lcollect lmake_repair lautodep lcache_repair lcache_server lcodec_repair \
     ldecode lencode ldepend ltarget lcheck_deps xxhsum dijitso

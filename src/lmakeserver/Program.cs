@@ -11,6 +11,7 @@ using Lmake.Server.Transport;
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
 if (CommandName.Invoked == "lcache_repair") return CacheRepairCommand(args);
 if (CommandName.Invoked == "lcodec_repair") return CodecRepairCommand(args);
+if (CommandName.Invoked == "lcache_server") return CacheServerCommand(args);
 
 var root = new RootCommand("lmakeserver: the lmake server of a repo, started by lmake (see LMAKE/server)");
 var repo = new Option<string>("--repo") { Description = "the repo root (default: the current directory)" };
@@ -75,6 +76,28 @@ static int CacheRepairCommand(string[] args) =>
     RepairCommand(args, "lcache_repair", "lcache_repair: make a cache dir coherent again (what is not a whole run goes)",
         "the cache dir", [], (parsed, dir, dryRun, force) =>
             Lmake.Server.Cache.CacheRepair.Run(dir, dryRun, force, Console.In, Console.Out, Console.Error));
+
+static int CacheServerCommand(string[] args)
+{
+    var root = new RootCommand("lcache_server: the daemon of a cache dir (started by lmake when needed, or by hand, e.g. on a dedicated host)");
+    var dir = new Argument<string>("dir") { Description = "the cache dir (holding LMAKE/config.py)" };
+    var auto = new Option<bool>("--auto") { Description = "for internal use: started by lmake, exits when no client was connected for a while", Hidden = true };
+    root.Arguments.Add(dir);
+    root.Options.Add(auto);
+    return Guarded("lcache_server", () =>
+    {
+        const string exits = "\nexit codes:\n  0   ok (stopped by SIGTERM or ^C, or idle when started by lmake)\n  3   LMAKE/config.py cannot be read or holds an error\n" +
+            "  4   another lcache_server serves the dir, or it cannot listen\n  7   permission denied\n  10  a system call failed\n  11  usage error\n" +
+            "  12  the dir is a cache of another version\n";
+        if (CommandLineParsing.TryAnswerLocally(root, args, Console.Out, exits)) return ExitCode.Ok;
+        ParseResult parsed = CommandLineParsing.ParseOrThrow(root, args, "lcache_server");
+        TimeSpan? idle = null;
+        if (parsed.GetValue(auto))
+            idle = int.TryParse(Environment.GetEnvironmentVariable("LMAKE_CACHE_SERVER_IDLE_MS"), out int ms) && ms >= 0
+                ? TimeSpan.FromMilliseconds(ms) : Lmake.Server.Cache.CacheServer.DefaultIdleGrace;
+        return Lmake.Server.Cache.CacheServer.Run(parsed.GetValue(dir)!, idle, Console.Error);
+    });
+}
 
 static int CodecRepairCommand(string[] args)
 {

@@ -81,7 +81,7 @@ public sealed class ManPageTests
     // The user commands of bin/ (EveryCommandOfBinIsListed keeps this list honest).
     public static readonly string[] Commands =
     [
-        "lmake", "lshow", "lforget", "lmark", "ldebug", "lcollect", "lmake_repair", "lautodep", "lcache_repair",
+        "lmake", "lshow", "lforget", "lmark", "ldebug", "lcollect", "lmake_repair", "lautodep", "lcache_repair", "lcache_server",
         "lcodec_repair", "ldecode", "lencode", "ldepend", "ltarget", "lcheck_deps", "xxhsum", "dijitso",
     ];
 

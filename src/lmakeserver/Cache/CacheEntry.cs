@@ -5,6 +5,7 @@
 // them, so two repos storing the same run store it once. info:
 //   lmake-cs cache run 1
 //   exec_time <ticks of TimeSpan>
+//   cpu_time <ticks of TimeSpan>                           the cost of the run for the replacement policy
 //   stored <ticks of the UTC date it was stored>
 //   repo_key <the key of the repo that stored it (RepoKey.cs)>
 //   dep <checksum as FileChecksum.ToString> <name>         one per dep, in the order the job read them
@@ -25,6 +26,7 @@ public sealed class CacheEntry
     public const string Header = "lmake-cs cache run 1";
 
     public TimeSpan ExecTime { get; init; }
+    public TimeSpan CpuTime { get; init; }
     public DateTime Stored { get; init; }
     public string RepoKey { get; init; } = "";
     public required IReadOnlyList<(string Name, FileChecksum Seen)> Deps { get; init; }
@@ -45,6 +47,7 @@ public sealed class CacheEntry
         var sb = new StringBuilder();
         sb.Append(Header).Append('\n');
         sb.Append("exec_time ").Append(ExecTime.Ticks).Append('\n');
+        sb.Append("cpu_time ").Append(CpuTime.Ticks).Append('\n');
         sb.Append("stored ").Append(Stored.Ticks).Append('\n');
         sb.Append("repo_key ").Append(RepoKey).Append('\n');
         foreach (var (name, seen) in Deps) sb.Append("dep ").Append(seen.ToString()).Append(' ').Append(name).Append('\n');
@@ -62,7 +65,7 @@ public sealed class CacheEntry
         if (lines.Length < 3 || lines[0] != Header || lines[^2] != "end" || lines[^1] != "") return null;
         var deps = new List<(string, FileChecksum)>();
         var files = new List<CachedFile>();
-        long execTicks = 0, storedTicks = 0;
+        long execTicks = 0, cpuTicks = 0, storedTicks = 0;
         string stderr = "", repoKey = "";
         foreach (string line in lines.AsSpan(1, lines.Length - 3))
         {
@@ -73,6 +76,9 @@ public sealed class CacheEntry
             {
                 case "exec_time":
                     if (!long.TryParse(rest, out execTicks)) return null;
+                    break;
+                case "cpu_time":
+                    if (!long.TryParse(rest, out cpuTicks)) return null;
                     break;
                 case "stored":
                     if (!long.TryParse(rest, out storedTicks) || storedTicks < 0 || storedTicks > DateTime.MaxValue.Ticks) return null;
@@ -103,7 +109,7 @@ public sealed class CacheEntry
         }
         return new CacheEntry
         {
-            ExecTime = TimeSpan.FromTicks(execTicks), Stored = new DateTime(storedTicks, DateTimeKind.Utc), RepoKey = repoKey,
+            ExecTime = TimeSpan.FromTicks(execTicks), CpuTime = TimeSpan.FromTicks(cpuTicks), Stored = new DateTime(storedTicks, DateTimeKind.Utc), RepoKey = repoKey,
             Deps = deps, Files = files, Stderr = stderr,
         };
     }

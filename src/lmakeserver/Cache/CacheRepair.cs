@@ -1,8 +1,13 @@
 // lcache_repair: brings a cache dir back to a coherent state after a crash or after a user took parts of it away
 // (cache.md, lcache_repair(1)). What is not a whole run (a run folder without a readable info and data, a folder
 // holding neither runs nor job folders, what a writer left in LMAKE/tmp) goes; whole runs stay. What it is about to
-// do is printed first; with a confirmation (or -f) it is done; -n only prints.
+// do is printed first; with a confirmation (or -f) it is done; -n only prints. A run is whole when its info parses and
+// its data holds, once decompressed, exactly the bytes info lists (a data file cut short is no run). It works while no
+// lcache_server runs on the dir (it holds DIR/LMAKE/server.lock meanwhile, and waits for it first): the daemon's index
+// is made from what is on disk when it starts.
 using Lmake.Common;
+using Lmake.Common.Compression;
+using Lmake.Common.Protocol;
 
 namespace Lmake.Server.Cache;
 
@@ -26,7 +31,7 @@ public static class CacheRepair
         if (File.Exists(Path.Combine(folder, "info")) || File.Exists(Path.Combine(folder, "data")))
         {
             // a run folder: whole when its info parses and its data is there
-            bool whole = File.Exists(Path.Combine(folder, "data")) && IsEntry(Path.Combine(folder, "info"));
+            bool whole = IsWholeRun(folder);
             if (!whole) actions.Add(("remove broken run", folder));
             return whole;
         }
@@ -37,10 +42,18 @@ public static class CacheRepair
         return keeps;
     }
 
-    private static bool IsEntry(string info)
+    private static bool IsWholeRun(string run)
     {
-        try { return CacheEntry.Parse(File.ReadAllText(info)) != null; }
-        catch (IOException) { return false; }
+        try
+        {
+            if (CacheEntry.Parse(File.ReadAllText(Path.Combine(run, "info"))) is not CacheEntry entry) return false;
+            using var data = new Lz4DecompressStream(File.OpenRead(Path.Combine(run, "data")));
+            long expected = entry.Files.Sum(f => f.Size), got = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = data.Read(buffer)) > 0;) got += n;
+            return got == expected;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or EndOfStreamException) { return false; }
     }
 
     /// <summary>Runs lcache_repair on <paramref name="dir"/>; returns the exit code of lcache_repair(1).</summary>
@@ -53,6 +66,21 @@ public static class CacheRepair
             return ExitCode.BadCache;
         }
         List<(string What, string Path)> actions;
+        FileLock? held = null;
+        try
+        {
+            Directory.CreateDirectory(CacheServerWire.AdminDir(dir));
+            bool told = false;
+            while ((held = FileLock.TryAcquire(CacheServerWire.LockFile(dir))) is null)
+            {
+                if (!told) error.WriteLine($"lcache_repair: waiting for the lcache_server of {dir} to stop");
+                told = true;
+                Thread.Sleep(100);
+            }
+        }
+        catch (UnauthorizedAccessException e) { error.WriteLine($"lcache_repair: {e.Message}"); return ExitCode.Permission; }
+        catch (IOException e) { error.WriteLine($"lcache_repair: {e.Message}"); return ExitCode.SyscallFailed; }
+        using FileLock _ = held;
         try { actions = Plan(dir); }
         catch (UnauthorizedAccessException e) { error.WriteLine($"lcache_repair: {e.Message}"); return ExitCode.Permission; }
         foreach (var (what, path) in actions) output.WriteLine($"{what} : {Path.GetRelativePath(dir, path)}");

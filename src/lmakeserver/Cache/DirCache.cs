@@ -1,7 +1,12 @@
-// One shared cache dir (cache.md): runs of jobs stored by any repo that names it in lmake.config.caches, found
-// again by any other whose deps hold what the run saw. Each run is written whole in DIR/LMAKE/tmp/ then renamed into
-// place, and taken away by a rename too, so that a crash or a concurrent server never shows a torn run; a run whose
-// files cannot be read is a miss. The layout and the `info` format are in CacheEntry.cs.
+// One shared cache dir (cache.md) as an lmake server uses it: runs of jobs stored by any repo that names it in
+// lmake.config.caches, found again by any other whose deps hold what the run saw. The dir's lcache_server
+// (CacheServer, reached through CacheServerClient) says which runs a job has, most recently used first, and is told of
+// each hit; the runs themselves are read here, from the dir. A run to store is written whole here in DIR/LMAKE/tmp/,
+// then handed to lcache_server, which puts it in place by a rename after making room (its replacement policy), or
+// refuses it (max_rate, too big): no reader ever sees a torn run, and the dir's bounds hold across every server. A run
+// whose files cannot be read whole is a miss (lcache_repair removes it). The layout and the `info` format are in
+// CacheEntry.cs.
+using Lmake.Common;
 using Lmake.Common.Checksums;
 using Lmake.Common.Compression;
 using Lmake.Server.Backends;
@@ -13,34 +18,36 @@ public sealed class DirCache
 {
     private readonly CacheConfig _config;
     private readonly string _repoRoot;
-    // the bytes the cache holds, as last counted plus what this server stored since (-1: not counted yet)
-    private long _size = -1;
+    private readonly CacheServerClient _server;
 
-    public DirCache(CacheConfig config, string repoRoot)
+    public DirCache(CacheConfig config, string repoRoot, CacheServerClient server)
     {
         _config = config;
         _repoRoot = repoRoot;
+        _server = server;
     }
 
     public string Dir => _config.Dir;
-    private string TmpDir => Path.Combine(_config.Dir, "LMAKE", "tmp");
+    private string TmpDir => CacheServerWire.TmpDir(_config.Dir);
 
-    /// <summary>Where the runs of the job lie; null for a job whose name cannot be a path below the cache dir.</summary>
-    public string? JobDir(JobPlan plan)
+    /// <summary>Where the runs of the job lie, relative to the cache dir; null for a job whose name cannot be a path
+    /// below it (nor travel to lcache_server).</summary>
+    public static string? JobDir(JobPlan plan)
     {
-        string name = plan.JobName;
-        if (name.Length == 0 || name[0] == '/' || name.Split('/').Any(c => c is "" or "." or ".." or "LMAKE")) return null;
-        return Path.Combine(_config.Dir, name, $"{plan.Rule.Name}-{plan.Rule.SignatureHash ^ XxHash.Xxh3_64(System.Text.Encoding.UTF8.GetBytes(plan.Script)):x16}");
+        string name = $"{plan.JobName}/{plan.Rule.Name}-{plan.Rule.SignatureHash ^ XxHash.Xxh3_64(System.Text.Encoding.UTF8.GetBytes(plan.Script)):x16}";
+        return CacheServerWire.IsName(name) ? name : null;
     }
 
     /// <summary>The first run of the job (most recently used first) whose every dep holds, once made, what the run
     /// saw; its files are put in place in the repo. Null: none.</summary>
     public async Task<JobRun?> Lookup(JobSubmission job, Func<string, Task<(FileChecksum Now, bool Waited)>> depNow)
     {
-        if (JobDir(job.Plan) is not string jobDir || !Directory.Exists(jobDir)) return null;
+        if (JobDir(job.Plan) is not string jobDir || !Directory.Exists(Path.Combine(_config.Dir, jobDir))) return null;
+        if (_server.Request("runs", jobDir) is not List<string[]> runs) return null;
         bool waited = false;
-        foreach (string run in RunsByLastUse(jobDir))
+        foreach (string id in runs.Where(r => r is ["run", _]).Select(r => r[1]))
         {
+            string run = Path.Combine(_config.Dir, jobDir, id);
             CacheEntry? entry = ReadEntry(run);
             if (entry == null) continue;
             bool match = true;
@@ -51,9 +58,7 @@ public sealed class DirCache
                 if (now != seen) { match = false; break; }
             }
             if (!match || !Restore(run, entry)) continue;
-            try { File.SetLastWriteTimeUtc(Path.Combine(run, "info"), DateTime.UtcNow); }   // used: kept longer
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            _server.Request("used", jobDir, id);   // kept longer
             var staticDeps = new HashSet<string>(job.Plan.StaticDeps.Select(d => d.Name), StringComparer.Ordinal);
             return new JobRun(true, null, [], entry.Stderr, entry.ExecTime,
                 entry.Deps.Where(d => !staticDeps.Contains(d.Name)).Select(d => new DiscoveredDep(d.Name, DepFlags.None)).ToList(),
@@ -64,18 +69,6 @@ public sealed class DirCache
             };
         }
         return null;
-    }
-
-    private static IEnumerable<string> RunsByLastUse(string jobDir)
-    {
-        try
-        {
-            return new DirectoryInfo(jobDir).EnumerateDirectories()
-                .Select(d => (d.FullName, Used: File.GetLastWriteTimeUtc(Path.Combine(d.FullName, "info"))))
-                .OrderByDescending(r => r.Used).Select(r => r.FullName).ToList();
-        }
-        catch (IOException) { return []; }
-        catch (UnauthorizedAccessException) { return []; }
     }
 
     private static CacheEntry? ReadEntry(string run)
@@ -128,13 +121,13 @@ public sealed class DirCache
     }
 
     /// <summary>Stores a run that ended fine: its deps as it saw them, and its files as they are now (a file that no
-    /// longer holds what the run left is not stored: the run is not). Then the cache is kept within its bounds.</summary>
+    /// longer holds what the run left is not stored: the run is not), handed to lcache_server.</summary>
     public void Store(JobSubmission job, JobRun run, IReadOnlyList<(string Name, FileChecksum Seen)> deps,
         IReadOnlyList<(string Name, FileChecksum Content)> targets)
     {
         if (JobDir(job.Plan) is not string jobDir) return;
-        string runDir = Path.Combine(jobDir, CacheEntry.RunId(deps));
-        if (Directory.Exists(runDir)) return;   // the same run, stored already (by this repo or another)
+        string id = CacheEntry.RunId(deps);
+        if (Directory.Exists(Path.Combine(_config.Dir, jobDir, id))) return;   // the same run, stored already (by this repo or another)
         var files = new List<CachedFile>();
         var contents = new List<byte[]>();
         foreach (var (name, content, isSource) in targets.Select(t => (t.Name, t.Content, false))
@@ -165,97 +158,23 @@ public sealed class DirCache
         string repoKey = RepoKey.Of(_repoRoot, _config.RepoKey);
         var entry = new CacheEntry
         {
-            ExecTime = run.ExecTime, Stored = DateTime.UtcNow, RepoKey = repoKey, Deps = deps, Files = files, Stderr = run.Stderr,
+            ExecTime = run.ExecTime, CpuTime = run.Facts?.Cpu ?? TimeSpan.Zero, Stored = DateTime.UtcNow, RepoKey = repoKey, Deps = deps, Files = files, Stderr = run.Stderr,
         };
         string? tmp = null;
         try
         {
             Directory.CreateDirectory(TmpDir);
-            tmp = Path.Combine(TmpDir, Guid.NewGuid().ToString("N"));
+            string name = SecureRandom.Hex(16);
+            tmp = Path.Combine(TmpDir, name);
             Directory.CreateDirectory(tmp);
             using (var data = new Lz4CompressStream(File.Create(Path.Combine(tmp, "data"))))
                 foreach (byte[] c in contents) data.Write(c);
             File.WriteAllText(Path.Combine(tmp, "info"), entry.Format());   // last: a run without info is no run
-            Directory.CreateDirectory(jobDir);
-            Directory.Move(tmp, runDir);
-            tmp = null;
-            if (_size >= 0) _size += RunSize(runDir);
+            // lcache_server puts it in place (or refuses it: max_rate, too big); either way tmp is its from now on
+            if (_server.Request("commit", name, jobDir, id) is not null) tmp = null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // another stored it meanwhile, or no room
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // no room, no rights: not stored
         finally { if (tmp != null) RemoveTree(tmp); }
-        KeepWithinBounds(jobDir, repoKey);
-    }
-
-    /// <summary>Of the runs of the job stored under this repo key, the first and the last; at most max_runs_per_job
-    /// runs of the job; and the whole cache within its size: the runs that would cost least to lose go (cache.md: an
-    /// LRU whose aging speed grows with size over the time the run took).</summary>
-    private void KeepWithinBounds(string jobDir, string repoKey)
-    {
-        // the job's folder listed once: the runs evicted for the repo key leave the list before the count bound
-        List<string> runs = RunsByLastUse(jobDir).ToList();
-        var sameKey = runs.Select(r => (Run: r, Entry: ReadEntry(r)))
-            .Where(r => r.Entry?.RepoKey == repoKey).OrderBy(r => r.Entry!.Stored).ToList();
-        for (int i = 1; i < sameKey.Count - 1; i++)
-        {
-            Evict(sameKey[i].Run);
-            runs.Remove(sameKey[i].Run);
-        }
-        foreach (string old in runs.Skip(_config.MaxRunsPerJob)) Evict(old);
-        if (_size < 0 || _size > _config.Size) _size = CountAndEvict();
-    }
-
-    private long CountAndEvict()
-    {
-        var runs = new List<(string Dir, long Size, double Score)>();
-        long total = 0;
-        DateTime now = DateTime.UtcNow;
-        foreach (string info in EnumerateInfos(_config.Dir))
-        {
-            string run = Path.GetDirectoryName(info)!;
-            long size = RunSize(run);
-            total += size;
-            CacheEntry? e = ReadEntry(run);
-            double age = Math.Max(1, (now - File.GetLastWriteTimeUtc(info)).TotalSeconds);
-            double cost = Math.Max(0.001, e?.ExecTime.TotalSeconds ?? 0.001);
-            runs.Add((run, size, age * size / cost));
-        }
-        if (total <= _config.Size) return total;
-        foreach (var r in runs.OrderByDescending(r => r.Score))
-        {
-            if (total <= _config.Size) break;
-            Evict(r.Dir);
-            total -= r.Size;
-        }
-        return total;
-    }
-
-    private static IEnumerable<string> EnumerateInfos(string dir)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        return Directory.EnumerateFiles(dir, "info", options).Where(f => !f.StartsWith(Path.Combine(dir, "LMAKE") + "/", StringComparison.Ordinal));
-    }
-
-    private static long RunSize(string run)
-    {
-        long size = 0;
-        foreach (string f in new[] { "info", "data" })
-            try { size += new FileInfo(Path.Combine(run, f)).Length; }
-            catch (IOException) { }
-        return size;
-    }
-
-    /// <summary>Takes a run away: renamed out of its job's folder first (a reader sees it whole or not at all).</summary>
-    private void Evict(string run)
-    {
-        try
-        {
-            Directory.CreateDirectory(TmpDir);
-            string trash = Path.Combine(TmpDir, "evicted-" + Guid.NewGuid().ToString("N"));
-            Directory.Move(run, trash);
-            RemoveTree(trash);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     private static void RemoveTree(string dir)

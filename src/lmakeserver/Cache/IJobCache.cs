@@ -18,4 +18,7 @@ public interface IJobCache
     /// the targets it left (with their content as the engine recorded it), for others.</summary>
     void Store(JobSubmission job, JobRun run, IReadOnlyList<(string Name, FileChecksum Seen)> deps,
         IReadOnlyList<(string Name, FileChecksum Content)> targets);
+
+    /// <summary>Something the user must hear of once (a cache dir whose lcache_server cannot be had), then null.</summary>
+    string? TakeNotice() => null;
 }

@@ -271,6 +271,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
                 cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)).ToList(),
                     job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
+            if (cache.TakeNotice() is string notice) req.Note(notice);
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
             else { req.Done++; req.DoneTime += result.ExecTime; }
             return new NodeResult(MakeState.Ok, true, null);
@@ -395,6 +396,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     private async Task<JobRun> CachedOrRun(Job job, JobSubmission submission, JobHost host, int depth, bool earlyRerunOwed, CancellationToken cancel)
     {
         JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
+        if (cache.TakeNotice() is string notice) req.Note(notice);
         if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
         if (cached == null && earlyRerunOwed) req.Status("early_rerun", job.Rule.Name, null, job.Name);
         JobRun run = cached ?? await backend.Run(submission, host, cancel);

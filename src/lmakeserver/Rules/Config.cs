@@ -78,8 +78,7 @@ public sealed class Config
         if (Get("caches") is { ValueKind: JsonValueKind.Object } cs)
             foreach (JsonProperty c in cs.EnumerateObject())
                 if (Str(Member(c.Value, "dir")) is string dir)
-                    caches[c.Name] = new CacheConfig(dir, Str(Member(c.Value, "repo_key")),
-                        Long(Member(c.Value, "size"), long.MaxValue), Int(Member(c.Value, "max_runs_per_job"), 100));
+                    caches[c.Name] = new CacheConfig(dir, Str(Member(c.Value, "repo_key")));
         Caches = caches;
         var codecs = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Get("codecs") is { ValueKind: JsonValueKind.Object } cd)
@@ -117,9 +116,6 @@ public sealed class Config
     private static int Int(JsonElement? e, int fallback) =>
         e is { ValueKind: JsonValueKind.Number } n ? (int)n.GetDouble() : fallback;
 
-    private static long Long(JsonElement? e, long fallback) =>
-        e is { ValueKind: JsonValueKind.Number } n ? (long)n.GetDouble() : fallback;
-
     private static double Double(JsonElement? e, double fallback) =>
         e is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : fallback;
 
@@ -138,9 +134,8 @@ public sealed class Config
     }
 }
 
-/// <summary>One entry of lmake.config.caches, with the settings of its dir's LMAKE/config.py (cache.md).</summary>
+/// <summary>One entry of lmake.config.caches. The settings of its dir's LMAKE/config.py (size, max_runs_per_job,
+/// max_rate) are the dir's lcache_server's business (Cache/CacheDirSettings.cs); the reader checks them early.</summary>
 /// <param name="Dir">The cache's root, absolute.</param>
-/// <param name="RepoKey">What tells this repo's runs from others' (null: the repo's root).</param>
-/// <param name="Size">The room (bytes) the cache may take; the least useful runs go to stay within it.</param>
-/// <param name="MaxRunsPerJob">The runs kept for one job, the least recently used going first.</param>
-public sealed record CacheConfig(string Dir, string? RepoKey, long Size, int MaxRunsPerJob);
+/// <param name="RepoKey">What tells this repo's runs from others' (null: the repo's root and git commit).</param>
+public sealed record CacheConfig(string Dir, string? RepoKey);

@@ -1,4 +1,5 @@
-// The server's listening socket on 127.0.0.1 (a port the system chooses). The thread that runs the server's
+// The server's listening socket on 127.0.0.1 (a port the system chooses; lcache_server listens on every address,
+// its cache dir being shared by hosts). The thread that runs the server's
 // lifetime accepts on it itself: waiting for the next client is one poll(2) that also ends at a deadline
 // (the idle grace) or when woken (a client left, Stop), so no thread is started just to accept.
 using Lmake.Common.Sockets;
@@ -6,14 +7,15 @@ using static Lmake.Common.Libc;
 
 namespace Lmake.Server.Transport;
 
-internal sealed unsafe class LoopbackListener : IDisposable
+public sealed unsafe class LoopbackListener : IDisposable
 {
     private const int SOCK_NONBLOCK = 0x800;
     private readonly object _lock = new();
     private int _fd;   // -1 once closed; guarded by _lock for Dispose
     private readonly WakeFd _wake = new();
 
-    public LoopbackListener()
+    /// <param name="bindAddress">host order; 0: every address of the host</param>
+    public LoopbackListener(uint bindAddress = Loopback)
     {
         // non-blocking: a connection reset between poll and accept must not block the server's thread
         _fd = Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -23,14 +25,14 @@ internal sealed unsafe class LoopbackListener : IDisposable
             _wake.Dispose();
             throw new IOException($"socket: {error}");
         }
-        SockAddrIn address = SockAddrIn.For(Loopback, 0);
+        SockAddrIn address = SockAddrIn.For(bindAddress, 0);
         int length = sizeof(SockAddrIn);
         if (Bind(_fd, &address, length) != 0 || Listen(_fd, 128) != 0 || GetSockName(_fd, &address, &length) != 0)
         {
             string error = LastError();
             Close(_fd);
             _wake.Dispose();
-            throw new IOException($"cannot listen on 127.0.0.1: {error}");
+            throw new IOException($"cannot listen: {error}");
         }
         Port = address.Port;
     }

@@ -12,6 +12,7 @@ public class CacheEntryTests
     private static CacheEntry Sample() => new()
     {
         ExecTime = TimeSpan.FromMilliseconds(1234),
+        CpuTime = TimeSpan.FromMilliseconds(987),
         Stored = new DateTime(2026, 12, 5, 12, 0, 0, DateTimeKind.Utc),
         RepoKey = "/repo@0123abcd",
         Deps = [("src/a b.c", A), ("missing", FileChecksum.None)],
@@ -25,6 +26,7 @@ public class CacheEntryTests
         CacheEntry e = CacheEntry.Parse(Sample().Format())!;
         Assert.NotNull(e);
         Assert.Equal(TimeSpan.FromMilliseconds(1234), e.ExecTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(987), e.CpuTime);
         Assert.Equal(Sample().Stored, e.Stored);
         Assert.Equal("/repo@0123abcd", e.RepoKey);
         Assert.Equal(Sample().Deps, e.Deps);

@@ -1,12 +1,13 @@
-// Starts a process detached from the client (spec A9): a session of its own (no terminal, no ^C from the
-// user's shell), stdin from /dev/null, stdout and stderr appended to a log file, in a given directory.
+// Starts a process detached from its caller (spec A9: lmake starting its server, a server starting lcache_server):
+// a session of its own (no terminal, no ^C from the user's shell), stdin from /dev/null, stdout and stderr appended
+// to a log file, in a given directory.
 // posix_spawn does it all in the child before exec; .NET's Process cannot (no setsid, no file redirection).
 using System.Runtime.InteropServices;
 using static Lmake.Common.Libc;
 
-namespace Lmake.Client;
+namespace Lmake.Common;
 
-internal static unsafe class DetachedSpawn
+public static unsafe class DetachedSpawn
 {
     // Opaque glibc structures (80 and 336 bytes on x86_64): room to spare.
     private const int OpaqueSize = 1024;
