@@ -35,7 +35,8 @@ public interface IRequestHandler
 }
 
 /// <summary>A handler that may have to stop the whole server (its state found damaged: serving on would spread
-/// the damage). The host hands it its Stop once it listens.</summary>
+/// the damage). The host hands it its StopAccepting once it listens: no new client, and the server ends once the
+/// requests under way have sent their answers.</summary>
 public interface IServerStopper
 {
     Action? StopServer { get; set; }

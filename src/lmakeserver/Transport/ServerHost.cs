@@ -18,6 +18,7 @@ public sealed class ServerHost : IDisposable
     private int _activeClients;
     private long _lastActivity = Environment.TickCount64;
     private bool _stopped;
+    private bool _closing;   // StopAccepting: no new client, and the server ends once the current ones are served
     private bool _everConnected;
     private bool _running;
     private readonly ManualResetEventSlim _ended = new(false, 0);
@@ -68,7 +69,7 @@ public sealed class ServerHost : IDisposable
                 int timeout;
                 lock (_gate)
                 {
-                    if (_stopped) break;
+                    if (_stopped || (_closing && _activeClients == 0)) break;
                     long idleFor = Environment.TickCount64 - _lastActivity;
                     TimeSpan grace = _everConnected || _idleGrace > FirstClientGrace ? _idleGrace : FirstClientGrace;
                     long left = (long)grace.TotalMilliseconds - idleFor;
@@ -99,7 +100,7 @@ public sealed class ServerHost : IDisposable
     {
         lock (_gate)
         {
-            if (_stopped)
+            if (_stopped || _closing)
             {
                 client.Dispose();
                 return;
@@ -109,6 +110,14 @@ public sealed class ServerHost : IDisposable
         }
         var session = new ClientSession(client, _handler, _key, _log, _stopping.Token);
         ParkedThreads.Run(() => RunSession(session), "client");
+    }
+
+    /// <summary>Takes no new client, and makes RunUntilIdle return once the requests being served have sent their
+    /// answers (not cancelled: a request that found the store unusable ends with its own message and exit code).</summary>
+    public void StopAccepting()
+    {
+        lock (_gate) _closing = true;
+        _listener.Wake();
     }
 
     /// <summary>Stops accepting, cancels the requests being served and makes RunUntilIdle return.</summary>

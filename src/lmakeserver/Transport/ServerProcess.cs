@@ -33,7 +33,7 @@ public static class ServerProcess
             string key = Hello.NewKey();
             files.WriteKey(key);
             using var host = new ServerHost(handler, key, idleGrace, log);
-            if (handler is IServerStopper stopper) stopper.StopServer = host.Stop;
+            if (handler is IServerStopper stopper) stopper.StopServer = host.StopAccepting;
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; host.Stop(); });
             using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; host.Stop(); });
             using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; host.Stop(); });
