@@ -363,14 +363,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
             graph.Progress.Submitted(job);
-            running.Start(cancel => CachedOrRun(job, submission, host, depth, earlyRerunOwed, cancel));
             RunningJob started = running;
-            _ = started.Completion.ContinueWith(run =>
-            {
-                graph.RunningJobs--;
-                graph.Progress.Ended(job, run.IsCompletedSuccessfully && run.Result is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
-                if (job.Running == started) job.Running = null;
-            }, TaskScheduler.FromCurrentSynchronizationContext());
+            running.Start(cancel => CachedOrRun(job, started, submission, host, depth, earlyRerunOwed, cancel));
         }
         else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();
@@ -392,15 +386,29 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download
         && !string.IsNullOrEmpty(job.Plan.Cache) && graph.Makefiles!.Config.Caches.ContainsKey(job.Plan.Cache);
 
-    /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend.</summary>
-    private async Task<JobRun> CachedOrRun(Job job, JobSubmission submission, JobHost host, int depth, bool earlyRerunOwed, CancellationToken cancel)
+    /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend; then, on the engine
+    /// thread before the requests waiting for the run hear of its end, what that end changes: the count of runs under
+    /// way, the progress board, the job's run under way. (Done here rather than in a continuation of the run: a
+    /// queued job then costs no continuation task, delegate and scheduler, and a full build queues every job at once.)</summary>
+    private async Task<JobRun> CachedOrRun(Job job, RunningJob running, JobSubmission submission, JobHost host, int depth,
+        bool earlyRerunOwed, CancellationToken cancel)
     {
-        JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
-        if (cache.TakeNotice() is string notice) req.Note(notice);
-        if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
-        if (cached == null && earlyRerunOwed) req.Status("early_rerun", job.Rule.Name, null, job.Name);
-        JobRun run = cached ?? await backend.Run(submission, host, cancel);
-        return submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
+        JobRun? ended = null;
+        try
+        {
+            JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
+            if (cache.TakeNotice() is string notice) req.Note(notice);
+            if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
+            if (cached == null && earlyRerunOwed) req.Status("early_rerun", job.Rule.Name, null, job.Name);
+            JobRun run = cached ?? await backend.Run(submission, host, cancel);
+            return ended = submission.Plan.CheckAbsPaths ? AbsolutePathCheck.Apply(run, graph.RepoRoot) : run;
+        }
+        finally
+        {
+            graph.RunningJobs--;
+            graph.Progress.Ended(job, ended is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
+            if (job.Running == running) job.Running = null;
+        }
     }
 
     /// <summary>A dep of a cached run, made, as it is now; waited: its making could not be decided at once (a job

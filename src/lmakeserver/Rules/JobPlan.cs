@@ -37,11 +37,22 @@ public sealed class JobPlan
     /// <summary>side_deps entries without a star stem: not deps, the flags of those files if the job reads them.</summary>
     public IReadOnlyList<StaticDep> SideDeps { get; init; } = [];
     /// <summary>shell... -c script, or python... -c script (the stems, targets and deps as globals, then the cmd by value).</summary>
-    public required string[] Argv { get; init; }
+    public string[] Argv => Command.Argv;
     /// <summary>The script alone (the last element of Argv), for lshow -c and ldebug.</summary>
-    public required string Script { get; init; }
+    public string Script => Command.Script;
     /// <summary>False for an AliasRule without cmd: the job only makes its deps.</summary>
-    public bool HasCmd => Script.Length > 0;
+    public required bool HasCmd { get; init; }
+
+    /// <summary>The command, made again from <see cref="CommandMatch"/> at each use when the plan does not keep it.
+    /// A server keeps a plan per job for its life, and the script was the largest part of most (issue 18: a shell
+    /// line with the job's files, a python job's preamble of its stems, targets and deps); it is needed only when the
+    /// job runs (and by lshow -c, ldebug, the cache key), and a command computed without the python helper is made
+    /// again from the match alone in microseconds.</summary>
+    public JobCommand Command => KeptCommand ?? PartialPlan.CommandOf(CommandMatch!);
+    /// <summary>The command when it was computed with the python helper (or says why the job could not be computed).</summary>
+    public JobCommand? KeptCommand { get; init; }
+    /// <summary>The match the command is made again from when it is not kept.</summary>
+    public RuleMatch? CommandMatch { get; init; }
     public string? StdinDep { get; init; }
 
     /// <summary>The repo files its dynamic attributes (resources, cmd, environ...) read when they were computed: deps

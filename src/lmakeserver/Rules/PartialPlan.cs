@@ -141,10 +141,94 @@ internal sealed class PartialPlan
                 sd.Pattern.ExpandStems(Stems)));
 
         // resources first: the cmd and the environ may use them
-        _resources = null;
-        foreach (var (k, parts) in Pick("resources", d.Resources, s.Resources) ?? [])
-            (_resources ??= new(StringComparer.Ordinal))[k] = new Template(parts).Expand(LookupFunction);
+        ExpandResources(d);
+        // a command made without the helper is made again when needed rather than kept (JobPlan.Command)
+        bool remade = rule.Dynamic.Count == 0 && _evaluationError == null;
+        JobCommand? command = remade ? null : BuildCommand(d);
+        bool hasCmd = command != null ? command.Script.Length > 0
+            : rule.IsPython || rule.CmdTemplate is Template cmdTemplate && (HasText(cmdTemplate) || cmdTemplate.Expand(LookupFunction).Length > 0);
 
+        Dictionary<string, string?>? environ = null;
+        foreach (string attr in EnvironAttributes)
+        {
+            Dictionary<string, List<string>>? dict = attr switch
+            {
+                "environ" => Pick(attr, d.Environ, s.Environ),
+                "environ_resources" => Pick(attr, d.EnvironResources, s.EnvironResources),
+                _ => Pick(attr, d.EnvironAncillary, s.EnvironAncillary),
+            };
+            foreach (var (k, parts) in dict ?? [])
+                (environ ??= new(StringComparer.Ordinal))[k] = EnvironValue(k, new Template(parts).Expand(LookupFunction), config);
+        }
+
+        double? timeout = Pick("timeout", d.Timeout, s.Timeout);
+        return new JobPlan
+        {
+            Rule = rule,
+            Stems = Stems,
+            JobName = jobName,
+            Targets = targets,
+            TargetFlags = rule.Shared.TargetFlags(targetFlags),
+            StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
+            StaticDeps = _deps,
+            StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
+            SideDeps = _sideDeps.Count > 0 ? [.. _sideDeps] : Array.Empty<StaticDep>(),
+            HasCmd = hasCmd,
+            KeptCommand = command,
+            CommandMatch = remade ? Match : null,
+            StdinDep = _stdinDep,
+            DynamicReads = _dynamicReads ?? (IReadOnlyList<string>)[],
+            DynamicReadKinds = _dynamicReadKinds ?? (IReadOnlyList<int>)[],
+            StdoutTarget = stdoutTarget,
+            Environ = environ == null ? NoEnviron : rule.Shared.Environ(environ),
+            Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",
+            Timeout = timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null,
+            KillSigs = Pick("kill_sigs", d.KillSigs, s.KillSigs) ?? (IReadOnlyList<int>)DefaultKillSigs,
+            // a fresh one per Finish (the cmd was expanded from it), the rule's copy kept when it is the same
+            Resources = _resources == null ? NoResources : rule.Shared.Resources(_resources),
+            Backend = Pick("backend", d.Backend, s.Backend) ?? "local",
+            Cache = Pick("cache", d.Cache, s.Cache),
+            StartDelay = TimeSpan.FromSeconds(Pick("start_delay", d.StartDelay, s.StartDelay) ?? 3),
+            StderrOk = Pick("stderr_ok", d.StderrOk, s.StderrOk) ?? false,
+            CheckAbsPaths = Pick("check_abs_paths", d.CheckAbsPaths, s.CheckAbsPaths) ?? false,
+            ReaddirOk = Pick("readdir_ok", d.ReaddirOk, s.ReaddirOk) ?? false,
+            AutoMkdir = Pick("auto_mkdir", d.AutoMkdir, s.AutoMkdir) ?? false,
+            KeepTmp = Pick("keep_tmp", d.KeepTmp, s.KeepTmp) ?? false,
+            UseScript = Pick("use_script", d.UseScript, s.UseScript) ?? false,
+            Force = Pick("force", d.Force, s.Force) ?? false,
+            MaxStderrLen = Pick("max_stderr_len", d.MaxStderrLen, s.MaxStderrLen) ?? 100,
+            MaxRuns = Pick("max_runs", d.MaxRuns, s.MaxRuns) ?? 0,
+            MaxSubmits = Pick("max_submits", d.MaxSubmits, s.MaxSubmits) ?? 10,
+            MaxRetriesOnLost = Pick("max_retries_on_lost", d.MaxRetriesOnLost, s.MaxRetriesOnLost) ?? 1,
+            RetriedErrors = Pick("retried_errors", d.RetriedErrors, s.RetriedErrors) ?? 0,
+            Views = JobViews.Expand(Pick("namespace", d.Namespace, s.Namespace), LookupFunction),
+        };
+    }
+
+    private static readonly AttrsDocument NoDynamicAttrs = new();
+    private static readonly int[] DefaultKillSigs = [9];
+
+    /// <summary>The command of a job whose plan was computed without the helper, made again from its match (what
+    /// Finish would have made: the same stems, targets, deps and resources).</summary>
+    internal static JobCommand CommandOf(RuleMatch match)
+    {
+        var partial = new PartialPlan(match);
+        partial.ExpandResources(NoDynamicAttrs);
+        return partial.BuildCommand(NoDynamicAttrs);
+    }
+
+    private void ExpandResources(AttrsDocument d)
+    {
+        _resources = null;
+        foreach (var (k, parts) in (Match.Rule.Dynamic.Contains("resources") ? d.Resources : Match.Rule.Attrs.Resources) ?? [])
+            (_resources ??= new(StringComparer.Ordinal))[k] = new Template(parts).Expand(LookupFunction);
+    }
+
+    private JobCommand BuildCommand(AttrsDocument d)
+    {
+        Rule rule = Match.Rule;
+        AttrsDocument s = rule.Attrs;
+        T Pick<T>(string name, T dynamicValue, T staticValue) => rule.Dynamic.Contains(name) ? dynamicValue : staticValue;
         // native cmds are expanded last: their deps may have come from the helper
         if (_cmd == null && rule.CmdTemplate != null && !rule.Dynamic.Contains("cmd"))
             _cmd = rule.IsPython ? rule.CmdText : rule.CmdTemplate.Expand(LookupFunction);
@@ -169,61 +253,15 @@ internal sealed class PartialPlan
             script = cmd;
             argv = [.. Pick("shell", d.Shell, s.Shell) ?? ["/bin/bash"], "-c", script];
         }
+        return new JobCommand(argv, script);
+    }
 
-        Dictionary<string, string?>? environ = null;
-        foreach (string attr in EnvironAttributes)
-        {
-            Dictionary<string, List<string>>? dict = attr switch
-            {
-                "environ" => Pick(attr, d.Environ, s.Environ),
-                "environ_resources" => Pick(attr, d.EnvironResources, s.EnvironResources),
-                _ => Pick(attr, d.EnvironAncillary, s.EnvironAncillary),
-            };
-            foreach (var (k, parts) in dict ?? [])
-                (environ ??= new(StringComparer.Ordinal))[k] = EnvironValue(k, new Template(parts).Expand(LookupFunction), config);
-        }
-
-        double? timeout = Pick("timeout", d.Timeout, s.Timeout);
-        return new JobPlan
-        {
-            Rule = rule,
-            Stems = Stems,
-            JobName = jobName,
-            Targets = targets,
-            TargetFlags = targetFlags,
-            StarTargets = stars ?? (IReadOnlyList<TargetPattern>)Array.Empty<TargetPattern>(),
-            StaticDeps = _deps,
-            StarDeps = starDeps ?? (IReadOnlyList<DepPattern>)Array.Empty<DepPattern>(),
-            SideDeps = _sideDeps.Count > 0 ? [.. _sideDeps] : Array.Empty<StaticDep>(),
-            Argv = argv,
-            Script = script,
-            StdinDep = _stdinDep,
-            DynamicReads = _dynamicReads ?? (IReadOnlyList<string>)[],
-            DynamicReadKinds = _dynamicReadKinds ?? (IReadOnlyList<int>)[],
-            StdoutTarget = stdoutTarget,
-            Environ = environ == null ? NoEnviron : rule.Shared.Environ(environ),
-            Autodep = Pick("autodep", d.Autodep, s.Autodep) ?? "ld_preload",
-            Timeout = timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null,
-            KillSigs = Pick("kill_sigs", d.KillSigs, s.KillSigs) ?? [9],
-            // a fresh one per Finish (the cmd was expanded from it), the rule's copy kept when it is the same
-            Resources = _resources == null ? NoResources : rule.Shared.Resources(_resources),
-            Backend = Pick("backend", d.Backend, s.Backend) ?? "local",
-            Cache = Pick("cache", d.Cache, s.Cache),
-            StartDelay = TimeSpan.FromSeconds(Pick("start_delay", d.StartDelay, s.StartDelay) ?? 3),
-            StderrOk = Pick("stderr_ok", d.StderrOk, s.StderrOk) ?? false,
-            CheckAbsPaths = Pick("check_abs_paths", d.CheckAbsPaths, s.CheckAbsPaths) ?? false,
-            ReaddirOk = Pick("readdir_ok", d.ReaddirOk, s.ReaddirOk) ?? false,
-            AutoMkdir = Pick("auto_mkdir", d.AutoMkdir, s.AutoMkdir) ?? false,
-            KeepTmp = Pick("keep_tmp", d.KeepTmp, s.KeepTmp) ?? false,
-            UseScript = Pick("use_script", d.UseScript, s.UseScript) ?? false,
-            Force = Pick("force", d.Force, s.Force) ?? false,
-            MaxStderrLen = Pick("max_stderr_len", d.MaxStderrLen, s.MaxStderrLen) ?? 100,
-            MaxRuns = Pick("max_runs", d.MaxRuns, s.MaxRuns) ?? 0,
-            MaxSubmits = Pick("max_submits", d.MaxSubmits, s.MaxSubmits) ?? 10,
-            MaxRetriesOnLost = Pick("max_retries_on_lost", d.MaxRetriesOnLost, s.MaxRetriesOnLost) ?? 1,
-            RetriedErrors = Pick("retried_errors", d.RetriedErrors, s.RetriedErrors) ?? 0,
-            Views = JobViews.Expand(Pick("namespace", d.Namespace, s.Namespace), LookupFunction),
-        };
+    /// <summary>Has the template literal text (then what it expands to is never empty)?</summary>
+    private static bool HasText(Template t)
+    {
+        for (int i = 0; i < t.Parts.Count; i += 2)
+            if (t.Parts[i].Length > 0) return true;
+        return false;
     }
 
     /// <summary>'...' alone: the backend's value (null); '...' inside a value: replaced by the backend's value now.</summary>
