@@ -268,7 +268,7 @@ public sealed class CacheServer
             foreach (ReplacementPolicy.Run v in victims) TakeAway(v);
             try
             {
-                Directory.CreateDirectory(Path.Combine(_dir, job));
+                CacheDirModes.CreateDirectory(_dir, Path.Combine(_dir, job));
                 Directory.Move(tmp, place);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

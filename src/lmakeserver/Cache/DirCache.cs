@@ -163,13 +163,14 @@ public sealed class DirCache
         string? tmp = null;
         try
         {
-            Directory.CreateDirectory(TmpDir);
             string name = SecureRandom.Hex(16);
             tmp = Path.Combine(TmpDir, name);
-            Directory.CreateDirectory(tmp);
+            CacheDirModes.CreateDirectory(_config.Dir, tmp);   // (rights of the cache's root: others take it away too)
             using (var data = new Lz4CompressStream(File.Create(Path.Combine(tmp, "data"))))
                 foreach (byte[] c in contents) data.Write(c);
+            CacheDirModes.SetFileMode(_config.Dir, Path.Combine(tmp, "data"));
             File.WriteAllText(Path.Combine(tmp, "info"), entry.Format());   // last: a run without info is no run
+            CacheDirModes.SetFileMode(_config.Dir, Path.Combine(tmp, "info"));
             // lcache_server puts it in place (or refuses it: max_rate, too big); either way tmp is its from now on
             if (_server.Request("commit", name, jobDir, id) is not null) tmp = null;
         }
