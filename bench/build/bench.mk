@@ -8,4 +8,4 @@ bench-build: $(INSTALL)/.stamp
 .PHONY: bench-launch
 bench-launch: $(INSTALL)/.stamp
 	@test -n "$(AGAINST)" || { echo "bench-launch: say AGAINST=<another install>" >&2; exit 11; }
-	@rm -rf $(BUILD)/bench-launch && python3 bench/build/run_launch_against.py $(INSTALL) $(abspath $(AGAINST)) $(BUILD)/bench-launch $(or $(JOBS),1000)
+	@rm -rf $(BUILD)/bench-launch && python3 bench/build/run_launch_against.py $(abspath $(INSTALL)) $(abspath $(AGAINST)) $(BUILD)/bench-launch $(or $(JOBS),1000)
