@@ -19,7 +19,6 @@ internal static class JobPressure
         set => _current.Value = value;
     }
 
-    /// <summary>The job's estimated time (eta.md): its last successful run, else its rule's moving average, else none.</summary>
-    public static double EstimateOf(Job job, ProgressBoard board) =>
-        job.Status == State.JobStatus.Ok && job.ExecTime > TimeSpan.Zero ? job.ExecTime.TotalSeconds : Math.Max(0, board.RuleAverage(job.Rule.Name));
+    /// <summary>The job's estimated time (eta.md): its last successful run, else its rule's moving average, else 0.</summary>
+    public static double EstimateOf(Job job, ProgressBoard board) => Math.Max(0, board.Estimate(job));
 }

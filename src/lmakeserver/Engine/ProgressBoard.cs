@@ -68,16 +68,18 @@ public sealed class ProgressBoard
         }
     }
 
-    /// <summary>Seconds: the moving average of the rule's last successful runs (-1: none yet).</summary>
-    public double RuleAverage(string rule)
+    /// <summary>Seconds the job should take (eta.md), or -1 when nothing is known of it nor of its rule. Its own last
+    /// time needs no lock: the engine's hot path (JobPressure) asks it of every job it looks at.</summary>
+    public double Estimate(Job job)
     {
-        lock (_lock) return _ruleAverages.TryGetValue(rule, out var average) ? average.Mean : -1;
+        if (LastOkTime(job) is double known) return known;
+        lock (_lock) return EstimateOf(job);
     }
 
+    private static double? LastOkTime(Job job) =>
+        job.Status == JobStatus.Ok && job.ExecTime > TimeSpan.Zero ? job.ExecTime.TotalSeconds : null;
+
     // (under the lock) seconds, or -1 when nothing is known of the job nor of its rule
-    private double EstimateOf(Job job)
-    {
-        if (job.Status == JobStatus.Ok && job.ExecTime > TimeSpan.Zero) return job.ExecTime.TotalSeconds;
-        return _ruleAverages.TryGetValue(job.Rule.Name, out var average) ? average.Mean : -1;
-    }
+    private double EstimateOf(Job job) =>
+        LastOkTime(job) ?? (_ruleAverages.TryGetValue(job.Rule.Name, out var average) ? average.Mean : -1);
 }

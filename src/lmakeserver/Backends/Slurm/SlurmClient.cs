@@ -29,21 +29,10 @@ public sealed class SlurmClient
     }
 
     /// <summary>The licenses slurm.conf declares (Licenses=a:2,b), added to those of backends.slurm.licenses.</summary>
-    public IEnumerable<string> ConfiguredLicenses()
-    {
-        string file = _configFile ?? Environment.GetEnvironmentVariable("SLURM_CONF") ?? "/etc/slurm/slurm.conf";
-        string[] lines;
-        try { lines = File.ReadAllLines(file); }
-        catch (IOException) { yield break; }
-        catch (UnauthorizedAccessException) { yield break; }
-        foreach (string line in lines)
-        {
-            string l = line.Trim();
-            if (!l.StartsWith("Licenses=", StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (string lic in l["Licenses=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                yield return lic.Split(':')[0];
-        }
-    }
+    public IEnumerable<string> ConfiguredLicenses() =>
+        SlurmConfFile.ValuesOf(_configFile, "Licenses")
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(lic => lic.Split(':')[0]);
 
     /// <summary>Submits a batch script; the Slurm job id, or null with the reason sbatch gave.</summary>
     public long? Submit(IReadOnlyList<string> options, string script, IReadOnlyDictionary<string, string> environment, out string? error)

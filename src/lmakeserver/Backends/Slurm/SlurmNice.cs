@@ -25,17 +25,10 @@ public sealed record SlurmNice(DateTime OriginUtc, double Factor)
     /// <summary>The PriorityParams of this slurm.conf (null: Slurm's default file), or the defaults.</summary>
     public static SlurmNice FromConfig(string? configFile)
     {
-        string file = configFile ?? Environment.GetEnvironmentVariable("SLURM_CONF") ?? "/etc/slurm/slurm.conf";
-        string[] lines;
-        try { lines = File.ReadAllLines(file); }
-        catch (IOException) { return Default; }
-        catch (UnauthorizedAccessException) { return Default; }
         SlurmNice nice = Default;
-        foreach (string line in lines)
+        foreach (string parameters in SlurmConfFile.ValuesOf(configFile, "PriorityParams"))
         {
-            string l = line.Trim();
-            if (!l.StartsWith("PriorityParams=", StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (string param in l["PriorityParams=".Length..].Split(',', StringSplitOptions.TrimEntries))
+            foreach (string param in parameters.Split(',', StringSplitOptions.TrimEntries))
             {
                 int eq = param.IndexOf('=');
                 if (eq < 0) continue;
