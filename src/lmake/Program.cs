@@ -8,6 +8,8 @@ using Lmake.Common;
 using Lmake.Common.Commands;
 using Lmake.Common.Protocol;
 
+// stdout or stderr on a full disk: what cannot be written is lost, the exit code still says how the build went
+LossTolerantWriter.InstallOnConsole();
 string invoked = CommandName.Invoked;
 string command = CommandCatalog.AdminCommands.ContainsKey(invoked) ? invoked : "lmake";
 try
