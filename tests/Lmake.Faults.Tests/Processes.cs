@@ -8,7 +8,10 @@ namespace Lmake.Faults.Tests;
 public static class Processes
 {
     /// <summary>`lmake ARGS` in the repo, running on its own (its output read as it comes, so it never blocks).</summary>
-    public static Process StartLmake(TempRepo repo, params string[] args)
+    public static Process StartLmake(TempRepo repo, params string[] args) => StartLmake(repo, null, args);
+
+    /// <summary>The same, its stderr lines kept in <paramref name="stderr"/>.</summary>
+    public static Process StartLmake(TempRepo repo, System.Text.StringBuilder? stderr, params string[] args)
     {
         var psi = new ProcessStartInfo(Installed.Bin("lmake"))
         {
@@ -18,7 +21,7 @@ public static class Processes
         psi.Environment.Remove("LMAKE_ARGS");
         Process p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null && stderr != null) lock (stderr) stderr.AppendLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
@@ -53,6 +56,43 @@ public static class Processes
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { }
         }
         return children;
+    }
+
+    /// <summary>The processes working in the repo (their cwd in it): the server, its jobs, a client.</summary>
+    public static List<int> WorkingIn(string repoRoot)
+    {
+        var found = new List<int>();
+        string prefix = Path.GetFullPath(repoRoot).TrimEnd('/') + "/";
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                string? cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+                if (cwd != null && (cwd + "/").StartsWith(prefix, StringComparison.Ordinal) && IsAlive(pid)) found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    /// <summary>Waits until no process works in the repo any more: those still there after the timeout.</summary>
+    public static List<int> WaitNoneWorkingIn(string repoRoot, TimeSpan timeout)
+    {
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            List<int> left = WorkingIn(repoRoot);
+            if (left.Count == 0 || sw.Elapsed > timeout) return left;
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>A process's command line, for a message.</summary>
+    public static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "?"; }
     }
 
     public static void Kill9(int pid)

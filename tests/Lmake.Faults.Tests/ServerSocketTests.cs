@@ -1,10 +1,12 @@
 // The server's socket as anyone on the machine may reach it: a peer that never speaks, one that sends random
-// bytes, one that announces a huge frame; none of them keeps the real client from being served, and the silent one
-// is let go. A server stopped by SIGSTOP is said so by the client at once, which never hangs on it.
+// bytes, one that announces a huge frame, one with a wrong key and one that sends its request with no hello (no
+// key); none of them keeps the real client from being served, the silent one is let go, and the two that ask for a
+// build are refused and never get one. A server stopped by SIGSTOP is said so by the client at once, which never hangs on it.
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Lmake.Common.Protocol;
 using Lmake.EndToEnd.Tests;
 using Xunit.Abstractions;
 
@@ -35,8 +37,16 @@ public class ServerSocketTests(ITestOutputHelper output)
             var header = new byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(header, int.MaxValue);
             SendIgnoringReset(huge, header);
+            // two peers that ask for a build of every target: one with a key of its own, one with no hello at all
+            using Socket wrongKey = Connect(server);
+            using Socket noKey = Connect(server);
+            byte[] request = Frames((MessageKind.Request, AskForAll(g)));
+            SendIgnoringReset(wrongKey, Frames((MessageKind.Hello, Hello.Encode(Hello.NewKey()).WrittenSpan.ToArray())).Concat(request).ToArray());
+            SendIgnoringReset(noKey, request);
             var sw = Stopwatch.StartNew();
             CommandResult real = Lmake(g, "final");
+            foreach ((string who, Socket peer) in new[] { ("a peer with a wrong key", wrongKey), ("a peer with no key", noKey) })
+                if (Answer(peer) is string wrong) problems.Add($"round {round}: {who}: {wrong}");
             if (real.ExitCode != 0) problems.Add($"round {round}: the real client ended {real.ExitCode}\n{real}");
             foreach (string t in g.WrongTargets()) problems.Add($"round {round}: {t} is wrong");
             // the silent peer is let go (the handshake has a deadline): its socket reads the end
@@ -47,12 +57,16 @@ public class ServerSocketTests(ITestOutputHelper output)
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset) { }
             catch (SocketException e) { problems.Add($"round {round}: the silent peer was not let go ({e.SocketErrorCode})"); }
+            // refused for the reason meant, not for a request this test would have garbled
+            string log = File.ReadAllText(g.Repo.Repo["LMAKE/server.log"]);
+            foreach (string reason in new[] { "client refused: bad key", "client refused: expected hello" })
+                if (!log.Contains(reason)) problems.Add($"round {round}: the server's log lacks '{reason}'");
             if (Processes.ServerPid(g.Repo.Repo) is not int pid || !Processes.IsAlive(pid)) problems.Add($"round {round}: the server died");
             output.WriteLine($"round {round}: served in {sw.ElapsedMilliseconds} ms beside the strange peers");
             g.Repo.Repo.KillServer();
             Processes.WaitServerGone(g.Repo.Repo, TimeSpan.FromSeconds(30));
         }
-        FaultReport.Write(output, $"strange peers on the server socket: {rounds} rounds of 3 peers; real clients not served or crashes: {problems.Count}");
+        FaultReport.Write(output, $"strange peers on the server socket: {rounds} rounds of 5 peers; requests served without the key: 0 expected; real clients not served or crashes: {problems.Count}");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
@@ -80,6 +94,35 @@ public class ServerSocketTests(ITestOutputHelper output)
 
     private static CommandResult Lmake(FaultGraph g, string target) =>
         Installed.Run(Installed.Bin("lmake"), [target], g.Repo.Repo.Path, KeepServer, timeout: TimeSpan.FromMinutes(2));
+
+    // a request as lmake sends it after the hello: build every target of the graph
+    private static byte[] AskForAll(FaultGraph g) =>
+        new RequestMessage("lmake", ["final"], g.Repo.Repo.Path, g.Repo.Repo.Path, new Dictionary<string, string>(), false)
+            .Encode().WrittenSpan.ToArray();
+
+    private static byte[] Frames(params (MessageKind Kind, byte[] Payload)[] frames)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach ((MessageKind kind, byte[] payload) in frames) FrameWriter.Append(buffer, kind, payload);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>What is wrong in the server's answer to a peer that should have been refused, null when nothing.</summary>
+    private static string? Answer(Socket peer)
+    {
+        peer.ReceiveTimeout = 30_000;
+        var frames = new List<MessageKind>();
+        try
+        {
+            using var stream = new NetworkStream(peer, ownsSocket: false);
+            var reader = new FrameReader(stream);
+            while (reader.Read() is Frame f) frames.Add(f.Kind);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException) { }
+        if (frames.Contains(MessageKind.Welcome) || frames.Contains(MessageKind.Exit) || frames.Contains(MessageKind.Out))
+            return $"was served: {string.Join(", ", frames)}";
+        return null;
+    }
 
     private static Socket Connect(IPEndPoint server)
     {
