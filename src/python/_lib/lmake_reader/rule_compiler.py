@@ -217,6 +217,7 @@ def compile_rule(cls, module_globals, user_modules):
     stems = merged_dict(cls, 'stems')
     if not isinstance(stems, dict): raise LmakefileError('stems cannot be a function')
     stems = {k: v for k, v in stems.items()}
+    declared = dict(stems)   # the stems dict as written (with its bases'), before targets define theirs
     star_stems, non_star_use = set(), set()
     target_defs = {}    # stem -> the regexpr a target gave it
     targets = []
@@ -232,6 +233,9 @@ def compile_rule(cls, module_globals, user_modules):
             # a stem defined several times must be defined the same way each time (rules.md)
             if s in target_defs and target_defs[s] != r:
                 raise LmakefileError(f'stem {s} is defined twice with different regexprs ({target_defs[s]!r} and {r!r})')
+            if s in declared and declared[s] != r:
+                where = 'target' if key == 'target' else f'target {key}'
+                raise LmakefileError(f'stem {s} is defined as {declared[s]!r} in stems and as {r!r} in {where}: a stem defined several times must be defined the same way')
             target_defs[s] = r
             stems[s] = r
         if stdout and stars & set(parts[1::2]):
@@ -265,8 +269,12 @@ def compile_rule(cls, module_globals, user_modules):
     rule['targets'] = targets
     job_name = cls.__dict__.get('job_name', getattr(cls, 'job_name', None))
     if job_name is not None:
-        try: jn_parts, _, _ = parse_pattern(job_name)
+        try: jn_parts, _, jn_stars = parse_pattern(job_name)
         except TemplateError as e: raise LmakefileError(f'job_name: {e}') from None
+        # it names the jobs of the targets it matches: the same static stems (rules.md, job_name)
+        jn_static = {p for p in jn_parts[1::2] if p not in jn_stars and p not in star_stems}
+        if jn_static != plain_stems:
+            raise LmakefileError(f'job_name uses stems {sorted(jn_static)} but the targets of the rule have the static stems {sorted(plain_stems)}')
         rule['job_name'] = jn_parts
     else:
         rule['job_name'] = main[0]['parts']
