@@ -38,19 +38,24 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             RunningJob running = RunShared(job, reason, lastRun, depth, run == 1 && earlyRerunOwed);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
-            // leaves the run (the last one to leave stops it, and waits for it to end: killed; else the run goes on
-            // for the others: continue); its client still reads what it is told, then dies of its ^C
-            SynchronizationContext engine = SynchronizationContext.Current!;
-            var left = new TaskCompletionSource<bool>();   // true: this request's leaving stopped the run
-            using (req.Cancelled.Register(() => engine.Post(_ => left.TrySetResult(job.Running == running && running.Leave()), null)))
+            // leaves every run it waits for (MakeRequest.LeaveRuns: the last one to leave stops it, and waits for it
+            // to end: killed; else the run goes on for the others: continue); its client still reads what it is told,
+            // then dies of its ^C
+            req.WaitFor(running);
+            try
             {
-                if (await Task.WhenAny(running.Completion, left.Task) != running.Completion && !left.Task.Result)
+                while (!running.HasEnded)
                 {
-                    SayStatus(job, reason, "continue", null);
-                    throw new OperationCanceledException(req.Cancelled);
+                    if (req.LeftRuns && !running.Stopping)
+                    {
+                        SayStatus(job, reason, "continue", null);
+                        throw new OperationCanceledException(req.Cancelled);
+                    }
+                    await running.Changed();
                 }
                 result = await running.Completion;
             }
+            finally { req.DoneWaiting(running); }
             if (req.Cancelled.IsCancellationRequested)
             {
                 // a run that ended by itself meanwhile is not looked at: it may or may not be right (completed)
@@ -408,6 +413,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             graph.RunningJobs--;
             graph.Progress.Ended(job, ended is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
             if (job.Running == running) job.Running = null;
+            running.Ended();   // its waiters go on (after this task is over)
         }
     }
 
