@@ -364,7 +364,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // what the run has already written
             List<string>? kept = new TargetClearing(graph, req).Clear(job, lastRun, reason);
             JobSubmission submission = SubmissionOf(job);
-            job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
+            job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = (IReadOnlyList<string>?)kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
             graph.Progress.Submitted(job);

@@ -32,7 +32,7 @@ public sealed class RunningJob
 
     /// <summary>The incremental targets that were there when the run started: still there when it ends, they are
     /// its targets even unwritten (the job built on them and left them as they were).</summary>
-    internal List<string> KeptTargets = [];
+    internal IReadOnlyList<string> KeptTargets = [];
 
     /// <summary>The job asked for deps (ldepend -v) that had to be made while it waited.</summary>
     internal bool WaitedForDeps;
