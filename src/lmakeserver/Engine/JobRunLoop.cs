@@ -86,17 +86,25 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // run must not compare with the run itself)
             bool steady = running.Steady ??= result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
-            var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
+            // (loops, not lambdas, here and below: a lambda capturing the run's locals made the compiler allocate
+            // their closure at the top of each round, for every job waiting for its run: issue 18)
+            var discovered = new List<Node>(result.DiscoveredDeps.Count);
+            foreach (DiscoveredDep d in result.DiscoveredDeps) discovered.Add(graph.Node(d.Name));
             var flags = result.DiscoveredDeps.Select(d => d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags).ToList();
             // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
             // what the job saw of each: before it wrote it (AlsoWritten), nothing where it found no file (SeenAbsent:
             // one made since, even before now, is a change if the job's accesses can tell), else what is there now
-            var seen = discovered.Select((n, i) => result.DiscoveredDeps[i] switch
+            var seen = new List<FileChecksum>(discovered.Count);
+            for (int i = 0; i < discovered.Count; i++)
             {
-                { AlsoWritten: true } => n.Known ? n.Checksum : FileChecksum.None,
-                { SeenAbsent: true } => FileChecksum.None,
-                _ => graph.DiskChecksum(n),
-            }).ToList();
+                Node n = discovered[i];
+                seen.Add(result.DiscoveredDeps[i] switch
+                {
+                    { AlsoWritten: true } => n.Known ? n.Checksum : FileChecksum.None,
+                    { SeenAbsent: true } => FileChecksum.None,
+                    _ => graph.DiskChecksum(n),
+                });
+            }
             MarkPolluted(job, result);
             // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
             // an error already known) is no reason to announce a rerun
@@ -118,7 +126,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                     SayRunStatus(job, reason, "may_rerun", result);
                     // a request that never gets past its deps (a cycle of deps) records the run as it ended, with the
                     // deps that closed the cycle
-                    recordIfStuck = () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
+                    recordIfStuck = RecordIfStuck(job, reason, result, discovered, flags, seen, running);
                     req.RunsWaitingForDeps.Add(recordIfStuck);
                 }
                 for (int i = made; i < end; i++)
@@ -282,6 +290,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             return new NodeResult(MakeState.Ok, true, null);
         }
     }
+
+    /// <summary>What records the run when its request is stuck (its closure made here, when needed, rather than in
+    /// RunUntilStable, whose closures are made at the top of each round).</summary>
+    private Action RecordIfStuck(Job job, string reason, JobRun result, List<Node> discovered, List<DepFlags> flags,
+        List<FileChecksum> seen, RunningJob running) =>
+        () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
 
     /// <summary>The dep was already being written by its job's last run when the job first saw it (its date then is not
     /// before that run started): what the job read may be a part of it. One its job rewrote only later was read whole,
