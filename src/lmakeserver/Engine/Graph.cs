@@ -147,6 +147,10 @@ public sealed class Graph
 
     public bool TryGetNode(string name, out Node node) => _nodes.TryGetValue(name, out node!);
 
+    // the name as a node of the graph holds it, null when no node has it yet (JobPlan.ShareNames)
+    private string? KnownName(string name) => _nodes.TryGetValue(name, out Node? node) ? node.Name : null;
+    private Func<string, string?>? _knownName;
+
     public Job Job(RuleMatch match, JobPlan plan)
     {
         string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, plan.JobName);
@@ -167,6 +171,7 @@ public sealed class Graph
     /// computed from them just before).</summary>
     public void SetPlan(Job job, JobPlan plan)
     {
+        plan.ShareNames(_knownName ??= KnownName);
         job.Plan = plan;
         IReadOnlyList<string> reads = plan.DynamicReads;
         job.PlanReadsSeen = reads.Count == 0 ? [] : reads.Select(r => DiskChecksum(Node(r))).ToArray();

@@ -38,19 +38,24 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             RunningJob running = RunShared(job, reason, lastRun, depth, run == 1 && earlyRerunOwed);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
-            // leaves the run (the last one to leave stops it, and waits for it to end: killed; else the run goes on
-            // for the others: continue); its client still reads what it is told, then dies of its ^C
-            SynchronizationContext engine = SynchronizationContext.Current!;
-            var left = new TaskCompletionSource<bool>();   // true: this request's leaving stopped the run
-            using (req.Cancelled.Register(() => engine.Post(_ => left.TrySetResult(job.Running == running && running.Leave()), null)))
+            // leaves every run it waits for (MakeRequest.LeaveRuns: the last one to leave stops it, and waits for it
+            // to end: killed; else the run goes on for the others: continue); its client still reads what it is told,
+            // then dies of its ^C
+            req.WaitFor(running);
+            try
             {
-                if (await Task.WhenAny(running.Completion, left.Task) != running.Completion && !left.Task.Result)
+                while (!running.HasEnded)
                 {
-                    SayStatus(job, reason, "continue", null);
-                    throw new OperationCanceledException(req.Cancelled);
+                    if (req.LeftRuns && !running.Stopping)
+                    {
+                        SayStatus(job, reason, "continue", null);
+                        throw new OperationCanceledException(req.Cancelled);
+                    }
+                    await running.Changed();
                 }
                 result = await running.Completion;
             }
+            finally { req.DoneWaiting(running); }
             if (req.Cancelled.IsCancellationRequested)
             {
                 // a run that ended by itself meanwhile is not looked at: it may or may not be right (completed)
@@ -81,17 +86,25 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // run must not compare with the run itself)
             bool steady = running.Steady ??= result.Ok && SameTargets(job, result);
             // deps discovered while running: snapshot what the job saw, make them, compare
-            var discovered = result.DiscoveredDeps.Select(d => graph.Node(d.Name)).ToList();
+            // (loops, not lambdas, here and below: a lambda capturing the run's locals made the compiler allocate
+            // their closure at the top of each round, for every job waiting for its run: issue 18)
+            var discovered = new List<Node>(result.DiscoveredDeps.Count);
+            foreach (DiscoveredDep d in result.DiscoveredDeps) discovered.Add(graph.Node(d.Name));
             var flags = result.DiscoveredDeps.Select(d => d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags).ToList();
             // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
             // what the job saw of each: before it wrote it (AlsoWritten), nothing where it found no file (SeenAbsent:
             // one made since, even before now, is a change if the job's accesses can tell), else what is there now
-            var seen = discovered.Select((n, i) => result.DiscoveredDeps[i] switch
+            var seen = new List<FileChecksum>(discovered.Count);
+            for (int i = 0; i < discovered.Count; i++)
             {
-                { AlsoWritten: true } => n.Known ? n.Checksum : FileChecksum.None,
-                { SeenAbsent: true } => FileChecksum.None,
-                _ => graph.DiskChecksum(n),
-            }).ToList();
+                Node n = discovered[i];
+                seen.Add(result.DiscoveredDeps[i] switch
+                {
+                    { AlsoWritten: true } => n.Known ? n.Checksum : FileChecksum.None,
+                    { SeenAbsent: true } => FileChecksum.None,
+                    _ => graph.DiskChecksum(n),
+                });
+            }
             MarkPolluted(job, result);
             // may_rerun: a dep must be waited for (a job to run); one decided at once (up to date, or blocked by
             // an error already known) is no reason to announce a rerun
@@ -113,7 +126,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                     SayRunStatus(job, reason, "may_rerun", result);
                     // a request that never gets past its deps (a cycle of deps) records the run as it ended, with the
                     // deps that closed the cycle
-                    recordIfStuck = () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
+                    recordIfStuck = RecordIfStuck(job, reason, result, discovered, flags, seen, running);
                     req.RunsWaitingForDeps.Add(recordIfStuck);
                 }
                 for (int i = made; i < end; i++)
@@ -278,6 +291,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         }
     }
 
+    /// <summary>What records the run when its request is stuck (its closure made here, when needed, rather than in
+    /// RunUntilStable, whose closures are made at the top of each round).</summary>
+    private Action RecordIfStuck(Job job, string reason, JobRun result, List<Node> discovered, List<DepFlags> flags,
+        List<FileChecksum> seen, RunningJob running) =>
+        () => { if (!running.Recorded) Record(job, reason, result, discovered, flags, seen, running); };
+
     /// <summary>The dep was already being written by its job's last run when the job first saw it (its date then is not
     /// before that run started): what the job read may be a part of it. One its job rewrote only later was read whole,
     /// and its content decides (a steady rewrite is no change).</summary>
@@ -359,7 +378,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // what the run has already written
             List<string>? kept = new TargetClearing(graph, req).Clear(job, lastRun, reason);
             JobSubmission submission = SubmissionOf(job);
-            job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = kept ?? [], Submission = submission };
+            job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = (IReadOnlyList<string>?)kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
             graph.Progress.Submitted(job);
@@ -408,6 +427,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             graph.RunningJobs--;
             graph.Progress.Ended(job, ended is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
             if (job.Running == running) job.Running = null;
+            running.Ended();   // its waiters go on (after this task is over)
         }
     }
 

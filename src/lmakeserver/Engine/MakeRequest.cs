@@ -46,7 +46,63 @@ public sealed class MakeRequest
     private readonly Dictionary<MemoSlot, Task<NodeResult>> _made = [];
 
     /// <summary>Set when the request ends: its slots in nodes and jobs are then free for the next one.</summary>
-    public bool Finished { get; set; }
+    public bool Finished
+    {
+        get => _finished;
+        set
+        {
+            _finished = value;
+            if (value) _onCancel.Dispose();
+        }
+    }
+    private bool _finished;
+
+    // the runs this request waits for the end of (how many times: a job may be waited for twice): its ^C leaves
+    // each of them, through one cancel registration per request rather than one per job waiting (issue 18: a full
+    // build queues every job at once)
+    private readonly Dictionary<RunningJob, int> _waitingFor = [];
+    private CancellationTokenRegistration _onCancel;
+    private SynchronizationContext? _engine;
+
+    /// <summary>This request's ^C made it leave the runs it waited for: a waiter whose run goes on for others
+    /// stops waiting.</summary>
+    public bool LeftRuns { get; private set; }
+
+    /// <summary>On the engine thread: the request waits for the end of the run (it joined it).</summary>
+    internal void WaitFor(RunningJob running)
+    {
+        if (_engine == null && Cancelled.CanBeCanceled)
+        {
+            _engine = SynchronizationContext.Current;
+            _onCancel = Cancelled.UnsafeRegister(static r => ((MakeRequest)r!).OnCancel(), this);
+        }
+        _waitingFor[running] = _waitingFor.GetValueOrDefault(running) + 1;
+    }
+
+    /// <summary>The request no longer waits for the run (it ended, or the request left it).</summary>
+    internal void DoneWaiting(RunningJob running)
+    {
+        if (!_waitingFor.TryGetValue(running, out int n)) return;
+        if (n > 1) _waitingFor[running] = n - 1;
+        else _waitingFor.Remove(running);
+    }
+
+    // on a transport thread: handed to the engine thread, where the runs are
+    private void OnCancel()
+    {
+        if (_engine is { } engine) engine.Post(static r => ((MakeRequest)r!).LeaveRuns(), this);
+        else LeaveRuns();
+    }
+
+    /// <summary>The request leaves each run it waits for: the last request to leave a run stops it (its waiters
+    /// wait for its end: killed); one that goes on for others wakes its waiters (this request's say continue).</summary>
+    internal void LeaveRuns()
+    {
+        LeftRuns = true;
+        foreach ((RunningJob running, int n) in _waitingFor.ToArray())
+            for (int i = 0; i < n && !running.HasEnded; i++) running.Leave();
+        _waitingFor.Clear();
+    }
 
     public int NodesMade, JobsMade;
 

@@ -96,7 +96,7 @@ public sealed class Maker
                 }
             // ... and a static dep dangling means its rule does not apply (rule_selection.md; it is only there to say
             // why): what the job left is no file a job makes any more, removed (or quarantined if edited since)
-            if (blocked.Causes.Any(c => c.Rule == "dangling" && job.Plan.StaticDeps.Any(d => d.Name == c.Name)))
+            if (HasDanglingStaticDep(job, blocked))
                 foreach (Node t in job.Targets)
                     if (t.WrittenBy == job.Id && StaleOutputs.Remove(_graph, t) is string done) _req.Status(done, job.Rule.Name, null, t.Name);
             return new NodeResult(MakeState.Error, verdict.Worked, blocked);
@@ -121,6 +121,10 @@ public sealed class Maker
         await StaticDepsRewritten(job);
         return await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed);
     }
+
+    // (a method of its own: a lambda capturing the job in DoMakeJob made its closure for every job made: issue 18)
+    private static bool HasDanglingStaticDep(Job job, ErrorChain blocked) =>
+        blocked.Causes.Any(c => c.Rule == "dangling" && job.Plan.StaticDeps.Any(d => d.Name == c.Name));
 
     /// <summary>A static dep found up to date may since be rewritten by a run of its job (started for another dep
     /// of this request, e.g. a sibling target deleted by hand): the job waits for that run to end before reading it.</summary>

@@ -32,7 +32,7 @@ public sealed class RunningJob
 
     /// <summary>The incremental targets that were there when the run started: still there when it ends, they are
     /// its targets even unwritten (the job built on them and left them as they were).</summary>
-    internal List<string> KeptTargets = [];
+    internal IReadOnlyList<string> KeptTargets = [];
 
     /// <summary>The job asked for deps (ldepend -v) that had to be made while it waited.</summary>
     internal bool WaitedForDeps;
@@ -44,13 +44,47 @@ public sealed class RunningJob
     /// for the other; the last one to leave stops it.</summary>
     private int _waiters;
 
+    // what the requests waiting for the run's end are woken by: its end, or a request leaving it (that request then
+    // stops waiting); one per run, made when a request first waits (a job waiting for a slot costs this alone, rather
+    // than a cancel registration, a WhenAny and a TaskCompletionSource per request waiting: issue 18)
+    private TaskCompletionSource? _changed;
+
     public void Join() => _waiters++;
 
-    /// <summary>True when this was the last request wanting the run: it is stopped.</summary>
+    /// <summary>True when this was the last request wanting the run: it is stopped (its end then wakes the
+    /// waiters); false: it goes on for the others, and the waiters are woken now (the leaving one stops waiting).</summary>
     public bool Leave()
     {
-        if (--_waiters != 0) return false;
+        if (--_waiters != 0)
+        {
+            Wake();
+            return false;
+        }
         _cancel.Cancel();
         return true;
+    }
+
+    /// <summary>Stopped: the last request that wanted it left, its end is on its way (killed).</summary>
+    public bool Stopping => _cancel.IsCancellationRequested;
+
+    /// <summary>Ends when the run ends or a request leaves it (not inline: its waiters go on later, on the thread
+    /// of their await).</summary>
+    public Task Changed() => HasEnded ? Task.CompletedTask : (_changed ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>The run's own task has reached its end (<see cref="Completion"/> is over, or about to be).</summary>
+    public bool HasEnded { get; private set; }
+
+    /// <summary>The run's own task calls this last, at its end, on the engine thread.</summary>
+    internal void Ended()
+    {
+        HasEnded = true;
+        Wake();
+    }
+
+    private void Wake()
+    {
+        TaskCompletionSource? changed = _changed;
+        _changed = null;
+        changed?.TrySetResult();
     }
 }

@@ -22,11 +22,29 @@ public sealed record StarDepSpec(string Key, Template Pattern, DepFlags Flags);
 
 public sealed class JobPlan
 {
+    /// <summary>Its target and static dep names become the strings the graph already holds for these files
+    /// (<paramref name="known"/>: null when it has none), and its job name the target's when they are the same: a
+    /// plan lives as long as its job, and each name made anew from the stems was a second copy of the node's
+    /// (issue 18). Called once, before the plan is shared.</summary>
+    internal void ShareNames(Func<string, string?> known)
+    {
+        if (Targets is List<string> targets)
+            for (int i = 0; i < targets.Count; i++)
+            {
+                if (known(targets[i]) is string t) targets[i] = t;
+                if (_jobName == targets[i]) _jobName = targets[i];
+            }
+        if (StaticDeps is List<StaticDep> deps)
+            for (int i = 0; i < deps.Count; i++)
+                if (known(deps[i].Name) is string d && !ReferenceEquals(d, deps[i].Name)) deps[i] = deps[i] with { Name = d };
+    }
+
     public required Rule Rule { get; init; }
     /// <summary>The non-star stems that identify the job.</summary>
     public required IReadOnlyDictionary<string, string> Stems { get; init; }
     /// <summary>The target name with star stems shown as {Stem*} (or the rule's job_name).</summary>
-    public required string JobName { get; init; }
+    public required string JobName { get => _jobName; init => _jobName = value; }
+    private string _jobName = "";
     /// <summary>Static (non-star) targets, side targets included, resolved.</summary>
     public required IReadOnlyList<string> Targets { get; init; }
     /// <summary>The flags of each static target, same order as <see cref="Targets"/>.</summary>

@@ -46,7 +46,7 @@ public sealed class RuleIndex
 
     private static void Add(ref List<RuleMatch>? found, Entry e, string name)
     {
-        Dictionary<string, string>? stems = e.Rule.Targets[e.TargetIndex].Match(name);
+        IReadOnlyDictionary<string, string>? stems = e.Rule.Targets[e.TargetIndex].Match(name);
         if (stems != null) (found ??= new List<RuleMatch>(1)).Add(new RuleMatch(e.Rule, e.TargetIndex, stems));
     }
 

@@ -36,7 +36,7 @@ public sealed class TargetSpec
     public bool HasStems => Pattern.Parts.Count > 1;
 
     /// <summary>The stems when <paramref name="name"/> is one of the files this target names, else null.</summary>
-    public Dictionary<string, string>? Match(string name)
+    public IReadOnlyDictionary<string, string>? Match(string name)
     {
         if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal)
             || name.Length < Prefix.Length + Suffix.Length) return null;
@@ -56,6 +56,7 @@ public sealed class TargetSpec
     private readonly record struct SimpleStem(StemClass Class, int MinLength);
 
     private readonly SimpleStem[]? _simpleStems;   // null: the regex decides
+    private string[]? _stemNames;                  // of _simpleStems, in their order (each stem once)
 
     private static SimpleStem[]? SimpleStems(Template pattern, IReadOnlyDictionary<string, string> dotNetStems)
     {
@@ -79,15 +80,15 @@ public sealed class TargetSpec
         return stems;
     }
 
-    private Dictionary<string, string>? MatchSimple(string name)
+    private StemValues? MatchSimple(string name)
     {
         SimpleStem[] stems = _simpleStems!;
         Span<int> starts = stackalloc int[stems.Length];
         Span<int> ends = stackalloc int[stems.Length];
         if (!MatchStems(name, 0, Prefix.Length, starts, ends)) return null;
-        var values = new Dictionary<string, string>(stems.Length, StringComparer.Ordinal);
-        for (int i = 0; i < stems.Length; i++) values[Pattern.Parts[2 * i + 1]] = name[starts[i]..ends[i]];
-        return values;
+        var values = new string[stems.Length];
+        for (int i = 0; i < stems.Length; i++) values[i] = name[starts[i]..ends[i]];
+        return new StemValues(_stemNames ??= Pattern.Names.ToArray(), values);
     }
 
     /// <summary>Stem <paramref name="k"/> and what follows, from <paramref name="at"/>: each stem as long as

@@ -81,6 +81,23 @@ public class SharedRunTests
         Assert.Contains("done C s.c", second.StatusTexts);
     }
 
+    // The request that left a run going on for another does not wait for its end: it says the job continues and
+    // ends at once (woken by its leaving, not by the run).
+    [Fact]
+    public async Task LeavingRequestEndsBeforeTheSharedRun()
+    {
+        using var repo = Repo();
+        using var cancelFirst = new CancellationTokenSource();
+        var first = new RecordingClient();
+        var (one, two, _, gate) = await TwoRequestsInA(repo, first, cancelFirst.Token);
+        cancelFirst.Cancel();
+        Assert.Equal(ExitCode.Interrupted, await one);
+        Assert.Contains("continue A s.a", first.StatusTexts);
+        Assert.False(gate.Killed);
+        gate.Release();
+        Assert.Equal(ExitCode.Ok, await two);
+    }
+
     // A cancelled request (its client is gone) that was waiting on a run shared with another request stops when
     // the run ends: it runs nothing more for nobody, and ends Interrupted.
     [Fact]

@@ -69,7 +69,7 @@ public sealed class ResourcePool
         {
             if (_waiting == 0 && Fits(demand, null) && (limit == null || limit.Running < limit.Max))
                 return Task.FromResult(Take(demand, limit, pressure));   // the common case: nobody to pass, no allocation of a waiter
-            waiter = new Waiter(demand, limit, _arrivals++, _clock(), pressure);
+            waiter = new Waiter(this, demand, limit, _arrivals++, _clock(), pressure);
             var key = new DemandKey(demand, limit);
             if (!_queues.TryGetValue(key, out WaiterQueue? queue)) _queues[key] = queue = new WaiterQueue(demand, limit);
             if (queue.Waiters.Count == 0) _nonEmpty.Add(queue);
@@ -79,7 +79,8 @@ public sealed class ResourcePool
         }
         Complete(granted);
         if (!waiter.Completion.Task.IsCompleted && cancelled.CanBeCanceled)
-            waiter.Cancellation = cancelled.Register(() => Cancel(waiter, cancelled));
+            // (the waiter is the callback's state: no closure and delegate per waiting job)
+            waiter.Cancellation = cancelled.UnsafeRegister(static (w, token) => ((Waiter)w!).Pool.Cancel((Waiter)w!, token), waiter);
         return waiter.Completion.Task;
     }
 
@@ -181,8 +182,9 @@ public sealed class ResourcePool
         return granted;
     }
 
-    private sealed class Waiter(long[] demand, JobCountLimit? limit, long arrival, long since, double pressure)
+    private sealed class Waiter(ResourcePool pool, long[] demand, JobCountLimit? limit, long arrival, long since, double pressure)
     {
+        public readonly ResourcePool Pool = pool;
         public readonly long[] Demand = demand;
         public readonly JobCountLimit? Limit = limit;
         public readonly (double Pressure, long Arrival) Order = (pressure, arrival);

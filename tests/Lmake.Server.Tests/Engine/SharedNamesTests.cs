@@ -1,0 +1,40 @@
+// What a job keeps for its life holds no second copy of what the graph has: its plan's target and dep names are
+// the nodes' own strings, its job name the target's, and its stems a compact pair of arrays (issue 18).
+using Lmake.Server.Rules;
+
+namespace Lmake.Server.Tests.Engine;
+
+public class SharedNamesTests
+{
+    [Fact]
+    public async Task PlanNamesAreTheNodesStrings()
+    {
+        using var repo = new TestRepo(["s"], RuleSpec.Step("A", ".a"), RuleSpec.Step("B", ".b", ".a"));
+        repo.Backend
+            .On("A", job => job.Write(job.Target, "a"))
+            .On("B", job => job.Write(job.Target, "b"));
+        repo.Disk.Write("s", "s");
+        var (exit, _) = await repo.Build("s.b");
+        Assert.Equal(0, exit);
+        await repo.Settled();
+        Server.Engine.Job b = repo.Graph.Jobs.Single(j => j.Rule.Name == "B");
+        Assert.True(repo.Graph.TryGetNode("s.b", out Server.Engine.Node target));
+        Assert.True(repo.Graph.TryGetNode("s.a", out Server.Engine.Node dep));
+        Assert.Same(target.Name, b.Plan.Targets[0]);
+        Assert.Same(dep.Name, b.Plan.StaticDeps.Single().Name);
+        Assert.Same(target.Name, b.Name);
+    }
+
+    [Fact]
+    public void StemValuesReadAsADictionary()
+    {
+        var stems = new StemValues(["Dir", "Base"], ["src/d1", "f1"]);
+        Assert.Equal(2, stems.Count);
+        Assert.Equal("f1", stems["Base"]);
+        Assert.True(stems.TryGetValue("Dir", out string? dir));
+        Assert.Equal("src/d1", dir);
+        Assert.False(stems.ContainsKey("File"));
+        Assert.Throws<KeyNotFoundException>(() => stems["File"]);
+        Assert.Equal([new("Dir", "src/d1"), new KeyValuePair<string, string>("Base", "f1")], stems.ToList());
+    }
+}
