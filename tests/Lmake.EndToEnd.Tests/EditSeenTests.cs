@@ -51,12 +51,16 @@ public sealed class EditSeenTests
     [Fact]
     public async Task AnEditMadeWhileABuildRunsIsSeenByTheJobsCheckedAfterIt()
     {
-        using var r = new LmakeRepo("""
+        // x.slow says it started and waits for the test's go, in a dir outside the repo (no dep): the edit lands while
+        // it runs whatever the load of the machine (a fixed delay did not, under a loaded test run)
+        using var signals = new TempDir("lmake-edit-seen-");
+        string started = Path.Combine(signals.Path, "started"), go = Path.Combine(signals.Path, "go");
+        using var r = new LmakeRepo($$"""
             from lmake.rules import Rule
             class Slow(Rule):
                 targets = {'T': r'{F:.*}.slow'}
                 deps    = {'S': '{F}'}
-                cmd     = 'sleep 1; cat {S} > {T}'
+                cmd     = 'touch {{started}}; while [ ! -e {{go}} ]; do sleep 0.05; done; cat {S} > {T}'
             class Cat(Rule):
                 targets = {'T': r'{F:.*}.cat'}
                 deps    = {'A': '{F}.slow'}
@@ -64,15 +68,20 @@ public sealed class EditSeenTests
             """);
         r.Repo.Add("x", "x0\n");
         r.Repo.Add("side/b", "b0\n");
+        File.WriteAllText(go, "");
         LmakeOutput first = r.Lmake("x.cat");
         Assert.True(first.Result.ExitCode == 0, first.ToString());
         Assert.Equal("x0\nb0\n", r.Repo.Read("x.cat"));
 
-        // x.slow runs for a second; side/b, a dep Cat discovered, is edited meanwhile and checked after
+        // x.slow runs until told to go; side/b, a dep Cat discovered, is edited meanwhile and checked after
+        File.Delete(go);
+        File.Delete(started);
         r.Repo.Write("x", "x1\n");
         Task<LmakeOutput> run = Task.Run(() => r.Lmake("x.cat"));
-        await Task.Delay(400);
+        for (var sw = System.Diagnostics.Stopwatch.StartNew(); !File.Exists(started); await Task.Delay(20))
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60) && !run.IsCompleted, "x.slow never started");
         r.Repo.Write("side/b", "b1\n");
+        File.WriteAllText(go, "");
         LmakeOutput second = await run;
         Assert.True(second.Result.ExitCode == 0, second.ToString());
         Assert.Equal("x1\nb1\n", r.Repo.Read("x.cat"));

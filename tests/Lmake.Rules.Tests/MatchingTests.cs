@@ -146,7 +146,7 @@ public class MatchingTests
             {
                 TargetSpec target = rule.Targets[0];
                 System.Text.RegularExpressions.Match expected = target.Regex.Match(name);
-                Dictionary<string, string>? actual = target.Match(name);
+                IReadOnlyDictionary<string, string>? actual = target.Match(name);
                 Assert.True(expected.Success == (actual != null), $"{target.Pattern} on {name}: regex says {expected.Success}");
                 if (actual == null) continue;
                 matched++;
