@@ -23,8 +23,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>
     /// <param name="earlyRerunOwed">Its dynamic attributes waited for files (DynamicAttributeDeps) and it looks in a
     /// cache first: a hit is then a hit_rerun, a miss says early_rerun before it runs.</param>
-    public async Task<NodeResult> RunUntilStable(Job job, string reason, int depth, bool earlyRerunOwed = false)
+    public async Task<NodeResult> RunUntilStable(Job job, RunReason why, int depth, bool earlyRerunOwed = false)
     {
+        string reason = why.Text;
         int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
         // every run is a submission, retries included: max_submits bounds them all (rule's 0: no limit)
         int maxSubmits = Options.MaxSubmits ?? (job.Plan.MaxSubmits > 0 ? job.Plan.MaxSubmits : int.MaxValue);
@@ -35,7 +36,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
-            RunningJob running = RunShared(job, reason, lastRun, depth, run == 1 && earlyRerunOwed);
+            RunningJob running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves every run it waits for (MakeRequest.LeaveRuns: the last one to leave stops it, and waits for it
@@ -369,7 +370,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private RunningJob RunShared(Job job, string reason, JobRun? lastRun, int depth, bool earlyRerunOwed)
+    private RunningJob RunShared(Job job, RunReason reason, JobRun? lastRun, int depth, bool earlyRerunOwed)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
@@ -385,7 +386,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             RunningJob started = running;
             running.Start(cancel => CachedOrRun(job, started, submission, host, depth, earlyRerunOwed, cancel));
         }
-        else SayStatus(job, reason, "started", null);   // already running for another lmake: joined, not run twice
+        else SayStatus(job, reason.Text, "started", null);   // already running for another lmake: joined, not run twice
         running.Join();
         return running;
     }

@@ -101,7 +101,7 @@ public sealed class Maker
                     if (t.WrittenBy == job.Id && StaleOutputs.Remove(_graph, t) is string done) _req.Status(done, job.Rule.Name, null, t.Name);
             return new NodeResult(MakeState.Error, verdict.Worked, blocked);
         }
-        if (verdict.Reason is not string reason)
+        if (verdict.Reason is not RunReason reason)
         {
             // up to date; its status may have changed while its deps were made (a run of another request)
             if (job.Status == JobStatus.Ok) return new NodeResult(MakeState.Ok, verdict.Worked, null);

@@ -18,7 +18,7 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
     /// edited while frozen and not touched since (Node.HeldWhileFrozen) goes without a word. The folders emptied go, and the
     /// folders of the targets are made, so the job can write there. Returns the incremental targets kept.</summary>
     /// <param name="reason">Why the job runs: a hand edit quarantined because the job runs for another reason is said in the summary.</param>
-    public List<string>? Clear(Job job, JobRun? lastRun, string reason)
+    public List<string>? Clear(Job job, JobRun? lastRun, RunReason reason)
     {
         List<string>? kept = null;
         JobPlan plan = job.Plan;
@@ -67,7 +67,7 @@ internal sealed class TargetClearing(Graph graph, MakeRequest req)
                 // an edit of what a successful run left, swept by a run due for another reason (a dep changed), is told
                 // in the summary (open-lmake's status lines say nothing of it); one that is the reason of the run, or
                 // content no successful run vouched for (written where nothing was, over a failed run), is a status line
-                if (editedSince && job.Status == JobStatus.Ok && reason != UpToDate.TargetModified(t.Name)) req.QuarantinedEdits.Add(t.Name);
+                if (editedSince && job.Status == JobStatus.Ok && reason.EditedTarget != t.Name) req.QuarantinedEdits.Add(t.Name);
                 else req.Status("quarantined", job.Rule.Name, null, t.Name);
             }
             else

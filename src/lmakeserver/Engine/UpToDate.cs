@@ -11,7 +11,7 @@ namespace Lmake.Server.Engine;
 /// <param name="Worked">Some job ran while its deps were made.</param>
 /// <param name="Reason">Why it must run (null: it need not).</param>
 /// <param name="Blocked">A static dep in error or missing: it cannot run.</param>
-public readonly record struct JobVerdict(bool Worked, string? Reason, ErrorChain? Blocked)
+public readonly record struct JobVerdict(bool Worked, RunReason? Reason, ErrorChain? Blocked)
 {
     public bool IsUpToDate => Reason == null && Blocked == null;
 }
@@ -50,11 +50,11 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         }
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
-        string? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
+        RunReason? reason = ReasonToRun(job, missingTargetsOk: stateOnly);
         // a hand edit of a target is the reason to run only when nothing else is: a run due for a dep that changed
         // sweeps the edit away on its way (TargetClearing then says it in the summary, not as a status line)
-        string? edited = null;
-        if (!stateOnly && reason != null && IsTargetModified(job, reason)) (edited, reason) = (reason, null);
+        RunReason? edited = null;
+        if (!stateOnly && reason is { EditedTarget: not null }) (edited, reason) = (reason, null);
         // a job that must run still has its deps of last time made first (up to a critical one): one in error
         // blocks it (running it would only read that dep again); after a new command they are made all the same
         // (a cycle through them stays one until lforget -d), but their errors block nothing (it may not read them now)
@@ -110,14 +110,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         return new JobVerdict(worked, reason ?? edited, null);
     }
 
-    /// <summary>The reason to run of a job whose target was edited by hand (TargetClearing tells it from others).</summary>
-    public static string TargetModified(string name) => $"target {name} was modified";
-
-    private static bool IsTargetModified(Job job, string reason) => job.Targets.Any(t => reason == TargetModified(t.Name));
-
     /// <summary>Why the job must run without looking at its deps, or null. <paramref name="missingTargetsOk"/>:
     /// targets it made that were deleted or edited by hand since are no reason (nothing needs their content yet).</summary>
-    public string? ReasonToRun(Job job, bool missingTargetsOk = false)
+    public RunReason? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
         if (job.Status == JobStatus.Never) return "never ran";
         if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
@@ -143,7 +138,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             if (t.HeldWhileFrozen && now.IsFile) return $"target {t.Name} was changed while frozen";
             // (a target since removed by lmake is no longer this job's)
             if (t.WrittenBy == job.Id && (now == t.WrittenChecksum || missingTargetsOk)) continue;
-            return now.IsFile ? TargetModified(t.Name) : $"target {t.Name} is missing";
+            return now.IsFile ? RunReason.TargetModified(t.Name) : $"target {t.Name} is missing";
         }
         if (!ok) return null;
         IReadOnlyList<string> planned = job.Plan.Targets;

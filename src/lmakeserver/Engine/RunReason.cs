@@ -1,0 +1,15 @@
+// Why a job must run: the words lmake -v and lshow -i show, and, when that is the whole reason, the target a user
+// edited by hand (TargetClearing says the quarantine of such an edit as a status line, and that of an edit a run due
+// for another reason sweeps away in the summary).
+namespace Lmake.Server.Engine;
+
+public sealed record RunReason(string Text, string? EditedTarget = null)
+{
+    // every other reason is its words alone (null: no reason)
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static implicit operator RunReason?(string? text) => text is null ? null : new(text);
+
+    public static RunReason TargetModified(string name) => new($"target {name} was modified", name);
+
+    public override string ToString() => Text;
+}
