@@ -117,6 +117,7 @@ public sealed class RemoteJobListenerTests
         public bool ShowsStdout => false;
         public void ShowStdoutLine(string line) => throw new NotSupportedException();
         public void Warn(string line) => throw new NotSupportedException();
+        public void PastQueue() => throw new NotSupportedException();
         public void Started() => throw new NotSupportedException();
         public Task<IReadOnlyList<DepVerdict>> MakeDeps(IReadOnlyList<string> files, Func<Task, Task> whileWaiting) => throw new NotSupportedException();
         public bool CheckDeps(IReadOnlyList<string> depsSoFar) => throw new NotSupportedException();

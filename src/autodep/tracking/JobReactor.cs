@@ -139,20 +139,28 @@ internal sealed unsafe class JobReactor
                     catch (Exception e) { Console.Error.WriteLine($"lmake job channel: {e.Message}"); }  // keep serving the jobs
                     continue;
                 }
-                TrackedJob? job;
-                lock (_lock) job = _slots[(int)(data >> 3)];
-                if (job is null) continue;
-                int what = (int)(data & 7);
-                try
-                {
-                    if (what == WhatPid) job.OnPidReady(this);
-                    else job.OnReadable(this, what, _readBuffer);
-                }
-                catch (Exception e) { job.Fail(this, e); }
+                Dispatch(data);
             }
             if (_withDeadline.Count > 0) FireDeadlines();
             FreeReleasedSlots();
         }
+    }
+
+    // (a method of its own: a local of the loop holding the last job would keep it, and through it the whole request
+    // it ran for, alive while the loop sleeps in epoll_wait)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Dispatch(ulong data)
+    {
+        TrackedJob? job;
+        lock (_lock) job = _slots[(int)(data >> 3)];
+        if (job is null) return;
+        int what = (int)(data & 7);
+        try
+        {
+            if (what == WhatPid) job.OnPidReady(this);
+            else job.OnReadable(this, what, _readBuffer);
+        }
+        catch (Exception e) { job.Fail(this, e); }
     }
 
     private void DrainPosted()

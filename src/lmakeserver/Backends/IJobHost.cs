@@ -38,6 +38,10 @@ public interface IJobHost
     /// it and it was submitted again...).</summary>
     void Warn(string line);
 
+    /// <summary>The job got past the backend's own wait for room (local: its resources; Slurm: a queue slot): the
+    /// next job may be handed to the backend (RunAdmission). Called once, before <see cref="Started"/>.</summary>
+    void PastQueue();
+
     /// <summary>The job got what it waited for (resources, a node) and starts now (lshow: running since).</summary>
     void Started();
 

@@ -250,7 +250,7 @@ public sealed class Engine
                 ExitCode.BadState);
         makefiles.WriteSummaries(_lmakeDir.ConfigSummary, _lmakeDir.RulesSummary, _lmakeDir.Manifest);
         string tmp = saved + ".tmp";
-        File.WriteAllText(tmp, makefiles.ToJson());
+        using (FileStream f = File.Create(tmp)) makefiles.WriteJson(f);
         File.Move(tmp, saved, overwrite: true);
         _graph.SetMakefiles(makefiles, new RuleEvaluator(makefiles, _layout, RepoRoot));
         _graph.ForgetFormerSources(current?.Sources);

@@ -30,6 +30,8 @@ public sealed class Graph
     {
         RepoRoot = repoRoot;
         _store = store;
+        Progress = new ProgressBoard();
+        Admission = new RunAdmission(Progress);
         Disk = disk ?? new RealDisk(repoRoot, new LmakeDir(repoRoot));
         // sized for what the store knows: a no-op of the whole repo meets every node, and growing these one
         // doubling at a time was a tenth of what a new server allocated for it
@@ -58,7 +60,9 @@ public sealed class Graph
     /// request still waiting waits on itself (a cycle of deps).</summary>
     public int RunningJobs;
     /// <summary>The runs handed to backends, for the progress a terminal shows.</summary>
-    public ProgressBoard Progress { get; } = new();
+    public ProgressBoard Progress { get; }
+    /// <summary>The gate runs pass before their backend (a full build does not hand every job to it at once).</summary>
+    public RunAdmission Admission { get; }
 
     public IEnumerable<Node> Nodes => _nodes.Values;
     public IEnumerable<Job> Jobs => _jobs.Values;

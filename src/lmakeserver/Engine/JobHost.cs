@@ -42,6 +42,8 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
         _req.Output.Err(line);
     }
 
+    public void PastQueue() => graph.Admission.PastQueue(job.Running);
+
     public void Started()
     {
         if (job.Running is { } running) running.Started = DateTime.Now;

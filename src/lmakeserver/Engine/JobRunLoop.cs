@@ -36,7 +36,31 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
             // client that wanted it left; else another request records it): nothing to record, nobody to tell
             req.Cancelled.ThrowIfCancellationRequested();
-            RunningJob running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed);
+            // a full build finds every job ready at once: past a few, they wait their turn at the gate to the backends,
+            // where a waiting job costs little (RunAdmission)
+            RunningJob running;
+            if (graph.Admission.MustWait(job))
+            {
+                RunningJob? joined = await graph.Admission.WaitTurn(job, req, JobPressure.Current);
+                if (joined != null)
+                {
+                    // another request started it meanwhile: this one was counted among its waiters then
+                    running = joined;
+                    if (req.Cancelled.IsCancellationRequested)
+                    {
+                        running.Leave();
+                        req.Cancelled.ThrowIfCancellationRequested();
+                    }
+                    SayStatus(job, reason, "started", null);
+                }
+                else if (req.Cancelled.IsCancellationRequested)
+                {
+                    graph.Admission.Unreserve();
+                    throw new OperationCanceledException(req.Cancelled);
+                }
+                else running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed, reserved: true);
+            }
+            else running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed, reserved: false);
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves every run it waits for (MakeRequest.LeaveRuns: the last one to leave stops it, and waits for it
@@ -370,7 +394,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
-    private RunningJob RunShared(Job job, RunReason reason, JobRun? lastRun, int depth, bool earlyRerunOwed)
+    /// <param name="reserved">The gate to the backends kept a place for this run (RunAdmission.WaitTurn).</param>
+    private RunningJob RunShared(Job job, RunReason reason, JobRun? lastRun, int depth, bool earlyRerunOwed, bool reserved)
     {
         RunningJob? running = job.Running;
         if (running == null || running.IsOver)   // a finished run is not joined: a rerun or retry starts anew
@@ -384,9 +409,14 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             graph.RunningJobs++;
             graph.Progress.Submitted(job);
             RunningJob started = running;
+            graph.Admission.Started(job, running, reserved);
             running.Start(cancel => CachedOrRun(job, started, submission, host, depth, earlyRerunOwed, cancel));
         }
-        else SayStatus(job, reason.Text, "started", null);   // already running for another lmake: joined, not run twice
+        else
+        {
+            if (reserved) graph.Admission.Unreserve();
+            SayStatus(job, reason.Text, "started", null);   // already running for another lmake: joined, not run twice
+        }
         running.Join();
         return running;
     }
@@ -416,6 +446,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         JobRun? ended = null;
         try
         {
+            // (a lookup may make deps, whose jobs must not wait at the gate behind this one)
+            if (LooksInCache(job)) graph.Admission.PastQueue(running);
             JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
             if (cache.TakeNotice() is string notice) req.Note(notice);
             if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
@@ -426,6 +458,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         finally
         {
             graph.RunningJobs--;
+            graph.Admission.PastQueue(running);
             graph.Progress.Ended(job, ended is { Ok: true, FromCache: CacheHit.None } r ? r.ExecTime : null);
             if (job.Running == running) job.Running = null;
             running.Ended();   // its waiters go on (after this task is over)

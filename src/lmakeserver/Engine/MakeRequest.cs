@@ -71,12 +71,24 @@ public sealed class MakeRequest
     /// <summary>On the engine thread: the request waits for the end of the run (it joined it).</summary>
     internal void WaitFor(RunningJob running)
     {
-        if (_engine == null && Cancelled.CanBeCanceled)
-        {
-            _engine = SynchronizationContext.Current;
-            _onCancel = Cancelled.UnsafeRegister(static r => ((MakeRequest)r!).OnCancel(), this);
-        }
+        HookCancel();
         _waitingFor[running] = _waitingFor.GetValueOrDefault(running) + 1;
+    }
+
+    /// <summary>On the engine thread: the request waits in the gate to the backends (RunAdmission), which it leaves
+    /// on ^C.</summary>
+    internal void LeavesGate(RunAdmission gate)
+    {
+        HookCancel();
+        _gate = gate;
+    }
+    private RunAdmission? _gate;
+
+    private void HookCancel()
+    {
+        if (_engine != null || !Cancelled.CanBeCanceled) return;
+        _engine = SynchronizationContext.Current;
+        _onCancel = Cancelled.UnsafeRegister(static r => ((MakeRequest)r!).OnCancel(), this);
     }
 
     /// <summary>The request no longer waits for the run (it ended, or the request left it).</summary>
@@ -99,6 +111,7 @@ public sealed class MakeRequest
     internal void LeaveRuns()
     {
         LeftRuns = true;
+        _gate?.Leave(this);
         foreach ((RunningJob running, int n) in _waitingFor.ToArray())
             for (int i = 0; i < n && !running.HasEnded; i++) running.Leave();
         _waitingFor.Clear();

@@ -37,6 +37,9 @@ public sealed class RunningJob
     /// <summary>The job asked for deps (ldepend -v) that had to be made while it waited.</summary>
     internal bool WaitedForDeps;
 
+    /// <summary>It holds a place at the gate to the backends until it gets past its backend's queue (RunAdmission).</summary>
+    internal bool HoldsAdmission;
+
     /// <summary>The run is recorded (store, job info) by the first request that gets there, once.</summary>
     internal bool Recorded;
 

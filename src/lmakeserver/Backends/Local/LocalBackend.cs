@@ -67,6 +67,7 @@ public sealed class LocalBackend : IBackend
         if (ResourceDemand.Of(job.Plan, resources, pool, out string? refusal) is not long[] demand)
             return new JobRun(false, refusal, [refusal!], "", TimeSpan.Zero, [], [], false);
         using var held = new HeldResources(await pool.Acquire(demand, host.JobLimit, cancelled, job.Pressure), cancelled);
+        host.PastQueue();
         int smallId = _freeSmallIds.Count > 0 ? _freeSmallIds.Pop() : _nextSmallId++;
         try { return await RunInSlot(job, host, smallId, held, cancelled); }
         finally { _freeSmallIds.Push(smallId); }

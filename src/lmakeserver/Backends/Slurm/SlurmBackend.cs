@@ -166,6 +166,7 @@ public sealed class SlurmBackend : IBackend
         string queueKey = string.Join(' ', options);
         try { await _queue.Enter(queueKey, settings.MaxQueuedJobs, cancelled, job.Pressure); }
         catch (OperationCanceledException) { return (null, "cancelled"); }
+        host.PastQueue();
         bool queued = true;
         long? slurmId = null;
         try

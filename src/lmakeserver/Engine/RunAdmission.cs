@@ -1,0 +1,146 @@
+// The gate a job that must run passes before it is handed to its backend (issue 18). A full build finds every job
+// ready at once; handed to the backend, each one waiting there costs its run under way, its host, its submission,
+// the backend's own waiter and cancel registration, and the suspended calls between them (about 1.3 KB a job).
+// Here a waiting job costs one small entry: at most MaxInBackendQueues runs wait in backends' queues at once, and
+// the others wait here, the most pressing first (JobPressure), as the backends themselves would serve them.
+//
+// A run holds one of the places from the time it is handed to its backend until it gets past the backend's own wait
+// (local: its resources; Slurm: a queue slot; IJobHost.PastQueue), until it looks in a cache (a lookup may make
+// deps, which must not wait behind it), or until it ends. A job already running for another request is joined at
+// once; a job waiting here for several requests runs once: when one of them starts it, the others join that run.
+// Everything here runs on the engine thread.
+using Lmake.Server.Backends;
+
+namespace Lmake.Server.Engine;
+
+public sealed class RunAdmission(ProgressBoard progress)
+{
+    /// <summary>Runs waiting in backends' queues at once. Enough for a backend to choose among (the local pool serves
+    /// the job that fits, Slurm fills its queue slots one by one), small against a repo's jobs.</summary>
+    public const int MaxInBackendQueues = 128;
+
+    private sealed class Entry(Job job, MakeRequest request)
+    {
+        public readonly Job Job = job;
+        public readonly MakeRequest Request = request;
+        public readonly TaskCompletionSource<RunningJob?> Turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Gone;   // woken or cancelled: a stale element of the queue
+        public Entry? NextSameJob;   // another request waiting for the same job
+    }
+
+    // (−pressure, arrival): the most pressing first, then in the order they came
+    private readonly PriorityQueue<Entry, (double, long)> _queue = new();
+    // the entries still waiting for each job, chained (usually one: several requests may want the same job)
+    private readonly Dictionary<Job, Entry> _byJob = [];
+    private long _arrivals;
+    private int _held;    // runs handed to a backend and not past its queue yet (RunningJob.HoldsAdmission)
+    private int _woken;   // entries woken to start their run, whose request has not come back yet
+
+    /// <summary>Jobs waiting here now.</summary>
+    public int Waiting { get; private set; }
+
+    /// <summary>Whether a run to start now must wait its turn (a job already running is joined without waiting).</summary>
+    internal bool MustWait(Job job) => job.Running is not { IsOver: false } && (Waiting > 0 || _held + _woken >= MaxInBackendQueues);
+
+    /// <summary>Waits for the job's turn. Null: this request starts the run (its place is kept for it: pass
+    /// <c>reserved</c> to <see cref="Started"/> or give it back with <see cref="Unreserve"/>); a run: another request
+    /// started it meanwhile, and this one is counted among its waiters (RunningJob.Join). Cancelled when the request
+    /// leaves (<see cref="Leave"/>).</summary>
+    internal Task<RunningJob?> WaitTurn(Job job, MakeRequest request, double pressure)
+    {
+        var entry = new Entry(job, request);
+        _queue.Enqueue(entry, (-pressure, _arrivals++));
+        if (_byJob.TryGetValue(job, out Entry? first)) entry.NextSameJob = first;
+        _byJob[job] = entry;
+        Waiting++;
+        progress.Submitted(job);   // counted as queued (and in the ETA) while it waits here
+        request.LeavesGate(this);
+        return entry.Turn.Task;
+    }
+
+    /// <summary>A run is handed to its backend: it holds a place until <see cref="PastQueue"/>. Requests waiting here
+    /// for the same job join it.</summary>
+    internal void Started(Job job, RunningJob running, bool reserved)
+    {
+        if (reserved) _woken--;
+        _held++;
+        running.HoldsAdmission = true;
+        if (!_byJob.Remove(job, out Entry? same)) return;
+        for (Entry? e = same; e != null; e = e.NextSameJob)
+        {
+            e.Gone = true;
+            Waiting--;
+            running.Join();   // now, so that another request leaving the run does not stop it for this one
+            e.Turn.TrySetResult(running);
+        }
+    }
+
+    /// <summary>A request woken to start a run did not start it (it joined a run, or it left).</summary>
+    internal void Unreserve()
+    {
+        _woken--;
+        Pump();
+    }
+
+    /// <summary>The run got past its backend's queue, looks in a cache, or ended: its place goes to the next job.</summary>
+    internal void PastQueue(RunningJob? running)
+    {
+        if (running is not { HoldsAdmission: true }) return;
+        running.HoldsAdmission = false;
+        _held--;
+        Pump();
+    }
+
+    /// <summary>The request left (^C, its client gone): it stops waiting here.</summary>
+    internal void Leave(MakeRequest request)
+    {
+        foreach (var (job, first) in _byJob.ToArray())
+        {
+            Entry? kept = null;
+            for (Entry? e = first, next; e != null; e = next)
+            {
+                next = e.NextSameJob;
+                if (e.Request != request) { e.NextSameJob = kept; kept = e; continue; }
+                e.Gone = true;
+                Waiting--;
+                e.Turn.TrySetCanceled(request.Cancelled);
+            }
+            if (kept != null) { _byJob[job] = kept; continue; }
+            _byJob.Remove(job);
+            if (job.Running == null) progress.Ended(job, null);   // nobody runs it after all
+        }
+    }
+
+    private void Unchain(Entry entry)
+    {
+        if (!_byJob.TryGetValue(entry.Job, out Entry? first)) return;
+        if (first == entry)
+        {
+            if (entry.NextSameJob is { } next) _byJob[entry.Job] = next;
+            else _byJob.Remove(entry.Job);
+            return;
+        }
+        for (Entry e = first; e.NextSameJob is { } next; e = next)
+            if (next == entry) { e.NextSameJob = entry.NextSameJob; return; }
+    }
+
+    // wakes the most pressing jobs while places are free
+    private void Pump()
+    {
+        while (_held + _woken < MaxInBackendQueues && _queue.TryDequeue(out Entry? e, out _))
+        {
+            if (e.Gone) continue;
+            Unchain(e);
+            e.Gone = true;
+            Waiting--;
+            if (e.Job.Running is { IsOver: false } running)
+            {
+                running.Join();
+                e.Turn.TrySetResult(running);
+                continue;
+            }
+            _woken++;
+            e.Turn.TrySetResult(null);
+        }
+    }
+}
