@@ -13,6 +13,10 @@ using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
+/// <summary>A turn at the gate to the backends: <paramref name="Waited"/> there, and then either a place is kept for
+/// the run this request starts, or <paramref name="Joined"/> is the run another request started meanwhile.</summary>
+internal readonly record struct GateTurn(bool Waited, RunningJob? Joined);
+
 internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJobCache cache, MakeRequest req)
 {
     // jobs whose reason to run was said under their first status line (-v)
@@ -20,10 +24,17 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
 
     private LmakeOptions Options => req.Options;
 
+    /// <summary>The job's turn at the gate to the backends (RunAdmission) before its first run, taken by DoMakeJob
+    /// before RunUntilStable: a full build finds every job ready at once, and past a few they wait there, where a
+    /// waiting job costs least (the run loop is not yet under way). Null: no need to wait.</summary>
+    public Task<RunningJob?>? TurnAtGate(Job job) =>
+        graph.Admission.MustWait(job) ? graph.Admission.WaitTurn(job, req, JobPressure.Current) : null;
+
     /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>
     /// <param name="earlyRerunOwed">Its dynamic attributes waited for files (DynamicAttributeDeps) and it looks in a
     /// cache first: a hit is then a hit_rerun, a miss says early_rerun before it runs.</param>
-    public async Task<NodeResult> RunUntilStable(Job job, RunReason why, int depth, bool earlyRerunOwed = false)
+    /// <param name="turn">The first run's turn at the gate, waited for (<see cref="TurnAtGate"/>); default: none taken.</param>
+    public async Task<NodeResult> RunUntilStable(Job job, RunReason why, int depth, bool earlyRerunOwed = false, GateTurn turn = default)
     {
         string reason = why.Text;
         int maxRuns = Options.MaxRuns ?? (job.Plan.MaxRuns > 0 ? job.Plan.MaxRuns : int.MaxValue);   // rule's 0: no limit
@@ -33,34 +44,10 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         JobRun? lastRun = null;   // the run before this one in this loop (a rerun or a retry)
         for (int run = 1; ; run++)
         {
-            // a request whose client is gone starts nothing more, and stops once its run ends (killed when every
-            // client that wanted it left; else another request records it): nothing to record, nobody to tell
-            req.Cancelled.ThrowIfCancellationRequested();
-            // a full build finds every job ready at once: past a few, they wait their turn at the gate to the backends,
-            // where a waiting job costs little (RunAdmission)
-            RunningJob running;
-            if (graph.Admission.MustWait(job))
-            {
-                RunningJob? joined = await graph.Admission.WaitTurn(job, req, JobPressure.Current);
-                if (joined != null)
-                {
-                    // another request started it meanwhile: this one was counted among its waiters then
-                    running = joined;
-                    if (req.Cancelled.IsCancellationRequested)
-                    {
-                        running.Leave();
-                        req.Cancelled.ThrowIfCancellationRequested();
-                    }
-                    SayStatus(job, reason, "started", null);
-                }
-                else if (req.Cancelled.IsCancellationRequested)
-                {
-                    graph.Admission.Unreserve();
-                    throw new OperationCanceledException(req.Cancelled);
-                }
-                else running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed, reserved: true);
-            }
-            else running = RunShared(job, why, lastRun, depth, run == 1 && earlyRerunOwed, reserved: false);
+            // a later run (a rerun, a retry) waits its turn at the gate as the first one did
+            if (run > 1 && TurnAtGate(job) is { } later) turn = new GateTurn(true, await later);
+            RunningJob running = Enter(job, why, lastRun, depth, run == 1 && earlyRerunOwed, turn);
+            turn = default;
             JobRun result;
             // the client's ^C arrives on a transport thread: it is handed to the engine thread, where this request
             // leaves every run it waits for (MakeRequest.LeaveRuns: the last one to leave stops it, and waits for it
@@ -394,6 +381,26 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     }
 
     /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
+    /// <summary>The run the request waits for now: one it starts, or one it joins. A request whose client is gone starts
+    /// nothing more (nothing to record, nobody to tell): the place the gate kept for it goes to the next job.</summary>
+    private RunningJob Enter(Job job, RunReason why, JobRun? lastRun, int depth, bool earlyRerunOwed, GateTurn turn)
+    {
+        if (turn.Joined is { } joined)
+        {
+            // another request started it while this one waited at the gate: this one was counted among its waiters
+            if (req.Cancelled.IsCancellationRequested) joined.Leave();
+            req.Cancelled.ThrowIfCancellationRequested();
+            SayStatus(job, why.Text, "started", null);
+            return joined;
+        }
+        if (req.Cancelled.IsCancellationRequested)
+        {
+            if (turn.Waited) graph.Admission.Unreserve();
+            throw new OperationCanceledException(req.Cancelled);
+        }
+        return RunShared(job, why, lastRun, depth, earlyRerunOwed, reserved: turn.Waited);
+    }
+
     /// <param name="reserved">The gate to the backends kept a place for this run (RunAdmission.WaitTurn).</param>
     private RunningJob RunShared(Job job, RunReason reason, JobRun? lastRun, int depth, bool earlyRerunOwed, bool reserved)
     {

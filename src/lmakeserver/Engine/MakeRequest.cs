@@ -163,13 +163,38 @@ public sealed class MakeRequest
     public void SetMade(MemoSlot item, Task<NodeResult> made)
     {
         if (item is Node) NodesMade++; else JobsMade++;
-        if (!made.IsCompleted) _pending.Add((item, made));
+        if (!made.IsCompleted)
+        {
+            if (_pending.Count >= _settleAt) SettlePending();
+            _pending.Add((item, made));
+        }
         if (item.MemoRequest is null || item.MemoRequest.Finished)
         {
             item.MemoRequest = this;
             item.MemoTask = made;
         }
         else _made[item] = made;
+    }
+
+    // _pending is settled when it reaches this size (then twice what is left): amortized, a few steps per item
+    private int _settleAt = 1024;
+
+    /// <summary>The items of _pending made since are dropped from it, and their memo holds their result as a small
+    /// completed task (a shared one when it has no error to say) instead of the task of the method that made it:
+    /// that task held the method's whole suspended state, 300 to 500 bytes a job or node, until the request ended.</summary>
+    private void SettlePending()
+    {
+        int kept = 0;
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            (MemoSlot item, Task<NodeResult> made) = _pending[i];
+            if (!made.IsCompleted) { _pending[kept++] = (item, made); continue; }
+            if (!made.IsCompletedSuccessfully) continue;   // (a cancelled request: its memo is let go as it is)
+            if (item.MemoRequest == this && item.MemoTask == made) item.MemoTask = NodeResults.Completed(made.Result);
+            else if (_made.TryGetValue(item, out Task<NodeResult>? memo) && memo == made) _made[item] = NodeResults.Completed(made.Result);
+        }
+        _pending.RemoveRange(kept, _pending.Count - kept);
+        _settleAt = Math.Max(1024, 2 * kept);
     }
 
     // summary counters: jobs by final status, with their exec time

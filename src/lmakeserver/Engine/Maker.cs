@@ -119,7 +119,9 @@ public sealed class Maker
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
             return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
         await StaticDepsRewritten(job);
-        return await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed);
+        // (its turn at the gate to the backends is waited for here, before the run loop is under way: JobRunLoop.TurnAtGate)
+        GateTurn turn = _runs.TurnAtGate(job) is { } waiting ? new GateTurn(true, await waiting) : default;
+        return await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed, turn);
     }
 
     // (a method of its own: a lambda capturing the job in DoMakeJob made its closure for every job made: issue 18)
