@@ -127,4 +127,17 @@ public class HelloTests
         Assert.Equal(m.Sources, back.Sources);
         Assert.False(back.IsStale(repo.Root));
     }
+
+    // once saved, the reader's deps are let go (issue 18): the compiled rules keep theirs, a second save is refused
+    [Fact]
+    public void DepDocumentsLetGoLeaveTheCompiledRules()
+    {
+        using var repo = new LmakefileRepo(HelloLmakefile);
+        Makefiles m = repo.Read();
+        var before = m.Rules.Select(r => (r.Name, r.CmdSignature, Deps: string.Join(',', r.Deps.Select(d => d.Key)))).ToList();
+        m.LetGoOfDepDocuments();
+        Assert.Equal(before, m.Rules.Select(r => (r.Name, r.CmdSignature, Deps: string.Join(',', r.Deps.Select(d => d.Key)))).ToList());
+        Assert.Contains(before, r => r.Deps.Length > 0);
+        Assert.Throws<InvalidOperationException>(() => m.ToJson());
+    }
 }

@@ -212,7 +212,12 @@ public sealed class Engine
     private Makefiles? ReadSavedMakefiles()
     {
         if (!File.Exists(SavedMakefiles)) return null;
-        try { return Makefiles.FromJson(File.ReadAllBytes(SavedMakefiles)); }
+        try
+        {
+            Makefiles saved = Makefiles.FromJson(File.ReadAllBytes(SavedMakefiles));
+            saved.LetGoOfDepDocuments();   // (saved already)
+            return saved;
+        }
         catch (Exception e) when (e is LmakefileException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return null; }
     }
 
@@ -252,6 +257,7 @@ public sealed class Engine
         string tmp = saved + ".tmp";
         using (FileStream f = File.Create(tmp)) makefiles.WriteJson(f);
         File.Move(tmp, saved, overwrite: true);
+        makefiles.LetGoOfDepDocuments();
         _graph.SetMakefiles(makefiles, new RuleEvaluator(makefiles, _layout, RepoRoot));
         _graph.ForgetFormerSources(current?.Sources);
     }

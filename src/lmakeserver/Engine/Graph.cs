@@ -123,6 +123,8 @@ public sealed class Graph
     {
         if (!_nodes.TryGetValue(name, out Node? node))
         {
+            // a source's node holds the name the list of sources holds: one string per source, not two
+            if (_sources.TryGetValue(name, out string? listed)) name = listed;
             node = new Node(_store.NodeId(name), name);
             StoredState.Load(_store, node);
             _nodes.Add(name, node);

@@ -156,10 +156,23 @@ public sealed class Makefiles
     }
 
     /// <summary>The state to store between runs (the reader's document plus the stamps of what it read).</summary>
-    public string ToJson() => JsonSerializer.Serialize(_doc, RulesJsonContext.Default.MakefilesDocument);
+    public string ToJson() => JsonSerializer.Serialize(Document, RulesJsonContext.Default.MakefilesDocument);
 
     /// <summary>The same, written to a stream as it goes (no whole-document buffer from the shared array pool).</summary>
-    public void WriteJson(Stream stream) => JsonSerializer.Serialize(stream, _doc, RulesJsonContext.Default.MakefilesDocument);
+    public void WriteJson(Stream stream) => JsonSerializer.Serialize(stream, Document, RulesJsonContext.Default.MakefilesDocument);
+
+    /// <summary>The rules' deps as the reader wrote them are let go, once saved (or read from where they were saved):
+    /// the rules were compiled from them and nothing reads them again. A rule with a hundred static deps keeps
+    /// several strings, lists and arrays per dep there, megabytes for a generated Lmakefile.</summary>
+    public void LetGoOfDepDocuments()
+    {
+        foreach (RuleDocument rule in _doc.Rules) rule.Deps = [];
+        _depsLetGo = true;
+    }
+    private bool _depsLetGo;
+
+    private MakefilesDocument Document =>
+        _depsLetGo ? throw new InvalidOperationException("the rules' deps were let go: the document can no longer be saved") : _doc;
 
     public static Makefiles FromJson(string json)
     {

@@ -1,5 +1,6 @@
 // What a job keeps for its life holds no second copy of what the graph has: its plan's target and dep names are
-// the nodes' own strings, its job name the target's, and its stems a compact pair of arrays (issue 18).
+// the nodes' own strings, its job name the target's, and its stems a compact pair of arrays; a source's node holds
+// the name the list of sources holds (issue 18).
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Tests.Engine;
@@ -23,6 +24,18 @@ public class SharedNamesTests
         Assert.Same(target.Name, b.Plan.Targets[0]);
         Assert.Same(dep.Name, b.Plan.StaticDeps.Single().Name);
         Assert.Same(target.Name, b.Name);
+    }
+
+    [Fact]
+    public async Task ASourcesNodeHoldsTheListedName()
+    {
+        using var repo = new TestRepo(["s"], RuleSpec.Step("A", ".a"));
+        repo.Backend.On("A", job => job.Write(job.Target, "a"));
+        repo.Disk.Write("s", "s");
+        Assert.Equal(0, (await repo.Build("s.a")).Exit);
+        await repo.Settled();
+        Assert.True(repo.Graph.TryGetNode("s", out Server.Engine.Node source));
+        Assert.Same(repo.Graph.Sources.Single(), source.Name);
     }
 
     [Fact]
