@@ -27,7 +27,7 @@ SHIM_FLAGS := -O2 -fPIC -shared -Wall -Wextra -Werror -fvisibility=hidden -D_GNU
 # Debian packages the build, the tests and the benchmarks need; installed only when missing.
 APT_PACKAGES := git make gcc g++ python3 libxxhash-dev liblz4-dev lz4 xxhash ninja-build hyperfine \
                 openmpi-bin libopenmpi-dev mpich time slurmctld slurmd slurm-client munge libslurm-dev tmux \
-                python3-mpi4py
+                python3-mpi4py python3-numpy
 
 # Project sources that a published executable depends on (its own folder and the libraries it uses).
 # (obj/ and bin/ are left out: test builds rewrite generated sources there)
