@@ -38,16 +38,33 @@ public sealed class Node : MemoSlot
 
     /// <summary>When the rules of highest prio only may make it (star or optional targets): the jobs to try in
     /// order, Producer first; a job that ran and did not make it passes to the next (A3). Null: Producer surely makes it.</summary>
-    public Job[]? Candidates;
+    public Job[]? Candidates
+    {
+        get => _rare?.Candidates;
+        set { if (value != null || _rare != null) Rarely.Candidates = value; }
+    }
 
     /// <summary>Set when two rules of the same prio both make it (A3 `multi`): it is then an error.</summary>
-    public string? Multi;
+    public string? Multi
+    {
+        get => _rare?.Multi;
+        set { if (value != null || _rare != null) Rarely.Multi = value; }
+    }
+
     /// <summary>Reached through static deps past max_dep_depth, or longer than path_max there: an infinite chain of
     /// rules. It lets the rules above it apply, so that the job that needs it fails saying so (rather than "no rule").</summary>
-    public bool TooDeep;
+    public bool TooDeep
+    {
+        get => _rare?.TooDeep ?? false;
+        set { if (value || _rare != null) Rarely.TooDeep = value; }
+    }
 
     /// <summary>Set when a parent directory is itself a file lmake knows how to make (A3 uphill).</summary>
-    public string? Uphill;
+    public string? Uphill
+    {
+        get => _rare?.Uphill;
+        set { if (value != null || _rare != null) Rarely.Uphill = value; }
+    }
 
     /// <summary>What the file held when last looked at, and its modification date then: the checksum is
     /// recomputed only when the date moved (A4's date shortcut).</summary>
@@ -78,8 +95,31 @@ public sealed class Node : MemoSlot
     /// <summary>A job that wrote this file without the right to (not its target), and what it left: the file's
     /// own job removes it without a word before it runs, and when nothing makes it, it is unlinked. Kept in
     /// memory only: after a restart such a file is taken for a hand edit (quarantined), the safe side.</summary>
-    public Job? PollutedBy;
-    public FileChecksum PollutedChecksum = FileChecksum.None;
+    public Job? PollutedBy
+    {
+        get => _rare?.PollutedBy;
+        set { if (value != null || _rare != null) Rarely.PollutedBy = value; }
+    }
+
+    public FileChecksum PollutedChecksum
+    {
+        get => _rare?.PollutedChecksum ?? FileChecksum.None;
+        set { if (value != FileChecksum.None || _rare != null) Rarely.PollutedChecksum = value; }
+    }
+
+    // what few nodes have (several candidate jobs, a multi conflict, too deep a chain, a file uphill, a pollution): one
+    // object for those, made when one is first set, and a reference on every node (issue 18: ~40 B less a node)
+    private sealed class RareFacts
+    {
+        public Job[]? Candidates;
+        public string? Multi;
+        public bool TooDeep;
+        public string? Uphill;
+        public Job? PollutedBy;
+        public FileChecksum PollutedChecksum = FileChecksum.None;
+    }
+    private RareFacts? _rare;
+    private RareFacts Rarely => _rare ??= new RareFacts();
 
     public override string ToString() => Name;
 }
