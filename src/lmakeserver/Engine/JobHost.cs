@@ -58,6 +58,8 @@ internal sealed class JobHost(Graph graph, Maker maker, Job job) : IJobHost
         {
             // the job waits for a dep that was not ready: it says may_rerun when it ends, as for a dep found late
             if (job.Running is { } running) running.WaitedForDeps = true;
+            // (a run that waits for deps holds no place at the gate the deps' jobs pass, whatever its backend said)
+            graph.Admission.PastQueue(job.Running);
             await whileWaiting(making);
         }
         NodeResult[] made = await making;
