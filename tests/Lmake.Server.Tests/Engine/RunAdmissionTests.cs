@@ -34,6 +34,14 @@ public class RunAdmissionTests
         return repo.Backend.TotalRuns;
     }
 
+    // a request for every target: the runs the gate lets through reach the backend, the others wait
+    private static async Task<Task<int>> FillTheGate(TestRepo repo, CancellationToken cancelled)
+    {
+        Task<int> make = repo.Make(new RecordingClient(), cancelled, Targets(0, Jobs));
+        Assert.Equal(Places, await RunsHanded(repo));
+        return make;
+    }
+
     // releases every run that reached its gate, until every request ended
     private static async Task ReleaseAll(TestRepo repo, Gate[] gates, params Task[] requests)
     {
@@ -50,8 +58,7 @@ public class RunAdmissionTests
     {
         var (repo, gates) = Repo();
         using var _ = repo;
-        Task<int> make = repo.Make(new RecordingClient(), CancellationToken.None, Targets(0, Jobs));
-        Assert.Equal(Places, await RunsHanded(repo));
+        Task<int> make = await FillTheGate(repo, CancellationToken.None);
         Assert.Equal(Jobs - Places, repo.Graph.Admission.Waiting);
         // the jobs waiting at the gate are queued for the progress line (the fake backend starts what it is handed)
         var (running, queued, _) = repo.Graph.Progress.Snapshot(DateTime.UtcNow);
@@ -71,8 +78,7 @@ public class RunAdmissionTests
     {
         var (repo, gates) = Repo();
         using var _ = repo;
-        Task<int> first = repo.Make(new RecordingClient(), CancellationToken.None, Targets(0, Jobs));
-        Assert.Equal(Places, await RunsHanded(repo));
+        Task<int> first = await FillTheGate(repo, CancellationToken.None);
         // the second asks for jobs that wait at the gate for the first
         var second = new RecordingClient();
         Task<int> two = repo.Make(second, CancellationToken.None, Targets(Jobs - 20, Jobs));
@@ -93,8 +99,7 @@ public class RunAdmissionTests
         var (repo, gates) = Repo();
         using var _ = repo;
         using var cancel = new CancellationTokenSource();
-        Task<int> make = repo.Make(new RecordingClient(), cancel.Token, Targets(0, Jobs));
-        Assert.Equal(Places, await RunsHanded(repo));
+        Task<int> make = await FillTheGate(repo, cancel.Token);
         cancel.Cancel();
         await make.WaitAsync(TimeSpan.FromSeconds(30));
         // the runs under way were killed, and the jobs at the gate never reached the backend
