@@ -380,7 +380,6 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         if (lines.Length > max) req.Detail(StatusLine.StderrLine("..."));
     }
 
-    /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
     /// <summary>The run the request waits for now: one it starts, or one it joins. A request whose client is gone starts
     /// nothing more (nothing to record, nobody to tell): the place the gate kept for it goes to the next job.</summary>
     private RunningJob Enter(Job job, RunReason why, JobRun? lastRun, int depth, bool earlyRerunOwed, GateTurn turn)
@@ -401,6 +400,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         return RunShared(job, why, lastRun, depth, earlyRerunOwed, reserved: turn.Waited);
     }
 
+    /// <summary>A job needed by several requests at once runs once: later ones wait for the same run.</summary>
     /// <param name="reserved">The gate to the backends kept a place for this run (RunAdmission.WaitTurn).</param>
     private RunningJob RunShared(Job job, RunReason reason, JobRun? lastRun, int depth, bool earlyRerunOwed, bool reserved)
     {
@@ -453,9 +453,12 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         JobRun? ended = null;
         try
         {
-            // (a lookup may make deps, whose jobs must not wait at the gate behind this one)
-            if (LooksInCache(job)) graph.Admission.PastQueue(running);
-            JobRun? cached = LooksInCache(job) ? await cache.Lookup(submission, name => DepNow(name, depth)) : null;
+            JobRun? cached = null;
+            if (LooksInCache(job))
+            {
+                graph.Admission.PastQueue(running);   // (a lookup may make deps, whose jobs must not wait at the gate behind this one)
+                cached = await cache.Lookup(submission, name => DepNow(name, depth));
+            }
             if (cache.TakeNotice() is string notice) req.Note(notice);
             if (cached != null && earlyRerunOwed) cached = cached with { FromCache = CacheHit.AfterMakingDeps };   // its deps were made first
             if (cached == null && earlyRerunOwed) req.Status("early_rerun", job.Rule.Name, null, job.Name);

@@ -68,11 +68,17 @@ public sealed class RunAdmission(ProgressBoard progress)
         if (!_byJob.Remove(job, out Entry? same)) return;
         for (Entry? e = same; e != null; e = e.NextSameJob)
         {
-            e.Gone = true;
-            Waiting--;
+            Drop(e);
             running.Join();   // now, so that another request leaving the run does not stop it for this one
             e.Turn.TrySetResult(running);
         }
+    }
+
+    // the entry no longer waits (woken or cancelled): what is left of it in the queue is skipped
+    private void Drop(Entry e)
+    {
+        e.Gone = true;
+        Waiting--;
     }
 
     /// <summary>A request woken to start a run did not start it (it joined a run, or it left).</summary>
@@ -101,8 +107,7 @@ public sealed class RunAdmission(ProgressBoard progress)
             {
                 next = e.NextSameJob;
                 if (e.Request != request) { e.NextSameJob = kept; kept = e; continue; }
-                e.Gone = true;
-                Waiting--;
+                Drop(e);
                 e.Turn.TrySetCanceled(request.Cancelled);
             }
             if (kept != null) { _byJob[job] = kept; continue; }
@@ -124,21 +129,15 @@ public sealed class RunAdmission(ProgressBoard progress)
             if (next == entry) { e.NextSameJob = entry.NextSameJob; return; }
     }
 
-    // wakes the most pressing jobs while places are free
+    // wakes the most pressing jobs while places are free (an entry's job never runs while the entry waits: the start of
+    // a run takes every entry of its job out, Started)
     private void Pump()
     {
         while (_held + _woken < MaxInBackendQueues && _queue.TryDequeue(out Entry? e, out _))
         {
             if (e.Gone) continue;
             Unchain(e);
-            e.Gone = true;
-            Waiting--;
-            if (e.Job.Running is { IsOver: false } running)
-            {
-                running.Join();
-                e.Turn.TrySetResult(running);
-                continue;
-            }
+            Drop(e);
             _woken++;
             e.Turn.TrySetResult(null);
         }
