@@ -130,6 +130,7 @@ public sealed class Engine
         {
             progress?.Dispose();
             req.Finished = true;
+            StartupGc.End();
             _graph.Codecs.FlushUpdates(req);   // the codec tables jobs added to are written canonical (`update`)
         }
         TimeSpan made = clock.Elapsed;
