@@ -156,13 +156,17 @@ public sealed class Engine
 
     /// <summary>A finished request's results kept in the nodes and jobs (MemoSlot) are let go: until the next request
     /// overwrote them, they held every task of the request, and with a job's task what its run returned (its deps
-    /// discovered, its stderr): a tenth of the server's memory after a full build.</summary>
+    /// discovered, its stderr): a tenth of the server's memory after a full build. So are the plans it made.</summary>
     private void ReleaseMemos(MakeRequest req)
     {
         foreach (Node n in _graph.Nodes)
             if (n.MemoRequest == req) { n.MemoRequest = null; n.MemoTask = null; }
         foreach (Job j in _graph.Jobs)
+        {
             if (j.MemoRequest == req) { j.MemoRequest = null; j.MemoTask = null; }
+            // a plan made for this request (shown, looked at) is made again when next needed (JobShape)
+            if (j.Running == null) j.LetGoOfPlan();
+        }
     }
 
     // requests waiting for their targets, each with what ends its wait when the engine finds it stuck

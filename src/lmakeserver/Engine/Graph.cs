@@ -166,10 +166,36 @@ public sealed class Graph
             SetPlan(job, plan);
             return job;
         }
-        job = new Job(_store.JobId(key), key, match, plan);
+        job = new Job(_store.JobId(key), key, plan.JobName, match, plan);
         SetPlan(job, plan);
         StoredState.Load(_store, job, NodeById);
         _jobs.Add(key, job);
+        return job;
+    }
+
+    /// <summary>The job of a match of a rule planned natively, without a plan (JobShape): one is made when needed.
+    /// <paramref name="name"/> is its job name (the string of the file it makes when they are the same);
+    /// <paramref name="statics"/>, its static deps' nodes when the caller has them, in order.</summary>
+    public Job Job(RuleMatch match, string name, Node[]? statics)
+    {
+        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, name);
+        if (_jobs.TryGetValue(key, out Job? job))
+        {
+            // the same rule and job name are the same stems: what it has still holds; another rule (the Lmakefile
+            // changed) plans it anew
+            if (job.Match.Rule != match.Rule) job.Rematched(match);
+        }
+        else
+        {
+            job = new Job(_store.JobId(key), key, name, match, null);
+            StoredState.Load(_store, job, NodeById);
+            _jobs.Add(key, job);
+        }
+        if (statics != null && !ReferenceEquals(job.StaticNodesOf, job.Match))
+        {
+            job.StaticNodes = statics;
+            job.StaticNodesOf = job.Match;
+        }
         return job;
     }
 

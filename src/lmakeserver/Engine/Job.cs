@@ -12,12 +12,14 @@ public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum S
 
 public sealed class Job : MemoSlot
 {
-    public Job(uint id, string key, RuleMatch match, JobPlan plan)
+    /// <param name="plan">Its plan, or null: made from the match when first needed (a rule planned natively).</param>
+    public Job(uint id, string key, string name, RuleMatch match, JobPlan? plan)
     {
         Id = id;
         Key = key;
+        Name = name;
         Match = match;
-        Plan = plan;
+        _plan = plan;
     }
 
     public uint Id { get; }
@@ -32,13 +34,40 @@ public sealed class Job : MemoSlot
     public static (string Rule, string Name) SplitKey(string key) => GraphStore.SplitJobKey(key);
 
     public RuleMatch Match;
-    public JobPlan Plan;
+
+    /// <summary>Everything needed to run it. A job of a rule planned natively has one only while it is needed (made
+    /// from its match on first use, let go by <see cref="LetGoOfPlan"/>); a plan the python helper computed is kept.</summary>
+    public JobPlan Plan
+    {
+        get => _plan ??= Rule.Evaluator?.Plan(Match) ?? throw new InvalidOperationException($"job {Key}: its rules have no evaluator");
+        set => _plan = value;
+    }
+    private JobPlan? _plan;
+
+    /// <summary>Its plan is let go when it can be made again from the match alone (Rule.PlansNatively).</summary>
+    public void LetGoOfPlan()
+    {
+        if (_plan != null && Rule.PlansNatively && _plan.KeptCommand == null) _plan = null;
+    }
+
+    /// <summary>Resolved to another rule's match (the Lmakefile changed): what it had of the former is let go.</summary>
+    public void Rematched(RuleMatch match)
+    {
+        Match = match;
+        _plan = null;
+        PlanReadsSeen = [];
+        StaticNodesOf = null;
+    }
+
+    /// <summary>A plan is at hand (no need to make one to answer from it).</summary>
+    public bool HasPlan => _plan != null;
 
     /// <summary>What each of Plan.DynamicReads held when the plan was computed (Graph.Job): another content since
     /// means the plan is stale.</summary>
     public FileChecksum[] PlanReadsSeen = [];
 
-    public string Name => Plan.JobName;
+    /// <summary>Its job name (star stems shown as {Stem*}): the plan's JobName, known without a plan.</summary>
+    public string Name { get; }
     public Rule Rule => Match.Rule;
 
     public JobStatus Status;
@@ -46,9 +75,18 @@ public sealed class Job : MemoSlot
     /// <summary>The rule's command signature when the job last ran: a new cmd or environ reruns it.</summary>
     public ulong RanWithSignature;
 
-    /// <summary>The nodes of Plan's static deps (see Maker.StaticNodes), and the plan they were looked up for.</summary>
+    /// <summary>The nodes of its static deps (see Maker.StaticNodes), and what they were looked up for: the match for a
+    /// rule planned natively, else the plan.</summary>
     public Node[] StaticNodes = [];
-    public JobPlan? StaticNodesOf;
+    public object? StaticNodesOf;
+
+    /// <summary>The flags of its static dep <paramref name="index"/> (Maker.StaticNodes' order), without making a plan
+    /// when the rule gives them.</summary>
+    public Rules.DepFlags StaticDepFlags(int index) =>
+        Rule.PlansNatively ? Rule.NativeStaticDeps[index].Flags : Plan.StaticDeps[index].Flags;
+
+    /// <summary>The rule's force attribute for this job, without making a plan when the rule gives it.</summary>
+    public bool Forced => Rule.PlansNatively ? Rule.Attrs.Force ?? false : Plan.Force;
 
     /// <summary>What of its last run makes it out of date later (an incremental target kept, force).</summary>
     public JobRunFlags RunFlags;

@@ -121,12 +121,15 @@ public sealed class Maker
         await StaticDepsRewritten(job);
         // (its turn at the gate to the backends is waited for here, before the run loop is under way: JobRunLoop.TurnAtGate)
         GateTurn turn = _runs.TurnAtGate(job) is { } waiting ? new GateTurn(true, await waiting) : default;
-        return await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed, turn);
+        NodeResult ran = await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed, turn);
+        // its plan is made again when needed (a rerun, lshow): a server does not keep one per job it ran
+        if (job.Running == null) job.LetGoOfPlan();
+        return ran;
     }
 
     // (a method of its own: a lambda capturing the job in DoMakeJob made its closure for every job made: issue 18)
-    private static bool HasDanglingStaticDep(Job job, ErrorChain blocked) =>
-        blocked.Causes.Any(c => c.Rule == "dangling" && job.Plan.StaticDeps.Any(d => d.Name == c.Name));
+    private bool HasDanglingStaticDep(Job job, ErrorChain blocked) =>
+        blocked.Causes.Any(c => c.Rule == "dangling" && StaticNodes(job).Any(d => d.Name == c.Name));
 
     /// <summary>A static dep found up to date may since be rewritten by a run of its job (started for another dep
     /// of this request, e.g. a sibling target deleted by hand): the job waits for that run to end before reading it.</summary>
@@ -162,16 +165,19 @@ public sealed class Maker
         return !_req.TryGetMade(node, out Task<NodeResult>? made) || !made.IsCompleted;
     }
 
-    /// <summary>The nodes of the job's static deps, looked up once per plan.</summary>
+    /// <summary>The nodes of the job's static deps, looked up once per match (a rule planned natively: no plan is
+    /// made for them, JobShape) or per plan (the python helper's deps).</summary>
     internal Node[] StaticNodes(Job job)
     {
-        if (job.StaticNodesOf != job.Plan)
+        bool native = job.Rule.PlansNatively;
+        object of = native ? job.Match : job.Plan;
+        if (job.StaticNodesOf != of)
         {
-            IReadOnlyList<Rules.StaticDep> deps = job.Plan.StaticDeps;
-            var nodes = deps.Count == 0 ? [] : new Node[deps.Count];
-            for (int i = 0; i < nodes.Length; i++) nodes[i] = _graph.Node(deps[i].Name);
+            string[] names = native ? Rules.JobShape.StaticDepNames(job.Match) : job.Plan.StaticDeps.Select(d => d.Name).ToArray();
+            var nodes = names.Length == 0 ? [] : new Node[names.Length];
+            for (int i = 0; i < nodes.Length; i++) nodes[i] = _graph.Node(names[i]);
             job.StaticNodes = nodes;
-            job.StaticNodesOf = job.Plan;
+            job.StaticNodesOf = of;
         }
         return job.StaticNodes;
     }

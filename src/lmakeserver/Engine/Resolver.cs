@@ -88,8 +88,11 @@ public sealed class Resolver
             if (sure != null && rule.Prio < sure.Prio) break;
             if (rule.Kind == RuleKind.Anti) { if (candidates == null) return; break; }
             if (rule.Kind == RuleKind.Source) { if (candidates == null) node.Kind = NodeKind.Source; return; }
-            JobPlan plan = _graph.Evaluator!.Plan(match);
-            switch (StaticDepsBuildable(plan, depth))
+            // (a rule planned natively needs no plan to choose: its static deps' names are enough, JobShape)
+            JobPlan? plan = rule.PlansNatively ? null : _graph.Evaluator!.Plan(match);
+            string[] names = plan != null ? NamesOf(plan.StaticDeps) : JobShape.StaticDepNames(match);
+            var statics = names.Length == 0 ? [] : new Node[names.Length];
+            switch (StaticDepsBuildable(names, statics, depth))
             {
                 case Buildable.No: continue;
                 case Buildable.OnlyOnDisk: dangling ??= match; continue;
@@ -101,7 +104,7 @@ public sealed class Resolver
                 if (!maybe) node.Multi = $"{sure.Name} and {rule.Name}";
                 continue;
             }
-            Job job = _graph.Job(match, plan);
+            Job job = JobOf(match, plan, node, statics);
             if (target.IsStar) (job.WantedStarTargets ??= []).Add(node);
             candidates ??= new List<Job>(1);
             if (!maybe)
@@ -117,13 +120,29 @@ public sealed class Resolver
             // a static dep that is a file nothing makes is not buildable, so the rule does not apply (rule_selection.md);
             // but when no rule applies, the first such one makes the file anyway, so that its job says which dep is
             // dangling (git add it) rather than "no rule"
-            candidates = [_graph.Job(d, _graph.Evaluator!.Plan(d))];
+            candidates = [JobOf(d, d.Rule.PlansNatively ? null : _graph.Evaluator!.Plan(d), node, null)];
             sure = d.Rule;
         }
         if (candidates == null || candidates.Count == 0) return;
         node.Kind = NodeKind.Generated;
         node.Producer = candidates[0];
         node.Candidates = sure != null && candidates.Count == 1 ? null : candidates.ToArray();
+    }
+
+    /// <summary>The job of a match, with its plan when one was made to choose it (else none is made now). Its job name
+    /// is the string of the file it makes when they are the same (one string, not two).</summary>
+    private Job JobOf(RuleMatch match, JobPlan? plan, Node made, Node[]? statics)
+    {
+        if (plan != null) return _graph.Job(match, plan);
+        string name = JobShape.JobName(match);
+        return _graph.Job(match, name == made.Name ? made.Name : name, statics);
+    }
+
+    private static string[] NamesOf(IReadOnlyList<StaticDep> deps)
+    {
+        var names = new string[deps.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = deps[i].Name;
+        return names;
     }
 
     /// <summary>The nearest parent directory that is itself a source or a buildable file, if any: what is
@@ -149,14 +168,14 @@ public sealed class Resolver
 
     private enum Buildable { Yes, OnlyOnDisk, No }
 
-    /// <summary>Whether every static dep is buildable; OnlyOnDisk: some are files nothing makes (dangling).</summary>
-    private Buildable StaticDepsBuildable(JobPlan plan, int depth)
+    /// <summary>Whether every static dep is buildable; OnlyOnDisk: some are files nothing makes (dangling). Their nodes
+    /// go into <paramref name="nodes"/> as they are looked at (the first one not buildable ends it: no node for the rest).</summary>
+    private Buildable StaticDepsBuildable(string[] names, Node[] nodes, int depth)
     {
-        IReadOnlyList<StaticDep> deps = plan.StaticDeps;
         Buildable result = Buildable.Yes;
-        for (int i = 0; i < deps.Count; i++)
+        for (int i = 0; i < names.Length; i++)
         {
-            Node d = _graph.Node(deps[i].Name);
+            Node d = nodes[i] = _graph.Node(names[i]);
             Resolve(d, depth + 1);
             if (_inProgress.Contains(d)) continue;   // a cycle of static deps: buildable as far as rules go
             if (d.Kind == NodeKind.Source || d.Kind == NodeKind.Generated || d.TooDeep) continue;

@@ -28,17 +28,16 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     {
         bool worked = false;
         Node[] statics = maker.StaticNodes(job);
-        IReadOnlyList<StaticDep> staticDeps = job.Plan.StaticDeps;
         // lmake -d / -D: deps (the non-essential ones, or all) are not looked at, not even made
         bool skipSome = !stateOnly && (req.Options.NoDeps || req.Options.EssentialDepsOnly);
         // static deps first, all started at once, then looked at in order
         if (!stateOnly)
             for (int i = 0; i < statics.Length; i++)
-                if (!skipSome || !Ignored(staticDeps[i].Flags)) _ = maker.MakeDep(statics[i], depth);
+                if (!skipSome || !Ignored(job.StaticDepFlags(i))) _ = maker.MakeDep(statics[i], depth);
         List<ErrorChain>? causes = null;
         for (int i = 0; i < statics.Length; i++)
         {
-            if (skipSome && Ignored(staticDeps[i].Flags)) continue;
+            if (skipSome && Ignored(job.StaticDepFlags(i))) continue;
             NodeResult made = await maker.MakeDep(statics[i], depth);
             worked |= made.Worked;
             if (stateOnly)
@@ -46,7 +45,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
                 if (made.State != MakeState.Ok) return NotUpToDate;
                 continue;
             }
-            if (ErrorChain.OfDep(made, statics[i].Name, staticDeps[i].Flags, "static dep is missing") is { } cause) (causes ??= []).Add(cause);
+            if (ErrorChain.OfDep(made, statics[i].Name, job.StaticDepFlags(i), "static dep is missing") is { } cause) (causes ??= []).Add(cause);
         }
         if (causes != null) return new JobVerdict(worked, null, new ErrorChain(job.Rule.Name, job.Name, null, causes));
 
@@ -119,7 +118,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         // a job in error stays so while nothing it depends on changes, unless -e says old errors were transient
         if (job.Status != JobStatus.Ok && req.Options.ForgetOldErrors) return "previous run failed (-e)";
         if (job.Rule.Kind == RuleKind.Alias) return "alias";
-        if (job.Plan.Force) return "force";
+        if (job.Forced) return "force";
         if (job.RunFlags != 0)
         {
             if ((job.RunFlags & JobRunFlags.Forced) != 0) return "last run was forced";
@@ -141,9 +140,28 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             return now.IsFile ? RunReason.TargetModified(t.Name) : $"target {t.Name} is missing";
         }
         if (!ok) return null;
+        return job.Rule.PlansNatively ? MissingStaticTarget(job) : MissingPlannedTarget(job);
+    }
+
+    private static RunReason? MissingPlannedTarget(Job job)
+    {
         IReadOnlyList<string> planned = job.Plan.Targets;
         for (int i = 0; i < planned.Count; i++)
             if (!HasTarget(job, planned[i], i) && !job.Plan.IsOptionalTarget(planned[i])) return $"target {planned[i]} is missing";
+        return null;
+    }
+
+    /// <summary>The first static target the job must leave and did not last time, from its rule and match (JobShape):
+    /// a no-op makes no plan.</summary>
+    private static RunReason? MissingStaticTarget(Job job)
+    {
+        TargetSpec[] targets = job.Rule.StaticTargets;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if ((JobShape.StaticTargetFlags(targets[i]) & (TargetFlags.Optional | TargetFlags.Phony)) != 0) continue;
+            string name = JobShape.StaticTargetName(job.Match, i);
+            if (!HasTarget(job, name, i)) return $"target {name} is missing";
+        }
         return null;
     }
 

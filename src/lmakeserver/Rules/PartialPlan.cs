@@ -28,14 +28,7 @@ internal sealed class PartialPlan
     {
         Match = match;
         Rule rule = match.Rule;
-        if (rule.StarStems.Count == 0) Stems = match.Stems;
-        else
-        {
-            var stems = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (stem, value) in match.Stems)
-                if (!rule.StarStems.Contains(stem)) stems[stem] = value;
-            Stems = stems;
-        }
+        Stems = JobShape.NonStarStems(match);
         TargetValues = new Dictionary<string, string>(rule.Targets.Count, StringComparer.Ordinal);
         foreach (TargetSpec t in rule.Targets) TargetValues[t.Key] = t.Pattern.ExpandStems(Stems);
         DepValues = new Dictionary<string, string>(rule.Deps.Count, StringComparer.Ordinal);
@@ -130,7 +123,7 @@ internal sealed class PartialPlan
             {
                 targets.Add(TargetValues[t.Key]);
                 // a side target is allowed, not promised: the job may leave it out (a scratch file it renames)
-                targetFlags.Add(t.IsSide ? t.Flags | TargetFlags.Optional : t.Flags);
+                targetFlags.Add(JobShape.StaticTargetFlags(t));
                 if (t.IsStdout) stdoutTarget = TargetValues[t.Key];
             }
         }

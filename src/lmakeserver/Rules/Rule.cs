@@ -164,5 +164,20 @@ public sealed class Rule
         sb.Append('\0');
     }
 
+    /// <summary>Its jobs' plans are a function of their match alone (nothing computed per job by the python helper):
+    /// made when needed and let go after (JobShape), rather than kept per job.</summary>
+    public bool PlansNatively => Dynamic.Count == 0;
+
+    /// <summary>What plans its jobs (set by the RuleEvaluator built on its rules): a plan let go is made again there.</summary>
+    internal RuleEvaluator? Evaluator { get; set; }
+
+    /// <summary>Its static deps that are deps (side deps left out), in order: a plan's StaticDeps, for a rule planned natively.</summary>
+    public DepSpec[] NativeStaticDeps => _nativeStaticDeps ??= Deps.Where(d => !d.IsSide).ToArray();
+    private DepSpec[]? _nativeStaticDeps;
+
+    /// <summary>Its targets without a star stem, in order: a plan's Targets.</summary>
+    public TargetSpec[] StaticTargets => _staticTargets ??= Targets.Where(t => !t.IsStar).ToArray();
+    private TargetSpec[]? _staticTargets;
+
     public override string ToString() => Name;
 }

@@ -22,13 +22,18 @@ public sealed class RuleEvaluator : IDisposable
         _makefiles = makefiles;
         _layout = layout;
         _repoRoot = Path.GetFullPath(repoRoot);
+        foreach (Rule rule in makefiles.Rules) rule.Evaluator = this;
     }
 
     /// <summary>How many requests went to the python helper (a plan made natively costs none).</summary>
     public int HelperRequests { get; private set; }
 
+    /// <summary>How many plans were made (a no-op of jobs planned natively makes none: JobShape).</summary>
+    public int PlansMade { get; private set; }
+
     public JobPlan Plan(RuleMatch match)
     {
+        PlansMade++;
         // one job at a time, as the resolver asks: no batch to build
         PartialPlan partial = Native(match);
         if (match.Rule.Dynamic.Count > 0) partial.Apply(AskHelper([partial])[0]);
@@ -39,6 +44,7 @@ public sealed class RuleEvaluator : IDisposable
     /// Throws <see cref="RuleEvaluationException"/> when an attribute of a job cannot be computed.</summary>
     public IReadOnlyList<JobPlan> PlanMany(IReadOnlyList<RuleMatch> matches)
     {
+        PlansMade += matches.Count;
         var partial = matches.Select(Native).ToList();
         var needHelper = partial.Where(p => p.Match.Rule.Dynamic.Count > 0).ToList();
         if (needHelper.Count > 0)

@@ -1,6 +1,6 @@
-// What a job keeps for its life holds no second copy of what the graph has: its plan's target and dep names are
-// the nodes' own strings, its job name the target's, and its stems a compact pair of arrays; a source's node holds
-// the name the list of sources holds (issue 18).
+// What a job keeps for its life holds no second copy of what the graph has: no plan once it ran (one is made again
+// from its match when needed), its job name the target's string, its static deps the graph's nodes, its stems a
+// compact pair of arrays; a source's node holds the name the list of sources holds (issue 18).
 using Lmake.Server.Rules;
 
 namespace Lmake.Server.Tests.Engine;
@@ -8,7 +8,7 @@ namespace Lmake.Server.Tests.Engine;
 public class SharedNamesTests
 {
     [Fact]
-    public async Task PlanNamesAreTheNodesStrings()
+    public async Task AJobKeepsNoPlanAndTheGraphsNames()
     {
         using var repo = new TestRepo(["s"], RuleSpec.Step("A", ".a"), RuleSpec.Step("B", ".b", ".a"));
         repo.Backend
@@ -21,9 +21,13 @@ public class SharedNamesTests
         Server.Engine.Job b = repo.Graph.Jobs.Single(j => j.Rule.Name == "B");
         Assert.True(repo.Graph.TryGetNode("s.b", out Server.Engine.Node target));
         Assert.True(repo.Graph.TryGetNode("s.a", out Server.Engine.Node dep));
-        Assert.Same(target.Name, b.Plan.Targets[0]);
-        Assert.Same(dep.Name, b.Plan.StaticDeps.Single().Name);
+        Assert.All(repo.Graph.Jobs, j => Assert.False(j.HasPlan));
         Assert.Same(target.Name, b.Name);
+        Assert.Same(dep, b.StaticNodes.Single());
+        // a plan made again on demand is what the job ran with
+        Assert.Equal(["s.b"], b.Plan.Targets);
+        Assert.Equal("s.a", b.Plan.StaticDeps.Single().Name);
+        Assert.True(b.HasPlan);
     }
 
     [Fact]

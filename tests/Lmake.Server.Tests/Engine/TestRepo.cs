@@ -24,7 +24,7 @@ public sealed class TestRepo : IDisposable
     public FakeDisk Disk { get; }
     public FakeBackend Backend { get; }
     private readonly EngineLoop _loop = new();
-    private readonly Server.Engine.Engine _engine;
+    private Server.Engine.Engine _engine;
 
     public TestRepo(string[] sources, params RuleSpec[] rules)
     {
@@ -54,6 +54,18 @@ public sealed class TestRepo : IDisposable
         var client = new RecordingClient();
         int exit = await Make(client, CancellationToken.None, targets);
         return (exit, client);
+    }
+
+    /// <summary>The server exits (its store sealed) and a new one starts on the same repo: what it knows comes from
+    /// LMAKE/ (the store, the saved rules), the files and the backend are the same.</summary>
+    public void Restart()
+    {
+        _engine = EngineLoop.Wait(_loop.Run(() =>
+        {
+            _engine.Flush();
+            _engine.Seal();
+            return Task.FromResult(new Server.Engine.Engine(Root, InstallLayout.Current, Disk, Backend));
+        }));
     }
 
     /// <summary>The engine's graph (its jobs, its progress board): for a test to look at once the engine is idle.</summary>
