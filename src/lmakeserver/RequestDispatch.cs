@@ -23,7 +23,6 @@ public sealed class RequestDispatch : IRequestHandler, IServerStopper, IDisposab
         // on the engine thread while the server publishes itself and its first client connects
         _loop.Run(() =>
         {
-            Engine.StartupGc.Begin();
             try { _engine.Preload(); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // the first request meets it again and says it
             return Task.FromResult(0);

@@ -98,7 +98,12 @@ public sealed class DirectoryWatch
             _resetSeq = _seq;
             return;
         }
-        if (!_byWd.TryGetValue(wd, out Dir? dir)) return;   // a watch removed meanwhile
+        if (!_byWd.TryGetValue(wd, out Dir? dir))
+        {
+            // a watch removed meanwhile, or one StatPrefetch put and no Dir holds yet: what it saw there is not taken
+            _unclaimed.Add(wd);
+            return;
+        }
         if (name != null)
         {
             dir.EntrySeq = _seq;
@@ -121,7 +126,7 @@ public sealed class DirectoryWatch
     {
         long seen = node.WatchSeq;
         Dir? dir = node.WatchDir;
-        if (seen == 0 || dir == null) return false;
+        if (seen <= 0 || dir == null) return false;
         if (Stopwatch.GetTimestamp() - _lastDrain > DrainPeriod) Drain();
         if (seen < _resetSeq || seen < dir.EntrySeq) return false;
         for (Dir? d = dir; d != null; d = d.Parent)
@@ -140,13 +145,51 @@ public sealed class DirectoryWatch
         if (node.WatchDir == null)
         {
             string name = node.Name;
-            if (Path.IsPathRooted(name) || name == State.LmakeDir.Name || State.LmakeDir.Contains(name)) return;
+            if (!IsWatchable(name)) return;
             int slash = name.LastIndexOf('/');
             ReadOnlySpan<char> dirName = slash < 0 ? "" : name.AsSpan(0, slash);
             node.WatchDir = _dirsBySpan.TryGetValue(dirName, out Dir? known) ? known : DirNamed(dirName.ToString());
         }
         if (!Watch(node.WatchDir)) return;
         node.WatchSeq = _seq;
+    }
+
+    /// <summary>A node's WatchSeq once the server changed it (Graph.Invalidate): stat it, whatever was seen before.</summary>
+    public const long Invalidated = -1;
+
+    /// <summary>A file of the repo, outside LMAKE/: one whose directory is watched.</summary>
+    public static bool IsWatchable(string name) =>
+        !Path.IsPathRooted(name) && name != State.LmakeDir.Name && !State.LmakeDir.Contains(name);
+
+    /// <summary>The sequence events read from now on are numbered after.</summary>
+    public long Sequence => _seq;
+
+    // watches whose events came while no Dir held them (StatPrefetch's, before the engine took them up)
+    private readonly HashSet<int> _unclaimed = [];
+
+    /// <summary>A watch put from another thread (StatPrefetch), outside this one's books: the wd, or -1. Watching the
+    /// same directory here later gives the same wd (the kernel's, per directory and inotify instance).</summary>
+    public int WatchAside(string dir)
+    {
+        string path = dir.Length == 0 ? _root : _root + "/" + dir;
+        unsafe { fixed (byte* p = NativePath.Encode(path, stackalloc byte[NativePath.StackSize])) return Libc.InotifyAddWatch(_fd, p, WatchMask); }
+    }
+
+    /// <summary><see cref="Stating"/> for an lstat StatPrefetch made earlier, under its own watches (<paramref name="watchOf"/>,
+    /// by directory), when events were numbered up to <paramref name="asOf"/>: true when that lstat still holds (the
+    /// watches it was made under are the ones held now, none had an event since, none unclaimed), and the node is then
+    /// checked as of then.</summary>
+    public bool StatingAsOf(Node node, long asOf, Func<string, int> watchOf)
+    {
+        Stating(node);
+        Dir? dir = node.WatchDir;
+        if (node.WatchSeq == 0 || dir == null) return false;
+        if (Stopwatch.GetTimestamp() - _lastDrain > DrainPeriod) Drain();
+        if (asOf < _resetSeq || asOf < dir.EntrySeq) return false;
+        for (Dir? d = dir; d != null; d = d.Parent)
+            if (asOf < d.SelfSeq || d.Wd < 0 || d.Wd != watchOf(d.Name) || _unclaimed.Contains(d.Wd)) return false;
+        node.WatchSeq = asOf;
+        return true;
     }
 
     private Dir DirNamed(string name)

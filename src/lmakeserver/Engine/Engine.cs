@@ -130,7 +130,7 @@ public sealed class Engine
         {
             progress?.Dispose();
             req.Finished = true;
-            StartupGc.End();
+            _graph.StopPrefetch();
             _graph.Codecs.FlushUpdates(req);   // the codec tables jobs added to are written canonical (`update`)
         }
         TimeSpan made = clock.Elapsed;
@@ -142,7 +142,7 @@ public sealed class Engine
         // one line in LMAKE/server.log per request: where its time went and what the GC holds (for profiling, not for users)
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
-            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
+            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs, {_graph.StatsTakenAhead} lstats made ahead), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
             $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), " +
             $"after the last one heap {gc.HeapSizeBytes >> 10}KiB (fragments {gc.FragmentedBytes >> 10}KiB) in {gc.TotalCommittedBytes >> 10}KiB committed");
         HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore);
@@ -233,8 +233,16 @@ public sealed class Engine
     /// changed Lmakefile) is left to the request, which tells its user what it does.</summary>
     internal void Preload()
     {
-        if (_graph.Makefiles == null && ReadSavedMakefiles() is { } saved && !saved.IsStale(RepoRoot))
-            _graph.SetMakefiles(saved, new RuleEvaluator(saved, _layout, RepoRoot));
+        // the lstats of the first request, made ahead meanwhile on the other core (the store is its alone until it read
+        // its names: the saved rules are read from their file, and the graph's nodes wait)
+        _graph.StartPrefetch();
+        try
+        {
+            Makefiles? saved = _graph.Makefiles == null ? ReadSavedMakefiles() : null;
+            _graph.AwaitPrefetchNames();
+            if (saved != null && !saved.IsStale(RepoRoot)) _graph.SetMakefiles(saved, new RuleEvaluator(saved, _layout, RepoRoot));
+        }
+        finally { _graph.AwaitPrefetchNames(); }
     }
 
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>

@@ -43,6 +43,31 @@ public sealed class Graph
         _watch = serving && Disk is RealDisk && Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
 
+    /// <summary>At a new server's start, before the saved rules are read: the lstats of the files the store knows are
+    /// made ahead on another thread (StatPrefetch). The store is not to be used until <see cref="AwaitPrefetchNames"/>.</summary>
+    public void StartPrefetch()
+    {
+        if (_watch != null && _prefetch == null && _store.Writable) _prefetch = StatPrefetch.Start(_store, Disk, _watch);
+    }
+
+    /// <summary>The prefetch read what it needed of the store: the engine may use it.</summary>
+    public void AwaitPrefetchNames() => _prefetch?.AwaitNamesRead();
+
+    /// <summary>The prefetch looked at every file it could (a test then knows what it has).</summary>
+    public void AwaitPrefetchDone() => _prefetch?.AwaitDone();
+
+    /// <summary>How many lstats were taken from the prefetch rather than made when needed.</summary>
+    public int StatsTakenAhead { get; private set; }
+
+    /// <summary>The first request is over: what was not taken is not wanted any more.</summary>
+    public void StopPrefetch()
+    {
+        _prefetch?.Stop();
+        _prefetch = null;
+    }
+
+    private StatPrefetch? _prefetch;
+
     /// <summary>Which nodes cannot have changed since last stat'ed (null: inotify unavailable, or LMAKE_NO_WATCH
     /// set to compare): a no-op request then costs no lstat per node.</summary>
     private readonly DirectoryWatch? _watch;
@@ -230,7 +255,7 @@ public sealed class Graph
     public static void Invalidate(Node node)
     {
         node.CheckedEpoch = 0;
-        node.WatchSeq = 0;   // its events may not be read yet
+        node.WatchSeq = DirectoryWatch.Invalidated;   // its events may not be read yet (nor is a stat made ahead of use)
     }
 
     /// <summary>The checksum on disk now, recomputed only when the modification date moved.</summary>
@@ -242,6 +267,14 @@ public sealed class Graph
         if (_watch != null)
         {
             if (node.Known && _watch.Unchanged(node)) return node.Checksum;
+            // (a new server's first look at a file: the lstat made ahead, when nothing happened since where it is)
+            if (node.Known && _prefetch != null && node.WatchDir == null && node.WatchSeq == 0
+                && _prefetch.TryTake(node.Id, out long ahead) && ahead == node.Date
+                && _watch.StatingAsOf(node, _prefetch.AsOf, _prefetch.WatchOf))
+            {
+                StatsTakenAhead++;
+                return node.Checksum;
+            }
             _watch.Stating(node);
         }
         var (checksum, date) = OnDisk(node);

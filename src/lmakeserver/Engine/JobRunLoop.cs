@@ -414,7 +414,6 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             job.Running = running = new RunningJob { KeptIncremental = kept != null, KeptTargets = (IReadOnlyList<string>?)kept ?? [], Submission = submission };
             var host = new JobHost(graph, maker, job);
             graph.RunningJobs++;
-            StartupGc.End();
             graph.Progress.Submitted(job);
             RunningJob started = running;
             graph.Admission.Started(job, running, reserved);

@@ -76,7 +76,7 @@ public sealed class Node : MemoSlot
     /// stat'ed once (a header is a dep of hundreds of jobs), unless a job of the request wrote it.</summary>
     public int CheckedEpoch;
 
-    /// <summary>For DirectoryWatch: the node's directory, and the event sequence it was last stat'ed at (0: it
+    /// <summary>For DirectoryWatch: the node's directory, and the event sequence it was last stat'ed at (0 or less: it
     /// must be stat'ed).</summary>
     internal DirectoryWatch.Dir? WatchDir;
     internal long WatchSeq;
