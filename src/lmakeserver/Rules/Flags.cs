@@ -36,30 +36,33 @@ public enum DepFlags
 
 public static class FlagNames
 {
-    public static TargetFlags ParseTargetFlags(IEnumerable<string> names, string where)
+    // (the names are a list and the place is given in two pieces: a rule of a hundred deps parses a hundred lists
+    // when a new server starts, and an enumerator and a message for each were most of what that allocated)
+    /// <param name="where">with <paramref name="key"/>, where the flags are written, for the message ("target", "OBJ")</param>
+    public static TargetFlags ParseTargetFlags(IReadOnlyList<string> names, string where, string key)
     {
         TargetFlags flags = TargetFlags.None;
-        foreach (string n in names)
-            flags |= n switch
+        for (int i = 0; i < names.Count; i++)
+            flags |= names[i] switch
             {
                 "essential" => TargetFlags.Essential, "incremental" => TargetFlags.Incremental,
                 "optional" => TargetFlags.Optional, "phony" => TargetFlags.Phony, "source_ok" => TargetFlags.SourceOk,
                 "no_warning" => TargetFlags.NoWarning, "ignore" => TargetFlags.Ignore, "top" => TargetFlags.Top,
-                _ => throw new LmakefileException($"{where}: unknown target flag {n}"),
+                _ => throw new LmakefileException($"{where} {key}: unknown target flag {names[i]}"),
             };
         return flags;
     }
 
-    public static DepFlags ParseDepFlags(IEnumerable<string> names, string where)
+    public static DepFlags ParseDepFlags(IReadOnlyList<string> names, string where, string key)
     {
         DepFlags flags = DepFlags.None;
-        foreach (string n in names)
-            flags |= n switch
+        for (int i = 0; i < names.Count; i++)
+            flags |= names[i] switch
             {
                 "essential" => DepFlags.Essential, "critical" => DepFlags.Critical, "ignore_error" => DepFlags.IgnoreError,
                 "required" => DepFlags.Required, "readdir_ok" => DepFlags.ReaddirOk, "ignore" => DepFlags.Ignore,
                 "top" => DepFlags.Top,
-                _ => throw new LmakefileException($"{where}: unknown dep flag {n}"),
+                _ => throw new LmakefileException($"{where} {key}: unknown dep flag {names[i]}"),
             };
         return flags;
     }

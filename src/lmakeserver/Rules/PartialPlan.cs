@@ -92,7 +92,7 @@ internal sealed class PartialPlan
             {
                 if (dep.Name == null) continue;                  // a dep computed as None: no dep
                 specs.TryGetValue(key, out DepSpec? spec);
-                DepFlags flags = dep.Flags != null ? FlagNames.ParseDepFlags(dep.Flags, $"dep {key}") : spec?.Flags ?? (DepFlags.Essential | DepFlags.Required);
+                DepFlags flags = dep.Flags != null ? FlagNames.ParseDepFlags(dep.Flags, "dep", key) : spec?.Flags ?? (DepFlags.Essential | DepFlags.Required);
                 DepValues[key] = dep.Name;
                 if (spec is { IsStdin: true }) _stdinDep = dep.Name;
                 if (spec is not { IsSide: true }) _deps.Add(new StaticDep(key, dep.Name, flags));

@@ -76,7 +76,7 @@ public sealed class Rule
         {
             try
             {
-                targets.Add(new TargetSpec(t.Key, new Template(t.Parts), FlagNames.ParseTargetFlags(t.Flags, $"target {t.Key}"),
+                targets.Add(new TargetSpec(t.Key, new Template(t.Parts), FlagNames.ParseTargetFlags(t.Flags, "target", t.Key),
                     t.Star, t.Side, t.Stdout, dotNetStems));
             }
             catch (ArgumentException e) { throw Error($"target {t.Key}: bad regexpr: {e.Message}"); }
@@ -86,11 +86,11 @@ public sealed class Rule
         var deps = new List<DepSpec>();
         foreach (DepDocument d in doc.Deps)
             deps.Add(new DepSpec(d.Key, d.Template, d.Parts == null ? null : new Template(d.Parts),
-                FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}"), d.Side, d.Stdin));
+                FlagNames.ParseDepFlags(d.Flags, "dep", d.Key), d.Side, d.Stdin));
         Deps = deps;
         var starDeps = new List<StarDepSpec>();
         foreach (TargetDocument d in doc.StarDeps)
-            starDeps.Add(new StarDepSpec(d.Key, new Template(d.Parts), FlagNames.ParseDepFlags(d.Flags, $"dep {d.Key}")));
+            starDeps.Add(new StarDepSpec(d.Key, new Template(d.Parts), FlagNames.ParseDepFlags(d.Flags, "dep", d.Key)));
         StarDeps = starDeps;
         JobName = new Template(doc.JobName.Count > 0 ? doc.JobName : [""]);
         CmdText = doc.Cmd.Text;
@@ -98,7 +98,7 @@ public sealed class Rule
         Dynamic = new HashSet<string>(doc.Dynamic, StringComparer.Ordinal);
         Attrs = doc.Attrs;
         CmdSignature = Signature(doc);
-        SignatureHash = Lmake.Common.Checksums.XxHash.Xxh3_64(System.Text.Encoding.UTF8.GetBytes(CmdSignature)) | 1;
+        SignatureHash = XxHash.Xxh3_64(Encoding.UTF8.GetBytes(CmdSignature)) | 1;
     }
 
     /// <summary>Can this rule have a job of this name (star stems shown as {Stem*})? False once the Lmakefile
@@ -116,7 +116,8 @@ public sealed class Rule
 
     private static string Signature(RuleDocument doc)
     {
-        var sb = new StringBuilder();
+        StringBuilder sb = t_signature ??= new StringBuilder(4096);
+        sb.Clear();
         // the cmd as the job runs it: with the values of the Lmakefile's constants it names ('echo {step}' with
         // step = 2 is 'echo 2' in its parts), so that editing what a cmd refers to reruns its jobs
         sb.Append(doc.Kind).Append('\0').Append(doc.IsPython).Append('\0');
@@ -137,8 +138,8 @@ public sealed class Rule
         foreach (DepDocument d in doc.Deps) sb.Append(d.Key).Append('=').Append(d.Template).Append('\x01');
         // the targets and their flags: a target made phony, incremental or optional changes what the job leaves
         foreach (TargetDocument t in doc.Targets)
-            sb.Append(t.Key).Append('=').Append(string.Join("\x02", t.Parts)).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
-              .Append(':').Append(string.Join(",", t.Flags)).Append('\x01');
+            sb.Append(t.Key).Append('=').AppendJoin('\x02', t.Parts).Append(t.Star ? "*" : "").Append(t.Side ? "s" : "")
+              .Append(':').AppendJoin(',', t.Flags).Append('\x01');
         foreach (string d in doc.Dynamic) sb.Append(d).Append('\x01');
         // where the job runs (namespaces.md: chroot_dir stands for the whole system, a new value reruns the jobs);
         // nothing added for a rule without any, so that its jobs' signatures stay what they were
@@ -153,7 +154,32 @@ public sealed class Rule
                   .Append(string.Join("\x03", (v.Lower ?? []).Select(Parts))).Append('|')
                   .Append(string.Join("\x03", (v.CopyUp ?? []).Select(Parts))).Append('\x01');
         }
-        return XxHash.Xxh3_64(Encoding.UTF8.GetBytes(sb.ToString())).ToString("x16");
+        string signature = Utf8Hash(sb).ToString("x16");
+        if (sb.Capacity > KeptSignatureCapacity) t_signature = null;
+        return signature;
+    }
+
+    // The text hashed is built and encoded in buffers kept per thread: a rule with a hundred deps and a long cmd made
+    // tens of kilobytes of builder chunks, text and bytes, and a new server compiles every rule before its first
+    // request (issue 18), on memory touched for the first time.
+    [ThreadStatic] private static StringBuilder? t_signature;
+    [ThreadStatic] private static char[]? t_chars;
+    [ThreadStatic] private static byte[]? t_bytes;
+    private const int KeptSignatureCapacity = 1 << 20;
+
+    /// <summary>XXH3-64 of the UTF-8 of <paramref name="sb"/>'s text (the same bytes as Encoding.UTF8.GetBytes of it).</summary>
+    private static ulong Utf8Hash(StringBuilder sb)
+    {
+        int length = sb.Length;
+        char[] chars = t_chars is { } c && c.Length >= length ? c : new char[Math.Max(length, 4096)];
+        sb.CopyTo(0, chars, 0, length);
+        int most = Encoding.UTF8.GetMaxByteCount(length);
+        byte[] bytes = t_bytes is { } b && b.Length >= most ? b : new byte[Math.Max(most, 4096)];
+        int count = Encoding.UTF8.GetBytes(chars, 0, length, bytes, 0);
+        ulong hash = XxHash.Xxh3_64(bytes.AsSpan(0, count));
+        if (chars.Length <= KeptSignatureCapacity) t_chars = chars;
+        if (bytes.Length <= 3 * KeptSignatureCapacity) t_bytes = bytes;
+        return hash;
     }
 
     private static void AppendDict(StringBuilder sb, Dictionary<string, List<string>>? d)
