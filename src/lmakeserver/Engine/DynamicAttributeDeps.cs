@@ -24,6 +24,8 @@ internal sealed class DynamicAttributeDeps(Maker maker, Graph graph, MakeRequest
     /// <paramref name="deferEarlyRerun"/>, early_rerun is not said but returned (true: it is owed).</summary>
     public async Task<bool> Settle(Job job, int depth, bool deferEarlyRerun)
     {
+        // (a plan made natively reads no file: nothing to settle, and no plan to make before the job's turn to run)
+        if (job.Rule.PlansNatively) return false;
         bool owed = false;
         bool told = false;   // early_rerun said once per reason to compute again, not once per file
         for (int round = 0; round < MaxRounds && job.Plan.DynamicReads.Count > 0; round++)

@@ -85,6 +85,9 @@ public sealed class Job : MemoSlot
     public Rules.DepFlags StaticDepFlags(int index) =>
         Rule.PlansNatively ? Rule.NativeStaticDeps[index].Flags : Plan.StaticDeps[index].Flags;
 
+    /// <summary>The cache its rule names for this job (null: none), without making a plan when the rule gives it.</summary>
+    public string? CacheName => Rule.PlansNatively ? Rule.Attrs.Cache : Plan.Cache;
+
     /// <summary>The rule's force attribute for this job, without making a plan when the rule gives it.</summary>
     public bool Forced => Rule.PlansNatively ? Rule.Attrs.Force ?? false : Plan.Force;
 

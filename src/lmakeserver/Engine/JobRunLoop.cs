@@ -441,7 +441,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// is plain or download (none and upload do not look).</summary>
     public bool LooksInCache(Job job) =>
         Options.CacheMethod is CacheMethod.Plain or CacheMethod.Download
-        && !string.IsNullOrEmpty(job.Plan.Cache) && graph.Makefiles!.Config.Caches.ContainsKey(job.Plan.Cache);
+        && job.CacheName is { Length: > 0 } cache && graph.Makefiles!.Config.Caches.ContainsKey(cache);
 
     /// <summary>The cache's run when it has one for the job as it is now, else a run by the backend; then, on the engine
     /// thread before the requests waiting for the run hear of its end, what that end changes: the count of runs under
