@@ -63,6 +63,8 @@ public class RunAdmissionTests
         // the jobs waiting at the gate are queued for the progress line (the fake backend starts what it is handed)
         var (running, queued, _) = repo.Graph.Progress.Snapshot(DateTime.UtcNow);
         Assert.Equal((Places, Jobs - Places), (running, queued));
+        // a job waiting at the gate holds no plan yet (it is made when its turn comes: JobShape), one handed to the backend does
+        Assert.Equal(Places, repo.Graph.Jobs.Count(j => j.HasPlan));
         await ReleaseAll(repo, gates, make);
         Assert.Equal(ExitCode.Ok, await make);
         for (int i = 0; i < Jobs; i++)
