@@ -156,10 +156,14 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     private static RunReason? MissingStaticTarget(Job job)
     {
         TargetSpec[] targets = job.Rule.StaticTargets;
+        IReadOnlyDictionary<string, string>? stems = null;
         for (int i = 0; i < targets.Length; i++)
         {
             if ((JobShape.StaticTargetFlags(targets[i]) & (TargetFlags.Optional | TargetFlags.Phony)) != 0) continue;
-            string name = JobShape.StaticTargetName(job.Match, i);
+            stems ??= JobShape.NonStarStems(job.Match);
+            // (recorded in the plan's order: the one at the same place, compared without making its name)
+            if (i < job.Targets.Count && targets[i].Pattern.IsExpansion(job.Targets[i].Name, stems)) continue;
+            string name = targets[i].Pattern.ExpandStems(stems);
             if (!HasTarget(job, name, i)) return $"target {name} is missing";
         }
         return null;

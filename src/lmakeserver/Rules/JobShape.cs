@@ -33,10 +33,6 @@ public static class JobShape
         return names;
     }
 
-    /// <summary>The name of a static target of the job (Rule.StaticTargets[<paramref name="index"/>]).</summary>
-    public static string StaticTargetName(RuleMatch match, int index) =>
-        match.Rule.StaticTargets[index].Pattern.ExpandStems(NonStarStems(match));
-
     /// <summary>Flags of a static target as the job's plan has them: a side target is allowed, not promised.</summary>
     public static TargetFlags StaticTargetFlags(TargetSpec target) => target.IsSide ? target.Flags | TargetFlags.Optional : target.Flags;
 }

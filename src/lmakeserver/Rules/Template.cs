@@ -40,6 +40,30 @@ public sealed class Template
     /// as {Stem*}, as in job names and star target patterns.</summary>
     public string ExpandStems(IReadOnlyDictionary<string, string> stems) => Expand(stems, "*}");
 
+    /// <summary>Is <paramref name="text"/> what <see cref="ExpandStems"/> makes of these stems? Answered without making
+    /// it: a no-op asks it of every job's targets.</summary>
+    public bool IsExpansion(ReadOnlySpan<char> text, IReadOnlyDictionary<string, string> stems)
+    {
+        for (int i = 0; i < Parts.Count; i++)
+        {
+            ReadOnlySpan<char> part = Parts[i];
+            if (i % 2 == 1)
+            {
+                if (!stems.TryGetValue(Parts[i], out string? value))
+                {
+                    // shown as {Stem*}
+                    if (!text.StartsWith("{") || !text[1..].StartsWith(part) || !text[(1 + part.Length)..].StartsWith("*}")) return false;
+                    text = text[(part.Length + 3)..];
+                    continue;
+                }
+                part = value;
+            }
+            if (!text.StartsWith(part, StringComparison.Ordinal)) return false;
+            text = text[part.Length..];
+        }
+        return text.IsEmpty;
+    }
+
     /// <summary>The reader's name for a stem the user left unnamed ({*:regexpr}, {:regexpr}).</summary>
     public const string UnnamedPrefix = "_lmake_stem";
 
