@@ -86,6 +86,7 @@ public sealed class Engine
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long allocatedBefore = GC.GetTotalAllocatedBytes();
+        int aheadBefore = _graph.StatsTakenAhead;
         TimeSpan transcript = clock.Elapsed;
         var targets = new List<string>();
         bool outside = false;
@@ -142,7 +143,7 @@ public sealed class Engine
         // one line in LMAKE/server.log per request: where its time went and what the GC holds (for profiling, not for users)
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
-            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs, {_graph.StatsTakenAhead} lstats made ahead), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
+            $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs, {_graph.StatsTakenAhead - aheadBefore} lstats made ahead), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
             $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), " +
             $"after the last one heap {gc.HeapSizeBytes >> 10}KiB (fragments {gc.FragmentedBytes >> 10}KiB) in {gc.TotalCommittedBytes >> 10}KiB committed");
         HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore);
