@@ -125,8 +125,13 @@ public sealed class DirectoryWatch
     public bool Unchanged(Node node)
     {
         long seen = node.WatchSeq;
-        Dir? dir = node.WatchDir;
-        if (seen <= 0 || dir == null) return false;
+        return seen > 0 && node.WatchDir is Dir dir && NoEventSince(dir, seen);
+    }
+
+    /// <summary>No event came about the directory's entries, or about it or an ancestor, numbered after <paramref name="seen"/>
+    /// (the events up to now read first), and each of them is watched or known absent.</summary>
+    private bool NoEventSince(Dir dir, long seen)
+    {
         if (Stopwatch.GetTimestamp() - _lastDrain > DrainPeriod) Drain();
         if (seen < _resetSeq || seen < dir.EntrySeq) return false;
         for (Dir? d = dir; d != null; d = d.Parent)
@@ -182,12 +187,10 @@ public sealed class DirectoryWatch
     public bool StatingAsOf(Node node, long asOf, Func<string, int> watchOf)
     {
         Stating(node);
-        Dir? dir = node.WatchDir;
-        if (node.WatchSeq == 0 || dir == null) return false;
-        if (Stopwatch.GetTimestamp() - _lastDrain > DrainPeriod) Drain();
-        if (asOf < _resetSeq || asOf < dir.EntrySeq) return false;
+        if (node.WatchSeq == 0 || node.WatchDir is not Dir dir || !NoEventSince(dir, asOf)) return false;
+        // (and under the same watches: none replaced since, none whose events came before the engine held it)
         for (Dir? d = dir; d != null; d = d.Parent)
-            if (asOf < d.SelfSeq || d.Wd < 0 || d.Wd != watchOf(d.Name) || _unclaimed.Contains(d.Wd)) return false;
+            if (d.Wd < 0 || d.Wd != watchOf(d.Name) || _unclaimed.Contains(d.Wd)) return false;
         node.WatchSeq = asOf;
         return true;
     }

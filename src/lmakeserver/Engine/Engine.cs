@@ -237,13 +237,10 @@ public sealed class Engine
         // the lstats of the first request, made ahead meanwhile on the other core (the store is its alone until it read
         // its names: the saved rules are read from their file, and the graph's nodes wait)
         _graph.StartPrefetch();
-        try
-        {
-            Makefiles? saved = _graph.Makefiles == null ? ReadSavedMakefiles() : null;
-            _graph.AwaitPrefetchNames();
-            if (saved != null && !saved.IsStale(RepoRoot)) _graph.SetMakefiles(saved, new RuleEvaluator(saved, _layout, RepoRoot));
-        }
+        Makefiles? saved;
+        try { saved = _graph.Makefiles == null ? ReadSavedMakefiles() : null; }
         finally { _graph.AwaitPrefetchNames(); }
+        if (saved != null && !saved.IsStale(RepoRoot)) _graph.SetMakefiles(saved, new RuleEvaluator(saved, _layout, RepoRoot));
     }
 
     /// <summary>Reads Lmakefile.py when never read or when a file or variable it read changed.</summary>

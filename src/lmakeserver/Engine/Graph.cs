@@ -184,17 +184,9 @@ public sealed class Graph
 
     public Job Job(RuleMatch match, JobPlan plan)
     {
-        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, plan.JobName);
-        if (_jobs.TryGetValue(key, out Job? job))
-        {
-            job.Match = match;
-            SetPlan(job, plan);
-            return job;
-        }
-        job = new Job(_store.JobId(key), key, plan.JobName, match, plan);
+        Job job = JobNamed(match, plan.JobName, plan, out bool known);
+        if (known) job.Match = match;
         SetPlan(job, plan);
-        StoredState.Load(_store, job, NodeById);
-        _jobs.Add(key, job);
         return job;
     }
 
@@ -203,24 +195,27 @@ public sealed class Graph
     /// <paramref name="statics"/>, its static deps' nodes when the caller has them, in order.</summary>
     public Job Job(RuleMatch match, string name, Node[]? statics)
     {
-        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, name);
-        if (_jobs.TryGetValue(key, out Job? job))
-        {
-            // the same rule and job name are the same stems: what it has still holds; another rule (the Lmakefile
-            // changed) plans it anew
-            if (job.Match.Rule != match.Rule) job.Rematched(match);
-        }
-        else
-        {
-            job = new Job(_store.JobId(key), key, name, match, null);
-            StoredState.Load(_store, job, NodeById);
-            _jobs.Add(key, job);
-        }
+        Job job = JobNamed(match, name, null, out bool known);
+        // the same rule and job name are the same stems: what it has still holds; another rule (the Lmakefile
+        // changed) plans it anew
+        if (known && job.Match.Rule != match.Rule) job.Rematched(match);
         if (statics != null && !ReferenceEquals(job.StaticNodesOf, job.Match))
         {
             job.StaticNodes = statics;
             job.StaticNodesOf = job.Match;
         }
+        return job;
+    }
+
+    /// <summary>The job of this rule and job name; a new one (<paramref name="known"/> false) is loaded from the store.</summary>
+    private Job JobNamed(RuleMatch match, string name, JobPlan? plan, out bool known)
+    {
+        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, name);
+        known = _jobs.TryGetValue(key, out Job? job);
+        if (known) return job!;
+        job = new Job(_store.JobId(key), key, name, match, plan);
+        StoredState.Load(_store, job, NodeById);
+        _jobs.Add(key, job);
         return job;
     }
 

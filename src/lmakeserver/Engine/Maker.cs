@@ -173,7 +173,7 @@ public sealed class Maker
         object of = native ? job.Match : job.Plan;
         if (job.StaticNodesOf != of)
         {
-            string[] names = native ? Rules.JobShape.StaticDepNames(job.Match) : job.Plan.StaticDeps.Select(d => d.Name).ToArray();
+            string[] names = Rules.JobShape.StaticDepNames(job.Match, native ? null : job.Plan);
             var nodes = names.Length == 0 ? [] : new Node[names.Length];
             for (int i = 0; i < nodes.Length; i++) nodes[i] = _graph.Node(names[i]);
             job.StaticNodes = nodes;

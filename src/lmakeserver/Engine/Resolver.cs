@@ -90,7 +90,7 @@ public sealed class Resolver
             if (rule.Kind == RuleKind.Source) { if (candidates == null) node.Kind = NodeKind.Source; return; }
             // (a rule planned natively needs no plan to choose: its static deps' names are enough, JobShape)
             JobPlan? plan = rule.PlansNatively ? null : _graph.Evaluator!.Plan(match);
-            string[] names = plan != null ? NamesOf(plan.StaticDeps) : JobShape.StaticDepNames(match);
+            string[] names = JobShape.StaticDepNames(match, plan);
             var statics = names.Length == 0 ? [] : new Node[names.Length];
             switch (StaticDepsBuildable(names, statics, depth))
             {
@@ -136,13 +136,6 @@ public sealed class Resolver
         if (plan != null) return _graph.Job(match, plan);
         string name = JobShape.JobName(match);
         return _graph.Job(match, name == made.Name ? made.Name : name, statics);
-    }
-
-    private static string[] NamesOf(IReadOnlyList<StaticDep> deps)
-    {
-        var names = new string[deps.Count];
-        for (int i = 0; i < names.Length; i++) names[i] = deps[i].Name;
-        return names;
     }
 
     /// <summary>The nearest parent directory that is itself a source or a buildable file, if any: what is

@@ -38,8 +38,8 @@ internal sealed class StatPrefetch
     public static StatPrefetch Start(GraphStore store, IRepoDisk disk, DirectoryWatch watch)
     {
         var prefetch = new StatPrefetch(store.NodeCount, watch.Sequence);
-        var thread = new Thread(() => prefetch.Run(store, disk, watch)) { IsBackground = true, Name = "stat prefetch" };
-        thread.Start();
+        // (NativeThread: Thread.Start would spin the engine thread until the new one runs)
+        Lmake.Common.NativeThread.Start(() => prefetch.Run(store, disk, watch), "stat prefetch");
         return prefetch;
     }
 

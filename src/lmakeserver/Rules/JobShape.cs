@@ -21,10 +21,16 @@ public static class JobShape
     /// <summary>The job's name (star stems shown as {Stem*}), as its plan has it.</summary>
     public static string JobName(RuleMatch match) => match.Rule.JobName.ExpandJobName(NonStarStems(match));
 
-    /// <summary>The names of the job's static deps (side deps left out), in the order of its plan's StaticDeps.
-    /// Only for a rule planned natively.</summary>
-    public static string[] StaticDepNames(RuleMatch match)
+    /// <summary>The names of the job's static deps (side deps left out), in order: <paramref name="plan"/>'s when it is
+    /// given (the python helper computed them), else made from the match (a rule planned natively).</summary>
+    public static string[] StaticDepNames(RuleMatch match, JobPlan? plan)
     {
+        if (plan != null)
+        {
+            var planned = new string[plan.StaticDeps.Count];
+            for (int i = 0; i < planned.Length; i++) planned[i] = plan.StaticDeps[i].Name;
+            return planned;
+        }
         DepSpec[] deps = match.Rule.NativeStaticDeps;
         if (deps.Length == 0) return [];
         IReadOnlyDictionary<string, string> stems = NonStarStems(match);
