@@ -17,7 +17,9 @@ public static unsafe class DetachedSpawn
 
     /// <summary>Returns the child's pid; throws IOException with the system's reason when it cannot start.</summary>
     /// <param name="handedFd">a fd of ours the child gets as <see cref="HandedFd"/> (must not be that number)</param>
-    public static int Start(string exe, IReadOnlyList<string> args, string cwd, string logFile, int? handedFd = null)
+    /// <param name="environ">the child's environment as NAME=VALUE entries (default: ours)</param>
+    public static int Start(string exe, IReadOnlyList<string> args, string cwd, string logFile, int? handedFd = null,
+        IEnumerable<string>? environ = null)
     {
         var allocated = new List<nint>();
         byte* actions = (byte*)NativeMemory.AllocZeroed(OpaqueSize);
@@ -37,10 +39,7 @@ public static unsafe class DetachedSpawn
             Check(SpawnAttrSetFlags(attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK), "setflags");
 
             byte** argv = StringArray([exe, .. args], allocated);
-            var environ = new List<string>();
-            foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-                environ.Add($"{e.Key}={e.Value}");
-            byte** envp = StringArray(environ, allocated);
+            byte** envp = StringArray([.. environ ?? CurrentEnviron()], allocated);
 
             int pid;
             int rc = PosixSpawn(&pid, Utf8(exe, allocated), actions, attributes, argv, envp);
@@ -59,6 +58,13 @@ public static unsafe class DetachedSpawn
     }
 
     /// <summary>When the child has ended, reaps it and gives its exit code (128 + signal when killed).</summary>
+    /// <summary>Our environment as NAME=VALUE entries.</summary>
+    public static IEnumerable<string> CurrentEnviron()
+    {
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            yield return $"{e.Key}={e.Value}";
+    }
+
     public static bool TryGetExitCode(int pid, out int exitCode)
     {
         int status;

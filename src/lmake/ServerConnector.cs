@@ -144,9 +144,10 @@ internal static class ServerConnector
         if (!File.Exists(exe)) throw new ServerUnavailableException($"cannot find {exe}");
         try
         {
-            if (ready is null) return DetachedSpawn.Start(exe, ["--repo", files.RepoRoot], files.RepoRoot, files.LogFile);
+            IEnumerable<string> environ = ServerGcSettings.ForServer(DetachedSpawn.CurrentEnviron());
+            if (ready is null) return DetachedSpawn.Start(exe, ["--repo", files.RepoRoot], files.RepoRoot, files.LogFile, environ: environ);
             string[] args = ["--repo", files.RepoRoot, "--ready-fd", DetachedSpawn.HandedFd.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-            return DetachedSpawn.Start(exe, args, files.RepoRoot, files.LogFile, ready.WriteEnd);
+            return DetachedSpawn.Start(exe, args, files.RepoRoot, files.LogFile, ready.WriteEnd, environ);
         }
         catch (IOException e)
         {

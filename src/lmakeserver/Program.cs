@@ -10,6 +10,7 @@ using Lmake.Server.Transport;
 
 // LMAKE/server.log (and a cache dir's log) may be on a full disk: a line that cannot be written is lost, not fatal
 LossTolerantWriter.InstallOnConsole();
+ServerGcSettings.ForgetAdded();
 if (CommandName.Invoked == "lmake_dump") return DumpCommand(args);
 if (CommandName.Invoked == "lcache_repair") return CacheRepairCommand(args);
 if (CommandName.Invoked == "lcodec_repair") return CodecRepairCommand(args);

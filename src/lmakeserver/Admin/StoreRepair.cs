@@ -96,7 +96,7 @@ public static class StoreRepair
     /// <summary>Puts the job back in the store as its record says it ran; returns its id in the new store.</summary>
     private static uint Restore(Graph graph, GraphStore store, JobInfo info)
     {
-        var job = new Job(store.JobId(info.Key), info.Key, Job.SplitKey(info.Key).Name, null!, null)
+        var job = new Job(store.JobId(info.Key), Job.SplitKey(info.Key).Name, null!, null)
         {
             Status = info.Status switch { "ok" => JobStatus.Ok, "dep_error" => JobStatus.DepError, _ => JobStatus.Failed },
             RanWithSignature = info.Signature,

@@ -12,8 +12,12 @@ public sealed class Graph
 {
     private readonly Dictionary<string, Node> _nodes;
     private readonly Dictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> _nodesBySpan;
-    private readonly Dictionary<uint, Node> _nodesById;
-    private readonly Dictionary<string, Job> _jobs;
+    // by store id, which the store gives from 1 up: an array costs a reference a node, a dictionary three times that;
+    // the ids a read-only store makes up for names it does not have (GraphStore.TransientId) are apart
+    private Node?[] _nodesById;
+    private Dictionary<uint, Node>? _transientNodes;
+    // by rule name and job name: a job's key (RULE/NAME) is not kept as a string of its own (issue 18: ~80 bytes a job)
+    private readonly Dictionary<(string Rule, string Name), Job> _jobs;
     private readonly GraphStore _store;
     private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
     private string[] _sourceDirs = [];
@@ -38,8 +42,8 @@ public sealed class Graph
         int nodes = serving ? (int)Math.Min(store.NodeCount, int.MaxValue / 2) : 0;
         _nodes = new(nodes, StringComparer.Ordinal);
         _nodesBySpan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        _nodesById = new(nodes);
-        _jobs = new(serving ? (int)Math.Min(store.JobCount, int.MaxValue / 2) : 0, StringComparer.Ordinal);
+        _nodesById = new Node?[nodes == 0 ? 0 : nodes + 1];
+        _jobs = new(serving ? (int)Math.Min(store.JobCount, int.MaxValue / 2) : 0);
         _watch = serving && Disk is RealDisk && Environment.GetEnvironmentVariable("LMAKE_NO_WATCH") == null ? DirectoryWatch.Open(repoRoot) : null;
     }
 
@@ -153,7 +157,12 @@ public sealed class Graph
             node = new Node(_store.NodeId(name), name);
             StoredState.Load(_store, node);
             _nodes.Add(name, node);
-            _nodesById.Add(node.Id, node);
+            if (node.Id >= GraphStore.FirstTransientId) (_transientNodes ??= [])[node.Id] = node;
+            else
+            {
+                if (node.Id >= _nodesById.Length) Array.Resize(ref _nodesById, (int)Math.Max(node.Id + 1, 2L * _nodesById.Length));
+                _nodesById[node.Id] = node;
+            }
         }
         return node;
     }
@@ -161,7 +170,10 @@ public sealed class Graph
     /// <summary>The node of a name given as a part of a longer one: no string is made when it is known.</summary>
     public Node Node(ReadOnlySpan<char> name) => _nodesBySpan.TryGetValue(name, out Node? node) ? node : Node(name.ToString());
 
-    public Node NodeById(uint id) => _nodesById.TryGetValue(id, out Node? node) ? node : Node(_store.NodeName(id));
+    public Node NodeById(uint id) =>
+        id < _nodesById.Length && _nodesById[id] is Node node ? node
+        : _transientNodes != null && _transientNodes.TryGetValue(id, out Node? transient) ? transient
+        : Node(_store.NodeName(id));
 
     public void Save(Node node) => StoredState.Save(_store, node);
 
@@ -210,12 +222,11 @@ public sealed class Graph
     /// <summary>The job of this rule and job name; a new one (<paramref name="known"/> false) is loaded from the store.</summary>
     private Job JobNamed(RuleMatch match, string name, JobPlan? plan, out bool known)
     {
-        string key = Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, name);
-        known = _jobs.TryGetValue(key, out Job? job);
+        known = _jobs.TryGetValue((match.Rule.Name, name), out Job? job);
         if (known) return job!;
-        job = new Job(_store.JobId(key), key, name, match, plan);
+        job = new Job(_store.JobId(Lmake.Server.Engine.Job.KeyOf(match.Rule.Name, name)), name, match, plan);
         StoredState.Load(_store, job, NodeById);
-        _jobs.Add(key, job);
+        _jobs.Add((match.Rule.Name, name), job);
         return job;
     }
 

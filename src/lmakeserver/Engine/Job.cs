@@ -13,10 +13,9 @@ public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum S
 public sealed class Job : MemoSlot
 {
     /// <param name="plan">Its plan, or null: made from the match when first needed (a rule planned natively).</param>
-    public Job(uint id, string key, string name, RuleMatch match, JobPlan? plan)
+    public Job(uint id, string name, RuleMatch match, JobPlan? plan)
     {
         Id = id;
-        Key = key;
         Name = name;
         Match = match;
         _plan = plan;
@@ -24,8 +23,9 @@ public sealed class Job : MemoSlot
 
     public uint Id { get; }
 
-    /// <summary>Rule name and job name: what identifies a job across runs.</summary>
-    public string Key { get; }
+    /// <summary>Rule name and job name: what identifies a job across runs. Made when asked (a server holds tens of
+    /// thousands of jobs, and their keys are in the store).</summary>
+    public string Key => KeyOf(Rule.Name, Name);
 
     /// <summary>The key of a job: RULE/JOBNAME (a rule name has no '/', a job name may have some).</summary>
     public static string KeyOf(string rule, string jobName) => GraphStore.JobKeyOf(rule, jobName);
@@ -119,5 +119,5 @@ public sealed class Job : MemoSlot
     /// <summary>While a run of it is under way (shared by every request that needs it); null otherwise.</summary>
     public RunningJob? Running;
 
-    public override string ToString() => Key;
+    public override string ToString() => Match is null ? Name : Key;   // (a job lmake_repair restores has no match)
 }

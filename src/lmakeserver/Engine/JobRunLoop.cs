@@ -27,7 +27,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
     /// <summary>The job's turn at the gate to the backends (RunAdmission) before its first run, taken by DoMakeJob
     /// before RunUntilStable: a full build finds every job ready at once, and past a few they wait there, where a
     /// waiting job costs least (the run loop is not yet under way). Null: no need to wait.</summary>
-    public Task<RunningJob?>? TurnAtGate(Job job) =>
+    public ValueTask<RunningJob?>? TurnAtGate(Job job) =>
         graph.Admission.MustWait(job) ? graph.Admission.WaitTurn(job, req, JobPressure.Current) : null;
 
     /// <param name="reason">Why it must run (lmake -v, lshow -i).</param>

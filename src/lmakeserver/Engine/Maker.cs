@@ -56,9 +56,14 @@ public sealed class Maker
     {
         if (!_req.TryGetMade(job, out Task<NodeResult>? task))
         {
-            // made under its own pressure: its deps, now or after an await, see it as their requester's
-            double outer = JobPressure.Current;
-            JobPressure.Current = outer + JobPressure.EstimateOf(job, _graph.Progress);
+            // made under its own pressure: its deps, now or after an await, see it as their requester's. A job of no
+            // known time (all of a first build) adds none, and the context is left as it is; else the requester's
+            // context is put back as it was rather than made anew with the former value (a full build makes every job at
+            // once, and each context, ~100 bytes, is held by a suspended making)
+            double estimate = JobPressure.EstimateOf(job, _graph.Progress);
+            ExecutionContext? outer = estimate > 0 ? ExecutionContext.Capture() : null;
+            double outerPressure = JobPressure.Current;
+            if (estimate > 0) JobPressure.Current = outerPressure + estimate;
             try
             {
                 // the synchronous path: a job up to date whose deps are all decided at once (the whole of a no-op
@@ -69,7 +74,11 @@ public sealed class Maker
                     ? NodeResults.Ok(verdict.Result.Worked)
                     : DoMakeJob(job, depth, verdict);
             }
-            finally { JobPressure.Current = outer; }
+            finally
+            {
+                if (outer != null) ExecutionContext.Restore(outer);
+                else if (estimate > 0) JobPressure.Current = outerPressure;   // (no context to put back: the flow is suppressed)
+            }
             _req.SetMade(job, task);
         }
         return task;
@@ -124,6 +133,7 @@ public sealed class Maker
         NodeResult ran = await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed, turn);
         // its plan is made again when needed (a rerun, lshow): a server does not keep one per job it ran
         if (job.Running == null) job.LetGoOfPlan();
+        _req.RunsEnded();
         return ran;
     }
 

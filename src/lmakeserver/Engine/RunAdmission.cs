@@ -9,6 +9,7 @@
 // deps, which must not wait behind it), or until it ends. A job already running for another request is joined at
 // once; a job waiting here for several requests runs once: when one of them starts it, the others join that run.
 // Everything here runs on the engine thread.
+using System.Threading.Tasks.Sources;
 using Lmake.Server.Backends;
 
 namespace Lmake.Server.Engine;
@@ -19,13 +20,27 @@ public sealed class RunAdmission(ProgressBoard progress)
     /// the job that fits, Slurm fills its queue slots one by one), small against a repo's jobs.</summary>
     public const int MaxInBackendQueues = 128;
 
-    private sealed class Entry(Job job, MakeRequest request)
+    // a job waiting here for a request, and what it waits on: the entry is itself the awaited source (a TaskCompletionSource
+    // and its task cost ~100 bytes more a waiting job, and their await under the engine's context one more object)
+    private sealed class Entry(Job job, MakeRequest request) : IValueTaskSource<RunningJob?>
     {
         public readonly Job Job = job;
         public readonly MakeRequest Request = request;
-        public readonly TaskCompletionSource<RunningJob?> Turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Gone;   // woken or cancelled: a stale element of the queue
         public Entry? NextSameJob;   // another request waiting for the same job
+        private ManualResetValueTaskSourceCore<RunningJob?> _turn = new() { RunContinuationsAsynchronously = true };
+
+        public ValueTask<RunningJob?> Turn => new(this, _turn.Version);
+
+        /// <summary>Its turn came: null, start the run; a run, join it.</summary>
+        public void Wake(RunningJob? running) => _turn.SetResult(running);
+
+        public void Cancel(CancellationToken cancelled) => _turn.SetException(new OperationCanceledException(cancelled));
+
+        public RunningJob? GetResult(short token) => _turn.GetResult(token);
+        public ValueTaskSourceStatus GetStatus(short token) => _turn.GetStatus(token);
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _turn.OnCompleted(continuation, state, token, flags);
     }
 
     // (−pressure, arrival): the most pressing first, then in the order they came
@@ -46,7 +61,7 @@ public sealed class RunAdmission(ProgressBoard progress)
     /// <c>reserved</c> to <see cref="Started"/> or give it back with <see cref="Unreserve"/>); a run: another request
     /// started it meanwhile, and this one is counted among its waiters (RunningJob.Join). Cancelled when the request
     /// leaves (<see cref="Leave"/>).</summary>
-    internal Task<RunningJob?> WaitTurn(Job job, MakeRequest request, double pressure)
+    internal ValueTask<RunningJob?> WaitTurn(Job job, MakeRequest request, double pressure)
     {
         var entry = new Entry(job, request);
         _queue.Enqueue(entry, (-pressure, _arrivals++));
@@ -55,7 +70,7 @@ public sealed class RunAdmission(ProgressBoard progress)
         Waiting++;
         progress.Submitted(job);   // counted as queued (and in the ETA) while it waits here
         request.LeavesGate(this);
-        return entry.Turn.Task;
+        return entry.Turn;
     }
 
     /// <summary>A run is handed to its backend: it holds a place until <see cref="PastQueue"/>. Requests waiting here
@@ -70,7 +85,7 @@ public sealed class RunAdmission(ProgressBoard progress)
         {
             Drop(e);
             running.Join();   // now, so that another request leaving the run does not stop it for this one
-            e.Turn.TrySetResult(running);
+            e.Wake(running);
         }
     }
 
@@ -108,7 +123,7 @@ public sealed class RunAdmission(ProgressBoard progress)
                 next = e.NextSameJob;
                 if (e.Request != request) { e.NextSameJob = kept; kept = e; continue; }
                 Drop(e);
-                e.Turn.TrySetCanceled(request.Cancelled);
+                e.Cancel(request.Cancelled);
             }
             if (kept != null) { _byJob[job] = kept; continue; }
             _byJob.Remove(job);
@@ -139,7 +154,7 @@ public sealed class RunAdmission(ProgressBoard progress)
             Unchain(e);
             Drop(e);
             _woken++;
-            e.Turn.TrySetResult(null);
+            e.Wake(null);
         }
     }
 }

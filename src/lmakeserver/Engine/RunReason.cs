@@ -9,6 +9,10 @@ public sealed record RunReason(string Text, string? EditedTarget = null)
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
     public static implicit operator RunReason?(string? text) => text is null ? null : new(text);
 
+    /// <summary>The reasons of whole builds (a first one, a new command for a rule), made once: every job of the build
+    /// holds its reason while it waits to run.</summary>
+    public static readonly RunReason NeverRan = new("never ran"), CommandChanged = new("command changed");
+
     public static RunReason TargetModified(string name) => new($"target {name} was modified", name);
 
     public override string ToString() => Text;

@@ -113,8 +113,8 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     /// targets it made that were deleted or edited by hand since are no reason (nothing needs their content yet).</summary>
     public RunReason? ReasonToRun(Job job, bool missingTargetsOk = false)
     {
-        if (job.Status == JobStatus.Never) return "never ran";
-        if (job.RanWithSignature != job.Rule.SignatureHash) return "command changed";
+        if (job.Status == JobStatus.Never) return RunReason.NeverRan;
+        if (job.RanWithSignature != job.Rule.SignatureHash) return RunReason.CommandChanged;
         // a job in error stays so while nothing it depends on changes, unless -e says old errors were transient
         if (job.Status != JobStatus.Ok && req.Options.ForgetOldErrors) return "previous run failed (-e)";
         if (job.Rule.Kind == RuleKind.Alias) return "alias";

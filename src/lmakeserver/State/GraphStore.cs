@@ -170,7 +170,10 @@ public sealed class GraphStore : IDisposable
         if (!Damaged) StoreSeal.Write(_dir);
     }
 
-    private uint TransientId() => 0x8000_0000u + ++_transientIds;
+    /// <summary>Ids from here up are made up by a read-only store for names it does not have; below, the store's own.</summary>
+    public const uint FirstTransientId = 0x8000_0000u;
+
+    private uint TransientId() => FirstTransientId + ++_transientIds;
 
     public uint NodeCount => _nodeNames.Count;
 
