@@ -21,6 +21,9 @@ public enum FileKind : byte
 /// a job that probed a missing path must rerun when it becomes a directory (gcc skips a missing -I dir).
 /// A fifo or a socket checksums as <c>none</c>: neither is a file lmake can depend on by content.
 /// </summary>
+// (auto layout: the two bytes beside the hash, not each padded to 8: 16 bytes instead of 24, in every node (twice) and
+// every dep a job read (issue 18); it is never written to disk as it lies in memory: the store has its StoredChecksum)
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmpty)
 {
     public static readonly FileChecksum None = new(FileKind.None, 0, false);
