@@ -190,6 +190,7 @@ public sealed class MakeRequest
         if (++_ranSinceSettle < Math.Max(256, _pending.Count / 8)) return;
         _ranSinceSettle = 0;
         SettlePending();
+        HeapTrim.DuringBuild();   // what was let go, and what the runs left in gen 2, is given back now
     }
 
     /// <summary>The items of _pending made since are dropped from it, and their memo holds their result as a small
