@@ -57,7 +57,6 @@ public static unsafe class DetachedSpawn
         }
     }
 
-    /// <summary>When the child has ended, reaps it and gives its exit code (128 + signal when killed).</summary>
     /// <summary>Our environment as NAME=VALUE entries.</summary>
     public static IEnumerable<string> CurrentEnviron()
     {
@@ -65,6 +64,7 @@ public static unsafe class DetachedSpawn
             yield return $"{e.Key}={e.Value}";
     }
 
+    /// <summary>When the child has ended, reaps it and gives its exit code (128 + signal when killed).</summary>
     public static bool TryGetExitCode(int pid, out int exitCode)
     {
         int status;
