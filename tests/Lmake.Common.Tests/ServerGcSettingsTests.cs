@@ -6,7 +6,7 @@ namespace Lmake.Common.Tests;
 
 public class ServerGcSettingsTests
 {
-    private const string Region = "DOTNET_GCRegionSize";
+    private const string Region = "DOTNET_GCRegionSize", Gen0 = "DOTNET_GCGen0MaxBudget";
     private const string Marker = "LMAKE_SERVER_GC_ADDED";
 
     private static Dictionary<string, string> AsDictionary(IEnumerable<string> environ) =>
@@ -19,24 +19,37 @@ public class ServerGcSettingsTests
         Assert.Equal("/usr/bin", env["PATH"]);
         Assert.Equal("/root", env["HOME"]);
         Assert.Equal("100000", env[Region]);   // hexadecimal, as the runtime reads it: 1 MB
-        Assert.Equal(Region, env[Marker]);
+        Assert.Equal("1000000", env[Gen0]);    // 16 MB
+        Assert.Equal($"{Region},{Gen0}", env[Marker]);
     }
 
     [Fact]
-    public void TheUsersOwnSettingIsKeptAndNotMarked()
+    public void TheUsersOwnSettingsAreKeptAndNotMarked()
     {
-        var env = AsDictionary(ServerGcSettings.ForServer([$"{Region}=400000", "PATH=/bin"]));
+        var env = AsDictionary(ServerGcSettings.ForServer([$"{Region}=400000", $"{Gen0}=800000", "PATH=/bin"]));
         Assert.Equal("400000", env[Region]);
+        Assert.Equal("800000", env[Gen0]);
         Assert.False(env.ContainsKey(Marker));
+    }
+
+    [Fact]
+    public void OneSettingOfTheUsersOwnTheOtherAddedAndMarkedAlone()
+    {
+        var env = AsDictionary(ServerGcSettings.ForServer([$"{Gen0}=800000"]));
+        Assert.Equal("800000", env[Gen0]);
+        Assert.Equal("100000", env[Region]);
+        Assert.Equal(Region, env[Marker]);
     }
 
     [Fact]
     public void AMarkerInheritedFromAServerIsMadeAnew()
     {
         // a job's lmake runs in an environment that may come from a server's: what it gives its own server is its own
-        var env = ServerGcSettings.ForServer([$"{Marker}=SOMETHING_ELSE", $"{Region}=100000"]).ToList();
+        var env = ServerGcSettings.ForServer([$"{Marker}=SOMETHING_ELSE", $"{Region}=100000", $"{Gen0}=1000000"]).ToList();
         Assert.DoesNotContain(env, e => e.StartsWith(Marker + "=", StringComparison.Ordinal));
         Assert.Single(env, e => e.StartsWith(Region + "=", StringComparison.Ordinal));
+        Assert.Equal($"{Marker}={Gen0}", Assert.Single(ServerGcSettings.ForServer([$"{Marker}=SOMETHING_ELSE", $"{Region}=100000"]),
+            e => e.StartsWith(Marker + "=", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class Engine
             $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs, {_graph.StatsTakenAhead - aheadBefore} lstats made ahead), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
             $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), " +
             $"after the last one heap {gc.HeapSizeBytes >> 10}KiB (fragments {gc.FragmentedBytes >> 10}KiB) in {gc.TotalCommittedBytes >> 10}KiB committed");
-        HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore);
+        HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore, gc.HeapSizeBytes);
         if (req.FailedOnFullDisk > 0)
         {
             output.Err($"lmake: no space left on the device of {RepoRoot}: {req.FailedOnFullDisk} job(s) failed while it was full ({WriteRefused.NoSpaceAdvice})");

@@ -61,9 +61,9 @@ public sealed class Maker
             // context is put back as it was rather than made anew with the former value (a full build makes every job at
             // once, and each context, ~100 bytes, is held by a suspended making)
             double estimate = JobPressure.EstimateOf(job, _graph.Progress);
-            ExecutionContext? outer = estimate > 0 ? ExecutionContext.Capture() : null;
-            double outerPressure = JobPressure.Current;
-            if (estimate > 0) JobPressure.Current = outerPressure + estimate;
+            // (the engine never suppresses the flow of contexts: Capture gives one whenever it is called)
+            ExecutionContext? outer = null;
+            if (estimate > 0) { outer = ExecutionContext.Capture(); JobPressure.Current += estimate; }
             try
             {
                 // the synchronous path: a job up to date whose deps are all decided at once (the whole of a no-op
@@ -77,7 +77,6 @@ public sealed class Maker
             finally
             {
                 if (outer != null) ExecutionContext.Restore(outer);
-                else if (estimate > 0) JobPressure.Current = outerPressure;   // (no context to put back: the flow is suppressed)
             }
             _req.SetMade(job, task);
         }

@@ -41,8 +41,7 @@ public sealed class ProgressBoard
         lock (_lock)
         {
             if (_runs.Remove(job, out DateTime started) && started != default) _running--;
-            // (a full build had every job here at once: that table is not kept as long as the server lives)
-            if (_runs.Count == 0 && _runs.EnsureCapacity(0) > 1024) _runs.TrimExcess();
+            _runs.TrimOnceEmpty();   // (a full build had every job here at once)
             if (okTime is not { } t) return;
             var (mean, count) = _ruleAverages.GetValueOrDefault(job.Rule.Name);
             count = Math.Min(count + 1, AverageWindow);

@@ -166,15 +166,12 @@ public sealed class RunAdmission(ProgressBoard progress)
         TrimOnceEmpty();
     }
 
-    // a full build grows the queue and the table by job to one entry a job: once nobody waits (what is left in the
-    // queue is stale), they are given back, not kept as long as the server lives (issue 18: 0.8 MB at 10,000 jobs)
-    private const int KeptCapacity = 1024;
-
+    // once nobody waits, what is left in the queue is stale: both tables are given back (EmptiedTables)
     private void TrimOnceEmpty()
     {
         if (Waiting > 0) return;
-        if (_queue.Count > 0) _queue.Clear();
-        if (_queue.EnsureCapacity(0) > KeptCapacity) _queue.TrimExcess();
-        if (_byJob.Count == 0 && _byJob.EnsureCapacity(0) > KeptCapacity) _byJob.TrimExcess();
+        _queue.Clear();
+        _queue.TrimOnceEmpty();
+        _byJob.TrimOnceEmpty();
     }
 }
