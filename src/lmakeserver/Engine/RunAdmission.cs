@@ -32,15 +32,18 @@ public sealed class RunAdmission(ProgressBoard progress)
 
         public ValueTask<RunningJob?> Turn => new(this, _turn.Version);
 
-        /// <summary>Its turn came: null, start the run; a run, join it. (Once: an entry ends once, woken or cancelled.)</summary>
+        // an entry ends once, woken or cancelled: what comes after is ignored
+        private bool Ended => _turn.GetStatus(_turn.Version) != ValueTaskSourceStatus.Pending;
+
+        /// <summary>Its turn came: null, start the run; a run, join it.</summary>
         public void Wake(RunningJob? running)
         {
-            if (_turn.GetStatus(_turn.Version) == ValueTaskSourceStatus.Pending) _turn.SetResult(running);
+            if (!Ended) _turn.SetResult(running);
         }
 
         public void Cancel(CancellationToken cancelled)
         {
-            if (_turn.GetStatus(_turn.Version) == ValueTaskSourceStatus.Pending) _turn.SetException(new OperationCanceledException(cancelled));
+            if (!Ended) _turn.SetException(new OperationCanceledException(cancelled));
         }
 
         public RunningJob? GetResult(short token) => _turn.GetResult(token);
