@@ -31,7 +31,7 @@ public static class Lforget
                 continue;
             }
             if (o.ForgetResources && !ResourcesChanged(ctx, job)) continue;
-            if (o.ForgetDeps) job.Deps = job.Deps.Where(d => d.IsStatic).ToList();
+            if (o.ForgetDeps) job.Deps = Array.FindAll(job.Deps, d => d.IsStatic);
             if (o.ForgetTargets) job.Targets = job.Targets.Where(t => job.Plan.Targets.Contains(t.Name)).ToList();
             job.Status = JobStatus.Never;
             ctx.Graph.Save(job);

@@ -186,8 +186,8 @@ public static class Lshow
     {
         var staticOf = new Dictionary<string, StaticDep>(StringComparer.Ordinal);
         foreach (StaticDep sd in job.Plan.StaticDeps) staticOf.TryAdd(sd.Name, sd);
-        IEnumerable<(string Name, bool Static, DepFlags Flags, DepAccesses Accesses, string Checksum)> deps = job.Deps.Count > 0
-            ? job.Deps.Select(d => (d.Node.Name, d.IsStatic, d.Flags, d.Accesses, d.Seen.ToString()))
+        IEnumerable<(string Name, bool Static, DepFlags Flags, DepAccesses Accesses, string Checksum)> deps = job.Deps.Length > 0
+            ? job.Deps.Select(d => (ctx.Graph.NodeById(d.NodeId).Name, d.IsStatic, d.Flags, d.Accesses, d.Seen.ToString()))
             : job.Plan.StaticDeps.Select(d => (d.Name, true, d.Flags, DepAccesses.None, ""));   // never ran: its static deps only
         foreach (var (name, isStatic, flags, accesses, checksum) in deps)
         {
@@ -374,7 +374,7 @@ public static class Lshow
         if (job.Running is { IsOver: false } run) return run.Started != default;
         if (depth > ctx.Graph.Makefiles!.Config.MaxDepDepth) return null;
         var waited = new ShowMap();
-        IEnumerable<Node> deps = job.Plan.StaticDeps.Select(d => ctx.Graph.Node(d.Name)).Concat(job.Deps.Select(d => d.Node));
+        IEnumerable<Node> deps = job.Plan.StaticDeps.Select(d => ctx.Graph.Node(d.Name)).Concat(job.Deps.Select(d => ctx.Graph.NodeById(d.NodeId)));
         foreach (Node dep in deps)
         {
             if (dep.Kind != NodeKind.Generated) continue;

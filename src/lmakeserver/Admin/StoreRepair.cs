@@ -103,8 +103,12 @@ public static class StoreRepair
             ExecTime = TimeSpan.FromSeconds(info.ExecSeconds),
             EndDate = info.End,
         };
-        foreach (JobInfoFile d in info.Deps)
-            job.Deps.Add(new DepRecord(graph.Node(d.Name), d.Static, FileChecksum.TryParse(d.Checksum, out FileChecksum seen) ? seen : FileChecksum.None));
+        job.Deps = new DepRecord[info.Deps.Count];
+        for (int i = 0; i < job.Deps.Length; i++)
+        {
+            JobInfoFile d = info.Deps[i];
+            job.Deps[i] = new DepRecord(graph.Node(d.Name), d.Static, FileChecksum.TryParse(d.Checksum, out FileChecksum seen) ? seen : FileChecksum.None);
+        }
         foreach (JobInfoFile t in info.Targets)
         {
             Node node = graph.Node(t.Name);

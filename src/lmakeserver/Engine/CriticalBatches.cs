@@ -10,12 +10,12 @@ internal static class CriticalBatches
 {
     /// <summary>The end (exclusive) of the batch of recorded deps that starts at <paramref name="start"/>; static deps
     /// never end one (they are made before any recorded dep).</summary>
-    public static int End(List<DepRecord> deps, int start)
+    public static int End(DepRecord[] deps, int start)
     {
         int end = start;
-        while (end < deps.Count && (deps[end].IsStatic || (deps[end].Flags & DepFlags.Critical) == 0)) end++;
-        if (end < deps.Count) end++;
-        while (end < deps.Count && (deps[end].Flags & DepFlags.ParallelWithPrevious) != 0) end++;
+        while (end < deps.Length && (deps[end].IsStatic || (deps[end].Flags & DepFlags.Critical) == 0)) end++;
+        if (end < deps.Length) end++;
+        while (end < deps.Length && (deps[end].Flags & DepFlags.ParallelWithPrevious) != 0) end++;
         return end;
     }
 

@@ -5,11 +5,6 @@ using Lmake.Server.State;
 
 namespace Lmake.Server.Engine;
 
-/// <summary>A dep as the job last saw it: rerun when its content differs now.</summary>
-/// <param name="Accesses">What the job looked at of it: a change it cannot see reruns nothing.</param>
-public readonly record struct DepRecord(Node Node, bool IsStatic, FileChecksum Seen, Rules.DepFlags Flags = Rules.DepFlags.None,
-    Rules.DepAccesses Accesses = Rules.DepAccesses.All);
-
 public sealed class Job : MemoSlot
 {
     /// <param name="plan">Its plan, or null: made from the match when first needed (a rule planned natively).</param>
@@ -64,7 +59,11 @@ public sealed class Job : MemoSlot
 
     /// <summary>What each of Plan.DynamicReads held when the plan was computed (Graph.Job): another content since
     /// means the plan is stale.</summary>
-    public FileChecksum[] PlanReadsSeen = [];
+    public FileChecksum[] PlanReadsSeen
+    {
+        get => _rare?.PlanReadsSeen ?? [];
+        set { if (value.Length > 0 || _rare != null) Rarely.PlanReadsSeen = value; }
+    }
 
     /// <summary>Its job name (star stems shown as {Stem*}): the plan's JobName, known without a plan.</summary>
     public string Name { get; }
@@ -96,21 +95,24 @@ public sealed class Job : MemoSlot
 
     /// <summary>Files the rules resolved to this job through one of its star targets (a dep on a2 of a{*:\d}):
     /// before it runs, such a file found on disk is cleared as its other targets are, though no run of it left it.</summary>
-    public HashSet<Node>? WantedStarTargets;
+    public HashSet<Node>? WantedStarTargets
+    {
+        get => _rare?.WantedStarTargets;
+        set { if (value != null || _rare != null) Rarely.WantedStarTargets = value; }
+    }
 
-    public List<DepRecord> Deps = [];
+    /// <summary>What its last run read, static deps first (sized once: a job keeps them until it runs again).</summary>
+    public DepRecord[] Deps = [];
     public List<Node> Targets = [];
 
     /// <summary>Did its last run leave this file? (A star job with many targets gets a set, built once per run.)</summary>
     public bool Wrote(Node node)
     {
         if (Targets.Count <= 8) return Targets.Contains(node);
-        if (_targetSetOf != Targets) { _targetSet = [.. Targets]; _targetSetOf = Targets; }
-        return _targetSet!.Contains(node);
+        RareFacts rare = Rarely;
+        if (rare.TargetSetOf != Targets) { rare.TargetSet = [.. Targets]; rare.TargetSetOf = Targets; }
+        return rare.TargetSet!.Contains(node);
     }
-
-    private HashSet<Node>? _targetSet;
-    private List<Node>? _targetSetOf;
 
     public string Stderr = "";
     public TimeSpan ExecTime;
@@ -118,6 +120,18 @@ public sealed class Job : MemoSlot
 
     /// <summary>While a run of it is under way (shared by every request that needs it); null otherwise.</summary>
     public RunningJob? Running;
+
+    // what few jobs have (dynamic attributes, star targets wanted before they ran, many targets): one object for those,
+    // made when one is first set, and a reference on every job (issue 18: 24 bytes less a job)
+    private sealed class RareFacts
+    {
+        public FileChecksum[] PlanReadsSeen = [];
+        public HashSet<Node>? WantedStarTargets;
+        public HashSet<Node>? TargetSet;   // Targets as a set, for Wrote
+        public List<Node>? TargetSetOf;
+    }
+    private RareFacts? _rare;
+    private RareFacts Rarely => _rare ??= new RareFacts();
 
     public override string ToString() => Match is null ? Name : Key;   // (a job lmake_repair restores has no match)
 }

@@ -11,7 +11,7 @@ public static class JobInfoOf
     /// <summary>What the engine knows of a job right after it ran (called where the store's record is written).</summary>
     /// <param name="reason">Why it ran.</param>
     /// <param name="facts">What its backend saw of the run (null: it did not run).</param>
-    public static JobInfo Build(Job job, string reason, JobRunFacts? facts, Func<Node, FileChecksum> checksumOf)
+    public static JobInfo Build(Graph graph, Job job, string reason, JobRunFacts? facts, Func<Node, FileChecksum> checksumOf)
     {
         var info = new JobInfo
         {
@@ -26,7 +26,7 @@ public static class JobInfoOf
             End = job.EndDate,
             Resources = new Dictionary<string, string>(job.Plan.Resources),
             Backend = job.Plan.Backend,
-            Deps = job.Deps.Select(d => new JobInfoFile { Name = d.Node.Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
+            Deps = job.Deps.Select(d => new JobInfoFile { Name = graph.NodeById(d.NodeId).Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
             Targets = job.Targets.Select(t => new JobInfoFile
                 { Name = t.Name, Static = job.Plan.Targets.Contains(t.Name), Checksum = checksumOf(t).ToString() }).ToList(),
         };

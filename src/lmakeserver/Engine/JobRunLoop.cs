@@ -294,7 +294,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             PrintStderr(job, result.Stderr);
             // lmake -c: none and download leave the cache as it is
             if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
-                cache.Store(running.Submission, result, job.Deps.Select(d => (d.Node.Name, d.Seen)).ToList(),
+                cache.Store(running.Submission, result, job.Deps.Select(d => (graph.NodeById(d.NodeId).Name, d.Seen)).ToList(),
                     job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
             if (cache.TakeNotice() is string notice) req.Note(notice);
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
@@ -552,15 +552,15 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         job.ExecTime = result.ExecTime;
         job.Stderr = result.Stderr;
         job.EndDate = DateTime.Now;
-        // sized once: a job keeps this list until it runs again, and growing it by doubling left a third of it unused
-        var deps = new List<DepRecord>(job.Plan.StaticDeps.Count + discovered.Count);
-        foreach (var d in job.Plan.StaticDeps)
+        IReadOnlyList<StaticDep> statics = job.Plan.StaticDeps;
+        var deps = new DepRecord[statics.Count + discovered.Count];
+        for (int i = 0; i < statics.Count; i++)
         {
-            Node n = graph.Node(d.Name);
-            deps.Add(new DepRecord(n, true, graph.Refresh(n), d.Flags));
+            Node n = graph.Node(statics[i].Name);
+            deps[i] = new DepRecord(n, true, graph.Refresh(n), statics[i].Flags);
         }
         for (int i = 0; i < discovered.Count; i++)
-            deps.Add(new DepRecord(discovered[i], false, seen[i], flags[i], result.DiscoveredDeps[i].Accesses));
+            deps[statics.Count + i] = new DepRecord(discovered[i], false, seen[i], flags[i], result.DiscoveredDeps[i].Accesses);
         job.Deps = deps;
         List<Node> before = job.Targets;
         job.Targets = result.Targets.Select(graph.Node).ToList();
@@ -596,6 +596,6 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             t.WrittenChecksum = graph.Refresh(t);
             graph.Save(t);
         }
-        JobInfos.Write(graph.RepoRoot, job.Id, JobInfoOf.Build(job, reason, result.Facts, t => t.WrittenChecksum));
+        JobInfos.Write(graph.RepoRoot, job.Id, JobInfoOf.Build(graph, job, reason, result.Facts, t => t.WrittenChecksum));
     }
 }

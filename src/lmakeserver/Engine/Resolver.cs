@@ -133,9 +133,15 @@ public sealed class Resolver
     /// is the string of the file it makes when they are the same (one string, not two).</summary>
     private Job JobOf(RuleMatch match, JobPlan? plan, Node made, Node[]? statics)
     {
-        if (plan != null) return _graph.Job(match, plan);
-        string name = JobShape.JobName(match);
-        return _graph.Job(match, name == made.Name ? made.Name : name, statics);
+        Job job;
+        if (plan != null) job = _graph.Job(match, plan);
+        else
+        {
+            string name = JobShape.JobName(match);
+            job = _graph.Job(match, name == made.Name ? made.Name : name, statics);
+        }
+        match.LetGoOfStems();   // the job has its name and its static deps: found again from the file name when planned
+        return job;
     }
 
     /// <summary>The nearest parent directory that is itself a source or a buildable file, if any: what is

@@ -41,12 +41,12 @@ internal static class StoredState
         job.ExecTime = TimeSpan.FromTicks(r.ExecTicks);
         job.EndDate = new DateTime(r.EndTicks);
         job.RunFlags = (JobRunFlags)r.RunFlags;
-        job.Deps = new List<DepRecord>((int)r.DepsCount);
+        job.Deps = r.DepsCount == 0 ? [] : new DepRecord[r.DepsCount];
         for (uint i = 0; i < r.DepsCount; i++)
         {
             DepEntry d = store.DepAt(r.DepsStart + i);
-            job.Deps.Add(new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)(d.Flags | d.FlagsHigh << 8),
-                Rules.DepAccesses.All & ~(Rules.DepAccesses)d.NoAccesses));
+            job.Deps[i] = new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)(d.Flags | d.FlagsHigh << 8),
+                Rules.DepAccesses.All & ~(Rules.DepAccesses)d.NoAccesses);
         }
         job.Targets = new List<Node>((int)r.TargetsCount);
         for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(store.TargetAt(r.TargetsStart + i).Node));
@@ -55,11 +55,11 @@ internal static class StoredState
     public static void Save(GraphStore store, Job job)
     {
         if (!store.Writable) return;
-        Span<DepEntry> deps = job.Deps.Count <= OnStack ? stackalloc DepEntry[job.Deps.Count] : new DepEntry[job.Deps.Count];
+        Span<DepEntry> deps = job.Deps.Length <= OnStack ? stackalloc DepEntry[job.Deps.Length] : new DepEntry[job.Deps.Length];
         for (int i = 0; i < deps.Length; i++)
         {
             DepRecord d = job.Deps[i];
-            deps[i] = new DepEntry { Node = d.Node.Id, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags,
+            deps[i] = new DepEntry { Node = d.NodeId, Seen = StoredChecksum.From(d.Seen), IsStatic = d.IsStatic ? (byte)1 : (byte)0, Flags = (byte)d.Flags,
                 FlagsHigh = (byte)((int)d.Flags >> 8),
                 NoAccesses = (byte)(Rules.DepAccesses.All & ~d.Accesses) };
         }

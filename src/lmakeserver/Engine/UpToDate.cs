@@ -58,7 +58,7 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         // blocks it (running it would only read that dep again); after a new command they are made all the same
         // (a cycle through them stays one until lforget -d), but their errors block nothing (it may not read them now)
         bool newCommand = job.RanWithSignature != job.Rule.SignatureHash;
-        if (reason != null && (stateOnly || job.Deps.Count == 0))
+        if (reason != null && (stateOnly || job.Deps.Length == 0))
             return new JobVerdict(worked, reason, null);
         if (stateOnly && ChangedStaticDep(job, applyMarks: false) != null) return NotUpToDate;
         // a critical static dep that changed: the deps read after it last time are not made (the job, rerun, may
@@ -69,28 +69,29 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         // deps it discovered last time, made in batches that end at a critical dep: when that one changed, the
         // deps after it are not made (the job, rerun, may not read them any more); a job that must run for another
         // reason still has them made up to there (critical_deps.md)
-        List<DepRecord> deps = job.Deps;
+        DepRecord[] deps = job.Deps;
         bool criticalChanged = false;
-        for (int start = 0, end; start < deps.Count && !criticalChanged; start = end)
+        for (int start = 0, end; start < deps.Length && !criticalChanged; start = end)
         {
             // (the question of Intermediates looks at them one by one: the first one not as it was ends it)
             end = stateOnly ? start + 1 : CriticalBatches.End(deps, start);
             for (int i = start; i < end; i++)
-                if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(deps[i].Node, depth);
+                if (!deps[i].IsStatic && !(skipSome && Ignored(deps[i].Flags))) _ = maker.MakeDep(graph.NodeById(deps[i].NodeId), depth);
             for (int i = start; i < end; i++)
             {
                 DepRecord dep = deps[i];
                 if (dep.IsStatic || (skipSome && Ignored(dep.Flags))) continue;
-                NodeResult made = await maker.MakeDep(dep.Node, depth);
+                Node node = graph.NodeById(dep.NodeId);
+                NodeResult made = await maker.MakeDep(node, depth);
                 worked |= made.Worked;
                 if (stateOnly)
                 {
-                    if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep)) return NotUpToDate;
+                    if (made.State is MakeState.Error or MakeState.Dangling || Changed(dep, node)) return NotUpToDate;
                 }
-                else if (ErrorChain.OfDep(made, dep.Node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
-                else if (Changed(dep) && Triggers(dep.Node) && Matters(job, dep))
+                else if (ErrorChain.OfDep(made, node.Name, dep.Flags, missingReason: null) is { } cause) { if (!newCommand) (causes ??= []).Add(cause); }
+                else if (Changed(dep, node) && Triggers(node) && Matters(job, dep))
                 {
-                    reason ??= $"dep {dep.Node.Name} changed";
+                    reason ??= $"dep {node.Name} changed";
                     if ((dep.Flags & DepFlags.Critical) != 0) criticalChanged = true;
                 }
             }
@@ -160,6 +161,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
         for (int i = 0; i < targets.Length; i++)
         {
             if ((JobShape.StaticTargetFlags(targets[i]) & (TargetFlags.Optional | TargetFlags.Phony)) != 0) continue;
+            // the file the job was matched for, at its place: it is that target's expansion, no stems needed (a match
+            // keeps none once its job is resolved, RuleMatch)
+            if (i < job.Targets.Count && targets[i] == job.Match.Target && job.Targets[i].Name == job.Match.Name) continue;
             stems ??= JobShape.NonStarStems(job.Match);
             // (recorded in the plan's order: the one at the same place, compared without making its name)
             if (i < job.Targets.Count && targets[i].Pattern.IsExpansion(job.Targets[i].Name, stems)) continue;
@@ -174,8 +178,11 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     private string? ChangedStaticDep(Job job, bool applyMarks, bool skipSome = false, bool criticalOnly = false)
     {
         foreach (DepRecord dep in job.Deps)
-            if (dep.IsStatic && (!criticalOnly || (dep.Flags & DepFlags.Critical) != 0) && !(skipSome && Ignored(dep.Flags)) && Changed(dep) && (!applyMarks || Triggers(dep.Node)))
-                return $"dep {dep.Node.Name} changed";
+        {
+            if (!dep.IsStatic || (criticalOnly && (dep.Flags & DepFlags.Critical) == 0) || (skipSome && Ignored(dep.Flags))) continue;
+            Node node = graph.NodeById(dep.NodeId);
+            if (Changed(dep, node) && (!applyMarks || Triggers(node))) return $"dep {node.Name} changed";
+        }
         return null;
     }
 
@@ -190,9 +197,9 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     private FileChecksum Current(Node node) => maker.Intermediates.Current(node);
 
     /// <summary>The dep is not as the job saw it, in what the job looked at of it.</summary>
-    private bool Changed(DepRecord dep) =>
-        dep.Accesses.Differ(dep.Seen, Current(dep.Node))
-        || (req.SourcesSeenFirst.TryGetValue(dep.Node, out FileChecksum first) && dep.Accesses.Differ(dep.Seen, first));
+    private bool Changed(DepRecord dep, Node node) =>
+        dep.Accesses.Differ(dep.Seen, Current(node))
+        || (req.SourcesSeenFirst.TryGetValue(node, out FileChecksum first) && dep.Accesses.Differ(dep.Seen, first));
 
     /// <summary>lmark -t: a change of this dep does not rerun the job (the summary says it was ignored).</summary>
     private bool Triggers(Node dep)

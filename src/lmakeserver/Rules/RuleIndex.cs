@@ -47,7 +47,7 @@ public sealed class RuleIndex
     private static void Add(ref List<RuleMatch>? found, Entry e, string name)
     {
         IReadOnlyDictionary<string, string>? stems = e.Rule.Targets[e.TargetIndex].Match(name);
-        if (stems != null) (found ??= new List<RuleMatch>(1)).Add(new RuleMatch(e.Rule, e.TargetIndex, stems));
+        if (stems != null) (found ??= new List<RuleMatch>(1)).Add(new RuleMatch(e.Rule, e.TargetIndex, stems, name));
     }
 
     /// <summary>Sorts matches in A3 order, keeping the first target of each rule (also used by tests on a plain scan).</summary>
