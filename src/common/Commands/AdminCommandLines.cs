@@ -163,7 +163,9 @@ public static class AdminCommandLines
         {
             case "lshow":
             {
-                var asked = d.Letters.Where(kv => r.GetValue(kv.Value)).Select(kv => kv.Key).ToList();
+                var asked = new List<string>();
+                foreach (var (letter, option) in d.Letters)
+                    if (r.GetValue(option)) asked.Add(letter);
                 if (asked.Count != 1)
                     throw new UsageException($"lshow: give exactly one of {string.Join(' ', ShowLetters.Select(l => "-" + l))}" +
                         (asked.Count > 1 ? $" (got {string.Join(' ', asked.Select(l => "-" + l))})" : ""));
@@ -181,10 +183,9 @@ public static class AdminCommandLines
                 return o with { ForgetDeps = r.GetValue(d.Deps), ForgetTargets = r.GetValue(d.Targets), ForgetResources = r.GetValue(d.Resources) };
             case "lmark":
             {
-                var actions = new (Option<bool> Opt, char C)[] { (d.Add, 'a'), (d.Delete, 'd'), (d.List, 'l'), (d.Clear, 'c') }
-                    .Where(x => r.GetValue(x.Opt)).Select(x => x.C).ToList();
+                var actions = Given(r, (d.Add, 'a'), (d.Delete, 'd'), (d.List, 'l'), (d.Clear, 'c'));
                 if (actions.Count != 1) throw new UsageException("lmark: give exactly one of -a -d -l -c");
-                var kinds = new (Option<bool> Opt, char C)[] { (d.Freeze, 'f'), (d.NoTrigger, 't') }.Where(x => r.GetValue(x.Opt)).Select(x => x.C).ToList();
+                var kinds = Given(r, (d.Freeze, 'f'), (d.NoTrigger, 't'));
                 if (kinds.Count != 1) throw new UsageException("lmark: give exactly one of -f -t");
                 if (actions[0] is 'a' or 'd' && names.Length == 0) throw new UsageException($"lmark: -{actions[0]} needs files");
                 if (kinds[0] == 't' && o.Jobs) throw new UsageException("lmark: -t (no-trigger) applies to files, not jobs");
@@ -209,5 +210,14 @@ public static class AdminCommandLines
             default:
                 return o;
         }
+    }
+
+    /// <summary>The letters of the options given, in the order of <paramref name="choices"/>.</summary>
+    private static List<char> Given(ParseResult r, params (Option<bool> Opt, char C)[] choices)
+    {
+        var given = new List<char>();
+        foreach (var (opt, c) in choices)
+            if (r.GetValue(opt)) given.Add(c);
+        return given;
     }
 }

@@ -148,7 +148,7 @@ public static class NamespacePlanner
             if (_lmakeView is null && _mounts.Any(m => IsUnder(_site.InstallRoot, m.Destination) && m.Destination != _site.InstallRoot))
                 _mounts.Add(new NamespaceMount { Destination = _site.InstallRoot, Source = _site.InstallRoot });
             // parents first (a stable sort keeps the given order among equals)
-            var ordered = _mounts.Select((m, i) => (m, i)).OrderBy(x => Depth(x.m.Destination)).ThenBy(x => x.i).Select(x => x.m).ToList();
+            var ordered = _mounts.OrderBy(m => Depth(m.Destination)).ToList();
             string? newRoot = null;
             if (_newRoot)
             {

@@ -60,8 +60,10 @@ public sealed class DirCache
             if (!match || !Restore(run, entry)) continue;
             _server.Request("used", jobDir, id);   // kept longer
             var staticDeps = new HashSet<string>(job.Plan.StaticDeps.Select(d => d.Name), StringComparer.Ordinal);
-            return new JobRun(true, null, [], entry.Stderr, entry.ExecTime,
-                entry.Deps.Where(d => !staticDeps.Contains(d.Name)).Select(d => new DiscoveredDep(d.Name, DepFlags.None)).ToList(),
+            var discovered = new List<DiscoveredDep>();
+            foreach (var (name, _) in entry.Deps)
+                if (!staticDeps.Contains(name)) discovered.Add(new DiscoveredDep(name, DepFlags.None));
+            return new JobRun(true, null, [], entry.Stderr, entry.ExecTime, discovered,
                 entry.Files.Where(f => !f.IsSource).Select(f => f.Name).ToList(), false)
             {
                 WrittenSources = entry.Files.Where(f => f.IsSource).Select(f => f.Name).ToList(),
@@ -130,31 +132,10 @@ public sealed class DirCache
         if (Directory.Exists(Path.Combine(_config.Dir, jobDir, id))) return;   // the same run, stored already (by this repo or another)
         var files = new List<CachedFile>();
         var contents = new List<byte[]>();
-        foreach (var (name, content, isSource) in targets.Select(t => (t.Name, t.Content, false))
-                     .Concat(run.WrittenSources.Select(s => (s, FileChecksum.None, true))))
-        {
-            string path = Path.IsPathRooted(name) ? name : Path.Combine(_repoRoot, name);
-            byte[] bytes;
-            FileChecksum now;
-            try
-            {
-                if (new FileInfo(path).LinkTarget is string link)
-                {
-                    bytes = System.Text.Encoding.UTF8.GetBytes(link);
-                    now = FileChecksum.OfSymlinkText(link);
-                }
-                else
-                {
-                    bytes = File.ReadAllBytes(path);
-                    bool exec = (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
-                    now = new FileChecksum(exec ? FileKind.Executable : FileKind.Regular, XxHash.Xxh3_64(bytes), bytes.Length == 0);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-            if (!isSource && now != content) return;   // rewritten since the run: not what the run left
-            files.Add(new CachedFile(name, now, bytes.Length, isSource));
-            contents.Add(bytes);
-        }
+        foreach (var (name, content) in targets)
+            if (!Take(name, content, false)) return;
+        foreach (string name in run.WrittenSources)
+            if (!Take(name, FileChecksum.None, true)) return;
         string repoKey = RepoKey.Of(_repoRoot, _config.RepoKey);
         var entry = new CacheEntry
         {
@@ -176,6 +157,33 @@ public sealed class DirCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // no room, no rights: not stored
         finally { if (tmp != null) RemoveTree(tmp); }
+
+        // false: the file is not what the run left, nothing is stored
+        bool Take(string name, FileChecksum content, bool isSource)
+        {
+            string path = Path.IsPathRooted(name) ? name : Path.Combine(_repoRoot, name);
+            byte[] bytes;
+            FileChecksum now;
+            try
+            {
+                if (new FileInfo(path).LinkTarget is string link)
+                {
+                    bytes = System.Text.Encoding.UTF8.GetBytes(link);
+                    now = FileChecksum.OfSymlinkText(link);
+                }
+                else
+                {
+                    bytes = File.ReadAllBytes(path);
+                    bool exec = (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+                    now = new FileChecksum(exec ? FileKind.Executable : FileKind.Regular, XxHash.Xxh3_64(bytes), bytes.Length == 0);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+            if (!isSource && now != content) return false;   // rewritten since the run: not what the run left
+            files.Add(new CachedFile(name, now, bytes.Length, isSource));
+            contents.Add(bytes);
+            return true;
+        }
     }
 
     private static void RemoveTree(string dir)

@@ -121,15 +121,22 @@ public sealed class Config
 
     private static string? Str(JsonElement? e) => e is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
 
-    private static IReadOnlyList<string> Strings(JsonElement? e) =>
-        e is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray().Select(x => x.ToString()).ToList() : [];
+    private static IReadOnlyList<string> Strings(JsonElement? e)
+    {
+        if (e is not { ValueKind: JsonValueKind.Array } a) return [];
+        var strings = new List<string>(a.GetArrayLength());
+        foreach (JsonElement x in a.EnumerateArray()) strings.Add(x.ToString());
+        return strings;
+    }
 
     /// <summary>Human-readable "key : value" lines, for LMAKE/config.</summary>
     public string Describe()
     {
         var sb = new System.Text.StringBuilder();
-        foreach (var (key, value) in Raw.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            sb.Append(key.PadRight(20)).Append(" : ").Append(value.GetRawText()).Append(UserSetKeys.Contains(key) ? "" : "   (default)").Append('\n');
+        var keys = new List<string>(Raw.Keys);
+        keys.Sort(StringComparer.Ordinal);
+        foreach (string key in keys)
+            sb.Append(key.PadRight(20)).Append(" : ").Append(Raw[key].GetRawText()).Append(UserSetKeys.Contains(key) ? "" : "   (default)").Append('\n');
         return sb.ToString();
     }
 }

@@ -78,7 +78,7 @@ internal sealed class PartialPlan
             // what the Lmakefile computes for this job failed (an exception in its function): the job runs
             // nothing but fails with that message, as any job whose cmd fails (never an internal error)
             _evaluationError = $"{rule.Location}: rule {rule.Name}: cannot compute the job for stems " +
-                string.Join(", ", Stems.Select(kv => $"{kv.Key}={kv.Value}")) + $": {answer.Error}";
+                StemsText() + $": {answer.Error}";
             _evaluationFiles = answer.Files;
             return;
         }
@@ -332,6 +332,13 @@ internal sealed class PartialPlan
         string text = prefix.ToString();
         int slash = text.LastIndexOf('/');
         return slash > 0 ? text[..slash] : "";
+    }
+
+    private string StemsText()
+    {
+        var stems = new List<string>(Stems.Count);
+        foreach (var (stem, value) in Stems) stems.Add($"{stem}={value}");
+        return string.Join(", ", stems);
     }
 
     private static bool IsIdentifier(string name) =>

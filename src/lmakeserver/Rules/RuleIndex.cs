@@ -23,7 +23,10 @@ public sealed class RuleIndex
                 if (!map.TryGetValue(key, out List<Entry>? list)) map[key] = list = new List<Entry>();
                 list.Add(new Entry(rule, t));
             }
-        _suffixLengths = _bySuffix.Keys.Select(k => k.Length).Distinct().OrderByDescending(l => l).ToArray();
+        var lengths = new HashSet<int>();
+        foreach (string suffix in _bySuffix.Keys) lengths.Add(suffix.Length);
+        _suffixLengths = [.. lengths];
+        Array.Sort(_suffixLengths, (a, b) => b.CompareTo(a));
         _bySuffixOfSpan = _bySuffix.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -51,8 +54,21 @@ public sealed class RuleIndex
     }
 
     /// <summary>Sorts matches in A3 order, keeping the first target of each rule (also used by tests on a plain scan).</summary>
-    public static IReadOnlyList<RuleMatch> Order(IEnumerable<RuleMatch> matches) =>
-        matches.GroupBy(m => m.Rule.Index).Select(g => g.OrderBy(m => m.TargetIndex).First())
-            .OrderBy(m => m.Rule.IsSpecial ? 0 : 1).ThenByDescending(m => m.Rule.Prio).ThenBy(m => m.Rule.Index)
-            .ToList();
+    public static IReadOnlyList<RuleMatch> Order(IEnumerable<RuleMatch> matches)
+    {
+        var firstOfRule = new Dictionary<int, RuleMatch>();
+        foreach (RuleMatch m in matches)
+            if (!firstOfRule.TryGetValue(m.Rule.Index, out RuleMatch? first) || m.TargetIndex < first.TargetIndex) firstOfRule[m.Rule.Index] = m;
+        var ordered = new List<RuleMatch>(firstOfRule.Values);
+        // one match per rule index: a total order, which an unstable sort keeps (a sort rather than LINQ: each
+        // LINQ operator over a new type pair adds its iterator classes to the executable, issue 18)
+        ordered.Sort((a, b) =>
+        {
+            int c = (a.Rule.IsSpecial ? 0 : 1).CompareTo(b.Rule.IsSpecial ? 0 : 1);
+            if (c == 0) c = b.Rule.Prio.CompareTo(a.Rule.Prio);
+            if (c == 0) c = a.Rule.Index.CompareTo(b.Rule.Index);
+            return c;
+        });
+        return ordered;
+    }
 }

@@ -57,21 +57,31 @@ internal sealed class JobInfoWriter
                 _idle = true;
                 while (_order.Count == 0) Monitor.Wait(_lock);
                 _idle = false;
-                batch = _order.Select(k => (k.LmakeDir, k.JobId, _pending[k])).ToList();
+                batch = new List<(string LmakeDir, uint JobId, JobInfo Info)>(_order.Count);
+                foreach (var k in _order) batch.Add((k.LmakeDir, k.JobId, _pending[k]));
                 _order.Clear();
                 _writing = true;
             }
-            foreach (var repo in batch.GroupBy(b => b.LmakeDir))
+            // grouped by hand rather than by LINQ: each LINQ operator over a new type pair adds its iterator
+            // classes to the executable (issue 18)
+            var repos = new List<string>();   // in the order of their first job in the batch
+            var infosOf = new Dictionary<string, List<(uint JobId, JobInfo Info)>>();
+            foreach (var (dir, jobId, info) in batch)
+            {
+                if (!infosOf.TryGetValue(dir, out var infos)) { infosOf[dir] = infos = []; repos.Add(dir); }
+                infos.Add((jobId, info));
+            }
+            foreach (string dir in repos)
             {
                 try
                 {
-                    if (!logs.TryGetValue(repo.Key, out JobInfoLog? log)) logs[repo.Key] = log = JobInfoLog.OpenForWriting(repo.Key);
-                    log.Append(repo.Select(b => (b.JobId, b.Info)).ToList());
+                    if (!logs.TryGetValue(dir, out JobInfoLog? log)) logs[dir] = log = JobInfoLog.OpenForWriting(dir);
+                    log.Append(infosOf[dir]);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     // a record that cannot be written (disk full) only makes lshow and lmake_repair know less
-                    Console.Error.WriteLine($"cannot record the infos of {repo.Count()} job(s) in {repo.Key}: {e.Message}");
+                    Console.Error.WriteLine($"cannot record the infos of {infosOf[dir].Count} job(s) in {dir}: {e.Message}");
                 }
             }
             Written(batch);

@@ -34,8 +34,16 @@ public sealed class LocalBackend : IBackend
 
     public string Name => "local";
 
-    public IReadOnlyList<ResourceUse> Held =>
-        _pool is not { } pool ? [] : [.. pool.Names.Select((n, i) => new ResourceUse(n, pool.InUse(n), pool.Capacity(i)))];
+    public IReadOnlyList<ResourceUse> Held
+    {
+        get
+        {
+            if (_pool is not { } pool) return [];
+            var held = new ResourceUse[pool.Names.Count];
+            for (int i = 0; i < held.Length; i++) held[i] = new ResourceUse(pool.Names[i], pool.InUse(pool.Names[i]), pool.Capacity(i));
+            return held;
+        }
+    }
 
     /// <summary>The resources of lmake.config.backends.local; made anew when the Lmakefile changed them
     /// (jobs still running then give theirs back to the pool they took them from).</summary>
@@ -50,8 +58,13 @@ public sealed class LocalBackend : IBackend
         return _pool;
     }
 
-    private static bool SameCapacity(ResourcePool pool, Dictionary<string, long> capacity) =>
-        pool.Names.Count == capacity.Count && pool.Names.Select((n, i) => capacity.TryGetValue(n, out long c) && c == pool.Capacity(i)).All(x => x);
+    private static bool SameCapacity(ResourcePool pool, Dictionary<string, long> capacity)
+    {
+        if (pool.Names.Count != capacity.Count) return false;
+        for (int i = 0; i < pool.Names.Count; i++)
+            if (!capacity.TryGetValue(pool.Names[i], out long c) || c != pool.Capacity(i)) return false;
+        return true;
+    }
 
     public Task<JobRun> Run(JobSubmission job, IJobHost host, CancellationToken cancelled) => Run(job, job.Plan.Resources, host, cancelled);
 

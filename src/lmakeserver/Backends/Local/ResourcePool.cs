@@ -27,7 +27,8 @@ public sealed class ResourcePool
     public ResourcePool(IReadOnlyDictionary<string, long> capacity, TimeSpan holdBackAfter, Func<long>? clock = null)
     {
         _names = capacity.Keys.Order(StringComparer.Ordinal).ToArray();
-        _capacity = _names.Select(n => capacity[n]).ToArray();
+        _capacity = new long[_names.Length];
+        for (int i = 0; i < _names.Length; i++) _capacity[i] = capacity[_names[i]];
         _used = new long[_names.Length];
         _clock = clock ?? System.Diagnostics.Stopwatch.GetTimestamp;
         _holdBackAfter = holdBackAfter == TimeSpan.MaxValue ? long.MaxValue : (long)(holdBackAfter.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
