@@ -186,9 +186,11 @@ public static class Lshow
     {
         var staticOf = new Dictionary<string, StaticDep>(StringComparer.Ordinal);
         foreach (StaticDep sd in job.Plan.StaticDeps) staticOf.TryAdd(sd.Name, sd);
-        IEnumerable<(string Name, bool Static, DepFlags Flags, DepAccesses Accesses, string Checksum)> deps = job.Deps.Length > 0
-            ? job.Deps.Select(d => (ctx.Graph.NodeById(d.NodeId).Name, d.IsStatic, d.Flags, d.Accesses, d.Seen.ToString()))
-            : job.Plan.StaticDeps.Select(d => (d.Name, true, d.Flags, DepAccesses.None, ""));   // never ran: its static deps only
+        // (a list rather than a Select over the dep records: LINQ over a value type brings its own iterator classes, issue 18)
+        var deps = new List<(string Name, bool Static, DepFlags Flags, DepAccesses Accesses, string Checksum)>();
+        foreach (DepRecord d in job.Deps) deps.Add((ctx.Graph.NodeById(d.NodeId).Name, d.IsStatic, d.Flags, d.Accesses, d.Seen.ToString()));
+        if (job.Deps.Length == 0)   // never ran: its static deps only
+            foreach (StaticDep d in job.Plan.StaticDeps) deps.Add((d.Name, true, d.Flags, DepAccesses.None, ""));
         foreach (var (name, isStatic, flags, accesses, checksum) in deps)
         {
             StaticDep? sd = isStatic && staticOf.TryGetValue(name, out StaticDep? found) ? found : null;
@@ -374,7 +376,9 @@ public static class Lshow
         if (job.Running is { IsOver: false } run) return run.Started != default;
         if (depth > ctx.Graph.Makefiles!.Config.MaxDepDepth) return null;
         var waited = new ShowMap();
-        IEnumerable<Node> deps = job.Plan.StaticDeps.Select(d => ctx.Graph.Node(d.Name)).Concat(job.Deps.Select(d => ctx.Graph.NodeById(d.NodeId)));
+        var deps = new List<Node>();
+        foreach (StaticDep d in job.Plan.StaticDeps) deps.Add(ctx.Graph.Node(d.Name));
+        foreach (DepRecord d in job.Deps) deps.Add(ctx.Graph.NodeById(d.NodeId));
         foreach (Node dep in deps)
         {
             if (dep.Kind != NodeKind.Generated) continue;

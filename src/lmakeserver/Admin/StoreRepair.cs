@@ -37,8 +37,18 @@ public static class StoreRepair
         // takes in records of the older layout; not compacted: the log is rewritten below anyway
         using (JobInfoLog.OpenForWriting(lmakeDir, compactAbove: long.MaxValue)) { }
         // the latest record of a job (in the order written), and of the jobs writing a file the latest, win
-        List<JobInfo> infos = JobInfoLog.Scan(logPath).Select(r => r.Info).Where(i => i.Key.Length > 0)
-            .GroupBy(i => i.Key).Select(g => g.Last()).OrderBy(i => i.End).ToList();
+        // (a loop, not LINQ over the log's records: they are value types, and each such operator brings its own iterator
+        // classes into the executable, issue 18)
+        var latest = new List<JobInfo>();
+        var at = new Dictionary<string, int>(StringComparer.Ordinal);   // key -> its place in latest: where it first came
+        foreach (var record in JobInfoLog.Scan(logPath))
+        {
+            JobInfo info = record.Info;
+            if (info.Key.Length == 0) continue;
+            if (at.TryGetValue(info.Key, out int k)) latest[k] = info;
+            else { at[info.Key] = latest.Count; latest.Add(info); }
+        }
+        List<JobInfo> infos = latest.OrderBy(i => i.End).ToList();
 
         // 2. the old store aside, a fresh one in its place
         if (Directory.Exists(broken)) Directory.Delete(broken, recursive: true);

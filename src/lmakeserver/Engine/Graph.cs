@@ -237,7 +237,9 @@ public sealed class Graph
         plan.ShareNames(_knownName ??= KnownName);
         job.Plan = plan;
         IReadOnlyList<string> reads = plan.DynamicReads;
-        job.PlanReadsSeen = reads.Count == 0 ? [] : reads.Select(r => DiskChecksum(Node(r))).ToArray();
+        var seen = reads.Count == 0 ? [] : new FileChecksum[reads.Count];
+        for (int i = 0; i < seen.Length; i++) seen[i] = DiskChecksum(Node(reads[i]));
+        job.PlanReadsSeen = seen;
     }
 
     public bool IsSource(string name)

@@ -74,7 +74,10 @@ internal sealed class Intermediates(Maker maker, Graph graph, Resolver resolver,
     public async Task<ErrorChain?> MaterializeDeps(Job job, int depth)
     {
         if (_absent.Count == 0) return null;
-        var needed = maker.StaticNodes(job).Concat(job.Deps.Select(d => graph.NodeById(d.NodeId))).Where(_absent.Contains).Distinct().ToList();
+        var needed = new List<Node>();
+        foreach (Node n in maker.StaticNodes(job)) if (_absent.Contains(n) && !needed.Contains(n)) needed.Add(n);
+        foreach (DepRecord d in job.Deps)
+            if (graph.NodeById(d.NodeId) is var n && _absent.Contains(n) && !needed.Contains(n)) needed.Add(n);
         foreach (Node n in needed) _absent.Remove(n);
         NodeResult[] made = await Task.WhenAll(needed.Select(n => maker.MakeNode(n, depth)));
         for (int i = 0; i < needed.Count; i++)

@@ -26,10 +26,13 @@ public static class JobInfoOf
             End = job.EndDate,
             Resources = new Dictionary<string, string>(job.Plan.Resources),
             Backend = job.Plan.Backend,
-            Deps = job.Deps.Select(d => new JobInfoFile { Name = graph.NodeById(d.NodeId).Name, Static = d.IsStatic, Checksum = d.Seen.ToString() }).ToList(),
+            Deps = new List<JobInfoFile>(job.Deps.Length),
             Targets = job.Targets.Select(t => new JobInfoFile
                 { Name = t.Name, Static = job.Plan.Targets.Contains(t.Name), Checksum = checksumOf(t).ToString() }).ToList(),
         };
+        // (a loop, not a Select over the dep records: LINQ over a value type brings its own iterator classes, issue 18)
+        foreach (DepRecord d in job.Deps)
+            info.Deps.Add(new JobInfoFile { Name = graph.NodeById(d.NodeId).Name, Static = d.IsStatic, Checksum = d.Seen.ToString() });
         if (facts != null)
         {
             info.ExitCode = facts.ExitCode;

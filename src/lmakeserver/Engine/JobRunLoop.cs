@@ -102,7 +102,8 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             // their closure at the top of each round, for every job waiting for its run: issue 18)
             var discovered = new List<Node>(result.DiscoveredDeps.Count);
             foreach (DiscoveredDep d in result.DiscoveredDeps) discovered.Add(graph.Node(d.Name));
-            var flags = result.DiscoveredDeps.Select(d => d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags).ToList();
+            var flags = new List<DepFlags>(discovered.Count);
+            foreach (DiscoveredDep d in result.DiscoveredDeps) flags.Add(d.Parallel ? d.Flags | DepFlags.ParallelWithPrevious : d.Flags);
             // (a dep it wrote afterwards was seen as lmake knew it before the run: absent when never seen)
             // what the job saw of each: before it wrote it (AlsoWritten), nothing where it found no file (SeenAbsent:
             // one made since, even before now, is a change if the job's accesses can tell), else what is there now
@@ -294,8 +295,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             PrintStderr(job, result.Stderr);
             // lmake -c: none and download leave the cache as it is
             if (result.FromCache == CacheHit.None && Options.CacheMethod is CacheMethod.Plain or CacheMethod.Upload)
-                cache.Store(running.Submission, result, job.Deps.Select(d => (graph.NodeById(d.NodeId).Name, d.Seen)).ToList(),
-                    job.Targets.Where(t => t.WrittenChecksum.IsFile).Select(t => (t.Name, t.WrittenChecksum)).ToList());
+                cache.Store(running.Submission, result, SeenDeps(job), WrittenFiles(job));
             if (cache.TakeNotice() is string notice) req.Note(notice);
             if (steady) { req.Steady++; req.SteadyTime += result.ExecTime; }
             else { req.Done++; req.DoneTime += result.ExecTime; }
@@ -530,6 +530,22 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
             if (graph.Refresh(t) != t.WrittenChecksum) return false;   // what Record stores next: hashed once
         }
         return true;
+    }
+
+    // (loops rather than LINQ over value types, here and in this type: each such operator brings its own iterator classes
+    // into the executable, issue 18)
+    private List<(string Name, FileChecksum Seen)> SeenDeps(Job job)
+    {
+        var deps = new List<(string, FileChecksum)>(job.Deps.Length);
+        foreach (DepRecord d in job.Deps) deps.Add((graph.NodeById(d.NodeId).Name, d.Seen));
+        return deps;
+    }
+
+    private static List<(string Name, FileChecksum Content)> WrittenFiles(Job job)
+    {
+        var files = new List<(string, FileChecksum)>(job.Targets.Count);
+        foreach (Node t in job.Targets) if (t.WrittenChecksum.IsFile) files.Add((t.Name, t.WrittenChecksum));
+        return files;
     }
 
     /// <summary>A run that died of a SIGKILL lmake did not send (kill -9 by someone, the OOM killer): no answer of

@@ -82,7 +82,9 @@ public static class CodecDirRepair
             foreach (string entry in Directory.EnumerateFileSystemEntries(dir))
                 if (Path.GetFileName(entry) is not ("LMAKE" or CodecDir.Store or CodecDir.Tab)) garbage.Add(entry);
         garbage.Sort(StringComparer.Ordinal);
-        actions.AddRange(garbage.Distinct().Select(p => new CodecRepairAction(CodecRepairKind.Remove, p)));
+        var removed = new HashSet<string>();
+        foreach (string p in garbage)
+            if (removed.Add(p)) actions.Add(new CodecRepairAction(CodecRepairKind.Remove, p));
         return actions;
     }
 

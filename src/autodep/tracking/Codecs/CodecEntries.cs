@@ -11,7 +11,10 @@ public sealed class CodecEntries
     public int Count => _values.Count;
 
     /// <summary>Every association, sorted by context then code.</summary>
-    public IEnumerable<(string Context, string Code, string Value)> All => _values.Select(kv => (kv.Key.Context, kv.Key.Code, kv.Value));
+    public IEnumerable<(string Context, string Code, string Value)> All
+    {
+        get { foreach (var ((context, code), value) in _values) yield return (context, code, value); }
+    }
 
     public string? Decode(string context, string code) => _values.TryGetValue((context, code), out string? v) ? v : null;
 

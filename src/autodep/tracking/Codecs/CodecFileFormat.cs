@@ -27,7 +27,9 @@ public static class CodecFileFormat
         // per (context, code): one value keeps it, the others get a new code (free in the context)
         var entries = new CodecEntries();
         var losers = new List<(string Context, string Code, string Value)>();
-        foreach (var group in byValue.Select(kv => (Context: kv.Key.Item1, Value: kv.Key.Item2, Code: kv.Value))
+        var preferred = new List<(string Context, string Value, string Code)>(byValue.Count);
+        foreach (var ((context, value), code) in byValue) preferred.Add((context, value, code));
+        foreach (var group in preferred
                      .GroupBy(e => (e.Context, e.Code)).OrderBy(g => g.Key, PairOrder.Instance))
         {
             var claimants = group.OrderBy(e => CodecCodes.IsGenerated(e.Code, e.Value) ? 0 : 1).ThenBy(e => e.Value, StringComparer.Ordinal).ToList();
