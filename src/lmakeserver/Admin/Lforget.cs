@@ -32,7 +32,7 @@ public static class Lforget
             }
             if (o.ForgetResources && !ResourcesChanged(ctx, job)) continue;
             if (o.ForgetDeps) job.Deps = Array.FindAll(job.Deps, d => d.IsStatic);
-            if (o.ForgetTargets) job.Targets = job.Targets.Where(t => job.Plan.Targets.Contains(t.Name)).ToList();
+            if (o.ForgetTargets) job.Targets = Array.FindAll(job.Targets, t => job.Plan.Targets.Contains(t.Name));
             job.Status = JobStatus.Never;
             ctx.Graph.Save(job);
             output.Out($"forgot {job.Rule.Name} {job.Name}");

@@ -119,10 +119,10 @@ public static class StoreRepair
             JobInfoFile d = info.Deps[i];
             job.Deps[i] = new DepRecord(graph.Node(d.Name), d.Static, FileChecksum.TryParse(d.Checksum, out FileChecksum seen) ? seen : FileChecksum.None);
         }
-        foreach (JobInfoFile t in info.Targets)
+        job.Targets = new Node[info.Targets.Count];
+        for (int i = 0; i < job.Targets.Length; i++)
         {
-            Node node = graph.Node(t.Name);
-            job.Targets.Add(node);
+            Node node = job.Targets[i] = graph.Node(info.Targets[i].Name);
             node.WrittenBy = job.Id;
             node.WrittenChecksum = graph.Refresh(node);
             graph.Save(node);

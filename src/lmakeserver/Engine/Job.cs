@@ -103,12 +103,13 @@ public sealed class Job : MemoSlot
 
     /// <summary>What its last run read, static deps first (sized once: a job keeps them until it runs again).</summary>
     public DepRecord[] Deps = [];
-    public List<Node> Targets = [];
+    /// <summary>What its last run left (an array: a job keeps it until it runs again, issue 18).</summary>
+    public Node[] Targets = [];
 
     /// <summary>Did its last run leave this file? (A star job with many targets gets a set, built once per run.)</summary>
     public bool Wrote(Node node)
     {
-        if (Targets.Count <= 8) return Targets.Contains(node);
+        if (Targets.Length <= 8) return Array.IndexOf(Targets, node) >= 0;
         RareFacts rare = Rarely;
         if (rare.TargetSetOf != Targets) { rare.TargetSet = [.. Targets]; rare.TargetSetOf = Targets; }
         return rare.TargetSet!.Contains(node);
@@ -128,7 +129,7 @@ public sealed class Job : MemoSlot
         public FileChecksum[] PlanReadsSeen = [];
         public HashSet<Node>? WantedStarTargets;
         public HashSet<Node>? TargetSet;   // Targets as a set, for Wrote
-        public List<Node>? TargetSetOf;
+        public Node[]? TargetSetOf;
     }
     private RareFacts? _rare;
     private RareFacts Rarely => _rare ??= new RareFacts();

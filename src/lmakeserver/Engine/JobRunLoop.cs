@@ -543,7 +543,7 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
 
     private static List<(string Name, FileChecksum Content)> WrittenFiles(Job job)
     {
-        var files = new List<(string, FileChecksum)>(job.Targets.Count);
+        var files = new List<(string, FileChecksum)>(job.Targets.Length);
         foreach (Node t in job.Targets) if (t.WrittenChecksum.IsFile) files.Add((t.Name, t.WrittenChecksum));
         return files;
     }
@@ -578,8 +578,9 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
         for (int i = 0; i < discovered.Count; i++)
             deps[statics.Count + i] = new DepRecord(discovered[i], false, seen[i], flags[i], result.DiscoveredDeps[i].Accesses);
         job.Deps = deps;
-        List<Node> before = job.Targets;
-        job.Targets = result.Targets.Select(graph.Node).ToList();
+        Node[] before = job.Targets;
+        var targets = new List<Node>(result.Targets.Count);
+        foreach (string t in result.Targets) targets.Add(graph.Node(t));
         if (result.Ok)
         {
             // a phony target is made by a job that ran fine, on disk or not (a star one: each file the rules sent here)
@@ -587,14 +588,15 @@ internal sealed class JobRunLoop(Maker maker, Graph graph, IBackend backend, IJo
                 if ((job.Plan.TargetFlags[i] & TargetFlags.Phony) != 0) AddTarget(graph.Node(job.Plan.Targets[i]));
             foreach (Node w in job.WantedStarTargets ?? [])
                 if (job.Plan.IsStarTarget(w.Name, out TargetFlags f) && (f & TargetFlags.Phony) != 0) AddTarget(w);
-            void AddTarget(Node t) { if (!job.Targets.Contains(t)) job.Targets.Add(t); }
+            void AddTarget(Node t) { if (!targets.Contains(t)) targets.Add(t); }
         }
         foreach (string k in running.KeptTargets)
         {
             // an incremental target the job kept without writing it is still its own
             Node t = graph.Node(k);
-            if (!job.Targets.Contains(t) && graph.IsFileOnDisk(k)) job.Targets.Add(t);
+            if (!targets.Contains(t) && graph.IsFileOnDisk(k)) targets.Add(t);
         }
+        job.Targets = targets.ToArray();
         graph.Save(job);
         HashSet<Node> now = [.. job.Targets];
         foreach (Node t in before)

@@ -48,8 +48,8 @@ internal static class StoredState
             job.Deps[i] = new DepRecord(nodeById(d.Node), d.IsStatic != 0, d.Seen.ToChecksum(), (Rules.DepFlags)(d.Flags | d.FlagsHigh << 8),
                 Rules.DepAccesses.All & ~(Rules.DepAccesses)d.NoAccesses);
         }
-        job.Targets = new List<Node>((int)r.TargetsCount);
-        for (uint i = 0; i < r.TargetsCount; i++) job.Targets.Add(nodeById(store.TargetAt(r.TargetsStart + i).Node));
+        job.Targets = r.TargetsCount == 0 ? [] : new Node[r.TargetsCount];
+        for (uint i = 0; i < r.TargetsCount; i++) job.Targets[i] = nodeById(store.TargetAt(r.TargetsStart + i).Node);
     }
 
     public static void Save(GraphStore store, Job job)
@@ -63,7 +63,7 @@ internal static class StoredState
                 FlagsHigh = (byte)((int)d.Flags >> 8),
                 NoAccesses = (byte)(Rules.DepAccesses.All & ~d.Accesses) };
         }
-        Span<TargetEntry> targets = job.Targets.Count <= OnStack ? stackalloc TargetEntry[job.Targets.Count] : new TargetEntry[job.Targets.Count];
+        Span<TargetEntry> targets = job.Targets.Length <= OnStack ? stackalloc TargetEntry[job.Targets.Length] : new TargetEntry[job.Targets.Length];
         for (int i = 0; i < targets.Length; i++) targets[i] = new TargetEntry { Node = job.Targets[i].Id };
         store.WriteJob(job.Id, new JobRecord
         {

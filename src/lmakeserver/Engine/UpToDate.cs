@@ -163,10 +163,10 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
             if ((JobShape.StaticTargetFlags(targets[i]) & (TargetFlags.Optional | TargetFlags.Phony)) != 0) continue;
             // the file the job was matched for, at its place: it is that target's expansion, no stems needed (a match
             // keeps none once its job is resolved, RuleMatch)
-            if (i < job.Targets.Count && targets[i] == job.Match.Target && job.Targets[i].Name == job.Match.Name) continue;
+            if (i < job.Targets.Length && targets[i] == job.Match.Target && job.Targets[i].Name == job.Match.Name) continue;
             stems ??= JobShape.NonStarStems(job.Match);
             // (recorded in the plan's order: the one at the same place, compared without making its name)
-            if (i < job.Targets.Count && targets[i].Pattern.IsExpansion(job.Targets[i].Name, stems)) continue;
+            if (i < job.Targets.Length && targets[i].Pattern.IsExpansion(job.Targets[i].Name, stems)) continue;
             string name = targets[i].Pattern.ExpandStems(stems);
             if (!HasTarget(job, name, i)) return $"target {name} is missing";
         }
@@ -213,8 +213,8 @@ internal sealed class UpToDate(Maker maker, Graph graph, MakeRequest req)
     /// in the plan: targets are recorded in the plan's order, so a no-op finds each at once.</summary>
     private static bool HasTarget(Job job, string name, int hint)
     {
-        List<Node> targets = job.Targets;
-        if (hint < targets.Count && targets[hint].Name == name) return true;
+        Node[] targets = job.Targets;
+        if (hint < targets.Length && targets[hint].Name == name) return true;
         foreach (Node t in targets) if (t.Name == name) return true;
         return false;
     }

@@ -89,11 +89,11 @@ public class CompactRecordsTests
     {
         var job = new Job(1, "gen", null!, null);
         var nodes = Enumerable.Range(0, 20).Select(i => new Node((uint)i + 10, $"out/{i}")).ToList();
-        job.Targets = nodes.Take(12).ToList();
+        job.Targets = nodes.Take(12).ToArray();
         Assert.True(job.Wrote(nodes[11]));
         Assert.False(job.Wrote(nodes[12]));
         // a new run's targets: the set made for the former ones is not used for these
-        job.Targets = nodes.Skip(8).ToList();
+        job.Targets = nodes.Skip(8).ToArray();
         Assert.True(job.Wrote(nodes[19]));
         Assert.False(job.Wrote(nodes[0]));
     }
