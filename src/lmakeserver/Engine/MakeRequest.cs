@@ -188,9 +188,14 @@ public sealed class MakeRequest
     public void RunsEnded()
     {
         if (++_ranSinceSettle < Math.Max(256, _pending.Count / 8)) return;
+        Settle();
+    }
+
+    /// <summary>What is made is kept as its result alone from now on (before a collection: HeapTrim.DuringBuild).</summary>
+    public void Settle()
+    {
         _ranSinceSettle = 0;
         SettlePending();
-        HeapTrim.DuringBuild();   // what was let go, and what the runs left in gen 2, is given back now
     }
 
     /// <summary>The items of _pending made since are dropped from it, and their memo holds their result as a small

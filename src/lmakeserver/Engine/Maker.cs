@@ -133,6 +133,11 @@ public sealed class Maker
         // its plan is made again when needed (a rerun, lshow): a server does not keep one per job it ran
         if (job.Running == null) job.LetGoOfPlan();
         _req.RunsEnded();
+        if (HeapTrim.DueDuringBuild())
+        {
+            _req.Settle();   // the makings that ended are let go first: the collection then takes them
+            HeapTrim.DuringBuild();
+        }
         return ran;
     }
 

@@ -1,5 +1,6 @@
 // When the server asks for a collection after a request: after one that allocated much for the heap it has (a build,
-// a new server's first request, which loads the graph), not after a no-op of a server that is up.
+// a new server's first request, which loads the graph), not after a no-op of a server that is up. During a build: each
+// time it allocated what its heap held after the last one, at least a floor (so a small build makes none).
 using Lmake.Server.Engine;
 
 namespace Lmake.Server.Tests.Engine;
@@ -17,4 +18,12 @@ public class HeapTrimTests
     [InlineData(31, 300, false)]   // a no-op of that repo, up: little for its heap
     public void A_collection_follows_a_request_that_allocated_much_for_its_heap(long allocatedMb, long heapMb, bool worth) =>
         Assert.Equal(worth, HeapTrim.WorthAfter(allocatedMb * MB, heapMb * MB));
+
+    [Theory]
+    [InlineData(2, 16)]       // a small repo: the floor
+    [InlineData(15, 16)]
+    [InlineData(20, 20)]      // the 10,000-file C project: about 16 collections for the 310 MB its full build allocates
+    [InlineData(250, 250)]    // 100,000 files: fewer, each costing more, the same share of the build
+    public void During_a_build_a_collection_comes_once_the_heap_s_size_was_allocated(long heapMb, long budgetMb) =>
+        Assert.Equal(budgetMb * MB, HeapTrim.BudgetAfter(heapMb * MB));
 }
