@@ -39,7 +39,7 @@ public static class HeapTrim
     public static long BudgetAfter(long heapBytes) => Math.Max(DuringBuildFloor, heapBytes);
 
     private const long DuringBuildFloor = 16L << 20;
-    private static long _allocatedAtLast, _budget = DuringBuildFloor;   // (engine thread only)
+    private static long _allocatedAtLast, _budget = DuringBuildFloor;   // (engine thread only: runs end, requests end)
 
     /// <summary>Is a collection worth asking for after a request that allocated that much, with a heap that large?</summary>
     public static bool WorthAfter(long allocatedBytes, long heapBytes) =>
@@ -47,6 +47,9 @@ public static class HeapTrim
 
     public static void AfterRequest(long allocatedBytes, long heapBytes)
     {
+        // the next build counts what it allocates itself: a build of a few jobs after a cold no-op of a large repo (which
+        // allocated the whole graph) collects nothing while it runs
+        _allocatedAtLast = GC.GetTotalAllocatedBytes();
         if (!WorthAfter(allocatedBytes, heapBytes)) return;
         Task.Delay(Delay).ContinueWith(_ => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true),
             TaskScheduler.Default);
