@@ -115,21 +115,27 @@ public sealed class Job : MemoSlot
         return rare.TargetSet!.Contains(node);
     }
 
-    public string Stderr = "";
+    /// <summary>What its last run wrote on its stderr (most runs: nothing).</summary>
+    public string Stderr
+    {
+        get => _rare?.Stderr ?? "";
+        set { if (value.Length > 0 || _rare != null) Rarely.Stderr = value; }
+    }
     public TimeSpan ExecTime;
     public DateTime EndDate;
 
     /// <summary>While a run of it is under way (shared by every request that needs it); null otherwise.</summary>
     public RunningJob? Running;
 
-    // what few jobs have (dynamic attributes, star targets wanted before they ran, many targets): one object for those,
-    // made when one is first set, and a reference on every job (issue 18: 24 bytes less a job)
+    // what few jobs have (dynamic attributes, star targets wanted before they ran, many targets, a stderr): one object for
+    // those, made when one is first set, and a reference on every job (issue 18: 32 bytes less a job)
     private sealed class RareFacts
     {
         public FileChecksum[] PlanReadsSeen = [];
         public HashSet<Node>? WantedStarTargets;
         public HashSet<Node>? TargetSet;   // Targets as a set, for Wrote
         public Node[]? TargetSetOf;
+        public string Stderr = "";
     }
     private RareFacts? _rare;
     private RareFacts Rarely => _rare ??= new RareFacts();

@@ -213,6 +213,8 @@ public sealed class MakeRequest
             else if (_made.TryGetValue(item, out Task<NodeResult>? memo) && memo == made) _made[item] = NodeResults.Completed(made.Result);
         }
         _pending.RemoveRange(kept, _pending.Count - kept);
+        // a full build's list held every node and job at first: what it no longer needs goes back once a quarter is used
+        if (_pending.Count < _pending.Capacity / 4) _pending.Capacity = Math.Max(2 * _pending.Count, 16);
         _settleAt = Math.Max(1024, 2 * kept);
     }
 

@@ -72,6 +72,11 @@ public class CompactRecordsTests
         var job = new Job(1, "a.o", null!, null);
         Assert.Empty(job.PlanReadsSeen);
         Assert.Null(job.WantedStarTargets);
+        Assert.Equal("", job.Stderr);
+        job.Stderr = "warning: x\n";
+        Assert.Equal("warning: x\n", job.Stderr);
+        job.Stderr = "";
+        Assert.Equal("", job.Stderr);
         var read = new FileChecksum(FileKind.Regular, 5, false);
         job.PlanReadsSeen = [read];
         var wanted = new Node(2, "a2");
