@@ -171,7 +171,8 @@ internal sealed class HelperAnswer
     [JsonPropertyName("read_kinds")] public List<int>? ReadKinds { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+// Metadata only: no generated fast-path writers (same JSON, issue 18: executable size)
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(MakefilesDocument))]
 [JsonSerializable(typeof(HelperRequest))]
 [JsonSerializable(typeof(HelperAnswer))]
