@@ -27,14 +27,23 @@ public static class CodecFileFormat
         // per (context, code): one value keeps it, the others get a new code (free in the context)
         var entries = new CodecEntries();
         var losers = new List<(string Context, string Code, string Value)>();
-        var preferred = new List<(string Context, string Value, string Code)>(byValue.Count);
-        foreach (var ((context, value), code) in byValue) preferred.Add((context, value, code));
-        foreach (var group in preferred
-                     .GroupBy(e => (e.Context, e.Code)).OrderBy(g => g.Key, PairOrder.Instance))
+        // grouped and sorted by hand, not with LINQ over tuples (issue 18: executable size)
+        var claims = new SortedDictionary<(string Context, string Code), List<string>>(PairOrder.Instance);
+        foreach (var ((context, value), code) in byValue)
         {
-            var claimants = group.OrderBy(e => CodecCodes.IsGenerated(e.Code, e.Value) ? 0 : 1).ThenBy(e => e.Value, StringComparer.Ordinal).ToList();
-            entries.Add(group.Key.Context, group.Key.Code, claimants[0].Value);
-            for (int i = 1; i < claimants.Count; i++) losers.Add((claimants[i].Context, claimants[i].Code, claimants[i].Value));
+            if (!claims.TryGetValue((context, code), out List<string>? values)) claims.Add((context, code), values = []);
+            values.Add(value);
+        }
+        foreach (var ((context, code), values) in claims)
+        {
+            // the values the code was generated from first, then byte order (the values of a group are distinct)
+            values.Sort((a, b) =>
+            {
+                int c = (CodecCodes.IsGenerated(code, a) ? 0 : 1) - (CodecCodes.IsGenerated(code, b) ? 0 : 1);
+                return c != 0 ? c : string.CompareOrdinal(a, b);
+            });
+            entries.Add(context, code, values[0]);
+            for (int i = 1; i < values.Count; i++) losers.Add((context, code, values[i]));
         }
         foreach (var (context, code, value) in losers)
         {
