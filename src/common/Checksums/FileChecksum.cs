@@ -42,6 +42,13 @@ public readonly record struct FileChecksum(FileKind Kind, ulong Hash, bool IsEmp
         return IsEmpty ? $"empty-{suffix}" : $"{Hash:x16}-{suffix}";
     }
 
+    /// <summary>Its kind and emptiness in one byte (bit 0: empty, bits 1-7: the kind), for records that keep the hash beside
+    /// their other small fields rather than a FileChecksum padded to 16 bytes (the server's nodes and dep records).</summary>
+    public byte KindByte => (byte)((int)Kind << 1 | (IsEmpty ? 1 : 0));
+
+    /// <summary>The checksum of a hash and a <see cref="KindByte"/>.</summary>
+    public static FileChecksum FromKindByte(ulong hash, byte kindByte) => new((FileKind)(kindByte >> 1), hash, (kindByte & 1) != 0);
+
     public static bool TryParse(string text, out FileChecksum checksum)
     {
         checksum = None;

@@ -18,7 +18,7 @@ public readonly struct DepRecord
     private readonly ushort _flags;   // DepFlags fit in 16 bits (the store keeps them in two bytes)
     /// <summary>What the job looked at of it: a change it cannot see reruns nothing.</summary>
     public readonly DepAccesses Accesses;
-    private readonly byte _bits;   // bit 0: static, bit 1: the seen file was empty, bits 2-7: its FileKind
+    private readonly byte _bits;   // bit 0: static, bits 1-7: the seen checksum's FileChecksum.KindByte
 
     public DepRecord(Node node, bool isStatic, FileChecksum seen, DepFlags flags = DepFlags.None, DepAccesses accesses = DepAccesses.All)
     {
@@ -26,14 +26,14 @@ public readonly struct DepRecord
         NodeId = node.Id;
         _flags = checked((ushort)flags);
         Accesses = accesses;
-        _bits = (byte)((isStatic ? 1 : 0) | (seen.IsEmpty ? 2 : 0) | (int)seen.Kind << 2);
+        _bits = (byte)((isStatic ? 1 : 0) | seen.KindByte << 1);
     }
 
     /// <summary>Declared by its rule (made before the job runs), not discovered by the run.</summary>
     public bool IsStatic => (_bits & 1) != 0;
 
     /// <summary>What the file held when the job read it.</summary>
-    public FileChecksum Seen => new((FileKind)(_bits >> 2), _seenHash, (_bits & 2) != 0);
+    public FileChecksum Seen => FileChecksum.FromKindByte(_seenHash, (byte)(_bits >> 1));
 
     public DepFlags Flags => (DepFlags)_flags;
 }

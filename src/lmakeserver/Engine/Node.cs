@@ -70,8 +70,8 @@ public sealed class Node : MemoSlot
     /// recomputed only when the date moved (A4's date shortcut).</summary>
     public FileChecksum Checksum
     {
-        get => Unpack(_checksumHash, _checksumKind);
-        set => (_checksumHash, _checksumKind) = Pack(value);
+        get => FileChecksum.FromKindByte(_checksumHash, _checksumKind);
+        set => (_checksumHash, _checksumKind) = (value.Hash, value.KindByte);
     }
     public long Date;
     public bool Known;   // Checksum/Date were computed at least once (else a source is `new`)
@@ -90,16 +90,14 @@ public sealed class Node : MemoSlot
     public uint WrittenBy;   // job id, 0: none
     public FileChecksum WrittenChecksum
     {
-        get => Unpack(_writtenHash, _writtenKind);
-        set => (_writtenHash, _writtenKind) = Pack(value);
+        get => FileChecksum.FromKindByte(_writtenHash, _writtenKind);
+        set => (_writtenHash, _writtenKind) = (value.Hash, value.KindByte);
     }
 
-    // the two checksums kept as their hashes and a byte each (bit 0: empty, above: the FileKind), beside the node's
+    // the two checksums kept as their hashes and a byte each (FileChecksum.KindByte), beside the node's
     // other bytes: a FileChecksum field is padded to 16 bytes, and a node is 128 bytes this way rather than 144 (issue 18)
     private ulong _checksumHash, _writtenHash;
     private byte _checksumKind, _writtenKind;   // 0: FileChecksum.None
-    private static FileChecksum Unpack(ulong hash, byte kind) => new((FileKind)(kind >> 1), hash, (kind & 1) != 0);
-    private static (ulong, byte) Pack(FileChecksum c) => (c.Hash, (byte)((int)c.Kind << 1 | (c.IsEmpty ? 1 : 0)));
 
     /// <summary>Found edited while frozen (lmark -f, `changed_frozen`): WrittenBy 0 with the content then seen. That
     /// content is taken as the file's, as a source's would be: it is no job's output any more (its job runs again
