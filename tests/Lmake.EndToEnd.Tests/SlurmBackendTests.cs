@@ -114,8 +114,9 @@ public sealed class SlurmBackendTests : IDisposable
             class Slow(Rule):
                 target  = 'slow'
                 backend = 'slurm'
-                cmd     = 'echo run >> {{_outside["runs"]}}; [ -e {{_outside["go"]}} ] || sleep 60; echo ok'
+                cmd     = 'if [ -e {{_outside["go"]}} ]; then echo run >> {{_outside["runs"]}}; echo ok; else echo run >> {{_outside["runs"]}}; sleep 60; fi'
             """);
+        // the first run records itself only once it is bound to sleep: scancel then finds it asleep, never ending
         Task<LmakeOutput> running = Task.Run(() => r.Lmake("slow"));
         WaitFor(() => File.Exists(_outside["runs"]) || running.IsCompleted, "the job to start");
         _outside.Write("go", "");
