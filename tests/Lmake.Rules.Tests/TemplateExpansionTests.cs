@@ -33,4 +33,20 @@ public class TemplateExpansionTests
         Assert.True(new Template(["lit"]).IsExpansion("lit", stems));
         Assert.False(new Template(["lit"]).IsExpansion("li", stems));
     }
+
+    [Fact]
+    public void ATemplateKeepsItsOwnCopyOfTheReadersParts()
+    {
+        // (it keeps an array of the exact size, not the reader's list: what the list becomes after does not change it)
+        var parts = new List<string> { "out/", "Name", ".txt" };
+        var template = new Template(parts);
+        parts[1] = "Other";
+        parts.Add("more");
+        Assert.Equal(["out/", "Name", ".txt"], template.Parts);
+        Assert.Equal("out/x.txt", template.ExpandStems(new StemValues(["Name"], ["x"])));
+    }
+
+    [Fact]
+    public void PartsThatDoNotAlternateTextAndNamesAreRefused() =>
+        Assert.Throws<ArgumentException>(() => new Template(["a", "B"]));
 }

@@ -85,8 +85,13 @@ public sealed class Rule
         Targets = targets;
         var deps = new List<DepSpec>();
         foreach (DepDocument d in doc.Deps)
-            deps.Add(new DepSpec(d.Key, d.Template, d.Parts == null ? null : new Template(d.Parts),
-                FlagNames.ParseDepFlags(d.Flags, "dep", d.Key), d.Side, d.Stdin));
+        {
+            Template? native = d.Parts == null ? null : new Template(d.Parts);
+            // a dep written without a name in it: its text is its one part, one string for both (the reader's document
+            // had two alike)
+            string? text = native is { IsLiteral: true } && native.Parts[0] == d.Template ? native.Parts[0] : d.Template;
+            deps.Add(new DepSpec(d.Key, text, native, FlagNames.ParseDepFlags(d.Flags, "dep", d.Key), d.Side, d.Stdin));
+        }
         Deps = deps;
         var starDeps = new List<StarDepSpec>();
         foreach (TargetDocument d in doc.StarDeps)
