@@ -86,7 +86,44 @@ public sealed class Maker
     /// <summary>A dep of a job deciding whether it must run: only its state is needed (see Intermediates).</summary>
     internal Task<NodeResult> MakeDep(Node node, int depth) => Intermediates.MakeDep(node, depth);
 
-    private async Task<NodeResult> DoMakeJob(Job job, int depth, ValueTask<JobVerdict> pending)
+    // A job that must run waits its turn at the gate (RunAdmission): in a full build, every job at once. What waits
+    // there is the suspended making of each, so what comes before the gate (BeforeRuns) and its runs (Runs) are
+    // methods of their own: the making that waits holds only what its runs need (a full build of 10,000 files held
+    // 10,000 of them at its start, 256 bytes each when they were one method).
+    private Task<NodeResult> DoMakeJob(Job job, int depth, ValueTask<JobVerdict> pending)
+    {
+        ValueTask<BeforeRun> before = BeforeRuns(job, depth, pending);
+        return before.IsCompletedSuccessfully ? AfterBeforeRuns(job, depth, before.Result) : AwaitBeforeRuns(job, depth, before);
+    }
+
+    /// <summary>What is decided before a job's runs: its result when it does not run (<c>Made</c>), else why it runs.</summary>
+    private readonly record struct BeforeRun(NodeResult? Made, RunReason? Reason, bool EarlyRerunOwed);
+
+    private Task<NodeResult> AfterBeforeRuns(Job job, int depth, BeforeRun before) =>
+        before.Made is { } made ? NodeResults.Completed(made) : Runs(job, before.Reason!, depth, before.EarlyRerunOwed);
+
+    private async Task<NodeResult> AwaitBeforeRuns(Job job, int depth, ValueTask<BeforeRun> before)
+    {
+        BeforeRun decided = await before;
+        if (decided.Made is { } made)
+        {
+            TargetsSeenAgain(job);
+            return made;
+        }
+        return await Runs(job, decided.Reason!, depth, decided.EarlyRerunOwed);
+    }
+
+    /// <summary>A job's making that did not end at once ends by looking at its targets again: the making of a target
+    /// that waited for it is the job's own (NodeMaking.QuickNode), and a target is seen as it is once its job is made:
+    /// those it wrote, and the one it was made for (the file that matched its rule: written or not). A target a run
+    /// wrote was looked at as the run was recorded, and this is then no new lstat.</summary>
+    private void TargetsSeenAgain(Job job)
+    {
+        foreach (Node t in job.Targets) _graph.Refresh(t);
+        if (job.Match.Name is string name && _graph.TryGetNode(name, out Node matched)) _graph.Refresh(matched);
+    }
+
+    private async ValueTask<BeforeRun> BeforeRuns(Job job, int depth, ValueTask<JobVerdict> pending)
     {
         JobVerdict verdict = await pending;
         // a static dep in error means the job is not run (no status line)
@@ -107,29 +144,35 @@ public sealed class Maker
             if (HasDanglingStaticDep(job, blocked))
                 foreach (Node t in job.Targets)
                     if (t.WrittenBy == job.Id && StaleOutputs.Remove(_graph, t) is string done) _req.Status(done, job.Rule.Name, null, t.Name);
-            return new NodeResult(MakeState.Error, verdict.Worked, blocked);
+            return new BeforeRun(new NodeResult(MakeState.Error, verdict.Worked, blocked), null, false);
         }
         if (verdict.Reason is not RunReason reason)
         {
             // up to date; its status may have changed while its deps were made (a run of another request)
-            if (job.Status == JobStatus.Ok) return new NodeResult(MakeState.Ok, verdict.Worked, null);
-            return new NodeResult(MakeState.Error, verdict.Worked, new ErrorChain(job.Rule.Name, job.Name, "failed", []));
+            return new BeforeRun(job.Status == JobStatus.Ok ? new NodeResult(MakeState.Ok, verdict.Worked, null)
+                : new NodeResult(MakeState.Error, verdict.Worked, new ErrorChain(job.Rule.Name, job.Name, "failed", [])), null, false);
         }
         if (_graph.Marks.IsFrozenJob(job.Key))
         {
             // lmark -f -J: the job is not run, what it left stands (as sources would)
             _req.Status("frozen", job.Rule.Name, null, job.Name);
             _req.MarksInUse.Add($"frozen job : {job.Rule.Name} {job.Name}");
-            return new NodeResult(MakeState.Ok, verdict.Worked, null);
+            return new BeforeRun(new NodeResult(MakeState.Ok, verdict.Worked, null), null, false);
         }
         // what its dynamic attributes read is made first: they are computed again if it was stale
         bool earlyRerunOwed = await _dynamicDeps.Settle(job, depth, deferEarlyRerun: _runs.LooksInCache(job));
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
-            return new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing]));
+            return new BeforeRun(new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing])), null, false);
         await StaticDepsRewritten(job);
+        return new BeforeRun(null, reason, earlyRerunOwed);
+    }
+
+    private async Task<NodeResult> Runs(Job job, RunReason reason, int depth, bool earlyRerunOwed)
+    {
         // (its turn at the gate to the backends is waited for here, before the run loop is under way: JobRunLoop.TurnAtGate)
         GateTurn turn = _runs.TurnAtGate(job) is { } waiting ? new GateTurn(true, await waiting) : default;
         NodeResult ran = await _runs.RunUntilStable(job, reason, depth, earlyRerunOwed, turn);
+        TargetsSeenAgain(job);
         // its plan is made again when needed (a rerun, lshow): a server does not keep one per job it ran
         if (job.Running == null) job.LetGoOfPlan();
         _req.RunsEnded();

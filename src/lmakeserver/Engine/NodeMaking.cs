@@ -32,6 +32,11 @@ internal sealed class NodeMaking(Maker maker, Graph graph, Resolver resolver, Ma
             case NodeKind.Generated when node.Candidates == null:
             {
                 Task<NodeResult> job = maker.MakeJob(node.Producer!, depth + 1);
+                // a job still being made: its result is the node's (a job's making ends Ok with no error to say, or in
+                // error), and it looks at its targets again as it ends (Maker.TargetsSeenAgain), as the node would
+                // have. No making of the node's own waits for it: a full build has every job waiting at once, and
+                // such a making cost 224 bytes a target (issue 18).
+                if (!job.IsCompleted) return job;
                 if (!job.IsCompletedSuccessfully || job.Result.State != MakeState.Ok) return null;
                 graph.Refresh(node);
                 return NodeResults.Ok(job.Result.Worked);
