@@ -144,7 +144,7 @@ public sealed class Engine
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.Error.WriteLine($"engine: transcript {transcript.TotalMilliseconds:0.0}ms, makefiles {(loaded - transcript).TotalMilliseconds:0.0}ms, " +
             $"make {(made - loaded).TotalMilliseconds:0.0}ms ({req.NodesMade} nodes, {req.JobsMade} jobs, {_graph.StatsTakenAhead - aheadBefore} lstats made ahead), summary {(clock.Elapsed - made).TotalMilliseconds:0.0}ms, " +
-            $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), " +
+            $"allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 10}KiB, collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2) pausing {GC.GetTotalPauseDuration().TotalMilliseconds:0}ms, " +
             $"after the last one heap {gc.HeapSizeBytes >> 10}KiB (fragments {gc.FragmentedBytes >> 10}KiB) in {gc.TotalCommittedBytes >> 10}KiB committed");
         HeapTrim.AfterRequest(GC.GetTotalAllocatedBytes() - allocatedBefore, gc.HeapSizeBytes);
         if (req.FailedOnFullDisk > 0)
