@@ -29,6 +29,10 @@ public static class HeapTrim
     /// A build under the floor allocated makes none.</summary>
     public static void DuringBuild()
     {
+        // the large objects too: the tables that grew in a build (the graph's dictionaries, the memo's lists) left their
+        // former arrays' room free among them, which a collection that moves only small objects keeps (2.7 MB measured
+        // as fragments after each collection in the C project's build)
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         _allocatedAtLast = GC.GetTotalAllocatedBytes();
         _budget = BudgetAfter(GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes);
