@@ -97,7 +97,10 @@ public sealed class Maker
     }
 
     /// <summary>What is decided before a job's runs: its result when it does not run (<c>Made</c>), else why it runs.</summary>
-    private readonly record struct BeforeRun(NodeResult? Made, RunReason? Reason, bool EarlyRerunOwed);
+    private readonly record struct BeforeRun(NodeResult? Made, RunReason? Reason, bool EarlyRerunOwed)
+    {
+        public static BeforeRun NoRun(NodeResult made) => new(made, null, false);
+    }
 
     private Task<NodeResult> AfterBeforeRuns(Job job, int depth, BeforeRun before) =>
         before.Made is { } made ? NodeResults.Completed(made) : Runs(job, before.Reason!, depth, before.EarlyRerunOwed);
@@ -105,12 +108,8 @@ public sealed class Maker
     private async Task<NodeResult> AwaitBeforeRuns(Job job, int depth, ValueTask<BeforeRun> before)
     {
         BeforeRun decided = await before;
-        if (decided.Made is { } made)
-        {
-            TargetsSeenAgain(job);
-            return made;
-        }
-        return await Runs(job, decided.Reason!, depth, decided.EarlyRerunOwed);
+        if (decided.Made != null) TargetsSeenAgain(job);   // (Runs looks at them as it ends)
+        return await AfterBeforeRuns(job, depth, decided);
     }
 
     /// <summary>A job's making that did not end at once ends by looking at its targets again: the making of a target
@@ -144,25 +143,25 @@ public sealed class Maker
             if (HasDanglingStaticDep(job, blocked))
                 foreach (Node t in job.Targets)
                     if (t.WrittenBy == job.Id && StaleOutputs.Remove(_graph, t) is string done) _req.Status(done, job.Rule.Name, null, t.Name);
-            return new BeforeRun(new NodeResult(MakeState.Error, verdict.Worked, blocked), null, false);
+            return BeforeRun.NoRun(new NodeResult(MakeState.Error, verdict.Worked, blocked));
         }
         if (verdict.Reason is not RunReason reason)
         {
             // up to date; its status may have changed while its deps were made (a run of another request)
-            return new BeforeRun(job.Status == JobStatus.Ok ? new NodeResult(MakeState.Ok, verdict.Worked, null)
-                : new NodeResult(MakeState.Error, verdict.Worked, new ErrorChain(job.Rule.Name, job.Name, "failed", [])), null, false);
+            return BeforeRun.NoRun(job.Status == JobStatus.Ok ? new NodeResult(MakeState.Ok, verdict.Worked, null)
+                : new NodeResult(MakeState.Error, verdict.Worked, new ErrorChain(job.Rule.Name, job.Name, "failed", [])));
         }
         if (_graph.Marks.IsFrozenJob(job.Key))
         {
             // lmark -f -J: the job is not run, what it left stands (as sources would)
             _req.Status("frozen", job.Rule.Name, null, job.Name);
             _req.MarksInUse.Add($"frozen job : {job.Rule.Name} {job.Name}");
-            return new BeforeRun(new NodeResult(MakeState.Ok, verdict.Worked, null), null, false);
+            return BeforeRun.NoRun(new NodeResult(MakeState.Ok, verdict.Worked, null));
         }
         // what its dynamic attributes read is made first: they are computed again if it was stale
         bool earlyRerunOwed = await _dynamicDeps.Settle(job, depth, deferEarlyRerun: _runs.LooksInCache(job));
         if (await Intermediates.MaterializeDeps(job, depth) is ErrorChain missing)
-            return new BeforeRun(new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing])), null, false);
+            return BeforeRun.NoRun(new NodeResult(MakeState.Error, true, new ErrorChain(job.Rule.Name, job.Name, null, [missing])));
         await StaticDepsRewritten(job);
         return new BeforeRun(null, reason, earlyRerunOwed);
     }
